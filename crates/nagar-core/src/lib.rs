@@ -1,0 +1,15 @@
+//! nagar-core: the composite-indicator engine. Pure Rust: it takes a [`Framework`] and a
+//! [`RawTable`] as values and returns every stage of every number; no files, no browser.
+
+pub mod derive;
+pub mod fmt;
+pub mod framework;
+pub mod issue;
+pub mod settings;
+pub mod table;
+
+pub use derive::Derivation;
+pub use framework::{Aggregate, Framework, FrameworkError, Indicator, InputField, InputKind};
+pub use issue::{Issue, Severity};
+pub use settings::{Aggregation, Group, Imputation, MissingPolicy, Normalisation, Settings, Treatment};
+pub use table::{Cell, RawTable};

@@ -1,0 +1,1 @@
+//! nagar-io: reading and writing files. Knows nothing about scoring.
