@@ -5,6 +5,8 @@ pub mod derive;
 pub mod fmt;
 pub mod framework;
 pub mod issue;
+pub mod output;
+pub mod parse;
 pub mod settings;
 pub mod table;
 

@@ -99,9 +99,11 @@ impl Normalisation {
             ("rank", None) => Normalisation::Rank,
             ("prank", None) => Normalisation::Prank,
             ("none", None) => Normalisation::None,
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "unknown normalisation {s:?}; expected zscore, minmax:LO,HI, goalposts, dist2targ, rank, prank or none"
-            )),
+            ))
+            }
         };
         n.check()?;
         Ok(n)

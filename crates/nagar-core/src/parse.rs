@@ -1,0 +1,140 @@
+//! Reading the values people type into cells: numbers with Indian or Western digit grouping,
+//! a trailing `%`, missing markers, Y/N answers (spec §1, §5).
+
+use crate::table::Cell;
+
+/// Text that means "no value".
+pub fn is_missing_marker(s: &str) -> bool {
+    let t = s.trim();
+    t.is_empty()
+        || t == "-"
+        || t == "–"
+        || t == "—"
+        || t.eq_ignore_ascii_case("na")
+        || t.eq_ignore_ascii_case("n/a")
+        || t.eq_ignore_ascii_case("nan")
+        || t.eq_ignore_ascii_case("null")
+}
+
+/// Parse a number as typed: `12,34,567`, `1,234,567.5`, ` 42 `, `12.5%` (when `percent` is
+/// allowed). `Ok(None)` is missing; `Err` explains what was expected.
+pub fn parse_number(text: &str, percent: bool) -> Result<Option<f64>, String> {
+    let t = text.trim().trim_matches('\u{a0}');
+    if is_missing_marker(t) {
+        return Ok(None);
+    }
+    let mut s = t;
+    if let Some(rest) = s.strip_suffix('%') {
+        if !percent {
+            return Err("a percentage sign is only allowed on percentage inputs".into());
+        }
+        s = rest.trim_end();
+    }
+    // Grouping commas: every group after the first must be 2 or 3 digits (Indian 12,34,567 or
+    // Western 1,234,567), the last exactly 3; anything else is ambiguous (e.g. a decimal comma).
+    let (int_part, frac_part) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let cleaned: String = if int_part.contains(',') {
+        let unsigned = int_part.trim_start_matches(['-', '+']);
+        let groups: Vec<&str> = unsigned.split(',').collect();
+        let ok = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().enumerate().all(|(k, g)| {
+                g.chars().all(|c| c.is_ascii_digit())
+                    && if k + 2 == groups.len() { g.len() == 3 } else { g.len() == 2 || g.len() == 3 }
+            });
+        if !ok {
+            return Err("digit grouping is not like 12,34,567 or 1,234,567 (use a point for decimals)".into());
+        }
+        let mut c = int_part.replace(',', "");
+        if let Some(f) = frac_part {
+            c.push('.');
+            c.push_str(f);
+        }
+        c
+    } else {
+        s.to_string()
+    };
+    let valid_chars = cleaned.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+    match cleaned.parse::<f64>() {
+        Ok(x) if valid_chars && x.is_finite() => Ok(Some(x)),
+        _ => Err("not a number".into()),
+    }
+}
+
+/// Y/N answers: `Y, Yes, 1, True` and `N, No, 0, False`, any case, trimmed.
+pub fn parse_yes_no(text: &str) -> Result<Option<bool>, String> {
+    let t = text.trim();
+    if is_missing_marker(t) {
+        return Ok(None);
+    }
+    match t.to_ascii_lowercase().as_str() {
+        "y" | "yes" | "1" | "true" => Ok(Some(true)),
+        "n" | "no" | "0" | "false" => Ok(Some(false)),
+        _ => Err("expected Y or N (also Yes/No, 1/0, True/False)".into()),
+    }
+}
+
+/// A cell as a number (spreadsheet numbers pass through; text is parsed).
+pub fn cell_number(cell: &Cell, percent: bool) -> Result<Option<f64>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Number(x) if x.is_finite() => Ok(Some(*x)),
+        Cell::Number(_) => Err("not a finite number".into()),
+        Cell::Bool(_) => Err("a true/false value where a number is expected".into()),
+        Cell::Text(s) => parse_number(s, percent),
+    }
+}
+
+/// A cell as Y/N.
+pub fn cell_yes_no(cell: &Cell) -> Result<Option<bool>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Bool(b) => Ok(Some(*b)),
+        Cell::Number(x) if *x == 1.0 => Ok(Some(true)),
+        Cell::Number(x) if *x == 0.0 => Ok(Some(false)),
+        Cell::Number(_) => Err("expected Y or N (also Yes/No, 1/0, True/False)".into()),
+        Cell::Text(s) => parse_yes_no(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indian_and_western_grouping() {
+        assert_eq!(parse_number("12,34,567", false), Ok(Some(1234567.0)));
+        assert_eq!(parse_number("1,234,567.25", false), Ok(Some(1234567.25)));
+        assert_eq!(parse_number(" 1,00,000 ", false), Ok(Some(100000.0)));
+        assert_eq!(parse_number("-2,500", false), Ok(Some(-2500.0)));
+        assert!(parse_number("1,5", false).is_err());
+        assert!(parse_number("12,3456", false).is_err());
+    }
+
+    #[test]
+    fn percent_and_missing_markers() {
+        assert_eq!(parse_number("45.5%", true), Ok(Some(45.5)));
+        assert!(parse_number("45.5%", false).is_err());
+        for m in ["", " ", "NA", "n/a", "-", "N/A"] {
+            assert_eq!(parse_number(m, true), Ok(None), "{m:?}");
+        }
+        assert!(parse_number("abc", false).is_err());
+        assert!(parse_number("inf", false).is_err());
+        assert!(parse_number("1e400", false).is_err());
+    }
+
+    #[test]
+    fn yes_no_variants() {
+        for y in ["Y", "yes", " YES ", "1", "True"] {
+            assert_eq!(parse_yes_no(y), Ok(Some(true)), "{y:?}");
+        }
+        for n in ["n", "No", "0", "FALSE"] {
+            assert_eq!(parse_yes_no(n), Ok(Some(false)), "{n:?}");
+        }
+        assert_eq!(parse_yes_no("NA"), Ok(None));
+        assert!(parse_yes_no("maybe").is_err());
+    }
+}
