@@ -4,9 +4,16 @@
 pub mod derive;
 pub mod fmt;
 pub mod framework;
+pub mod groups;
+pub mod inputs;
+pub mod matrix;
+pub mod methods;
+pub mod pipeline;
+pub mod aggregate;
 pub mod issue;
 pub mod output;
 pub mod parse;
+pub mod report;
 pub mod settings;
 pub mod table;
 
