@@ -305,11 +305,25 @@ impl Derivation {
                         continue;
                     }
                     if b == 0.0 {
-                        issues.push(ctx.issue(u, &den[0], b, Issue::warning(format!("{ind}: denominator is zero; indicator is missing"))));
+                        issues.push(ctx.issue(
+                            u,
+                            &den[0],
+                            b,
+                            Issue::warning(format!("{ind}: denominator is zero; indicator is missing")),
+                        ));
                         continue;
                     }
                     if *share && a > b {
-                        issues.push(ctx.issue(u, &num[0], a, Issue::warning(format!("{ind}: {} is above {} (value used)", num.join(" + "), den.join(" + ")))));
+                        issues.push(ctx.issue(
+                            u,
+                            &num[0],
+                            a,
+                            Issue::warning(format!(
+                                "{ind}: {} is above {} (value used)",
+                                num.join(" + "),
+                                den.join(" + ")
+                            )),
+                        ));
                     }
                     *o = crate::matrix::finite_or_missing(scale * a / b);
                 }
@@ -321,7 +335,12 @@ impl Derivation {
                         continue;
                     }
                     if s == 0.0 {
-                        issues.push(ctx.issue(u, sanctioned, s, Issue::warning(format!("{ind}: no sanctioned posts (zero); indicator is missing"))));
+                        issues.push(ctx.issue(
+                            u,
+                            sanctioned,
+                            s,
+                            Issue::warning(format!("{ind}: no sanctioned posts (zero); indicator is missing")),
+                        ));
                         continue;
                     }
                     *o = crate::matrix::finite_or_missing(100.0 * (s - a) / s);
@@ -341,11 +360,21 @@ impl Derivation {
                             continue;
                         }
                         if b == 0.0 {
-                            issues.push(ctx.issue(u, did, b, Issue::warning(format!("{ind}: denominator is zero; that year is left out"))));
+                            issues.push(ctx.issue(
+                                u,
+                                did,
+                                b,
+                                Issue::warning(format!("{ind}: denominator is zero; that year is left out")),
+                            ));
                             continue;
                         }
                         if *share && a > b {
-                            issues.push(ctx.issue(u, nid, a, Issue::warning(format!("{ind}: {nid} is above {did} (value used)"))));
+                            issues.push(ctx.issue(
+                                u,
+                                nid,
+                                a,
+                                Issue::warning(format!("{ind}: {nid} is above {did} (value used)")),
+                            ));
                         }
                         let r = scale * a / b;
                         if r.is_finite() {
@@ -369,7 +398,12 @@ impl Derivation {
                         Some(p) => {
                             let d = ctx.value(p, u);
                             if d == 0.0 {
-                                issues.push(ctx.issue(u, p, d, Issue::warning(format!("{ind}: {p} is zero; indicator is missing"))));
+                                issues.push(ctx.issue(
+                                    u,
+                                    p,
+                                    d,
+                                    Issue::warning(format!("{ind}: {p} is zero; indicator is missing")),
+                                ));
                             }
                             d
                         }
@@ -386,7 +420,12 @@ impl Derivation {
                     }
                     for (id, v) in inputs.iter().zip(&vals) {
                         if v.is_nan() {
-                            issues.push(ctx.issue(u, id, f64::NAN, Issue::warning(format!("{ind}: {id} is missing and counts as no Y"))));
+                            issues.push(ctx.issue(
+                                u,
+                                id,
+                                f64::NAN,
+                                Issue::warning(format!("{ind}: {id} is missing and counts as no Y")),
+                            ));
                         }
                     }
                     *o = vals.iter().filter(|v| **v == 1.0).count() as f64;
@@ -406,11 +445,14 @@ impl Derivation {
                                 let allowed: Vec<&str> = table.keys().map(|k| k.as_str()).collect();
                                 let header = col.header.clone().unwrap_or_else(|| input.clone());
                                 issues.push(
-                                    Issue::error(format!("{ind}: unknown value; expected one of {}", allowed.join(", ")))
-                                        .file(ctx.file)
-                                        .row(ctx.units.source_rows[u])
-                                        .column(header)
-                                        .value(t),
+                                    Issue::error(format!(
+                                        "{ind}: unknown value; expected one of {}",
+                                        allowed.join(", ")
+                                    ))
+                                    .file(ctx.file)
+                                    .row(ctx.units.source_rows[u])
+                                    .column(header)
+                                    .value(t),
                                 );
                             }
                         }
@@ -424,7 +466,11 @@ impl Derivation {
                     if p.is_nan() || p <= 0.0 || counts.iter().all(|c| c.is_nan()) {
                         continue;
                     }
-                    *o = items.iter().zip(&counts).filter(|(it, c)| !c.is_nan() && scale * **c / p >= it.threshold).count() as f64;
+                    *o = items
+                        .iter()
+                        .zip(&counts)
+                        .filter(|(it, c)| !c.is_nan() && scale * **c / p >= it.threshold)
+                        .count() as f64;
                 }
             }
             Derivation::AboveGroupMean { yes_inputs, inputs } => {
@@ -437,7 +483,11 @@ impl Derivation {
                             .iter()
                             .map(|m| {
                                 let v: Vec<f64> = m.iter().map(|&u| ctx.value(id, u)).filter(|x| !x.is_nan()).collect();
-                                if v.is_empty() { f64::NAN } else { v.iter().sum::<f64>() / v.len() as f64 }
+                                if v.is_empty() {
+                                    f64::NAN
+                                } else {
+                                    v.iter().sum::<f64>() / v.len() as f64
+                                }
                             })
                             .collect()
                     })

@@ -85,11 +85,8 @@ pub fn input_kinds(fw: &Framework) -> Vec<(String, InputKind)> {
     fw.used_inputs()
         .into_iter()
         .map(|id| {
-            let k = declared
-                .get(id.as_str())
-                .copied()
-                .or_else(|| inferred.get(&id).copied())
-                .unwrap_or(InputKind::Number);
+            let k =
+                declared.get(id.as_str()).copied().or_else(|| inferred.get(&id).copied()).unwrap_or(InputKind::Number);
             (id, k)
         })
         .collect()
@@ -224,11 +221,7 @@ pub fn read_units_and_inputs(
         units.zone.push(text_of(zone_col));
         units.terrain.push(text_of(terrain_col));
         units.tags.push(
-            text_of(tags_col)
-                .split([';', ','])
-                .map(|t| t.trim().to_lowercase())
-                .filter(|t| !t.is_empty())
-                .collect(),
+            text_of(tags_col).split([';', ',']).map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect(),
         );
         let pop = match pop_col {
             Some(k) => match parse::cell_number(&row[k], false) {

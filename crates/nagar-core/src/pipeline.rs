@@ -160,9 +160,10 @@ pub fn score(
             }
             Groups::from_labels(&tier)
         }
-        Group::Column(c) => Groups::from_labels(&column_text(table, &units, c).ok_or_else(|| {
-            ScoreError::Settings(format!("comparison group column {c:?} is not in {file}"))
-        })?),
+        Group::Column(c) => Groups::from_labels(
+            &column_text(table, &units, c)
+                .ok_or_else(|| ScoreError::Settings(format!("comparison group column {c:?} is not in {file}")))?,
+        ),
     };
 
     // Derive.
@@ -483,7 +484,14 @@ fn derive_zones(fw: &Framework, units: &mut Units, file: &str, issues: &mut Vec<
 }
 
 /// Spec §5: a derived value more than 5 sd from its group's mean is worth a second look.
-fn outlier_warnings(fw: &Framework, derived: &Matrix, groups: &Groups, units: &Units, file: &str, issues: &mut Vec<Issue>) {
+fn outlier_warnings(
+    fw: &Framework,
+    derived: &Matrix,
+    groups: &Groups,
+    units: &Units,
+    file: &str,
+    issues: &mut Vec<Issue>,
+) {
     for (j, ind) in fw.indicators.iter().enumerate() {
         let col = derived.col(j);
         for members in &groups.members {

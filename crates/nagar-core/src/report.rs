@@ -33,8 +33,9 @@ pub fn scores_sheet(fw: &Framework, s: &Scored, prov: &Provenance) -> Sheet {
         columns.push("rank_in_tier".into());
     }
     let root = s.plan.root;
-    let agg_cols: Vec<usize> =
-        (0..s.aggregate_ids.len()).filter(|&a| !(a == root && s.aggregate_ids[a].eq_ignore_ascii_case("index"))).collect();
+    let agg_cols: Vec<usize> = (0..s.aggregate_ids.len())
+        .filter(|&a| !(a == root && s.aggregate_ids[a].eq_ignore_ascii_case("index")))
+        .collect();
     columns.extend(agg_cols.iter().map(|&a| s.aggregate_ids[a].clone()));
     columns.extend(s.indicator_ids.iter().cloned());
     columns.extend(s.indicator_ids.iter().map(|id| format!("norm:{id}")));
@@ -188,4 +189,3 @@ pub fn settings_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, pro
         rows: kv.into_iter().map(|(k, v)| vec![OutCell::Text(k), OutCell::Text(v)]).collect(),
     }
 }
-
