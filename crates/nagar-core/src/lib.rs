@@ -5,6 +5,7 @@ pub mod derive;
 pub mod fmt;
 pub mod framework;
 pub mod issue;
+pub mod methods;
 pub mod output;
 pub mod parse;
 pub mod settings;
