@@ -37,8 +37,8 @@ pub struct SkewKurt {
 pub fn check_skew_kurt(values: &[f64], skew_thresh: f64, kurt_thresh: f64) -> SkewKurt {
     let skew = stats::skew(values);
     let kurt = stats::kurt(values);
-    let skew_ok = (!skew.is_nan()).then(|| skew.abs() < skew_thresh);
-    let kurt_ok = (!kurt.is_nan()).then(|| kurt < kurt_thresh);
+    let skew_ok = (!skew.is_nan()).then_some(skew.abs() < skew_thresh);
+    let kurt_ok = (!kurt.is_nan()).then_some(kurt < kurt_thresh);
     let pass = match (skew_ok, kurt_ok) {
         (Some(true), _) | (_, Some(true)) => Some(true),
         (Some(false), Some(false)) => Some(false),
@@ -225,9 +225,7 @@ pub fn winsorise(values: &[f64], winmax: usize, skew_thresh: f64, kurt_thresh: f
         nwin = high.len() + low.len();
         check = check_skew_kurt(&x, skew_thresh, kurt_thresh);
     }
-    if check.pass.is_none() {
-        return None;
-    }
+    check.pass?;
     Some(Winsorised { values: x, high, low, nwin, check })
 }
 
