@@ -1,0 +1,275 @@
+//! The main module's one stateful object. The page (a Web Worker) keeps one [`Workspace`]:
+//! framework → data → options → score → results, profiles and exports. Everything is computed
+//! by the same nagar-core/nagar-io calls as `nagar score`, so exports match the CLI's byte for byte.
+
+use nagar_core::pipeline::{self, Scored, WeightOverrides};
+use nagar_core::report::{self, Provenance};
+use nagar_core::{Framework, Issue, RawTable};
+use wasm_bindgen::prelude::*;
+
+use crate::views::{self, Options, TableTransfer};
+use crate::{from_js, js_error, to_js, ErrorKind};
+
+struct LoadedFramework {
+    framework: Framework,
+    source: String,
+    sha256: String,
+}
+
+struct LoadedData {
+    table: RawTable,
+    format: String,
+    issues: Vec<Issue>,
+    note: Option<String>,
+}
+
+type JsResult<T> = Result<T, JsValue>;
+
+/// Framework, data, options and the last scoring run.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Workspace {
+    fw: Option<LoadedFramework>,
+    data: Option<LoadedData>,
+    options: Options,
+    scored: Option<Scored>,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn base_name(file_name: &str) -> &str {
+    file_name.rsplit(['/', '\\']).next().unwrap_or(file_name)
+}
+
+/// The synthetic demo file as `nagar demo --ulbs N --seed S` writes it (CSV text).
+pub fn demo_csv_text(fw: &Framework, ulbs: usize, seed: u64) -> Result<String, String> {
+    let table = nagar_io::builtin::demo_table(fw, ulbs, seed)?;
+    Ok(nagar_io::write_csv(&nagar_io::table_to_sheet(&table)))
+}
+
+#[wasm_bindgen]
+impl Workspace {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    /// The built-in frameworks (id and display name).
+    #[wasm_bindgen(js_name = builtinFrameworks, unchecked_return_type = "Choice[]")]
+    pub fn builtin_frameworks() -> JsResult<JsValue> {
+        let mut out = Vec::new();
+        for name in nagar_io::builtin::names() {
+            let src = nagar_io::builtin::framework_source(name).unwrap_or_default();
+            let title = nagar_io::load_framework(src.as_bytes(), &format!("{name}.toml"))
+                .map(|f| f.name)
+                .unwrap_or_else(|_| name.to_string());
+            out.push(views::Choice { id: name.to_string(), name: title });
+        }
+        to_js(&out)
+    }
+
+    /// Use a built-in framework (`mpi-2019`).
+    #[wasm_bindgen(js_name = useBuiltin, unchecked_return_type = "FrameworkInfo")]
+    pub fn use_builtin(&mut self, name: &str) -> JsResult<JsValue> {
+        let src = nagar_io::builtin::framework_source(name).ok_or_else(|| {
+            js_error(
+                ErrorKind::Framework,
+                format!("no built-in framework {name:?} (known: {})", nagar_io::builtin::names().join(", ")),
+            )
+        })?;
+        let fw = nagar_io::load_framework(src.as_bytes(), &format!("{name}.toml"))
+            .map_err(|e| js_error(ErrorKind::Framework, crate::framework_errors_message(&e)))?;
+        self.set_framework(fw, format!("built-in {name}"), sha256_hex(src.as_bytes()))
+    }
+
+    /// Load a framework file: TOML, JSON, or a COINr iMeta table as CSV. An iMeta workbook
+    /// fails with `NeedsSpreadsheet`: read it with the spreadsheet module's `readFramework`.
+    #[wasm_bindgen(js_name = loadFramework, unchecked_return_type = "FrameworkInfo")]
+    pub fn load_framework(&mut self, bytes: &[u8], file_name: &str) -> JsResult<JsValue> {
+        if crate::is_spreadsheet_name(file_name) {
+            return Err(js_error(ErrorKind::NeedsSpreadsheet, format!("{file_name} is a spreadsheet")));
+        }
+        let fw = nagar_io::load_framework(bytes, file_name)
+            .map_err(|e| js_error(ErrorKind::Framework, crate::framework_errors_message(&e)))?;
+        self.set_framework(fw, base_name(file_name).to_string(), sha256_hex(bytes))
+    }
+
+    /// A framework the spreadsheet module read from a workbook (`readFramework`), with its bytes
+    /// for the provenance hash.
+    #[wasm_bindgen(js_name = loadFrameworkValue, unchecked_return_type = "FrameworkInfo")]
+    pub fn load_framework_value(&mut self, value: JsValue, bytes: &[u8], file_name: &str) -> JsResult<JsValue> {
+        let fw: Framework = from_js(value, "framework")?;
+        fw.validate().map_err(|e| js_error(ErrorKind::Framework, crate::framework_errors_message(&e)))?;
+        self.set_framework(fw, base_name(file_name).to_string(), sha256_hex(bytes))
+    }
+
+    fn set_framework(&mut self, framework: Framework, source: String, sha256: String) -> JsResult<JsValue> {
+        let info = views::framework_info(&framework, &source);
+        self.fw = Some(LoadedFramework { framework, source, sha256 });
+        self.options = Options::default();
+        self.scored = None;
+        to_js(&info)
+    }
+
+    /// Read a CSV or JSON data file. Spreadsheets fail with `NeedsSpreadsheet`.
+    #[wasm_bindgen(js_name = loadData, unchecked_return_type = "DataInfo")]
+    pub fn load_data(&mut self, bytes: &[u8], file_name: &str) -> JsResult<JsValue> {
+        let opts = nagar_io::ReadOptions::default();
+        let read = nagar_io::read_data(bytes, base_name(file_name), &opts).map_err(|e| match e.kind {
+            nagar_io::ReadErrorKind::SpreadsheetUnsupported(_) => {
+                js_error(ErrorKind::NeedsSpreadsheet, format!("{file_name} is a spreadsheet"))
+            }
+            _ => js_error(ErrorKind::Data, e),
+        })?;
+        self.set_data(read.table, read.format.name().to_string(), read.issues)
+    }
+
+    /// A table read by the spreadsheet module (`readSpreadsheet`).
+    #[wasm_bindgen(js_name = loadTable, unchecked_return_type = "DataInfo")]
+    pub fn load_table(&mut self, value: JsValue) -> JsResult<JsValue> {
+        let t: TableTransfer = from_js(value, "table")?;
+        self.set_data(t.table, t.format, t.issues)
+    }
+
+    /// Generate the synthetic demo data (as `nagar demo`) and load it as the CSV file it would be.
+    #[wasm_bindgen(js_name = loadDemo, unchecked_return_type = "DataInfo")]
+    pub fn load_demo(&mut self, ulbs: usize, seed: u32) -> JsResult<JsValue> {
+        let csv = self.demo_csv(ulbs, seed)?;
+        self.load_data(csv.as_bytes(), &format!("synthetic-demo-{ulbs}-ulbs.csv"))
+    }
+
+    /// The synthetic demo file's text, for download.
+    #[wasm_bindgen(js_name = demoCsv)]
+    pub fn demo_csv(&self, ulbs: usize, seed: u32) -> JsResult<String> {
+        demo_csv_text(&self.framework()?.framework, ulbs, seed as u64).map_err(|m| js_error(ErrorKind::Data, m))
+    }
+
+    fn set_data(&mut self, table: RawTable, format: String, issues: Vec<Issue>) -> JsResult<JsValue> {
+        let note = nagar_io::builtin::dataset_note(&table);
+        let info = views::data_info(&table, &format, &issues, note.clone());
+        self.data = Some(LoadedData { table, format, issues, note });
+        self.scored = None;
+        to_js(&info)
+    }
+
+    /// Replace the options (see `Options`); checked at once.
+    #[wasm_bindgen(js_name = setOptions)]
+    pub fn set_options(&mut self, #[wasm_bindgen(unchecked_param_type = "Options")] options: JsValue) -> JsResult<()> {
+        let o: Options = from_js(options, "options")?;
+        views::effective_settings(&self.framework()?.framework, &o).map_err(|m| js_error(ErrorKind::Settings, m))?;
+        self.options = o;
+        Ok(())
+    }
+
+    /// Score the data with the framework and options; the results table's values.
+    #[wasm_bindgen(unchecked_return_type = "Results")]
+    pub fn score(&mut self) -> JsResult<JsValue> {
+        let lf = self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))?;
+        let data = self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no data loaded"))?;
+        let settings = views::effective_settings(&lf.framework, &self.options)
+            .map_err(|m| js_error(ErrorKind::Settings, m))?;
+        let weights: WeightOverrides = self.options.weights.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let mut scored = pipeline::score(&lf.framework, &data.table, &settings, &weights).map_err(|e| match e {
+            pipeline::ScoreError::Settings(_) => js_error(ErrorKind::Settings, e),
+            pipeline::ScoreError::Framework { .. } => js_error(ErrorKind::Framework, e),
+            _ => js_error(ErrorKind::Data, e),
+        })?;
+        let mut issues = data.issues.clone();
+        issues.append(&mut scored.issues);
+        scored.issues = issues;
+        let out = views::results(&lf.framework, &scored, &data.table.file, data.note.clone());
+        self.scored = Some(scored);
+        to_js(&out)
+    }
+
+    /// The city profile of one unit of the last run.
+    #[wasm_bindgen(unchecked_return_type = "Profile")]
+    pub fn profile(&self, unit_id: &str) -> JsResult<JsValue> {
+        let (lf, data, s) = self.last_run()?;
+        let u = s.unit_index(unit_id).ok_or_else(|| js_error(ErrorKind::Input, format!("no unit {unit_id:?}")))?;
+        to_js(&views::profile(&lf.framework, s, &data.table, u, data.note.clone()))
+    }
+
+    /// The framework explained, for the "How scores are computed" page.
+    #[wasm_bindgen(js_name = frameworkDoc, unchecked_return_type = "FrameworkDoc")]
+    pub fn framework_doc(&self) -> JsResult<JsValue> {
+        to_js(&views::framework_doc(&self.framework()?.framework))
+    }
+
+    /// The framework itself (for the spreadsheet module's `templateXlsx`).
+    #[wasm_bindgen(js_name = frameworkValue)]
+    pub fn framework_value(&self) -> JsResult<JsValue> {
+        to_js(&self.framework()?.framework)
+    }
+
+    /// The scores sheet as `nagar score --out x.csv` (`csv`) or `x.json` (`json`) writes it.
+    pub fn export(&self, format: &str) -> JsResult<Vec<u8>> {
+        let sheet = report::scores_sheet(&self.framework()?.framework, self.last_run()?.2, &self.provenance()?);
+        match format {
+            "csv" => Ok(nagar_io::write_csv(&sheet).into_bytes()),
+            "json" => Ok(nagar_io::write_json(&sheet).into_bytes()),
+            _ => Err(js_error(ErrorKind::Input, format!("unknown export format {format:?}: use csv or json"))),
+        }
+    }
+
+    /// The four sheets of the XLSX export (Scores, Indicators, Issues, Settings), as
+    /// `nagar score --out x.xlsx` writes them; the spreadsheet module's `writeXlsx` makes the file.
+    #[wasm_bindgen(js_name = exportSheets)]
+    pub fn export_sheets(&self) -> JsResult<JsValue> {
+        let (lf, _, s) = self.last_run()?;
+        let fw = &lf.framework;
+        let prov = self.provenance()?;
+        let weights: WeightOverrides = self.options.weights.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let sheets = [
+            report::scores_sheet(fw, s, &prov),
+            report::indicators_sheet(fw, s),
+            report::issues_sheet(&s.issues),
+            report::settings_sheet(fw, s, &weights, &prov),
+        ];
+        to_js(&sheets[..])
+    }
+
+    /// Every issue of the last run (or of reading, before scoring) as CSV.
+    #[wasm_bindgen(js_name = issuesCsv)]
+    pub fn issues_csv(&self) -> JsResult<String> {
+        let issues = match (&self.scored, &self.data) {
+            (Some(s), _) => &s.issues,
+            (None, Some(d)) => &d.issues,
+            _ => return Err(js_error(ErrorKind::Input, "no data loaded")),
+        };
+        Ok(nagar_io::write_csv(&report::issues_sheet(issues)))
+    }
+
+    /// The blank input file for the framework, as CSV (`nagar template --out t.csv`).
+    #[wasm_bindgen(js_name = templateCsv)]
+    pub fn template_csv(&self) -> JsResult<String> {
+        Ok(nagar_io::write_template_csv(&self.framework()?.framework))
+    }
+}
+
+impl Workspace {
+    fn framework(&self) -> JsResult<&LoadedFramework> {
+        self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))
+    }
+
+    fn last_run(&self) -> JsResult<(&LoadedFramework, &LoadedData, &Scored)> {
+        match (&self.fw, &self.data, &self.scored) {
+            (Some(f), Some(d), Some(s)) => Ok((f, d, s)),
+            _ => Err(js_error(ErrorKind::Input, "nothing scored yet")),
+        }
+    }
+
+    fn provenance(&self) -> JsResult<Provenance> {
+        let (lf, data, _) = self.last_run()?;
+        Ok(Provenance {
+            framework_source: lf.source.clone(),
+            framework_hash: lf.sha256.clone(),
+            data_file: data.table.file.clone(),
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            dataset_note: data.note.clone(),
+        })
+    }
+}

@@ -1,0 +1,82 @@
+// Tiny DOM builder. Text always goes in as text nodes (never innerHTML), so a city called
+// "<script>…" is shown as exactly that.
+
+type Child = Node | string | number | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs | null = null,
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+export function s(tag: string, attrs: Attrs | null = null, ...children: (Child | Child[])[]): SVGElement {
+  const el = document.createElementNS(SVG, tag) as SVGElement;
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+function setAttrs(el: Element, attrs: Attrs | null): void {
+  if (!attrs) return;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') {
+      el.addEventListener(k.slice(2), v as EventListener);
+    } else if (k === 'class') {
+      el.setAttribute('class', String(v));
+    } else if (v === true) {
+      el.setAttribute(k, '');
+    } else {
+      el.setAttribute(k, String(v));
+    }
+  }
+}
+
+function append(el: Element, children: (Child | Child[])[]): void {
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+export function clear(el: Element): void {
+  while (el.firstChild) el.removeChild(el.firstChild);
+}
+
+export function $(sel: string): HTMLElement {
+  const el = document.querySelector<HTMLElement>(sel);
+  if (!el) throw new Error(`missing element ${sel}`);
+  return el;
+}
+
+/// Numbers as people read them: fixed decimals, an en dash for missing.
+export function fmt(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  return x.toLocaleString('en-IN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function fmtInt(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  return Math.round(x).toLocaleString('en-IN');
+}
+
+/// Values that may be tiny or huge (raw inputs, derived values): up to 4 significant decimals.
+export function fmtValue(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  const a = Math.abs(x);
+  const d = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : 4;
+  return x.toLocaleString('en-IN', { maximumFractionDigits: d });
+}
+
+export function pct(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  return `${Math.round(x * 100)}%`;
+}

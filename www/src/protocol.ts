@@ -1,0 +1,51 @@
+// Messages between the page and the engine worker.
+import type { DataInfo, FrameworkDoc, FrameworkInfo, Options, Profile, Results, Choice } from '../pkg/core/nagar_wasm';
+
+export type { DataInfo, FrameworkDoc, FrameworkInfo, Options, Profile, Results, Choice };
+
+export interface Ready {
+  version: string;
+  frameworks: Choice[];
+  framework: FrameworkInfo;
+}
+
+/// A loaded data file and its first scoring run. `results` is null when the file could be read
+/// but not scored (no id column, no known columns): `error` says why.
+export interface Loaded {
+  data: DataInfo;
+  results: Results | null;
+  error: string | null;
+  /// Milliseconds spent in the engine (read + score), for the benchmark.
+  engineMs: number;
+}
+
+export type Request =
+  | { op: 'init' }
+  | { op: 'useBuiltin'; name: string }
+  | { op: 'loadFramework'; file: File }
+  | { op: 'loadData'; file: File }
+  | { op: 'loadDemo' }
+  | { op: 'setOptions'; options: Options }
+  | { op: 'profile'; id: string }
+  | { op: 'doc' }
+  | { op: 'export'; format: 'csv' | 'json' | 'xlsx' }
+  | { op: 'template'; format: 'csv' | 'xlsx' }
+  | { op: 'issuesCsv' }
+  | { op: 'demoCsv' };
+
+export interface Reply {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: { name: string; message: string };
+}
+
+export interface Progress {
+  progress: { phase: string; loaded: number; total: number };
+}
+
+/// Demo: the synthetic file `nagar demo --ulbs 120 --seed 2019` writes.
+export const DEMO_ULBS = 120;
+export const DEMO_SEED = 2019;
+/// Bigger files are refused with a message (the command-line tool has no such limit).
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;

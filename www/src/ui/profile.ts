@@ -1,0 +1,127 @@
+// City profile: where one city stands, and every number behind its score.
+import { fmt, fmtInt, fmtValue, h, pct } from '../dom';
+import type { Profile, NodeScore, IndicatorRow } from '../../pkg/core/nagar_wasm';
+import type { Actions, AppState } from '../state';
+import { bars, histogram } from './charts';
+import { datasetBanner } from './results';
+
+function diff(n: NodeScore): number | null {
+  return n.value !== null && n.value !== undefined && n.group_mean !== null && n.group_mean !== undefined ? n.value - n.group_mean : null;
+}
+
+function sectorList(items: NodeScore[], cls: string): HTMLElement {
+  return h(
+    'ol',
+    { class: `sector-list ${cls}` },
+    items.map((n) => {
+      const d = diff(n);
+      return h('li', null, h('span', { class: 'sector-name' }, n.name), h('span', { class: 'sector-val' }, `${fmt(n.value)} (${d !== null && d >= 0 ? '+' : ''}${fmt(d)} vs mean)`));
+    }),
+  );
+}
+
+function inputsCell(ind: IndicatorRow): HTMLElement {
+  if (ind.inputs.length === 0) return h('td', null, '–');
+  return h(
+    'td',
+    { class: 'inputs' },
+    h(
+      'ul',
+      null,
+      ind.inputs.map((i) =>
+        h('li', null, h('span', { class: 'input-label' }, i.label), ': ', h('span', { class: 'input-value' }, i.column === null || i.column === undefined ? 'column not in file' : i.value === '' ? 'empty' : i.value)),
+      ),
+    ),
+  );
+}
+
+function indicatorRow(ind: IndicatorRow): HTMLElement {
+  const marks = [
+    ind.direction < 0 ? h('span', { class: 'tag' }, 'lower is better') : null,
+    ind.provisional ? h('span', { class: 'tag provisional', title: 'Reconstructed from the indicator name alone' }, 'provisional') : null,
+  ];
+  const notes = [ind.choice ? h('p', null, h('strong', null, 'Choice: '), ind.choice) : null, ind.note ? h('p', null, ind.note) : null, ind.source ? h('p', { class: 'hint' }, 'Source: ', ind.source) : null];
+  const capped = ind.processed !== ind.derived && ind.processed !== null && ind.derived !== null;
+  return h(
+    'tr',
+    { class: ind.derived === null || ind.derived === undefined ? 'missing' : '' },
+    h('th', { scope: 'row' }, h('span', { class: 'ind-name' }, ind.name), ' ', h('span', { class: 'hint' }, ind.id), h('div', null, marks), h('p', { class: 'hint' }, ind.derivation)),
+    inputsCell(ind),
+    h('td', { class: 'num' }, fmtValue(ind.derived), ind.unit ? h('span', { class: 'unit' }, ` ${ind.unit}`) : null, capped ? h('div', { class: 'hint' }, `used: ${fmtValue(ind.processed)}`) : null),
+    h('td', { class: 'num' }, fmtValue(ind.group_mean)),
+    h('td', { class: 'num strong' }, fmt(ind.normalised, 2)),
+    h('td', { class: 'notes' }, notes),
+  );
+}
+
+export function profileView(st: AppState, act: Actions, p: Profile): HTMLElement {
+  const u = p.unit;
+  const r = st.results!;
+  const strongest = [...p.sectors].filter((n) => diff(n) !== null).sort((a, b) => diff(b)! - diff(a)!);
+  const bySector = new Map<string, IndicatorRow[]>();
+  for (const i of p.indicators) bySector.set(i.sector, [...(bySector.get(i.sector) ?? []), i]);
+  const sectorName = new Map(p.sectors.map((s) => [s.id, s.name]));
+  const verticalOf = new Map(p.sectors.map((s) => [s.id, s.parent]));
+  const inCompare = st.compare.includes(u.id);
+
+  const facts: [string, string][] = [
+    ['State', u.state || '–'],
+    ['Zone', u.zone || '–'],
+    ['Tier', u.tier || '–'],
+    ['Population', fmtInt(u.population)],
+    ['Data coverage', pct(u.coverage)],
+    ['Compared with', `${p.group} (${p.group_size} cities)`],
+  ];
+
+  return h(
+    'article',
+    { class: 'profile' },
+    h('p', null, h('a', { href: '#/results' }, '‹ All cities')),
+    h('h1', null, u.name || u.id, ' ', h('span', { class: 'hint' }, u.id)),
+    datasetBanner(p.dataset_note),
+    h(
+      'div',
+      { class: 'cards' },
+      h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Index'), h('p', { class: 'card-value' }, fmt(u.index)), h('p', { class: 'card-note' }, `group mean ${fmt(p.index_group_mean)}`)),
+      h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Rank'), h('p', { class: 'card-value' }, u.rank ? `${u.rank} of ${r.ranked}` : 'not ranked'), h('p', { class: 'card-note' }, u.flag || (u.rank_in_tier ? `${u.rank_in_tier} in tier ${u.tier}` : ''))),
+      h('dl', { class: 'card facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+    ),
+    h('p', null, h('button', { type: 'button', class: 'button small', onclick: () => act.toggleCompare(u.id), disabled: !inCompare && st.compare.length >= 4 }, inCompare ? 'Remove from comparison' : 'Add to comparison')),
+    h(
+      'div',
+      { class: 'two-col' },
+      h('section', { 'aria-labelledby': 'h-vert' }, h('h2', { id: 'h-vert' }, 'Verticals'), bars(p.verticals.map((v) => ({ label: v.name, value: v.value ?? null, reference: v.group_mean ?? null })), `Vertical scores of ${u.name}; ticks mark the group mean`), h('p', { class: 'hint' }, 'Bars: this city. Dark ticks: mean of the comparison group.')),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-sw' },
+        h('h2', { id: 'h-sw' }, 'Strongest and weakest sectors'),
+        h('p', { class: 'hint' }, 'Compared with the mean of the comparison group.'),
+        h('h3', null, 'Strongest'),
+        sectorList(strongest.slice(0, 3), 'good'),
+        h('h3', null, 'Weakest'),
+        sectorList(strongest.slice(-3).reverse(), 'bad'),
+      ),
+    ),
+    h('section', { 'aria-labelledby': 'h-sect' }, h('h2', { id: 'h-sect' }, 'Sectors'), bars(p.sectors.map((s) => ({ label: s.name, value: s.value ?? null, reference: s.group_mean ?? null })), `Sector scores of ${u.name}; ticks mark the group mean`)),
+    h('section', { 'aria-labelledby': 'h-pos' }, h('h2', { id: 'h-pos' }, 'Position among all cities'), histogram(r.units.map((x) => x.index ?? NaN), `Histogram of the index; the line marks ${u.name}`, u.index)),
+    h(
+      'section',
+      { 'aria-labelledby': 'h-ind' },
+      h('h2', { id: 'h-ind' }, 'Indicators: from the file to the score'),
+      h('p', { class: 'hint' }, 'Raw inputs as written in the file → the indicator value derived from them → the standardised value used in the score (0 = group mean). Missing values are skipped and the weights of the others rescaled.'),
+      [...bySector.entries()].map(([sid, inds]) =>
+        h(
+          'div',
+          { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': `Indicators of ${sectorName.get(sid) ?? sid}` },
+          h(
+            'table',
+            { class: 'data indicators' },
+            h('caption', null, sectorName.get(sid) ?? sid, h('span', { class: 'hint' }, ` · ${p.verticals.find((v) => v.id === verticalOf.get(sid))?.name ?? ''}`)),
+            h('thead', null, h('tr', null, ['Indicator', 'Raw inputs', 'Value', 'Group mean', 'Standardised', 'Notes'].map((c) => h('th', { scope: 'col' }, c)))),
+            h('tbody', null, inds.map(indicatorRow)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
