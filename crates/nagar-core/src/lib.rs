@@ -1,6 +1,7 @@
 //! nagar-core: the composite-indicator engine. Pure Rust: it takes a [`Framework`] and a
 //! [`RawTable`] as values and returns every stage of every number; no files, no browser.
 
+pub mod demo;
 pub mod derive;
 pub mod fmt;
 pub mod framework;
