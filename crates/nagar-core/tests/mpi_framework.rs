@@ -1348,3 +1348,15 @@ fn bundled_census_csv_is_state_and_population_only() {
     assert_eq!(lines.next(), Some("state,population"));
     assert_eq!(lines.filter(|l| !l.is_empty()).count(), 523);
 }
+
+#[test]
+fn readme_example_is_a_valid_framework() {
+    let readme = include_str!("../../../frameworks/README.md");
+    let start = readme.find("```toml\n").expect("README has a toml example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let fw: Framework = toml::from_str(&readme[start..end]).unwrap_or_else(|e| panic!("README example: {e}"));
+    fw.validate().unwrap_or_else(|e| panic!("README example: {e:?}"));
+    assert_eq!(fw.indicators.len(), 3);
+    let t = demo::demo_table(&fw, &demo::census_cities(), 8, 3);
+    assert_eq!(t.n_rows(), 8);
+}
