@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# `npm start`: install what is missing, build, and serve the site on http://127.0.0.1:8080
 set -euo pipefail
-echo "npm start: the web app arrives with the browser issue" >&2
-exit 1
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+echo "== serving www/dist on http://127.0.0.1:8080 (Ctrl+C stops)"
+exec npx --no-install vite preview www --host 127.0.0.1 --port 8080 --strictPort

@@ -3,7 +3,7 @@
 // including the spreadsheet module, is cached on the first visit and works offline.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -20,7 +20,7 @@ function serviceWorker(): Plugin {
     name: 'nagar-service-worker',
     apply: 'build',
     configResolved(c) {
-      outDir = c.build.outDir;
+      outDir = resolve(c.root, c.build.outDir);
     },
     closeBundle() {
       const all = files(outDir)

@@ -2,12 +2,13 @@
 // "<script>…" is shown as exactly that.
 
 type Child = Node | string | number | null | undefined | false;
+export type Children = Child | Children[];
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Attrs | null = null,
-  ...children: (Child | Child[])[]
+  ...children: Children[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   setAttrs(el, attrs);
@@ -17,7 +18,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-export function s(tag: string, attrs: Attrs | null = null, ...children: (Child | Child[])[]): SVGElement {
+export function s(tag: string, attrs: Attrs | null = null, ...children: Children[]): SVGElement {
   const el = document.createElementNS(SVG, tag) as SVGElement;
   setAttrs(el, attrs);
   append(el, children);
@@ -40,8 +41,8 @@ function setAttrs(el: Element, attrs: Attrs | null): void {
   }
 }
 
-function append(el: Element, children: (Child | Child[])[]): void {
-  for (const c of children.flat()) {
+function append(el: Element, children: Children[]): void {
+  for (const c of children.flat(Infinity as 1) as Child[]) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }

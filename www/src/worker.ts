@@ -12,7 +12,7 @@ let sheetsModule: Promise<Sheets> | null = null;
 
 function sheets(): Promise<Sheets> {
   if (!sheetsModule) {
-    progress('Loading spreadsheet support', 0, 0);
+    progress('Loading spreadsheet and framework support', 0, 0);
     sheetsModule = import('../pkg/sheets/nagar_sheets.js').then(async (m) => {
       await m.default();
       return m;
@@ -87,14 +87,11 @@ async function handle(req: Request): Promise<unknown> {
     case 'useBuiltin':
       return ws.useBuiltin(req.name);
     case 'loadFramework': {
+      // Framework files (TOML, JSON, iMeta tables) are parsed by the second module, which has
+      // the TOML and spreadsheet readers; the main module stays small.
       const bytes = await readFile(req.file);
-      try {
-        return ws.loadFramework(bytes, req.file.name);
-      } catch (e) {
-        if (!isNeedsSpreadsheet(e)) throw e;
-        const value = (await sheets()).readFramework(bytes, req.file.name);
-        return ws.loadFrameworkValue(value, bytes, req.file.name);
-      }
+      const value = (await sheets()).readFramework(bytes, req.file.name);
+      return ws.loadFrameworkValue(value, bytes, req.file.name);
     }
     case 'loadData': {
       const bytes = await readFile(req.file);

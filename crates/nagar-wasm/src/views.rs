@@ -77,7 +77,7 @@ pub struct Options {
     #[tsify(optional)]
     pub screen: Option<f64>,
     /// Node weight overrides by aggregate or indicator id (the vertical sliders).
-    #[tsify(optional)]
+    #[tsify(optional, type = "Record<string, number>")]
     pub weights: BTreeMap<String, f64>,
 }
 

@@ -18,7 +18,6 @@ struct LoadedFramework {
 
 struct LoadedData {
     table: RawTable,
-    format: String,
     issues: Vec<Issue>,
     note: Option<String>,
 }
@@ -44,6 +43,21 @@ fn base_name(file_name: &str) -> &str {
     file_name.rsplit(['/', '\\']).next().unwrap_or(file_name)
 }
 
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_json.rs"));
+}
+
+/// A built-in framework, from its JSON form made at build time (see build.rs).
+pub fn builtin_framework(name: &str) -> Result<Framework, JsValue> {
+    let known = || nagar_io::builtin::names().join(", ");
+    let json = nagar_io::builtin::framework_source(name)
+        .and(builtin::builtin_json(name))
+        .ok_or_else(|| js_error(ErrorKind::Framework, format!("no built-in framework {name:?} (known: {})", known())))?;
+    let fw: Framework = serde_json::from_str(json).map_err(|e| js_error(ErrorKind::Internal, e))?;
+    fw.validate().map_err(|e| js_error(ErrorKind::Framework, crate::framework_errors_message(&e)))?;
+    Ok(fw)
+}
+
 /// The synthetic demo file as `nagar demo --ulbs N --seed S` writes it (CSV text).
 pub fn demo_csv_text(fw: &Framework, ulbs: usize, seed: u64) -> Result<String, String> {
     let table = nagar_io::builtin::demo_table(fw, ulbs, seed)?;
@@ -62,11 +76,9 @@ impl Workspace {
     pub fn builtin_frameworks() -> JsResult<JsValue> {
         let mut out = Vec::new();
         for name in nagar_io::builtin::names() {
-            let src = nagar_io::builtin::framework_source(name).unwrap_or_default();
-            let title = nagar_io::load_framework(src.as_bytes(), &format!("{name}.toml"))
-                .map(|f| f.name)
-                .unwrap_or_else(|_| name.to_string());
-            out.push(views::Choice { id: name.to_string(), name: title });
+            if let Ok(fw) = builtin_framework(name) {
+                out.push(views::Choice { id: name.to_string(), name: fw.name });
+            }
         }
         to_js(&out)
     }
@@ -74,31 +86,14 @@ impl Workspace {
     /// Use a built-in framework (`mpi-2019`).
     #[wasm_bindgen(js_name = useBuiltin, unchecked_return_type = "FrameworkInfo")]
     pub fn use_builtin(&mut self, name: &str) -> JsResult<JsValue> {
-        let src = nagar_io::builtin::framework_source(name).ok_or_else(|| {
-            js_error(
-                ErrorKind::Framework,
-                format!("no built-in framework {name:?} (known: {})", nagar_io::builtin::names().join(", ")),
-            )
-        })?;
-        let fw = nagar_io::load_framework(src.as_bytes(), &format!("{name}.toml"))
-            .map_err(|e| js_error(ErrorKind::Framework, crate::framework_errors_message(&e)))?;
+        let fw = builtin_framework(name)?;
+        let src = nagar_io::builtin::framework_source(name).unwrap_or_default();
         self.set_framework(fw, format!("built-in {name}"), sha256_hex(src.as_bytes()))
     }
 
-    /// Load a framework file: TOML, JSON, or a COINr iMeta table as CSV. An iMeta workbook
-    /// fails with `NeedsSpreadsheet`: read it with the spreadsheet module's `readFramework`.
-    #[wasm_bindgen(js_name = loadFramework, unchecked_return_type = "FrameworkInfo")]
-    pub fn load_framework(&mut self, bytes: &[u8], file_name: &str) -> JsResult<JsValue> {
-        if crate::is_spreadsheet_name(file_name) {
-            return Err(js_error(ErrorKind::NeedsSpreadsheet, format!("{file_name} is a spreadsheet")));
-        }
-        let fw = nagar_io::load_framework(bytes, file_name)
-            .map_err(|e| js_error(ErrorKind::Framework, crate::framework_errors_message(&e)))?;
-        self.set_framework(fw, base_name(file_name).to_string(), sha256_hex(bytes))
-    }
-
-    /// A framework the spreadsheet module read from a workbook (`readFramework`), with its bytes
-    /// for the provenance hash.
+    /// An uploaded framework file (TOML, JSON or a COINr iMeta table), as the spreadsheet
+    /// module's `readFramework` read it, with the file's bytes for the provenance hash. (Framework
+    /// files are parsed there, so this module carries no TOML parser.)
     #[wasm_bindgen(js_name = loadFrameworkValue, unchecked_return_type = "FrameworkInfo")]
     pub fn load_framework_value(&mut self, value: JsValue, bytes: &[u8], file_name: &str) -> JsResult<JsValue> {
         let fw: Framework = from_js(value, "framework")?;
@@ -150,7 +145,7 @@ impl Workspace {
     fn set_data(&mut self, table: RawTable, format: String, issues: Vec<Issue>) -> JsResult<JsValue> {
         let note = nagar_io::builtin::dataset_note(&table);
         let info = views::data_info(&table, &format, &issues, note.clone());
-        self.data = Some(LoadedData { table, format, issues, note });
+        self.data = Some(LoadedData { table, issues, note });
         self.scored = None;
         to_js(&info)
     }

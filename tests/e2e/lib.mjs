@@ -1,0 +1,100 @@
+// Shared helpers of the browser tests and the benchmark: a static server for www/dist on
+// loopback, and Debian's Chromium driven by playwright-core (no browser is downloaded).
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const DIST = join(ROOT, 'www/dist');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/// Serves www/dist on 127.0.0.1 (a free port). Every request is recorded in `log`.
+export async function serve() {
+  const log = [];
+  const server = createServer((req, res) => {
+    log.push({ method: req.method, url: req.url });
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = normalize(join(DIST, path));
+    if (!file.startsWith(DIST)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
+      const body = readFileSync(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  return { url, log, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/// Debian's Chromium, headless, with the flags this machine needs (no background networking).
+/// Playwright gives every launch a fresh, empty profile directory of its own.
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export function tmp(prefix = 'nagar-e2e-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/// Minimal RFC 4180 CSV parser (quotes, doubled quotes, CRLF), enough to compare exports.
+export function parseCsv(text) {
+  const rows = [];
+  let row = [], cell = '', q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"') {
+        if (text[i + 1] === '"') (cell += '"'), i++;
+        else q = false;
+      } else cell += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell), rows.push(row), (row = []), (cell = '');
+    } else cell += c;
+  }
+  if (cell !== '' || row.length) row.push(cell), rows.push(row);
+  return rows;
+}
+
+/// The spreadsheet module under Node (to make and read XLSX files in tests).
+export async function sheetsModule() {
+  const m = await import(join(ROOT, 'www/pkg/sheets/nagar_sheets.js'));
+  await m.default({ module_or_path: readFileSync(join(ROOT, 'www/pkg/sheets/nagar_sheets_bg.wasm')) });
+  return m;
+}
