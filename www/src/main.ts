@@ -257,7 +257,7 @@ async function loaded(p: Promise<Loaded>, t0: number): Promise<void> {
   try {
     const r = await p;
     st.data = r.data;
-    st.table.page = 0;
+    st.table = { ...st.table, search: '', tier: '', state: '', zone: '', page: 0 };
     st.issues.page = 0;
     fillSettings();
     setResults(r.results, r.error);

@@ -15,18 +15,20 @@ export function summary(r: Results, st: AppState): HTMLElement {
     card('Cities scored', String(r.units.length)),
     card('Ranked', String(r.ranked), r.ranked < r.units.length ? `${r.units.length - r.ranked} below the coverage minimum or without score` : ''),
     card('Data check', `${errors} errors`, `${warnings} warnings`, '#/validation'),
-    card('Framework', st.framework?.name ?? r.framework, st.framework?.version ? `version ${st.framework.version}` : ''),
+    card('Framework', st.framework?.name ?? r.framework, st.framework?.version ? `version ${st.framework.version}` : '', '', true),
   );
 }
 
-function card(label: string, value: string, note = '', href = ''): HTMLElement {
+function card(label: string, value: string, note = '', href = '', text = false): HTMLElement {
   const v = href ? h('a', { href }, value) : value;
-  return h('div', { class: 'card' }, h('p', { class: 'card-label' }, label), h('p', { class: 'card-value' }, v), note ? h('p', { class: 'card-note' }, note) : null);
+  return h('div', { class: 'card' }, h('p', { class: 'card-label' }, label), h('p', { class: text ? 'card-value text' : 'card-value' }, v), note ? h('p', { class: 'card-note' }, note) : null);
 }
 
 export function datasetBanner(note: string | null | undefined): HTMLElement | null {
   if (!note) return null;
-  return h('p', { class: 'banner synthetic', role: 'note' }, h('strong', null, 'Synthetic demo data. '), note);
+  // The note itself says "synthetic demo data: ..."; lead with those words in bold.
+  const rest = note.replace(/^\s*synthetic demo data\s*[:.,;–—-]?\s*/i, '');
+  return h('p', { class: 'banner synthetic', role: 'note' }, h('strong', null, 'Synthetic demo data'), rest ? ` — ${rest}` : '');
 }
 
 function sortValue(u: UnitRow, key: SortKey): number | string | null {
