@@ -91,6 +91,8 @@ pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Result<(Format, Vec<Issue
     let mut issues = Vec::new();
     let format = match (content, by_ext) {
         (Content::Known(c), Some(e)) if c == e => c,
+        // A scalar JSON document: let the JSON reader say what it expected.
+        (Content::Known(Format::Csv), Some(Format::Json)) if is_json(bytes, file_name)? => Format::Json,
         (Content::Known(c), None) => c,
         (Content::Known(c), Some(e)) if c.is_spreadsheet() && e.is_spreadsheet() => {
             issues.push(
@@ -106,8 +108,7 @@ pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Result<(Format, Vec<Issue
         (Content::JsonLike, Some(Format::Json) | None) => Format::Json,
         (Content::JsonLike, Some(Format::Csv)) => {
             // A CSV header may start with a bracket; only real JSON contradicts the name.
-            let text = decode_text(bytes, file_name)?.0;
-            if serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok() {
+            if is_json(bytes, file_name)? {
                 return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content: "JSON".into() }));
             }
             Format::Csv
@@ -117,6 +118,11 @@ pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Result<(Format, Vec<Issue
         }
     };
     Ok((format, issues))
+}
+
+fn is_json(bytes: &[u8], file_name: &str) -> Result<bool, ReadError> {
+    let text = decode_text(bytes, file_name)?.0;
+    Ok(serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok())
 }
 
 fn sniff(bytes: &[u8]) -> Result<Content, ReadErrorKind> {

@@ -25,8 +25,7 @@ pub(crate) fn read_csv(bytes: &[u8], file: &str) -> Result<DataRead, ReadError> 
             Ok(true) => {}
             Err(e) => return Err(ReadError::new(file, ReadErrorKind::Csv(e.to_string()))),
         }
-        // The position before reading may sit on a blank line the reader skipped.
-        let row = record.position().map_or(line, |p| p.line() as usize);
+        let row = record.position().map_or(line, |p| first_line(text.as_bytes(), p));
         if record.iter().all(|f| f.trim().is_empty()) {
             if table.is_some() && record.len() > 1 {
                 skipped_empty += 1;
@@ -62,6 +61,20 @@ pub(crate) fn read_csv(bytes: &[u8], file: &str) -> Result<DataRead, ReadError> 
         issues.push(Issue::info(format!("columns are separated by {name}")).file(file));
     }
     Ok(DataRead { table, format: Format::Csv, issues })
+}
+
+/// The line a record starts on: its position is where the previous record ended, before any
+/// blank lines the reader skipped.
+fn first_line(text: &[u8], pos: &csv::Position) -> usize {
+    let mut line = pos.line() as usize;
+    for &b in text.get(pos.byte() as usize..).unwrap_or_default() {
+        match b {
+            b'\n' => line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+    }
+    line
 }
 
 fn reader(delimiter: u8, text: &str) -> csv::Reader<&[u8]> {
@@ -109,8 +122,8 @@ fn ragged_issue(file: &str, row: usize, end_line: usize, cells: &[Cell], expecte
 /// The delimiter (`,` `;` or tab) under which the first records agree with the header's field
 /// count. A reading with a single column only wins when no multi-column reading is consistent.
 fn detect_delimiter(text: &str) -> u8 {
-    // (consistency, header fields, delimiter) of the best multi-column reading.
-    let mut best: Option<(f64, usize, u8)> = None;
+    // (consistency, delimiter) of the best multi-column reading.
+    let mut best: Option<(f64, u8)> = None;
     let mut single_column_consistent = false;
     for d in DELIMITERS {
         let mut counts = Vec::new();
@@ -133,12 +146,13 @@ fn detect_delimiter(text: &str) -> u8 {
             }
             continue;
         }
-        if best.is_none_or(|(c, n, _)| consistency > c || (consistency == c && header > n)) {
-            best = Some((consistency, header, d));
+        // Ties go to the earlier delimiter: comma, then semicolon, then tab.
+        if best.is_none_or(|(c, _)| consistency > c) {
+            best = Some((consistency, d));
         }
     }
     match best {
-        Some((c, _, d)) if c >= 0.5 || !single_column_consistent => d,
+        Some((c, d)) if c >= 0.5 || !single_column_consistent => d,
         _ => b',',
     }
 }

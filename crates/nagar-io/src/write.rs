@@ -24,25 +24,31 @@ fn is_plain_number(s: &str) -> bool {
         && matches!(parse_number(s, true), Ok(Some(_)))
 }
 
-fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::Necessary)
-        .flexible(true)
-        .from_writer(Vec::new())
-}
-
-fn finish(w: csv::Writer<Vec<u8>>) -> String {
-    // Writing to a Vec cannot fail, and every field was a &str, so the bytes are UTF-8.
-    match w.into_inner() {
-        Ok(bytes) => String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        Err(_) => String::new(),
+/// Appends one CSV record (RFC 4180, CRLF). A field is quoted when it holds a quote, comma, CR or
+/// LF, and also a semicolon or tab (so no reader guesses another delimiter) or leading/trailing
+/// spaces (which readers trim). A lone empty field is written `""` so the line is not blank.
+fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = Cow<'a, str>>) {
+    let mut n = 0;
+    let mut only_empty = true;
+    for f in fields {
+        only_empty &= f.is_empty();
+        if n > 0 {
+            out.push(',');
+        }
+        n += 1;
+        let needs_quotes = f.contains([',', '"', '\r', '\n', ';', '\t']) || f.starts_with(' ') || f.ends_with(' ');
+        if needs_quotes {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&f);
+        }
     }
-}
-
-fn write_record<'a>(w: &mut csv::Writer<Vec<u8>>, fields: impl IntoIterator<Item = Cow<'a, str>>) {
-    // Infallible for an in-memory writer with `flexible(true)`.
-    let _ = w.write_record(fields.into_iter().map(|f| f.into_owned()));
+    if n == 1 && only_empty {
+        out.push_str("\"\"");
+    }
+    out.push_str("\r\n");
 }
 
 fn out_text(c: &OutCell) -> Cow<'_, str> {
@@ -58,14 +64,14 @@ fn out_text(c: &OutCell) -> Cow<'_, str> {
 /// round-trip form, missing as an empty field; text made safe against formula injection.
 /// Rows shorter than the header are padded with empty fields.
 pub fn write_csv(sheet: &Sheet) -> String {
-    let mut w = csv_writer();
-    write_record(&mut w, sheet.columns.iter().map(|c| formula_safe(c)));
+    let mut out = String::new();
+    push_record(&mut out, sheet.columns.iter().map(|c| formula_safe(c)));
     let width = sheet.columns.len();
     for row in &sheet.rows {
         let pad = width.saturating_sub(row.len());
-        write_record(&mut w, row.iter().map(out_text).chain(std::iter::repeat_n(Cow::Borrowed(""), pad)));
+        push_record(&mut out, row.iter().map(out_text).chain(std::iter::repeat_n(Cow::Borrowed(""), pad)));
     }
-    finish(w)
+    out
 }
 
 /// A sheet as a JSON array of records, keys in column order, one record per line.
@@ -206,10 +212,9 @@ pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
 
 /// The CSV data template of a framework: just the header row (see `template_columns`).
 pub fn write_template_csv(fw: &Framework) -> String {
-    let mut w = csv_writer();
-    let cols = template_columns(fw);
-    write_record(&mut w, cols.iter().map(|c| formula_safe(&c.id)));
-    finish(w)
+    let mut out = String::new();
+    push_record(&mut out, template_columns(fw).iter().map(|c| formula_safe(&c.id)));
+    out
 }
 
 #[cfg(test)]
