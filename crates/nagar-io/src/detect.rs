@@ -154,11 +154,22 @@ fn sniff(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
             )));
         }
     }
-    let text = decode_text_kind(bytes)?.0;
+    // The start of the file decides; the reader decodes (and checks) all of it.
+    let text = decode_text_kind(head(bytes))?.0;
     match text.trim_start().chars().next() {
         None => Err(ReadErrorKind::Empty),
         Some('[' | '{') => Ok(Content::JsonLike),
         Some(_) => Ok(Content::Known(Format::Csv)),
+    }
+}
+
+/// The first 64 KiB, not cutting a UTF-8 character in two.
+fn head(bytes: &[u8]) -> &[u8] {
+    const HEAD: usize = 1 << 16;
+    let Some(h) = bytes.get(..HEAD) else { return bytes };
+    match std::str::from_utf8(h) {
+        Err(e) if e.error_len().is_none() => h.get(..e.valid_up_to()).unwrap_or(h),
+        _ => h,
     }
 }
 

@@ -18,14 +18,15 @@ pub(crate) fn read_csv(bytes: &[u8], file: &str) -> Result<DataRead, ReadError> 
     let mut table: Option<RawTable> = None;
     let mut header_row = 0;
     let mut skipped_empty = 0usize;
+    let mut lines = Lines::new(text.as_bytes());
     loop {
-        let line = reader.position().line() as usize;
+        let before = reader.position().byte() as usize;
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(ReadError::new(file, ReadErrorKind::Csv(e.to_string()))),
         }
-        let row = record.position().map_or(line, |p| first_line(text.as_bytes(), p));
+        let row = lines.record_start(record.position().map_or(before, |p| p.byte() as usize));
         if record.iter().all(|f| f.trim().is_empty()) {
             if table.is_some() && record.len() > 1 {
                 skipped_empty += 1;
@@ -42,7 +43,7 @@ pub(crate) fn read_csv(bytes: &[u8], file: &str) -> Result<DataRead, ReadError> 
         let expected = t.columns.len();
         let cells: Vec<Cell> = record.iter().map(text_cell).collect();
         if cells.len() != expected {
-            let end_line = reader.position().line() as usize;
+            let end_line = lines.at(reader.position().byte() as usize);
             issues.push(ragged_issue(file, row, end_line, &cells, expected));
         }
         t.push_row(cells, row);
@@ -63,18 +64,52 @@ pub(crate) fn read_csv(bytes: &[u8], file: &str) -> Result<DataRead, ReadError> 
     Ok(DataRead { table, format: Format::Csv, issues })
 }
 
-/// The line a record starts on: its position is where the previous record ended, before any
-/// blank lines the reader skipped.
-fn first_line(text: &[u8], pos: &csv::Position) -> usize {
-    let mut line = pos.line() as usize;
-    for &b in text.get(pos.byte() as usize..).unwrap_or_default() {
+/// Physical line numbers by byte offset: `\n`, `\r\n` and a lone `\r` (old Mac files) each end
+/// a line. The csv crate's own line count ignores lone `\r`, so it is not used.
+struct Lines<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: usize,
+    after_cr: bool,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        Lines { text, pos: 0, line: 1, after_cr: false }
+    }
+
+    /// The line at byte offset `to` (offsets only move forward).
+    fn at(&mut self, to: usize) -> usize {
+        let to = to.min(self.text.len());
+        for &b in self.text.get(self.pos..to).unwrap_or_default() {
+            self.step(b);
+        }
+        self.pos = self.pos.max(to);
+        self.line
+    }
+
+    fn step(&mut self, b: u8) {
         match b {
-            b'\n' => line += 1,
-            b'\r' => {}
-            _ => break,
+            b'\n' if self.after_cr => self.after_cr = false,
+            b'\n' => self.line += 1,
+            b'\r' => {
+                self.line += 1;
+                self.after_cr = true;
+            }
+            _ => self.after_cr = false,
         }
     }
-    line
+
+    /// The line a record starting at `start` is on: the csv reader puts a record's start before
+    /// any blank lines it skipped.
+    fn record_start(&mut self, start: usize) -> usize {
+        self.at(start);
+        while let Some(&b @ (b'\r' | b'\n')) = self.text.get(self.pos) {
+            self.step(b);
+            self.pos += 1;
+        }
+        self.line
+    }
 }
 
 fn reader(delimiter: u8, text: &str) -> csv::Reader<&[u8]> {

@@ -363,3 +363,33 @@ fn spreadsheets_need_the_feature() {
     let e = read(b"PK\x03\x04....xl/workbook.xml....", "a.xlsx").unwrap_err();
     assert!(matches!(e.kind, ReadErrorKind::SpreadsheetUnsupported(_)), "{e}");
 }
+
+#[test]
+fn large_utf8_file_is_not_mistaken_for_another_encoding() {
+    // Multi-byte characters across the 64 KiB sniffing window must not look like binary data.
+    let mut csv = String::from("id,name\n");
+    let mut k = 0;
+    while csv.len() < 200_000 {
+        csv.push_str(&format!("{k},नगर पालिका परिषद\n"));
+        k += 1;
+    }
+    let r = ok(csv.as_bytes(), "hi.csv");
+    assert_eq!(r.table.n_rows(), k);
+    assert!(r.issues.is_empty(), "{:?}", r.issues);
+}
+
+#[test]
+fn old_mac_line_ends_count_as_lines() {
+    let r = ok(b"id,x\r\rA,1\rB,\"2\r3\"\rC,4", "mac.csv");
+    assert_eq!(r.table.source_rows, [3, 4, 6]);
+    assert_eq!(r.table.rows[1][1], text("2\r3"));
+}
+
+#[test]
+fn fuzz_json_like_csv_never_numbers_a_row_before_its_header() {
+    // Found by fuzzing: invalid JSON named .csv, with lone CRs, is read as CSV.
+    let bytes =
+        b"[{\"id\":\"A\",\"x\":1,\"\x92:\"A\",\"x\":1,\"\x92\xdd\xc5\x84\xdd\x9e\xdd\xbe[1]}},{\"dir\raZat\":B}2a]l*\n";
+    let r = ok(bytes, "x.csv");
+    assert!(r.table.source_rows.iter().all(|&row| row >= 2), "{:?}", r.table.source_rows);
+}
