@@ -125,6 +125,7 @@ pub(crate) fn kind_name(k: InputKind) -> &'static str {
         InputKind::Quantity => "quantity",
         InputKind::Population => "population",
         InputKind::Percent => "percent",
+        InputKind::SignedPercent => "signed_percent",
         InputKind::YesNo => "yes_no",
         InputKind::Text => "text",
     }
