@@ -390,6 +390,8 @@ pub fn score(
         vec![None; n]
     };
 
+    // File-level issues first, then row by row (stable: within a row, in pipeline order).
+    issues.sort_by_key(|i| i.row.unwrap_or(0));
     Ok(Scored {
         settings: settings.clone(),
         units,
