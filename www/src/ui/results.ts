@@ -26,9 +26,12 @@ function card(label: string, value: string, note = '', href = '', text = false):
 
 export function datasetBanner(note: string | null | undefined): HTMLElement | null {
   if (!note) return null;
-  // The note itself says "synthetic demo data: ..."; lead with those words in bold.
-  const rest = note.replace(/^\s*synthetic demo data\s*[:.,;–—-]?\s*/i, '');
-  return h('p', { class: 'banner synthetic', role: 'note' }, h('strong', null, 'Synthetic demo data'), rest ? ` — ${rest}` : '');
+  return h(
+    'p',
+    { class: 'banner synthetic', role: 'note' },
+    h('strong', null, 'Synthetic demo data'),
+    ` — invented cities and values for trying the tool, not real ones. Every export is labelled “${note}”.`,
+  );
 }
 
 function sortValue(u: UnitRow, key: SortKey): number | string | null {
