@@ -11,3 +11,25 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== cargo clippy (wasm bindings with the spreadsheet module)"
+cargo clippy -p nagar-wasm --all-targets --features spreadsheet --locked -- -D warnings
+
+[ "$what" = rust ] && exit 0
+
+# ---- the browser app: wasm tests under Node, the site build, browser tests in Chromium ----
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh
+echo "== wasm tests (Node)"
+wasm-pack --log-level warn test --node crates/nagar-wasm --features spreadsheet
+echo "== build the site"
+NAGAR_SKIP_SETUP=1 bash scripts/build.sh
+# The page's exports are compared with the CLI's. `cargo test` above already built the debug
+# binary (same code, same numbers); reusing it saves a release build of the whole CLI.
+echo "== CLI for the comparisons"
+cargo build -p nagar-cli --locked
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== apt-get install chromium"
+  apt-get update && apt-get install -y --no-install-recommends chromium
+fi
+echo "== browser tests"
+NAGAR_CLI="$PWD/target/debug/nagar" node --test --test-concurrency=1 tests/e2e/

@@ -15,7 +15,11 @@ pub fn read_spreadsheet(bytes: &[u8], file_name: &str, sheet: Option<String>) ->
     let opts = nagar_io::ReadOptions { sheet, ..Default::default() };
     let name = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
     let read = nagar_io::read_data(bytes, name, &opts).map_err(|e| js_error(ErrorKind::Data, e))?;
-    to_js(&crate::views::TableTransfer { format: read.format.name().to_string(), table: read.table, issues: read.issues })
+    to_js(&crate::views::TableTransfer {
+        format: read.format.name().to_string(),
+        table: read.table,
+        issues: read.issues,
+    })
 }
 
 /// Read a framework file of any supported kind, including a COINr iMeta workbook, into the value

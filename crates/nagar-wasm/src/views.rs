@@ -406,7 +406,9 @@ pub fn profile(fw: &Framework, s: &Scored, table: &RawTable, u: usize, note: Opt
         (_, None) => "not compared".to_string(),
         (nagar_core::Group::All, _) => "all units".to_string(),
         (nagar_core::Group::Tier, _) => format!("tier: {}", s.tier_name[u]),
-        (nagar_core::Group::Column(c), Some(g)) => format!("{c}: {}", s.groups.labels.get(g).cloned().unwrap_or_default()),
+        (nagar_core::Group::Column(c), Some(g)) => {
+            format!("{c}: {}", s.groups.labels.get(g).cloned().unwrap_or_default())
+        }
     };
     let node_scores = |nodes: &[NodeRef], pos: &[usize]| -> Vec<NodeScore> {
         nodes
@@ -613,7 +615,9 @@ pub fn framework_doc(fw: &Framework) -> FrameworkDoc {
                         .inputs()
                         .into_iter()
                         .map(|f| match fw.input(&f) {
-                            Some(d) => InputDoc { id: f, label: d.label.clone(), unit: d.unit.clone(), note: d.note.clone() },
+                            Some(d) => {
+                                InputDoc { id: f, label: d.label.clone(), unit: d.unit.clone(), note: d.note.clone() }
+                            }
                             None => InputDoc { label: f.clone(), id: f, unit: String::new(), note: String::new() },
                         })
                         .collect(),
@@ -648,7 +652,11 @@ pub fn framework_doc(fw: &Framework) -> FrameworkDoc {
                 id: t.id.clone(),
                 name: t.name.clone(),
                 source: t.source.clone(),
-                tiers: t.tiers.iter().map(|x| TierDoc { id: x.id.clone(), name: x.name.clone(), below: x.below }).collect(),
+                tiers: t
+                    .tiers
+                    .iter()
+                    .map(|x| TierDoc { id: x.id.clone(), name: x.name.clone(), below: x.below })
+                    .collect(),
             })
             .collect(),
         zones: fw.zones.iter().map(|z| ZoneDoc { name: z.name.clone(), states: z.states.clone() }).collect(),
@@ -665,4 +673,55 @@ pub struct TableTransfer {
     #[tsify(type = "unknown")]
     pub issues: Vec<Issue>,
     pub format: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mpi() -> Framework {
+        nagar_io::builtin::framework("mpi-2019").unwrap()
+    }
+
+    #[test]
+    fn options_apply_like_the_cli_flags() {
+        let fw = mpi();
+        assert_eq!(effective_settings(&fw, &Options::default()).unwrap(), fw.settings);
+        let o = Options {
+            group: Some("tier".into()),
+            missing: Some("worst".into()),
+            min_coverage: Some(0.5),
+            ..Default::default()
+        };
+        let s = effective_settings(&fw, &o).unwrap();
+        assert_eq!(s.group, nagar_core::Group::Tier);
+        assert_eq!(s.missing, nagar_core::MissingPolicy::Worst);
+        assert_eq!(s.min_coverage, 0.5);
+        assert!(effective_settings(&fw, &Options { min_coverage: Some(2.0), ..Default::default() }).is_err());
+        assert!(effective_settings(&fw, &Options { normalise: Some("nope".into()), ..Default::default() }).is_err());
+        // The defaults, sent back, change nothing.
+        assert_eq!(effective_settings(&fw, &default_options(&fw)).unwrap(), fw.settings);
+    }
+
+    #[test]
+    fn views_of_a_demo_run() {
+        let fw = mpi();
+        let table = nagar_io::builtin::demo_table(&fw, 50, 5).unwrap();
+        let s = nagar_core::pipeline::score(&fw, &table, &fw.settings, &Default::default()).unwrap();
+        let (verticals, sectors) = levels(&fw);
+        assert_eq!(verticals.len(), 5);
+        assert!(sectors.len() >= 15);
+        let r = results(&fw, &s, "demo.csv", Some("synthetic demo data".into()));
+        assert_eq!(r.units.len(), 50);
+        assert!(r.units.iter().all(|u| u.verticals.len() == 5 && u.sectors.len() == sectors.len()));
+        let ranked: Vec<u32> = r.units.iter().filter_map(|u| u.rank).collect();
+        assert!(ranked.contains(&1));
+        let p = profile(&fw, &s, &table, 0, None);
+        assert_eq!(p.indicators.len(), fw.indicators.len());
+        assert_eq!(p.group_size, 50);
+        assert!(p.indicators.iter().any(|i| !i.inputs.is_empty() && !i.inputs[0].value.is_empty()));
+        let doc = framework_doc(&fw);
+        assert_eq!(doc.tree[0].depth, 0);
+        assert_eq!(doc.tree.iter().map(|a| a.indicators.len()).sum::<usize>(), fw.indicators.len());
+    }
 }

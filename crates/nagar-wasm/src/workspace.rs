@@ -50,9 +50,9 @@ mod builtin {
 /// A built-in framework, from its JSON form made at build time (see build.rs).
 pub fn builtin_framework(name: &str) -> Result<Framework, JsValue> {
     let known = || nagar_io::builtin::names().join(", ");
-    let json = nagar_io::builtin::framework_source(name)
-        .and(builtin::builtin_json(name))
-        .ok_or_else(|| js_error(ErrorKind::Framework, format!("no built-in framework {name:?} (known: {})", known())))?;
+    let json = nagar_io::builtin::framework_source(name).and(builtin::builtin_json(name)).ok_or_else(|| {
+        js_error(ErrorKind::Framework, format!("no built-in framework {name:?} (known: {})", known()))
+    })?;
     let fw: Framework = serde_json::from_str(json).map_err(|e| js_error(ErrorKind::Internal, e))?;
     fw.validate().map_err(|e| js_error(ErrorKind::Framework, crate::framework_errors_message(&e)))?;
     Ok(fw)
@@ -164,8 +164,8 @@ impl Workspace {
     pub fn score(&mut self) -> JsResult<JsValue> {
         let lf = self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))?;
         let data = self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no data loaded"))?;
-        let settings = views::effective_settings(&lf.framework, &self.options)
-            .map_err(|m| js_error(ErrorKind::Settings, m))?;
+        let settings =
+            views::effective_settings(&lf.framework, &self.options).map_err(|m| js_error(ErrorKind::Settings, m))?;
         let weights: WeightOverrides = self.options.weights.iter().map(|(k, v)| (k.clone(), *v)).collect();
         let mut scored = pipeline::score(&lf.framework, &data.table, &settings, &weights).map_err(|e| match e {
             pipeline::ScoreError::Settings(_) => js_error(ErrorKind::Settings, e),
@@ -266,5 +266,29 @@ impl Workspace {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             dataset_note: data.note.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The main module's JSON copy of each built-in framework is exactly what the CLI loads.
+    #[test]
+    fn builtin_json_is_the_cli_framework() {
+        for name in nagar_io::builtin::names() {
+            let json = builtin::builtin_json(name).expect("every built-in has a JSON form");
+            let from_json: Framework = serde_json::from_str(json).unwrap();
+            assert_eq!(Some(from_json), nagar_io::builtin::framework(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_demo_file_is_what_nagar_demo_writes() {
+        let fw = nagar_io::builtin::framework("mpi-2019").unwrap();
+        let text = demo_csv_text(&fw, 120, 2019).unwrap();
+        let table = nagar_io::builtin::demo_table(&fw, 120, 2019).unwrap();
+        assert_eq!(text, nagar_io::write_csv(&nagar_io::table_to_sheet(&table)));
+        assert!(text.starts_with("ulb_id,ulb_name"));
     }
 }

@@ -1,0 +1,127 @@
+//! The bindings under Node (`wasm-pack test --node crates/nagar-wasm -- --features spreadsheet`):
+//! the Workspace calls the page makes, their errors, and the spreadsheet module's round trip.
+#![cfg(target_arch = "wasm32")]
+
+use nagar_wasm::Workspace;
+use serde_json::Value;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn json(v: JsValue) -> Value {
+    serde_wasm_bindgen::from_value(v).expect("a JSON-like value")
+}
+
+fn error_name(e: JsValue) -> String {
+    js_sys::Reflect::get(&e, &"name".into()).unwrap().as_string().unwrap()
+}
+
+fn mpi() -> Workspace {
+    let mut ws = Workspace::new();
+    ws.use_builtin("mpi-2019").expect("built-in framework");
+    ws
+}
+
+#[wasm_bindgen_test]
+fn builtin_frameworks_are_listed_and_load() {
+    let list = json(Workspace::builtin_frameworks().unwrap());
+    assert_eq!(list[0]["id"], "mpi-2019");
+    let info = json(Workspace::new().use_builtin("mpi-2019").unwrap());
+    assert_eq!(info["verticals"].as_array().unwrap().len(), 5);
+    assert_eq!(info["indicators"], 100);
+    assert_eq!(error_name(Workspace::new().use_builtin("nope").unwrap_err()), "FrameworkError");
+}
+
+#[wasm_bindgen_test]
+fn demo_scores_and_exports_like_the_cli() {
+    let mut ws = mpi();
+    let data = json(ws.load_demo(120, 2019).unwrap());
+    assert_eq!(data["rows"], 120);
+    assert_eq!(data["dataset_note"], "synthetic demo data");
+    let res = json(ws.score().unwrap());
+    let units = res["units"].as_array().unwrap();
+    assert_eq!(units.len(), 120);
+    assert!(res["ranked"].as_u64().unwrap() > 100);
+    assert!(units.iter().any(|u| u["rank"] == 1));
+    // The CSV export is what `nagar score` writes for the same file.
+    let csv = ws.demo_csv(120, 2019).unwrap();
+    let read = nagar_io::read_data(csv.as_bytes(), "synthetic-demo-120-ulbs.csv", &Default::default()).unwrap();
+    let fw = nagar_io::builtin::framework("mpi-2019").unwrap();
+    let scored = nagar_core::pipeline::score(&fw, &read.table, &fw.settings, &Default::default()).unwrap();
+    let prov = nagar_core::report::Provenance {
+        dataset_note: nagar_io::builtin::dataset_note(&read.table),
+        ..Default::default()
+    };
+    let want = nagar_io::write_csv(&nagar_core::report::scores_sheet(&fw, &scored, &prov));
+    assert_eq!(String::from_utf8(ws.export("csv").unwrap()).unwrap(), want);
+    // Profile and the framework description.
+    let id = units[0]["id"].as_str().unwrap().to_string();
+    let p = json(ws.profile(&id).unwrap());
+    assert_eq!(p["indicators"].as_array().unwrap().len(), 100);
+    assert_eq!(error_name(ws.profile("no such city").unwrap_err()), "InputError");
+    let doc = json(ws.framework_doc().unwrap());
+    assert!(doc["provisional"].as_u64().unwrap() > 0);
+    assert!(ws.template_csv().unwrap().starts_with("ulb_id"));
+}
+
+#[wasm_bindgen_test]
+fn options_and_weights_change_the_scores() {
+    let mut ws = mpi();
+    ws.load_demo(60, 7).unwrap();
+    let before = json(ws.score().unwrap());
+    let opts = serde_json::json!({ "weights": { "services": 0.0 }, "missing": "worst" });
+    ws.set_options(nagar_wasm::to_js(&opts).unwrap()).unwrap();
+    let after = json(ws.score().unwrap());
+    let index = |r: &Value| r["units"].as_array().unwrap().iter().map(|u| u["index"].clone()).collect::<Vec<_>>();
+    assert_ne!(index(&before), index(&after));
+    let bad = serde_json::json!({ "missing": "sometimes" });
+    assert_eq!(error_name(ws.set_options(nagar_wasm::to_js(&bad).unwrap()).unwrap_err()), "SettingsError");
+}
+
+#[wasm_bindgen_test]
+fn bad_files_are_errors_not_panics() {
+    let mut ws = mpi();
+    assert_eq!(error_name(ws.load_data(&[0, 1, 2, 0xff, 0, 0, 9], "x.csv").unwrap_err()), "DataError");
+    assert_eq!(error_name(ws.load_data(b"{\"a\": 1}", "x.json").unwrap_err()), "DataError");
+    assert_eq!(error_name(ws.load_data(b"", "x.csv").unwrap_err()), "DataError");
+    assert_eq!(error_name(ws.score().unwrap_err()), "InputError");
+    // Read but not scorable: no id column.
+    ws.load_data(b"a,b\n1,2\n", "x.csv").unwrap();
+    assert_eq!(error_name(ws.score().unwrap_err()), "DataError");
+    // A workbook goes to the spreadsheet module (in a build with it, a broken one is a data error).
+    let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00";
+    let want = if cfg!(feature = "spreadsheet") { "DataError" } else { "NeedsSpreadsheet" };
+    assert_eq!(error_name(ws.load_data(zip, "cities.xlsx").unwrap_err()), want);
+}
+
+#[cfg(feature = "spreadsheet")]
+#[wasm_bindgen_test]
+fn workbooks_round_trip_through_the_spreadsheet_module() {
+    let mut ws = mpi();
+    ws.load_demo(40, 3).unwrap();
+    let csv_scores = ws.export("csv").map(|_| ()).err();
+    assert!(csv_scores.is_some(), "nothing scored yet");
+    ws.score().unwrap();
+    let by_csv = ws.export("csv").unwrap();
+    // The demo data as a workbook, read back by the spreadsheet module, scores the same.
+    let fw = nagar_io::builtin::framework("mpi-2019").unwrap();
+    let table = nagar_io::builtin::demo_table(&fw, 40, 3).unwrap();
+    let sheet = nagar_io::table_to_sheet(&table);
+    let xlsx = nagar_wasm::write_xlsx(nagar_wasm::to_js(&[sheet]).unwrap()).unwrap();
+    let value = nagar_wasm::read_spreadsheet(&xlsx, "synthetic-demo-40-ulbs.xlsx", None).unwrap();
+    ws.load_table(value).unwrap();
+    ws.score().unwrap();
+    let by_xlsx = ws.export("csv").unwrap();
+    assert_eq!(String::from_utf8(by_xlsx).unwrap(), String::from_utf8(by_csv).unwrap());
+    // XLSX export and template.
+    let out = nagar_wasm::write_xlsx(ws.export_sheets().unwrap()).unwrap();
+    assert_eq!(&out[..2], b"PK");
+    let tpl = nagar_wasm::template_xlsx(ws.framework_value().unwrap()).unwrap();
+    assert_eq!(&tpl[..2], b"PK");
+    // A framework file, read there and loaded here.
+    let src = nagar_io::builtin::framework_source("mpi-2019").unwrap();
+    let fwv = nagar_wasm::read_framework(src.as_bytes(), "mine.toml").unwrap();
+    let info = json(ws.load_framework_value(fwv, src.as_bytes(), "mine.toml").unwrap());
+    assert_eq!(info["source"], "mine.toml");
+    let broken = nagar_wasm::read_framework(b"id = 1", "broken.toml").unwrap_err();
+    assert_eq!(error_name(broken), "FrameworkError");
+}
