@@ -10,8 +10,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 [ "${NAGAR_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
 
-# wasm-opt is not run (wasm-pack would download it); `--profile wasm-release` (root Cargo.toml)
-# optimises for size instead.
+# wasm-opt is not run (wasm-pack would download it; the npm `binaryen` build of it made the
+# gzipped module larger, measured). `--profile wasm-release` (root Cargo.toml) optimises for size,
+# except nagar-core, nagar-io and csv-core at opt-level 3 in the main module (scoring speed).
 wasm_pack() {
   local out="$1" name="$2"
   shift 2
@@ -21,7 +22,11 @@ wasm_pack() {
 echo "== wasm: main module"
 wasm_pack core nagar_wasm
 echo "== wasm: spreadsheet module"
-wasm_pack sheets nagar_sheets -- --no-default-features --features spreadsheet
+# Size over speed here: the fast-code overrides of the profile are for the main module's scoring.
+wasm_pack sheets nagar_sheets -- --no-default-features --features spreadsheet \
+  --config 'profile.wasm-release.package.nagar-core.opt-level="z"' \
+  --config 'profile.wasm-release.package.nagar-io.opt-level="z"' \
+  --config 'profile.wasm-release.package.csv-core.opt-level="z"'
 
 node scripts/lib/strip-wasm-names.mjs www/pkg/core/nagar_wasm_bg.wasm www/pkg/sheets/nagar_sheets_bg.wasm
 

@@ -8,6 +8,20 @@ import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Reply, type Req
 type Sheets = typeof import('../pkg/sheets/nagar_sheets.js');
 
 let ws: Workspace;
+/// The synthetic demo file, made once the engine is idle, so "Try the demo data" only reads it.
+let demoCsv: Uint8Array | null = null;
+const DEMO_FILE = `synthetic-demo-${DEMO_ULBS}-ulbs.csv`;
+
+function prepareDemo(): void {
+  demoCsv = null;
+  setTimeout(() => {
+    try {
+      demoCsv = new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
+    } catch {
+      demoCsv = null; // made on demand instead
+    }
+  }, 0);
+}
 let sheetsModule: Promise<Sheets> | null = null;
 
 function sheets(): Promise<Sheets> {
@@ -82,16 +96,22 @@ async function handle(req: Request): Promise<unknown> {
       ws = new Workspace();
       const frameworks = Workspace.builtinFrameworks();
       const framework = ws.useBuiltin(frameworks[0]?.id ?? 'mpi-2019');
+      prepareDemo();
       return { version: engineVersion(), frameworks, framework };
     }
-    case 'useBuiltin':
-      return ws.useBuiltin(req.name);
+    case 'useBuiltin': {
+      const info = ws.useBuiltin(req.name);
+      prepareDemo();
+      return info;
+    }
     case 'loadFramework': {
       // Framework files (TOML, JSON, iMeta tables) are parsed by the second module, which has
       // the TOML and spreadsheet readers; the main module stays small.
       const bytes = await readFile(req.file);
       const value = (await sheets()).readFramework(bytes, req.file.name);
-      return ws.loadFrameworkValue(value, bytes, req.file.name);
+      const info = ws.loadFrameworkValue(value, bytes, req.file.name);
+      prepareDemo();
+      return info;
     }
     case 'loadData': {
       const bytes = await readFile(req.file);
@@ -110,7 +130,8 @@ async function handle(req: Request): Promise<unknown> {
     }
     case 'loadDemo': {
       const t0 = performance.now();
-      return scoreLoaded(ws.loadDemo(DEMO_ULBS, DEMO_SEED), t0);
+      const bytes = demoCsv ?? new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
+      return scoreLoaded(ws.loadData(bytes, DEMO_FILE), t0);
     }
     case 'setOptions':
       ws.setOptions(req.options);

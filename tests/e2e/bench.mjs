@@ -1,0 +1,70 @@
+// Browser benchmark (not a test): from file drop to rendered results table, in headless
+// Chromium on this machine, and the sizes the page downloads. Prints a Markdown table.
+//   node tests/e2e/bench.mjs            (after `npm run build` and `cargo build -p nagar-cli`)
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DIST, ROOT, launch, serve, tmp } from './lib.mjs';
+
+const CLI = process.env.NAGAR_CLI ?? join(ROOT, 'target/release/nagar');
+const RUNS = Number(process.env.RUNS ?? 7);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function files(d, prefix = '') {
+  return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n), `${prefix}${n}/`) : [`${prefix}${n}`]));
+}
+
+const gz = (p) => gzipSync(readFileSync(p), { level: 9 }).length;
+const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+
+const dir = tmp('nagar-bench-');
+const big = join(dir, 'mpi-5000.csv');
+execFileSync(CLI, ['demo', '--ulbs', '5000', '--out', big], { stdio: 'ignore' });
+
+const srv = await serve();
+const browser = await launch();
+const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+await page.goto(srv.url);
+await page.waitForSelector('body[data-ready="true"]');
+
+async function once(action) {
+  const prev = await page.evaluate(() => document.body.dataset.rendered ?? '');
+  await action();
+  await page.waitForFunction((p) => document.body.dataset.rendered && document.body.dataset.rendered !== p, prev, { timeout: 120_000 });
+  return page.evaluate(() => window.nagarTimings);
+}
+
+async function measure(name, action) {
+  await once(action); // warm-up
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await once(action));
+  return { name, total: median(runs.map((r) => r.totalMs)), engine: median(runs.map((r) => r.engineMs)), units: runs[0].units };
+}
+
+const rows = [
+  await measure('synthetic demo data (button)', () => page.click('[data-testid=demo-data]')),
+  await measure(`5,000-ULB MPI CSV (${kb(statSync(big).size)})`, () => page.setInputFiles('[data-testid=data-file]', big)),
+];
+await browser.close();
+await srv.close();
+
+const all = files(DIST);
+const wasm = (pat) => all.find((f) => pat.test(f));
+const siteGz = all.reduce((a, f) => a + gz(join(DIST, f)), 0);
+const firstLoad = all.filter((f) => !/nagar_sheets/.test(f)).reduce((a, f) => a + gz(join(DIST, f)), 0);
+
+console.log(`Chromium ${browser.version()}, ${RUNS} runs each (median), ${new Date().toISOString().slice(0, 10)}\n`);
+console.log('| data | cities | drop → rendered table | of which engine (read + score) |');
+console.log('| --- | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.name} | ${r.units} | ${r.total.toFixed(0)} ms | ${r.engine.toFixed(0)} ms |`);
+console.log('\n| size (gzip -9) | bytes |');
+console.log('| --- | ---: |');
+console.log(`| main wasm module (scores a CSV) | ${kb(gz(join(DIST, wasm(/nagar_wasm_bg.*\.wasm$/))))} |`);
+console.log(`| spreadsheet module (lazy) | ${kb(gz(join(DIST, wasm(/nagar_sheets_bg.*\.wasm$/))))} |`);
+console.log(`| first load without the spreadsheet module | ${kb(firstLoad)} |`);
+console.log(`| whole site (${all.length} files) | ${kb(siteGz)} |`);
