@@ -128,6 +128,8 @@ function fillSettings(): void {
   const weights = $('#weights');
   clear(weights);
   const total = fw.verticals.reduce((a, v) => a + v.weight, 0) || 1;
+  // One scale for every slider, so their positions compare: 0 to three times the largest weight.
+  const top = Math.max(...fw.verticals.map((v) => v.weight), 0.01);
   for (const v of fw.verticals) {
     const w = st.options.weights?.[v.id] ?? v.weight;
     const id = `w-${v.id}`;
@@ -136,8 +138,8 @@ function fillSettings(): void {
       id,
       type: 'range',
       min: 0,
-      max: Math.max(1, v.weight * 3),
-      step: Math.max(v.weight, 0.01) / 20,
+      max: top * 3,
+      step: top / 100,
       value: w,
       'data-vertical': v.id,
       'aria-describedby': `${id}-share`,
@@ -152,7 +154,7 @@ function currentWeights(): Record<string, number> {
   const out: Record<string, number> = {};
   for (const v of st.framework?.verticals ?? []) {
     const el = document.getElementById(`w-${v.id}`) as HTMLInputElement | null;
-    if (el && Number(el.value) !== v.weight) out[v.id] = Number(el.value);
+    if (el && Math.abs(Number(el.value) - v.weight) > 1e-9 * Math.max(1, v.weight)) out[v.id] = Number(el.value);
   }
   return out;
 }
