@@ -1,0 +1,388 @@
+//! Analysis on top of a scored run, for one unit: why its score is what it is
+//! ([`explain`]), which single improvements would move it most ([`improve`]), how it would rank
+//! among published units ([`preview`]) and live what-if changes of its inputs ([`WhatIf`]).
+//!
+//! Every result is a plain serde-serialisable value (missing numbers are `None`), so the page can
+//! bind them directly. The fast paths here (re-normalise one column, re-aggregate only the
+//! ancestors of the changed indicators, re-rank) are checked against full re-scoring in
+//! `tests/analysis.rs`.
+
+pub mod explain;
+pub mod improve;
+pub mod whatif;
+
+pub use explain::{explain, Contribution, Explanation, InputValue, NodeContribution};
+pub use improve::{improve, ImproveOptions, Improvement, Improvements, Skipped};
+pub use whatif::{
+    preview, Collision, NodeScore, Preview, PreviewOptions, PreviewReport, RankMove, UnitScores, WhatIf, WhatIfResult,
+};
+
+use crate::aggregate::{rescale, Child, Plan};
+use crate::framework::Framework;
+use crate::groups::Groups;
+use crate::matrix::Matrix;
+use crate::pipeline::{ScoreError, Scored};
+use crate::settings::{Aggregation, Imputation, MissingPolicy, Settings, Treatment};
+
+/// Why an analysis could not be done. Every message says what to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("unit {id:?} is not in the data{hint}")]
+    UnknownUnit { id: String, hint: String },
+    #[error("unit {id} has no index: {reason}")]
+    NoScore { id: String, reason: String },
+    #[error("not supported: {0}")]
+    Unsupported(String),
+    #[error(
+        "id(s) {} of my file are already in the published data: choose `replace` (score my row instead of the \
+         published one) or `add-as-new` (keep both; mine is renamed with the suffix {suffix:?})",
+        .ids.join(", ")
+    )]
+    IdCollision { ids: Vec<String>, suffix: String },
+    #[error("{0}")]
+    Preview(String),
+    #[error("input {field:?} is not an input of framework {framework}{hint}")]
+    UnknownInput { field: String, framework: String, hint: String },
+    #[error("input {field}: {message} (value {value:?}); nothing was changed")]
+    InvalidInput { field: String, value: String, message: String },
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+    #[error("{0}")]
+    Aggregation(String),
+}
+
+/// The unit with this id, or an error that helps find the right one.
+pub(crate) fn find_unit(s: &Scored, id: &str) -> Result<usize, AnalysisError> {
+    let t = id.trim();
+    if let Some(u) = s.unit_index(t) {
+        return Ok(u);
+    }
+    let hint = match s.units.ids.iter().find(|x| x.eq_ignore_ascii_case(t)) {
+        Some(x) => format!(" (did you mean {x:?}? ids are case-sensitive)"),
+        None => {
+            let ex: Vec<&str> = s.units.ids.iter().take(3).map(|x| x.as_str()).collect();
+            format!(" ({} units; ids look like {})", s.units.len(), ex.join(", "))
+        }
+    };
+    Err(AnalysisError::UnknownUnit { id: t.to_string(), hint })
+}
+
+/// The unit's index, or why it has none.
+pub(crate) fn unit_index_value(s: &Scored, u: usize) -> Result<f64, AnalysisError> {
+    let x = s.index()[u];
+    if x.is_nan() {
+        let reason = if s.screened[u] {
+            "it was screened out (too little data)".to_string()
+        } else if s.groups.of_unit[u].is_none() {
+            "it is in no comparison group (e.g. no population under tier grouping)".to_string()
+        } else {
+            "none of its indicators has a value".to_string()
+        };
+        return Err(AnalysisError::NoScore { id: s.units.ids[u].clone(), reason });
+    }
+    Ok(x)
+}
+
+/// `Some(x)` unless missing.
+pub(crate) fn opt(x: f64) -> Option<f64> {
+    if x.is_finite() {
+        Some(x)
+    } else {
+        None
+    }
+}
+
+/// The processing between derived and normalised values is "caps and floors only", so one
+/// column can be re-processed alone. Anything that looks at the whole column (imputation,
+/// treatment), needs a data column (denomination) or can drop units (screening) is not.
+pub(crate) fn column_local_processing(settings: &Settings) -> Result<(), String> {
+    if settings.impute != Imputation::None {
+        return Err(format!("imputation ({}) fills values from the whole column", settings.impute.label()));
+    }
+    if settings.treat != Treatment::None {
+        return Err(format!("outlier treatment ({}) depends on the whole column", settings.treat.label()));
+    }
+    if settings.denominate {
+        return Err("denomination divides by data columns".into());
+    }
+    if settings.screen.is_some() {
+        return Err("screening can remove units when their data changes".into());
+    }
+    Ok(())
+}
+
+/// A derived value after the indicator's cap and floor (the processed value when
+/// [`column_local_processing`] holds).
+pub(crate) fn clamp(ind: &crate::framework::Indicator, x: f64) -> f64 {
+    let mut x = x;
+    if let Some(c) = ind.cap {
+        x = x.min(c);
+    }
+    if let Some(f) = ind.floor {
+        x = x.max(f);
+    }
+    x
+}
+
+/// Parent links of the compiled plan, to find what a changed indicator touches.
+#[derive(Debug, Clone)]
+pub(crate) struct Tree {
+    /// Position in `plan.nodes` of each aggregate (framework order).
+    pos: Vec<usize>,
+    parent_of_aggregate: Vec<Option<usize>>,
+    parent_of_indicator: Vec<Option<usize>>,
+}
+
+impl Tree {
+    pub(crate) fn new(plan: &Plan, n_ind: usize, n_agg: usize) -> Tree {
+        let mut t = Tree {
+            pos: vec![usize::MAX; n_agg],
+            parent_of_aggregate: vec![None; n_agg],
+            parent_of_indicator: vec![None; n_ind],
+        };
+        for (p, node) in plan.nodes.iter().enumerate() {
+            t.pos[node.aggregate] = p;
+            for c in &node.children {
+                match *c {
+                    Child::Indicator(j) => t.parent_of_indicator[j] = Some(node.aggregate),
+                    Child::Aggregate(a) => t.parent_of_aggregate[a] = Some(node.aggregate),
+                }
+            }
+        }
+        t
+    }
+
+    /// Plan positions of every ancestor of the given indicators, in evaluation order.
+    pub(crate) fn dirty(&self, indicators: &[usize]) -> Vec<usize> {
+        let mut mark = vec![false; self.pos.len()];
+        for &j in indicators {
+            let mut a = self.parent_of_indicator.get(j).copied().flatten();
+            while let Some(k) = a {
+                if std::mem::replace(&mut mark[k], true) {
+                    break;
+                }
+                a = self.parent_of_aggregate[k];
+            }
+        }
+        let mut out: Vec<usize> =
+            (0..mark.len()).filter(|&k| mark[k] && self.pos[k] != usize::MAX).map(|k| self.pos[k]).collect();
+        out.sort_unstable();
+        out
+    }
+
+    pub(crate) fn parent_of_indicator(&self, j: usize) -> Option<usize> {
+        self.parent_of_indicator.get(j).copied().flatten()
+    }
+    pub(crate) fn parent_of_aggregate(&self, a: usize) -> Option<usize> {
+        self.parent_of_aggregate.get(a).copied().flatten()
+    }
+}
+
+/// Scratch buffers of [`eval_node`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    acc: Vec<f64>,
+    wsum: Vec<f64>,
+}
+
+/// Evaluate one plan node exactly as [`Plan::run`] does (same order of operations, so the
+/// same bits): weighted mean over available children, then the node's rescale per group.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn eval_node(
+    plan: &Plan,
+    pos: usize,
+    normalised: &Matrix,
+    raw: &mut Matrix,
+    out: &mut Matrix,
+    groups: &Groups,
+    names: (&[String], &[String]),
+    unit_ids: &[String],
+    scratch: &mut Scratch,
+) -> Result<(), AnalysisError> {
+    let node = &plan.nodes[pos];
+    let n = normalised.n_rows();
+    scratch.acc.clear();
+    scratch.acc.resize(n, 0.0);
+    scratch.wsum.clear();
+    scratch.wsum.resize(n, 0.0);
+    let (acc, wsum) = (&mut scratch.acc, &mut scratch.wsum);
+    for &c in &node.children {
+        let (values, w) = match c {
+            Child::Indicator(j) => (normalised.col(j), plan.indicator_weights[j]),
+            Child::Aggregate(a) => (out.col(a), plan.aggregate_weights[a]),
+        };
+        if w == 0.0 {
+            continue;
+        }
+        match node.method {
+            Aggregation::Amean => {
+                for u in 0..n {
+                    let x = values[u];
+                    if !x.is_nan() {
+                        acc[u] += w * x;
+                        wsum[u] += w;
+                    }
+                }
+            }
+            m => {
+                for u in 0..n {
+                    let x = values[u];
+                    if x.is_nan() {
+                        continue;
+                    }
+                    if x <= 0.0 {
+                        let child = match c {
+                            Child::Indicator(j) => &names.0[j],
+                            Child::Aggregate(a) => &names.1[a],
+                        };
+                        return Err(AnalysisError::Aggregation(format!(
+                            "{} aggregation of {} needs positive values, but {} has {child} = {x}",
+                            m.label(),
+                            names.1[node.aggregate],
+                            unit_ids[u]
+                        )));
+                    }
+                    acc[u] += if m == Aggregation::Gmean { w * x.ln() } else { w / x };
+                    wsum[u] += w;
+                }
+            }
+        }
+    }
+    let col = raw.col_mut(node.aggregate);
+    for u in 0..n {
+        col[u] = f64::NAN;
+        if wsum[u] > 0.0 && groups.of_unit[u].is_some() {
+            let m = acc[u] / wsum[u];
+            col[u] = match node.method {
+                Aggregation::Amean => m,
+                Aggregation::Gmean => m.exp(),
+                Aggregation::Hmean => 1.0 / m,
+            };
+        }
+    }
+    let dst = out.col_mut(node.aggregate);
+    dst.copy_from_slice(raw.col(node.aggregate));
+    if let Some([lo, hi]) = node.rescale {
+        for members in &groups.members {
+            rescale(dst, members, lo, hi);
+        }
+    }
+    Ok(())
+}
+
+/// Mean and sample sd of the directed present values (as `Scored::group_stats`).
+pub(crate) fn mean_sd(x: impl Iterator<Item = f64>, direction: f64) -> (f64, f64) {
+    let v: Vec<f64> = x.filter(|v| !v.is_nan()).map(|v| v * direction).collect();
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    if v.len() < 2 {
+        return (m, f64::NAN);
+    }
+    let ss = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>();
+    (m, (ss / (n - 1.0)).sqrt())
+}
+
+/// Re-normalise indicator `j` within group `g` from the processed column, as the pipeline does
+/// (method, then the missing-data policy's substitute), writing into `norm` and `stats`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn renormalise_group(
+    fw: &Framework,
+    settings: &Settings,
+    groups: &Groups,
+    j: usize,
+    g: usize,
+    processed: &[f64],
+    norm: &mut [f64],
+    stats: &mut (f64, f64),
+    scratch: &mut Vec<f64>,
+) -> Result<(), AnalysisError> {
+    let ind = &fw.indicators[j];
+    let method = ind.normalise.as_ref().unwrap_or(&settings.normalise);
+    let members = &groups.members[g];
+    scratch.clear();
+    scratch.extend(members.iter().map(|&u| processed[u]));
+    *stats = mean_sd(scratch.iter().copied(), ind.direction);
+    crate::methods::normalise::normalise(scratch, method, ind.direction, ind.target, ind.goalposts)
+        .map_err(|m| AnalysisError::Score(ScoreError::Settings(format!("indicator {}: {m}", ind.id))))?;
+    for (k, &u) in members.iter().enumerate() {
+        norm[u] = scratch[k];
+    }
+    if settings.missing != MissingPolicy::Reweight {
+        let (mut sum, mut cnt, mut min) = (0.0, 0usize, f64::INFINITY);
+        for &x in scratch.iter() {
+            if !x.is_nan() {
+                sum += x;
+                cnt += 1;
+                min = min.min(x);
+            }
+        }
+        if cnt > 0 {
+            let sub = if settings.missing == MissingPolicy::Mean { sum / cnt as f64 } else { min };
+            for &u in members {
+                if norm[u].is_nan() {
+                    norm[u] = sub;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Keys under which ranks are given, as the pipeline builds them.
+#[derive(Debug, Clone)]
+pub(crate) struct RankKeys {
+    pub group: Vec<String>,
+    pub tier: Vec<String>,
+    pub has_tiers: bool,
+}
+
+impl RankKeys {
+    pub(crate) fn new(s: &Scored) -> RankKeys {
+        let n = s.units.len();
+        let group: Vec<String> =
+            (0..n).map(|u| s.groups.of_unit[u].map(|g| g.to_string()).unwrap_or_default()).collect();
+        let tier = (0..n).map(|u| format!("{}\u{1f}{}", group[u], s.tier[u])).collect();
+        RankKeys { group, tier, has_tiers: !s.settings.tiers.is_empty() }
+    }
+}
+
+/// Whether a unit is ranked given its index (pipeline rule: scored, not screened, coverage met).
+pub(crate) fn eligible(s: &Scored, u: usize, index: f64) -> bool {
+    !index.is_nan() && !s.screened[u] && s.coverage[u] >= s.settings.min_coverage
+}
+
+/// The rank unit `u` would have when the units have `index`: one plus the number of ranked
+/// units of its group (and tier, for the tier rank) with a strictly higher index (ties share the
+/// smallest rank, as `pipeline::rank_within`).
+pub(crate) fn rank_of(s: &Scored, index: &[f64], u: usize, tier: bool) -> Option<u32> {
+    let x = index[u];
+    if !eligible(s, u, x) || (tier && s.tier[u].is_empty()) {
+        return None;
+    }
+    let g = s.groups.of_unit[u]?;
+    let mut r = 1u32;
+    for &v in &s.groups.members[g] {
+        if v != u && index[v] > x && eligible(s, v, index[v]) && (!tier || s.tier[v] == s.tier[u]) {
+            r += 1;
+        }
+    }
+    Some(r)
+}
+
+/// Rounded for sentences: two decimals below 100, one above, no trailing zeros.
+pub(crate) fn show(x: f64) -> String {
+    if !x.is_finite() {
+        return "missing".into();
+    }
+    let d = if x.abs() >= 100.0 { 1 } else { 2 };
+    let s = format!("{x:.d$}");
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
