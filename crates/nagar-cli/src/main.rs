@@ -9,6 +9,7 @@ use nagar_core::pipeline::{self, Scored, WeightOverrides};
 use nagar_core::report::{self, Provenance};
 use nagar_core::{Framework, Group, Imputation, MissingPolicy, Normalisation, Settings, Treatment};
 
+mod analysis_cmds;
 mod commands;
 
 #[derive(Parser)]
@@ -55,6 +56,12 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Why a unit's index is what it is: one contribution per indicator plus a baseline, summing to the index.
+    #[command(after_help = "Example:\n  nagar explain --framework mpi-2019 --data cities.csv --ulb ULB001 --out why.csv")]
+    Explain(analysis_cmds::ExplainArgs),
+    /// Improvement priorities: the index gain of reaching the group's 75th percentile on each indicator alone.
+    #[command(after_help = "Example:\n  nagar improve --framework mpi-2019 --data cities.csv --ulb ULB001 --out improve.csv")]
+    Improve(analysis_cmds::ImproveArgs),
 }
 
 #[derive(Subcommand)]
@@ -135,6 +142,8 @@ fn main() -> ExitCode {
         Command::Frameworks { action: FrameworksAction::Show { name } } => commands::frameworks_show(&name),
         Command::Template { framework, out } => commands::template(&framework, &out),
         Command::Demo { framework, ulbs, seed, out } => commands::demo(&framework, ulbs, seed, out.as_deref()),
+        Command::Explain(a) => analysis_cmds::explain(&a),
+        Command::Improve(a) => analysis_cmds::improve(&a),
     };
     match result {
         Ok(code) => code,
