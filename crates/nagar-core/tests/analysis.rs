@@ -878,3 +878,58 @@ fn explain_and_improve_on_mini_framework_with_derivations() {
     assert!(json.contains("sentence"));
     let _ = Aggregation::Amean;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The built-in MPI 2019 framework on synthetic demo data.
+
+const MPI_TOML: &str = include_str!("../../../frameworks/mpi-2019.toml");
+
+fn mpi() -> (Framework, RawTable, Settings) {
+    let f: Framework = toml::from_str(MPI_TOML).unwrap();
+    let t = nagar_core::demo::demo_table(&f, &nagar_core::demo::census_cities(), 150, 2019);
+    let st = f.settings.clone();
+    (f, t, st)
+}
+
+#[test]
+fn mpi_contributions_sum_to_the_index() {
+    let (f, t, st) = mpi();
+    for st in [st.clone(), Settings { group: Group::Tier, missing: MissingPolicy::Worst, ..st }] {
+        let s = run(&f, &t, &st);
+        let mut n = 0;
+        for u in 0..s.units.len() {
+            let Ok(e) = explain(&f, &s, &s.units.ids[u]) else { continue };
+            assert!((e.total - e.index).abs() < 1e-9, "{}: {} vs {}", e.unit_id, e.total, e.index);
+            assert_eq!(e.rows.len(), 100);
+            n += 1;
+        }
+        assert!(n > 140);
+    }
+}
+
+#[test]
+fn mpi_what_if_equals_rescoring() {
+    let (f, t, st) = mpi();
+    let id = t.rows[5][t.column_index("ulb_id").unwrap()].display();
+    let mut w = WhatIf::new(&f, t, &st, &WeightOverrides::new(), &id).unwrap();
+    // Inputs read by several indicators (total_budget, road_km, households_total), a
+    // group-dependent one (services_online_pct for 3.1.1), Y/N, a credit rating, population.
+    for (field, v) in [
+        ("total_budget", "1,23,45,678"),
+        ("road_km", "850"),
+        ("households_total", ""),
+        ("services_online_pct", "97%"),
+        ("web_portal", "N"),
+        ("credit_rating", "AA+"),
+        ("own_revenue_y2", "0"),
+        ("teachers_actual", "1"),
+        ("population", "6000000"),
+    ] {
+        let r = w.set_input_text(field, v).unwrap();
+        let full = score(&f, w.table(), &st, &WeightOverrides::new()).unwrap();
+        assert_same_scores(w.scored(), &full, &format!("{field} = {v}"));
+        assert!(!r.full_rescore || field == "population");
+    }
+    let imp = improve(&f, w.scored(), &id, &ImproveOptions::default()).unwrap();
+    assert!(!imp.rows.is_empty());
+}
