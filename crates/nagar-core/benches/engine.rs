@@ -2,8 +2,8 @@
 //! * the full pipeline on 5,000 units × 100 indicators from a parsed table (target ≤ 20 ms):
 //!   a 100-indicator framework built here (indicators read as given) and the MPI 2019 framework
 //!   on demo data (derivations from ~250 input fields);
-//! * re-aggregation with new weights over cached normalised values, 5,000 units (`Plan::run`,
-//!   target ≤ 1 ms);
+//! * re-aggregation with new weights over cached normalised values, 5,000 units (`Plan::run`
+//!   and the branch-free `analysis::reaggregate`, same bits; target ≤ 1 ms);
 //! * one what-if change of one unit's input on 5,000 MPI units (target ≤ 16 ms in the browser);
 //! * explain and improve for one unit on 5,000 MPI units.
 //!
@@ -31,14 +31,13 @@ fn synthetic_framework() -> Framework {
         src += &format!("[[aggregates]]\nid = \"v{v}\"\nname = \"v{v}\"\nparent = \"index\"\nweight = {w}\n");
     }
     for s in 0..20 {
-        src += &format!(
-            "[[aggregates]]\nid = \"s{s}\"\nname = \"s{s}\"\nparent = \"v{}\"\nrescale = [0, 100]\n",
-            s % 5
-        );
+        src +=
+            &format!("[[aggregates]]\nid = \"s{s}\"\nname = \"s{s}\"\nparent = \"v{}\"\nrescale = [0, 100]\n", s % 5);
     }
     for i in 0..100 {
         let dir = if i % 7 == 3 { -1 } else { 1 };
-        src += &format!("[[indicators]]\nid = \"x{i}\"\nname = \"x{i}\"\nparent = \"s{}\"\ndirection = {dir}\n", i % 20);
+        src +=
+            &format!("[[indicators]]\nid = \"x{i}\"\nname = \"x{i}\"\nparent = \"s{}\"\ndirection = {dir}\n", i % 20);
     }
     toml::from_str(&src).expect("bench framework parses")
 }
@@ -105,6 +104,19 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    let mut k2 = 0usize;
+    c.bench_function("reaggregate: analysis::reaggregate with new vertical weights, 5000 ULBs (MPI)", |b| {
+        b.iter(|| {
+            let mut plan = scored.plan.clone();
+            k2 += 1;
+            for (a, w) in plan.aggregate_weights.iter_mut().enumerate() {
+                *w = 1.0 + ((a + k2) % 5) as f64 * 0.1;
+            }
+            nagar_core::analysis::reaggregate(black_box(&scored), &plan, &mut raw, &mut out).unwrap();
+            black_box(out.col(plan.root)[0])
+        })
+    });
+
     // What-if on one unit.
     let id = scored.units.ids[17].clone();
     let mut wi = WhatIf::from_scored(&mf, mt.clone(), scored.clone(), &w0, &id).unwrap();
@@ -122,7 +134,9 @@ fn benches(c: &mut Criterion) {
         });
     }
 
-    c.bench_function("explain: one ULB among 5000 (MPI)", |b| b.iter(|| explain(&mf, black_box(&scored), &id).unwrap()));
+    c.bench_function("explain: one ULB among 5000 (MPI)", |b| {
+        b.iter(|| explain(&mf, black_box(&scored), &id).unwrap())
+    });
     let mut g = c.benchmark_group("slow");
     g.sample_size(10);
     g.bench_function("improve: one ULB among 5000, 100 indicators x (p75, best) (MPI)", |b| {

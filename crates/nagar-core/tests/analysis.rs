@@ -933,3 +933,95 @@ fn mpi_what_if_equals_rescoring() {
     let imp = improve(&f, w.scored(), &id, &ImproveOptions::default()).unwrap();
     assert!(!imp.rows.is_empty());
 }
+
+/// Timing breakdown of a what-if change (run: cargo test --release --test analysis -- --ignored --nocapture).
+#[test]
+#[ignore]
+fn timing_breakdown() {
+    use std::time::Instant;
+    let f: Framework = toml::from_str(MPI_TOML).unwrap();
+    let t = nagar_core::demo::demo_table(&f, &nagar_core::demo::census_cities(), 5000, 2019);
+    let st = f.settings.clone();
+    let s = run(&f, &t, &st);
+    let min_time = |name: &str, reps: usize, g: &mut dyn FnMut()| {
+        let mut best = f64::INFINITY;
+        for _ in 0..reps {
+            let t0 = Instant::now();
+            g();
+            best = best.min(t0.elapsed().as_secs_f64() * 1e3);
+        }
+        println!("{name}: min {best:.3} ms");
+    };
+    let key: Vec<String> = vec![String::new(); 5000];
+    let el = vec![true; 5000];
+    min_time("rank_within 5000", 50, &mut || {
+        std::hint::black_box(nagar_core::pipeline::rank_within(s.index(), &el, &key));
+    });
+    let uses: Vec<usize> =
+        (0..100).filter(|&j| f.indicators[j].derivation().inputs().contains(&"total_budget".to_string())).collect();
+    println!("total_budget is read by {} indicators", uses.len());
+    min_time("evaluate those", 50, &mut || {
+        for &j in &uses {
+            let ctx = nagar_core::derive::EvalContext {
+                inputs: &s.inputs,
+                units: &s.units,
+                groups: &s.groups,
+                file: "x",
+                indicator: "x",
+            };
+            let mut sink = Vec::new();
+            std::hint::black_box(f.indicators[j].derivation().evaluate(&ctx, &mut sink));
+        }
+    });
+    let mut w = WhatIf::from_scored(&f, t.clone(), s.clone(), &WeightOverrides::new(), &s.units.ids[17]).unwrap();
+    let mut flip = false;
+    for field in ["households_piped", "total_budget", "services_online_pct"] {
+        min_time(&format!("what-if {field}"), 50, &mut || {
+            flip = !flip;
+            w.set_input_text(field, if flip { "10" } else { "20" }).unwrap();
+        });
+    }
+    let mut raw = nagar_core::matrix::Matrix::new(5000, s.aggregate_ids.len());
+    let mut out = raw.clone();
+    min_time("Plan::run", 50, &mut || {
+        s.plan.run(&s.normalised, &s.groups, &mut raw, &mut out, &|_| String::new(), &|_| String::new()).unwrap();
+    });
+    min_time("explain", 50, &mut || {
+        std::hint::black_box(explain(&f, &s, &s.units.ids[17]).unwrap());
+    });
+    min_time("improve", 5, &mut || {
+        std::hint::black_box(improve(&f, &s, &s.units.ids[17], &ImproveOptions::default()).unwrap());
+    });
+    min_time("score", 5, &mut || {
+        std::hint::black_box(run(&f, &t, &st));
+    });
+    println!("issues of one score: {}", s.issues.len());
+    min_time("score: read_units_and_inputs", 5, &mut || {
+        let mut issues = Vec::new();
+        std::hint::black_box(nagar_core::inputs::read_units_and_inputs(&f, &t, &[], &mut issues).unwrap());
+    });
+    let ders: Vec<_> = f.indicators.iter().map(|i| i.derivation()).collect();
+    min_time("score: derive 100 indicators", 5, &mut || {
+        let mut issues = Vec::new();
+        for d in &ders {
+            let ctx = nagar_core::derive::EvalContext {
+                inputs: &s.inputs,
+                units: &s.units,
+                groups: &s.groups,
+                file: "x",
+                indicator: "x",
+            };
+            std::hint::black_box(d.evaluate(&ctx, &mut issues));
+        }
+    });
+    let mut raw2 = nagar_core::matrix::Matrix::new(5000, s.aggregate_ids.len());
+    let mut out2 = raw2.clone();
+    min_time("analysis::reaggregate", 50, &mut || {
+        nagar_core::analysis::reaggregate(&s, &s.plan, &mut raw2, &mut out2).unwrap();
+    });
+    for j in 0..out.n_cols() {
+        for u in 0..5000 {
+            assert_eq!(out.get(u, j).to_bits(), out2.get(u, j).to_bits());
+        }
+    }
+}

@@ -216,12 +216,11 @@ pub(crate) fn eval_node(
         }
         match node.method {
             Aggregation::Amean => {
-                for u in 0..n {
-                    let x = values[u];
-                    if !x.is_nan() {
-                        acc[u] += w * x;
-                        wsum[u] += w;
-                    }
+                // Branch-free so it vectorises; adding 0.0 leaves the sums' bits unchanged.
+                for ((a, s), &x) in acc.iter_mut().zip(wsum.iter_mut()).zip(values) {
+                    let present = !x.is_nan();
+                    *a += if present { w * x } else { 0.0 };
+                    *s += if present { w } else { 0.0 };
                 }
             }
             m => {
@@ -331,24 +330,6 @@ pub(crate) fn renormalise_group(
     Ok(())
 }
 
-/// Keys under which ranks are given, as the pipeline builds them.
-#[derive(Debug, Clone)]
-pub(crate) struct RankKeys {
-    pub group: Vec<String>,
-    pub tier: Vec<String>,
-    pub has_tiers: bool,
-}
-
-impl RankKeys {
-    pub(crate) fn new(s: &Scored) -> RankKeys {
-        let n = s.units.len();
-        let group: Vec<String> =
-            (0..n).map(|u| s.groups.of_unit[u].map(|g| g.to_string()).unwrap_or_default()).collect();
-        let tier = (0..n).map(|u| format!("{}\u{1f}{}", group[u], s.tier[u])).collect();
-        RankKeys { group, tier, has_tiers: !s.settings.tiers.is_empty() }
-    }
-}
-
 /// Whether a unit is ranked given its index (pipeline rule: scored, not screened, coverage met).
 pub(crate) fn eligible(s: &Scored, u: usize, index: f64) -> bool {
     !index.is_nan() && !s.screened[u] && s.coverage[u] >= s.settings.min_coverage
@@ -384,5 +365,98 @@ pub(crate) fn show(x: f64) -> String {
         "0".into()
     } else {
         s
+    }
+}
+
+/// Re-aggregate every node of `plan` (e.g. with new weights) over the cached normalised values
+/// of a scored state: the same numbers as [`Plan::run`], for the page's weight sliders. `raw`
+/// and `out` have one column per aggregate.
+pub fn reaggregate(s: &Scored, plan: &Plan, raw: &mut Matrix, out: &mut Matrix) -> Result<(), AnalysisError> {
+    let mut scratch = Scratch::default();
+    for p in 0..plan.nodes.len() {
+        eval_node(
+            plan,
+            p,
+            &s.normalised,
+            raw,
+            out,
+            &s.groups,
+            (&s.indicator_ids, &s.aggregate_ids),
+            &s.units.ids,
+            &mut scratch,
+        )?;
+    }
+    Ok(())
+}
+
+/// Ranks over fixed rank keys (comparison group, and group × tier), re-computed quickly after
+/// the index changed: same result as `pipeline::rank_within` with the pipeline's keys.
+#[derive(Debug, Clone)]
+pub(crate) struct Ranker {
+    groups: Vec<Vec<usize>>,
+    tiers: Vec<Vec<usize>>,
+    has_tiers: bool,
+    pairs: Vec<(f64, usize)>,
+}
+
+impl Ranker {
+    pub(crate) fn new(s: &Scored) -> Ranker {
+        let mut tiers: Vec<Vec<usize>> = Vec::new();
+        for members in &s.groups.members {
+            let mut by_tier: Vec<(String, Vec<usize>)> = Vec::new();
+            for &u in members {
+                if s.tier[u].is_empty() {
+                    continue;
+                }
+                match by_tier.iter_mut().find(|(t, _)| *t == s.tier[u]) {
+                    Some((_, v)) => v.push(u),
+                    None => by_tier.push((s.tier[u].clone(), vec![u])),
+                }
+            }
+            tiers.extend(by_tier.into_iter().map(|(_, v)| v));
+        }
+        Ranker { groups: s.groups.members.clone(), tiers, has_tiers: !s.settings.tiers.is_empty(), pairs: Vec::new() }
+    }
+
+    fn rank_lists(
+        lists: &[Vec<usize>],
+        index: &[f64],
+        eligible: &[bool],
+        pairs: &mut Vec<(f64, usize)>,
+        out: &mut [Option<u32>],
+    ) {
+        out.fill(None);
+        for list in lists {
+            pairs.clear();
+            pairs.extend(list.iter().filter(|&&u| eligible[u]).map(|&u| (index[u], u)));
+            pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+            let mut prev = f64::NAN;
+            let mut prev_rank = 0;
+            for (k, &(x, u)) in pairs.iter().enumerate() {
+                let r = if x == prev { prev_rank } else { k as u32 + 1 };
+                out[u] = Some(r);
+                prev = x;
+                prev_rank = r;
+            }
+        }
+    }
+
+    /// Recompute `s.rank` and `s.rank_in_tier` from the current index and coverage.
+    pub(crate) fn rerank(&mut self, s: &mut Scored) {
+        let n = s.units.len();
+        let index = s.aggregates.col(s.plan.root);
+        let eligible: Vec<bool> = (0..n).map(|u| eligible(s, u, index[u])).collect();
+        let mut rank = std::mem::take(&mut s.rank);
+        rank.resize(n, None);
+        Self::rank_lists(&self.groups, index, &eligible, &mut self.pairs, &mut rank);
+        let mut tier = std::mem::take(&mut s.rank_in_tier);
+        tier.resize(n, None);
+        if self.has_tiers {
+            Self::rank_lists(&self.tiers, index, &eligible, &mut self.pairs, &mut tier);
+        } else {
+            tier.fill(None);
+        }
+        s.rank = rank;
+        s.rank_in_tier = tier;
     }
 }

@@ -17,8 +17,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::{
-    clamp, column_local_processing, eval_node, find_unit, opt, renormalise_group, AnalysisError, RankKeys, Scratch,
-    Tree,
+    clamp, column_local_processing, eval_node, find_unit, opt, renormalise_group, AnalysisError, Ranker, Scratch, Tree,
 };
 use crate::derive::{Derivation, EvalContext};
 use crate::framework::{Framework, InputKind};
@@ -448,7 +447,10 @@ pub struct WhatIf {
     unit: usize,
     unit_id: String,
     tree: Tree,
-    keys: RankKeys,
+    ranker: Ranker,
+    /// Per input field: a framework with only the row-local indicators reading it, for
+    /// re-deriving one row (built on first use).
+    local: HashMap<String, Option<Local>>,
     derivations: Vec<Derivation>,
     uses: HashMap<String, Vec<usize>>,
     kinds: HashMap<String, InputKind>,
@@ -491,7 +493,8 @@ impl WhatIf {
             fw: fw.clone(),
             weights: weights.clone(),
             tree: Tree::new(&scored.plan, scored.indicator_ids.len(), scored.aggregate_ids.len()),
-            keys: RankKeys::new(&scored),
+            ranker: Ranker::new(&scored),
+            local: HashMap::new(),
             kinds: inputs::input_kinds(fw).into_iter().collect(),
             unit_id: scored.units.ids[unit].clone(),
             table,
@@ -609,7 +612,7 @@ impl WhatIf {
                     let before: Vec<f64> = (0..s.indicator_ids.len()).map(|j| self.scored.derived.get(u, j)).collect();
                     self.scored = s;
                     self.unit = find_unit(&self.scored, &self.unit_id)?;
-                    self.keys = RankKeys::new(&self.scored);
+                    self.ranker = Ranker::new(&self.scored);
                     let changed = self.changed_since(&before);
                     return Ok(WhatIfResult { scores: self.result().scores, changed, warnings, full_rescore: true });
                 }
@@ -700,14 +703,33 @@ impl WhatIf {
                 col.header = Some(table_header);
             }
         }
-        // Re-derive every indicator reading this input (whole columns: group-dependent
-        // derivations change other units too).
+        // Re-derive every indicator reading this input: row-local derivations on a one-row
+        // table, group-dependent ones (above_group_mean) on whole columns.
         let mut changed_cols: Vec<usize> = Vec::new();
         let mut changed_rows: HashSet<usize> = HashSet::new();
         let mut changed_groups: Vec<HashSet<usize>> = Vec::new();
         let mut sink = Vec::new();
         let uses = self.uses.get(field).cloned().unwrap_or_default();
-        for j in uses {
+        if !self.local.contains_key(field) {
+            let l = Local::build(&self.fw, &self.derivations, &uses, &self.kinds);
+            self.local.insert(field.to_string(), l);
+        }
+        let mut new_values: Vec<(usize, Vec<f64>)> = Vec::new();
+        let mut done: HashSet<usize> = HashSet::new();
+        if let Some(Some(local)) = self.local.get(field) {
+            if let Some(vals) = local.derive_row(s, &self.table, u, &self.derivations, &mut sink) {
+                for (&j, &x) in local.inds.iter().zip(&vals) {
+                    let mut col = s.derived.col(j).to_vec();
+                    col[u] = x;
+                    new_values.push((j, col));
+                    done.insert(j);
+                }
+            }
+        }
+        for &j in &uses {
+            if done.contains(&j) {
+                continue;
+            }
             let ind = &self.fw.indicators[j];
             let ctx = EvalContext {
                 inputs: &s.inputs,
@@ -717,7 +739,10 @@ impl WhatIf {
                 indicator: &ind.id,
             };
             sink.clear();
-            let v = self.derivations[j].evaluate(&ctx, &mut sink);
+            new_values.push((j, self.derivations[j].evaluate(&ctx, &mut sink)));
+        }
+        for (j, v) in new_values {
+            let ind = &self.fw.indicators[j];
             let mut gs = HashSet::new();
             let col = s.derived.col_mut(j);
             for (w, (&new, old)) in v.iter().zip(col.iter_mut()).enumerate() {
@@ -735,9 +760,6 @@ impl WhatIf {
                 changed_cols.push(j);
                 changed_groups.push(gs);
             }
-        }
-        if changed_cols.is_empty() {
-            return Ok(());
         }
         let n_ind = s.indicator_ids.len().max(1);
         for &w in &changed_rows {
@@ -775,15 +797,106 @@ impl WhatIf {
                 &mut self.scratch,
             )?;
         }
-        let index = s.aggregates.col(s.plan.root).to_vec();
-        let eligible: Vec<bool> = (0..n).map(|w| super::eligible(s, w, index[w])).collect();
-        s.rank = pipeline::rank_within(&index, &eligible, &self.keys.group);
-        s.rank_in_tier = if self.keys.has_tiers {
-            let el: Vec<bool> = (0..n).map(|w| eligible[w] && !s.tier[w].is_empty()).collect();
-            pipeline::rank_within(&index, &el, &self.keys.tier)
-        } else {
-            vec![None; n]
-        };
+        self.ranker.rerank(s);
         Ok(())
+    }
+}
+
+/// Derivations that read only the unit's own row (everything but comparisons with the group).
+fn row_local(d: &Derivation) -> bool {
+    match d {
+        Derivation::AboveGroupMean { .. } => false,
+        Derivation::AbsDeviation { of, .. } => row_local(of),
+        _ => true,
+    }
+}
+
+/// The row-local indicators reading one input field, as a small framework that reads a
+/// one-row table exactly as the full one (same input kinds and labels).
+#[derive(Debug, Clone)]
+struct Local {
+    fw: Framework,
+    inds: Vec<usize>,
+    fields: Vec<String>,
+}
+
+impl Local {
+    fn build(
+        fw: &Framework,
+        derivations: &[Derivation],
+        uses: &[usize],
+        kinds: &HashMap<String, InputKind>,
+    ) -> Option<Local> {
+        let inds: Vec<usize> = uses.iter().copied().filter(|&j| row_local(&derivations[j])).collect();
+        if inds.is_empty() {
+            return None;
+        }
+        let mut fields: Vec<String> = Vec::new();
+        for &j in &inds {
+            for f in derivations[j].inputs() {
+                if !fields.contains(&f) {
+                    fields.push(f);
+                }
+            }
+        }
+        let inputs = fields
+            .iter()
+            .map(|f| {
+                let declared = fw.input(f);
+                crate::framework::InputField {
+                    id: f.clone(),
+                    label: declared.map(|d| d.label.clone()).unwrap_or_else(|| f.clone()),
+                    unit: String::new(),
+                    kind: kinds.get(f).copied().unwrap_or_default(),
+                    allowed: Vec::new(),
+                    note: String::new(),
+                }
+            })
+            .collect();
+        let mini = Framework {
+            indicators: inds.iter().map(|&j| fw.indicators[j].clone()).collect(),
+            inputs,
+            tier_schemes: Vec::new(),
+            zones: Vec::new(),
+            ..fw.clone()
+        };
+        Some(Local { fw: mini, inds, fields })
+    }
+
+    /// The derived values of `inds` for unit `u` from its row of `table`; `None` when the row
+    /// cannot be read alone (then the caller evaluates whole columns).
+    fn derive_row(
+        &self,
+        s: &Scored,
+        table: &RawTable,
+        u: usize,
+        derivations: &[Derivation],
+        sink: &mut Vec<Issue>,
+    ) -> Option<Vec<f64>> {
+        let r = *s.units.table_rows.get(u)?;
+        let id_col = id_column(&self.fw, table)?;
+        let mut cols = vec![id_col];
+        for f in &self.fields {
+            let header = s.inputs.get(f).and_then(|c| c.header.as_deref());
+            if let Some(k) = header.and_then(|h| table.column_index(h)).or_else(|| table.column_index(f)) {
+                if !cols.contains(&k) {
+                    cols.push(k);
+                }
+            }
+        }
+        let mut mini = RawTable::new(table.file.clone(), cols.iter().map(|&k| table.columns[k].clone()).collect());
+        mini.push_row(cols.iter().map(|&k| table.rows[r][k].clone()).collect(), s.units.source_rows[u]);
+        sink.clear();
+        let (units, inputs) = inputs::read_units_and_inputs(&self.fw, &mini, &[], sink).ok()?;
+        if units.len() != 1 {
+            return None;
+        }
+        let groups = crate::groups::Groups::all(1);
+        let mut out = Vec::with_capacity(self.inds.len());
+        for &j in &self.inds {
+            let ctx = EvalContext { inputs: &inputs, units: &units, groups: &groups, file: &table.file, indicator: "" };
+            out.push(*derivations[j].evaluate(&ctx, sink).first()?);
+        }
+        Some(out)
     }
 }
