@@ -114,6 +114,9 @@ pub(crate) fn column_local_processing(settings: &Settings) -> Result<(), String>
 /// A derived value after the indicator's cap and floor (the processed value when
 /// [`column_local_processing`] holds).
 pub(crate) fn clamp(ind: &crate::framework::Indicator, x: f64) -> f64 {
+    if x.is_nan() {
+        return x; // missing stays missing (f64::min would return the bound)
+    }
     let mut x = x;
     if let Some(c) = ind.cap {
         x = x.min(c);
