@@ -172,6 +172,16 @@ fn write_sheet(sheet: &Sheet, out: Option<&Path>) -> Result<(), Fatal> {
     Ok(())
 }
 
+/// The issues of the unit's own row in full, the others as a count (`nagar validate` lists all).
+fn print_unit_issues(scored: &nagar_core::pipeline::Scored, id: &str) {
+    let row = scored.unit_index(id.trim()).map(|u| scored.units.source_rows[u]);
+    let (mine, others): (Vec<_>, Vec<_>) = scored.issues.iter().cloned().partition(|i| row.is_some() && i.row == row);
+    commands::print_issues_stderr(&mine, false);
+    if !others.is_empty() {
+        eprintln!("{} more issue(s) in other rows of the data (`nagar validate` lists them)", others.len());
+    }
+}
+
 fn show(x: f64) -> String {
     format!("{x:.2}")
 }
@@ -183,7 +193,7 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, Fatal> {
         s => return Err(Fatal(format!("--sort {s:?}: expected contribution or id"))),
     };
     let (lf, scored, _, _) = score_file(&a.common)?;
-    commands::print_issues_stderr(&scored.issues, false);
+    print_unit_issues(&scored, &a.ulb);
     let mut e = analysis::explain(&lf.framework, &scored, &a.ulb)?;
     if sort_by_id {
         e.sort_by_id(&lf.framework);
@@ -203,7 +213,7 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, Fatal> {
 
 pub fn improve(a: &ImproveArgs) -> Result<ExitCode, Fatal> {
     let (lf, scored, _, _) = score_file(&a.common)?;
-    commands::print_issues_stderr(&scored.issues, false);
+    print_unit_issues(&scored, &a.ulb);
     let imp = analysis::improve(&lf.framework, &scored, &a.ulb, &ImproveOptions { percentile: a.percentile })?;
     write_sheet(&improve_sheet(&imp), a.common.out.as_deref())?;
     let rank = imp.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());

@@ -241,7 +241,11 @@ pub fn improve(
         }
         let gain = new_index - index;
         let verb = if d > 0.0 { "raising" } else { "lowering" };
-        let unit = if ind.unit.is_empty() { String::new() } else { format!(" {}", ind.unit) };
+        let unit = match ind.unit.as_str() {
+            "" => String::new(),
+            "%" => "%".to_string(),
+            u => format!(" {u}"),
+        };
         let effect = if gain >= 0.0 {
             format!("adds {} points", show(gain))
         } else {
