@@ -1025,3 +1025,61 @@ fn timing_breakdown() {
         }
     }
 }
+
+/// The numbers of docs/methodology-analysis.md.
+#[test]
+fn methodology_worked_example() {
+    let f = fw(r#"
+id = "ex"
+name = "example"
+[columns]
+id = "id"
+[[aggregates]]
+id = "index"
+name = "Index"
+[[aggregates]]
+id = "S1"
+name = "S1"
+parent = "index"
+rescale = [0, 100]
+[[aggregates]]
+id = "S2"
+name = "S2"
+parent = "index"
+rescale = [0, 100]
+[[indicators]]
+id = "i1"
+name = "i1"
+parent = "S1"
+[[indicators]]
+id = "i2"
+name = "i2"
+parent = "S1"
+[[indicators]]
+id = "i3"
+name = "i3"
+parent = "S2"
+"#);
+    let mut t = RawTable::new("ex.csv", ["id", "i1", "i2", "i3"].map(String::from).to_vec());
+    for (k, (id, a, b, c)) in
+        [("P", 10.0, 5.0, 1.0), ("Q", 20.0, 5.0, 3.0), ("R", 30.0, 8.0, 2.0)].into_iter().enumerate()
+    {
+        t.push_row(vec![Cell::Text(id.into()), Cell::Number(a), Cell::Number(b), Cell::Number(c)], k + 2);
+    }
+    let s = run(&f, &t, &Settings::default());
+    let r2 = |x: f64| (x * 100.0).round() / 100.0;
+    assert_eq!(s.index().iter().map(|x| r2(*x)).collect::<Vec<_>>(), vec![0.0, 63.4, 75.0]);
+    let e = explain(&f, &s, "Q").unwrap();
+    assert_eq!(r2(e.baseline), 46.13);
+    let c = |id: &str| e.rows.iter().find(|r| r.id == id).unwrap().clone();
+    assert_eq!(r2(c("i1").points_per_unit), 13.4);
+    assert_eq!(r2(c("i2").contribution), -7.74);
+    assert_eq!(c("i3").contribution, 25.0);
+    assert!((e.total - e.index).abs() < 1e-12);
+    let imp = improve(&f, &s, "Q", &ImproveOptions::default()).unwrap();
+    let i1 = imp.rows.iter().find(|r| r.id == "i1").unwrap();
+    assert_eq!(i1.target_value, 25.0);
+    assert_eq!(r2(i1.gain), 6.32);
+    assert_eq!(r2(i1.new_index), 69.72);
+    assert_eq!((imp.rank, i1.new_rank), (Some(2), Some(2)));
+}
