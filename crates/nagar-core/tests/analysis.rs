@@ -776,6 +776,14 @@ fn preview_scores_with_and_without_my_rows() {
     w.set_input_text("permit_days", "3").unwrap();
     let full2 = score(&f, w.table(), &st, &WeightOverrides::new()).unwrap();
     assert_same_scores(w.scored(), &full2, "preview what-if");
+    // The preview report follows the what-if state.
+    let rep2 = p.report_for(&w);
+    let u = full2.unit_index("mine1").unwrap();
+    let m = rep2.mine.iter().find(|m| m.id == "mine1").unwrap();
+    assert_eq!(m.index, Some(full2.index()[u]));
+    for mv in &rep2.moves {
+        assert_eq!(mv.rank_after, full2.rank[full2.unit_index(&mv.id).unwrap()]);
+    }
     let e = explain(&f, w.scored(), "mine1").unwrap();
     assert!((e.total - e.index).abs() < 1e-9);
 }

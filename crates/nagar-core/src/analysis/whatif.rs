@@ -361,24 +361,37 @@ pub fn preview(
 }
 
 impl Preview {
+    /// My scores and everyone's rank change with my rows as uploaded.
     pub fn report(&self) -> PreviewReport {
+        self.report_with(&self.with)
+    }
+
+    /// The same for the current state of a what-if session started with [`Preview::what_if`]
+    /// (my changed inputs): my new scores and everyone's rank change against the published ranks.
+    pub fn report_for(&self, what_if: &WhatIf) -> PreviewReport {
+        self.report_with(what_if.scored())
+    }
+
+    fn report_with(&self, w: &Scored) -> PreviewReport {
         let fw = &self.framework;
+        let pos: HashMap<&str, usize> = w.units.ids.iter().enumerate().map(|(u, id)| (id.as_str(), u)).collect();
+        let mine_set: HashSet<&str> = self.mine.iter().map(|s| s.as_str()).collect();
         let mine: Vec<UnitScores> = self
             .mine
             .iter()
-            .filter_map(|id| self.with.unit_index(id))
+            .filter_map(|id| pos.get(id.as_str()).copied())
             .map(|u| {
-                let mut s = unit_scores(fw, &self.with, u);
+                let mut s = unit_scores(fw, w, u);
                 s.original_id = self.renamed.iter().find(|(_, b)| *b == s.id).map(|(a, _)| a.clone());
                 s
             })
             .collect();
-        let (w, wo) = (&self.with, &self.without);
+        let wo = &self.without;
         let moves = (0..wo.units.len())
             .filter_map(|v| {
                 let id = &wo.units.ids[v];
-                let u = w.unit_index(id)?;
-                if self.mine.contains(id) {
+                let u = *pos.get(id.as_str())?;
+                if mine_set.contains(id.as_str()) {
                     return None;
                 }
                 let (b, a) = (wo.rank[v], w.rank[u]);
