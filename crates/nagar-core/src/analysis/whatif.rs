@@ -249,7 +249,8 @@ pub fn preview(
     inputs::read_units_and_inputs(fw, mine, &[], &mut my_issues).map_err(|e| AnalysisError::Score(e.into()))?;
 
     // Ids and collisions.
-    let id_text = |t: &RawTable, r: usize, k: usize| t.rows[r][k].display().trim().to_string();
+    let id_text =
+        |t: &RawTable, r: usize, k: usize| t.rows[r].get(k).map(|c| c.display().trim().to_string()).unwrap_or_default();
     let pub_ids: HashSet<String> = (0..published.rows.len()).map(|r| id_text(published, r, pub_id)).collect();
     let mut collisions: Vec<String> = Vec::new();
     for r in 0..mine.rows.len() {
@@ -610,13 +611,18 @@ impl WhatIf {
             Some(k) => k,
             None => {
                 self.table.columns.push(field.clone());
+                let width = self.table.columns.len();
                 for row in &mut self.table.rows {
-                    row.push(Cell::Empty);
+                    row.resize(width, Cell::Empty);
                 }
                 self.table.columns.len() - 1
             }
         };
         let r = self.scored.units.table_rows[u];
+        let width = self.table.columns.len();
+        if self.table.rows[r].len() < width {
+            self.table.rows[r].resize(width, Cell::Empty); // a ragged row: pad, as readers do
+        }
         let old_cell = std::mem::replace(&mut self.table.rows[r][k], cell);
 
         if self.fast.is_err() || self.is_context_column(&field) {
@@ -898,7 +904,10 @@ impl Local {
             }
         }
         let mut mini = RawTable::new(table.file.clone(), cols.iter().map(|&k| table.columns[k].clone()).collect());
-        mini.push_row(cols.iter().map(|&k| table.rows[r][k].clone()).collect(), s.units.source_rows[u]);
+        mini.push_row(
+            cols.iter().map(|&k| table.rows[r].get(k).cloned().unwrap_or_default()).collect(),
+            s.units.source_rows[u],
+        );
         sink.clear();
         let (units, inputs) = inputs::read_units_and_inputs(&self.fw, &mini, &[], sink).ok()?;
         if units.len() != 1 {
