@@ -117,6 +117,23 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    let mut k3 = 0usize;
+    c.bench_function("reaggregate: analysis::reaggregate_changed, new vertical weights only, 5000 ULBs (MPI)", |b| {
+        b.iter(|| {
+            let mut plan = scored.plan.clone();
+            k3 += 1;
+            for (a, w) in plan.aggregate_weights.iter_mut().enumerate() {
+                if scored.plan.nodes.iter().any(|n| {
+                    n.aggregate == scored.plan.root && n.children.contains(&nagar_core::aggregate::Child::Aggregate(a))
+                }) {
+                    *w = 1.0 + ((a + k3) % 5) as f64 * 0.1;
+                }
+            }
+            nagar_core::analysis::reaggregate_changed(black_box(&scored), &plan, &mut raw, &mut out).unwrap();
+            black_box(out.col(plan.root)[0])
+        })
+    });
+
     // What-if on one unit.
     let id = scored.units.ids[17].clone();
     let mut wi = WhatIf::from_scored(&mf, mt.clone(), scored.clone(), &w0, &id).unwrap();

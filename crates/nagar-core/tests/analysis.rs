@@ -1091,3 +1091,39 @@ parent = "S2"
     assert_eq!(r2(i1.new_index), 69.72);
     assert_eq!((imp.rank, i1.new_rank), (Some(2), Some(2)));
 }
+
+#[test]
+fn reaggregation_with_new_weights_equals_rescoring() {
+    let (f, t, st) = mpi();
+    let s = run(&f, &t, &st);
+    let mut w = WeightOverrides::new();
+    w.insert("services".into(), 0.5);
+    w.insert("finance".into(), 0.1);
+    w.insert("1.3".into(), 2.0);
+    w.insert("3.2.1".into(), 0.0);
+    let full = score(&f, &t, &st, &w).unwrap();
+    let mut plan = s.plan.clone();
+    for (id, x) in &w {
+        if let Some(k) = s.aggregate_index(id) {
+            plan.aggregate_weights[k] = *x;
+        } else if let Some(j) = s.indicator_index(id) {
+            plan.indicator_weights[j] = *x;
+        }
+    }
+    let n_agg = s.aggregate_ids.len();
+    for changed_only in [false, true] {
+        let mut raw = nagar_core::matrix::Matrix::new(s.units.len(), n_agg);
+        let mut out = raw.clone();
+        if changed_only {
+            nagar_core::analysis::reaggregate_changed(&s, &plan, &mut raw, &mut out).unwrap();
+        } else {
+            nagar_core::analysis::reaggregate(&s, &plan, &mut raw, &mut out).unwrap();
+        }
+        for k in 0..n_agg {
+            for u in 0..s.units.len() {
+                assert_eq!(out.get(u, k).to_bits(), full.aggregates.get(u, k).to_bits(), "{changed_only} {k} {u}");
+                assert_eq!(raw.get(u, k).to_bits(), full.aggregates_raw.get(u, k).to_bits());
+            }
+        }
+    }
+}

@@ -392,6 +392,62 @@ pub fn reaggregate(s: &Scored, plan: &Plan, raw: &mut Matrix, out: &mut Matrix) 
     Ok(())
 }
 
+/// Like [`reaggregate`], but only the nodes whose children's weights differ from the scored
+/// plan's (and their ancestors) are recomputed; the others are copied from the scored state.
+/// Moving the vertical sliders of MPI recomputes only the index column. `plan` must be the
+/// scored plan with other weights.
+pub fn reaggregate_changed(s: &Scored, plan: &Plan, raw: &mut Matrix, out: &mut Matrix) -> Result<(), AnalysisError> {
+    if plan.nodes != s.plan.nodes
+        || plan.indicator_weights.len() != s.plan.indicator_weights.len()
+        || plan.aggregate_weights.len() != s.plan.aggregate_weights.len()
+    {
+        return reaggregate(s, plan, raw, out);
+    }
+    let n_agg = s.aggregate_ids.len();
+    let tree = Tree::new(plan, s.indicator_ids.len(), n_agg);
+    let mut mark = vec![false; n_agg];
+    let mut mark_up = |start: Option<usize>, mark: &mut Vec<bool>| {
+        let mut a = start;
+        while let Some(k) = a {
+            if std::mem::replace(&mut mark[k], true) {
+                break;
+            }
+            a = tree.parent_of_aggregate(k);
+        }
+    };
+    for (j, (a, b)) in plan.indicator_weights.iter().zip(&s.plan.indicator_weights).enumerate() {
+        if a.to_bits() != b.to_bits() {
+            mark_up(tree.parent_of_indicator(j), &mut mark);
+        }
+    }
+    for (k, (a, b)) in plan.aggregate_weights.iter().zip(&s.plan.aggregate_weights).enumerate() {
+        if a.to_bits() != b.to_bits() {
+            mark_up(tree.parent_of_aggregate(k), &mut mark);
+        }
+    }
+    let mut scratch = Scratch::default();
+    for (p, node) in plan.nodes.iter().enumerate() {
+        let k = node.aggregate;
+        if mark[k] {
+            eval_node(
+                plan,
+                p,
+                &s.normalised,
+                raw,
+                out,
+                &s.groups,
+                (&s.indicator_ids, &s.aggregate_ids),
+                &s.units.ids,
+                &mut scratch,
+            )?;
+        } else {
+            raw.col_mut(k).copy_from_slice(s.aggregates_raw.col(k));
+            out.col_mut(k).copy_from_slice(s.aggregates.col(k));
+        }
+    }
+    Ok(())
+}
+
 /// Ranks over fixed rank keys (comparison group, and group × tier), re-computed quickly after
 /// the index changed: same result as `pipeline::rank_within` with the pipeline's keys.
 #[derive(Debug, Clone)]
