@@ -406,7 +406,7 @@ pub fn reaggregate_changed(s: &Scored, plan: &Plan, raw: &mut Matrix, out: &mut 
     let n_agg = s.aggregate_ids.len();
     let tree = Tree::new(plan, s.indicator_ids.len(), n_agg);
     let mut mark = vec![false; n_agg];
-    let mut mark_up = |start: Option<usize>, mark: &mut Vec<bool>| {
+    let mark_up = |start: Option<usize>, mark: &mut Vec<bool>| {
         let mut a = start;
         while let Some(k) = a {
             if std::mem::replace(&mut mark[k], true) {
