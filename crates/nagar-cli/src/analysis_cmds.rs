@@ -66,7 +66,9 @@ pub fn explain_sheet(e: &Explanation) -> Sheet {
     let mut rows = vec![vec![
         OutCell::text("baseline"),
         OutCell::num(e.baseline),
-        OutCell::text("constant part: the index with every available normalised value at 0 (the group mean), group ranges fixed"),
+        OutCell::text(
+            "constant part: the index with every available normalised value at 0 (the group mean), group ranges fixed",
+        ),
         OutCell::Empty,
         OutCell::Empty,
         OutCell::Empty,
@@ -225,4 +227,42 @@ pub fn improve(a: &ImproveArgs) -> Result<ExitCode, Fatal> {
         eprintln!("  none: at or beyond the target on every reported indicator");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nagar_core::pipeline::{score, WeightOverrides};
+    use nagar_core::Framework;
+
+    fn mpi() -> (Framework, nagar_core::pipeline::Scored) {
+        let f: Framework =
+            nagar_io::load_framework(include_bytes!("../../../frameworks/mpi-2019.toml"), "mpi-2019.toml").unwrap();
+        let t = nagar_core::demo::demo_table(&f, &nagar_core::demo::census_cities(), 60, 7);
+        let s = score(&f, &t, &f.settings, &WeightOverrides::new()).unwrap();
+        (f, s)
+    }
+
+    #[test]
+    fn explain_csv_has_id_contribution_first_and_sums_to_the_index() {
+        let (f, s) = mpi();
+        let id = s.units.ids[3].clone();
+        let e = analysis::explain(&f, &s, &id).unwrap();
+        let sheet = explain_sheet(&e);
+        assert_eq!(&sheet.columns[..2], &["id".to_string(), "contribution".to_string()]);
+        assert_eq!(sheet.rows.len(), 101);
+        assert_eq!(sheet.rows[0][0], OutCell::text("baseline"));
+        let sum: f64 = sheet.rows.iter().map(|r| if let OutCell::Number(x) = r[1] { x } else { 0.0 }).sum();
+        assert!((sum - s.index()[3]).abs() < 1e-9);
+    }
+
+    #[test]
+    fn improve_csv_columns() {
+        let (f, s) = mpi();
+        let id = s.units.ids[3].clone();
+        let imp = analysis::improve(&f, &s, &id, &ImproveOptions::default()).unwrap();
+        let sheet = improve_sheet(&imp);
+        assert_eq!(&sheet.columns[..5], &["id", "target_value", "gain", "new_index", "new_rank"].map(String::from));
+        assert_eq!(sheet.rows.len(), imp.rows.len());
+    }
 }
