@@ -57,7 +57,7 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Why a unit's index is what it is: one contribution per indicator plus a baseline, summing to the index.
-    #[command(after_help = "Example:\n  nagar explain --framework mpi-2019 --data demo.csv --ulb DEMO-017 --out w.csv")]
+    #[command(after_help = "Example:\n  nagar explain --framework mpi-2019 --data demo.csv --ulb DEMO-017")]
     Explain(analysis_cmds::ExplainArgs),
     /// Improvement priorities: the index gain of reaching the group's 75th percentile on each indicator alone.
     #[command(after_help = "Example:\n  nagar improve --framework mpi-2019 --data demo.csv --ulb DEMO-017")]
