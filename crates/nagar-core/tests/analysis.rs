@@ -148,6 +148,7 @@ fn contributions_sum_to_the_index_on_varied_frameworks() {
         Settings { missing: MissingPolicy::Mean, ..Settings::default() },
         Settings { missing: MissingPolicy::Worst, ..Settings::default() },
         Settings { group: Group::Column("group".into()), ..Settings::default() },
+        Settings { normalise: nagar_core::Normalisation::Minmax { lo: 0.0, hi: 100.0 }, ..Settings::default() },
     ];
     let mut checked = 0;
     for (k, (d3, root, weights)) in
@@ -251,6 +252,10 @@ fn explain_unknown_unit_is_a_clear_error() {
     assert!(err.to_string().contains("\"nope\" is not in the data"), "{err}");
     let err = explain(&f, &s, "U1").unwrap_err();
     assert!(err.to_string().contains("did you mean \"u1\""), "{err}");
+    let err = improve(&f, &s, "nope", &ImproveOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("\"nope\" is not in the data"), "{err}");
+    let err = improve(&f, &s, "u1", &ImproveOptions { percentile: 1.5 }).unwrap_err();
+    assert!(err.to_string().contains("percentile must be between 0 and 1"), "{err}");
 }
 
 #[test]
@@ -275,6 +280,8 @@ fn improvement_gains_equal_full_rescoring() {
         Settings::default(),
         Settings { missing: MissingPolicy::Worst, ..Settings::default() },
         Settings { group: Group::Column("group".into()), ..Settings::default() },
+        Settings { normalise: nagar_core::Normalisation::Minmax { lo: 0.0, hi: 100.0 }, ..Settings::default() },
+        Settings { normalise: nagar_core::Normalisation::Rank, missing: MissingPolicy::Mean, ..Settings::default() },
     ]
     .into_iter()
     .enumerate()
@@ -634,6 +641,11 @@ fn what_if_equals_rescoring_the_edited_file() {
             ..Settings::default()
         },
         Settings { tiers: "size".into(), missing: MissingPolicy::Mean, ..Settings::default() },
+        Settings {
+            tiers: "size".into(),
+            normalise: nagar_core::Normalisation::Minmax { lo: 0.0, hi: 100.0 },
+            ..Settings::default()
+        },
     ]
     .into_iter()
     .enumerate()
