@@ -1139,3 +1139,85 @@ fn reaggregation_with_new_weights_equals_rescoring() {
         }
     }
 }
+
+/// Stage timings of `pipeline::score` on 5,000 units × 100 indicators read as given (run as
+/// `timing_breakdown`).
+#[test]
+#[ignore]
+fn timing_pipeline_synthetic() {
+    use std::time::Instant;
+    let mut src = String::from(
+        "id = \"b\"\nname = \"b\"\n[columns]\nid = \"id\"\n[[aggregates]]\nid = \"index\"\nname = \"I\"\n",
+    );
+    for v in 0..5 {
+        src += &format!("[[aggregates]]\nid = \"v{v}\"\nname = \"v\"\nparent = \"index\"\n");
+    }
+    for s in 0..20 {
+        src += &format!("[[aggregates]]\nid = \"s{s}\"\nname = \"s\"\nparent = \"v{}\"\nrescale = [0, 100]\n", s % 5);
+    }
+    for i in 0..100 {
+        src += &format!("[[indicators]]\nid = \"x{i}\"\nname = \"x\"\nparent = \"s{}\"\n", i % 20);
+    }
+    let f = fw(&src);
+    let mut cols = vec!["id".to_string()];
+    cols.extend((0..100).map(|i| format!("x{i}")));
+    let mut t = RawTable::new("b.csv", cols);
+    let mut rng = Rng(3);
+    for u in 0..5000 {
+        let mut row = vec![Cell::Text(format!("u{u}"))];
+        row.extend((0..100).map(|_| {
+            if rng.unif() < 0.03 {
+                Cell::Empty
+            } else {
+                Cell::Number((rng.unif() * 1000.0).round() / 10.0)
+            }
+        }));
+        t.push_row(row, u + 2);
+    }
+    let st = Settings::default();
+    let min_time = |name: &str, reps: usize, g: &mut dyn FnMut()| {
+        let mut best = f64::INFINITY;
+        for _ in 0..reps {
+            let t0 = Instant::now();
+            g();
+            best = best.min(t0.elapsed().as_secs_f64() * 1e3);
+        }
+        println!("{name}: min {best:.3} ms");
+    };
+    let s = run(&f, &t, &st);
+    println!("issues: {}", s.issues.len());
+    min_time("synthetic score", 10, &mut || {
+        std::hint::black_box(run(&f, &t, &st));
+    });
+    min_time("  read_units_and_inputs", 10, &mut || {
+        let mut issues = Vec::new();
+        std::hint::black_box(nagar_core::inputs::read_units_and_inputs(&f, &t, &[], &mut issues).unwrap());
+    });
+    min_time("  normalise 100 columns (methods::normalise)", 10, &mut || {
+        let mut scratch = Vec::with_capacity(5000);
+        for j in 0..100 {
+            scratch.clear();
+            scratch.extend_from_slice(s.processed.col(j));
+            nagar_core::methods::normalise::normalise(&mut scratch, &st.normalise, 1.0, None, None).unwrap();
+            std::hint::black_box(&scratch);
+        }
+    });
+    min_time("  coverage, row-wise over the column-major matrix", 10, &mut || {
+        let c: Vec<f64> =
+            (0..5000).map(|u| (0..100).filter(|&j| !s.derived.is_missing(u, j)).count() as f64 / 100.0).collect();
+        std::hint::black_box(c);
+    });
+    min_time("  clone of one 5000 x 100 matrix", 10, &mut || {
+        std::hint::black_box(s.derived.clone());
+    });
+    let mut raw = nagar_core::matrix::Matrix::new(5000, s.aggregate_ids.len());
+    let mut out = raw.clone();
+    min_time("  Plan::run", 10, &mut || {
+        s.plan.run(&s.normalised, &s.groups, &mut raw, &mut out, &|_| String::new(), &|_| String::new()).unwrap();
+    });
+    let key = vec![String::new(); 5000];
+    let el = vec![true; 5000];
+    min_time("  rank_within", 10, &mut || {
+        std::hint::black_box(nagar_core::pipeline::rank_within(s.index(), &el, &key));
+    });
+}
