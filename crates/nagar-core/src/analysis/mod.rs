@@ -6,6 +6,22 @@
 //! bind them directly. The fast paths here (re-normalise one column, re-aggregate only the
 //! ancestors of the changed indicators, re-rank) are checked against full re-scoring in
 //! `tests/analysis.rs`.
+//!
+//! For the page, one flow (every result type is `Serialize`):
+//!
+//! ```text
+//! let p = preview(&fw, &published, &mine, &settings, &weights, &PreviewOptions::default())?;
+//!     // Err(IdCollision) → ask "replace or add as new", retry with `on_collision`
+//! let report = p.report();                              // my scores, everyone's rank moves
+//! let mut w = p.what_if(&report.mine[0].id)?;           // a live what-if session
+//! let r = w.set_input_text("households_piped", "12,000")?; // Err(InvalidInput) → inline message
+//! let moves = p.report_for(&w);                         // rank moves after my changes
+//! let why = explain(&fw, w.scored(), &report.mine[0].id)?;
+//! let todo = improve(&fw, w.scored(), &report.mine[0].id, &ImproveOptions::default())?;
+//! ```
+//!
+//! Weight sliders over a scored state: [`reaggregate_changed`] (only what the changed weights
+//! touch) or [`reaggregate`] (everything), then `pipeline::rank_within`.
 
 pub mod explain;
 pub mod improve;
