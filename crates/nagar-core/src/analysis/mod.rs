@@ -1,5 +1,5 @@
 //! Analysis on top of a scored run, for one unit: why its score is what it is
-//! ([`explain`]), which single improvements would move it most ([`improve`]), how it would rank
+//! ([`explain()`]), which single improvements would move it most ([`improve()`]), how it would rank
 //! among published units ([`preview`]) and live what-if changes of its inputs ([`WhatIf`]).
 //!
 //! Every result is a plain serde-serialisable value (missing numbers are `None`), so the page can
