@@ -1221,3 +1221,19 @@ fn timing_pipeline_synthetic() {
         std::hint::black_box(nagar_core::pipeline::rank_within(s.index(), &el, &key));
     });
 }
+
+#[test]
+fn what_if_form_groups_every_input_by_sector_once() {
+    let (f, t, st) = mpi();
+    let id = t.rows[2][t.column_index("ulb_id").unwrap()].display();
+    let w = WhatIf::new(&f, t, &st, &WeightOverrides::new(), &id).unwrap();
+    let form = w.form();
+    assert_eq!(form.len(), 20, "one section per MPI sector");
+    let n: usize = form.iter().map(|s| s.fields.len()).sum();
+    assert_eq!(n, f.used_inputs().len());
+    let rating = form.iter().flat_map(|s| &s.fields).find(|x| x.id == "credit_rating").unwrap();
+    assert!(rating.text.is_some() || rating.value.is_none());
+    let json = serde_json::to_string(&form).unwrap();
+    assert!(json.contains("\"kind\":\"yes_no\""));
+    assert_eq!(nagar_core::analysis::input_form(&f).len(), 20);
+}

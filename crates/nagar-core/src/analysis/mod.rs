@@ -30,7 +30,8 @@ pub mod whatif;
 pub use explain::{explain, Contribution, Explanation, InputValue, NodeContribution};
 pub use improve::{improve, ImproveOptions, Improvement, Improvements, Skipped};
 pub use whatif::{
-    preview, Collision, NodeScore, Preview, PreviewOptions, PreviewReport, RankMove, UnitScores, WhatIf, WhatIfResult,
+    input_form, preview, Collision, FormField, FormSection, NodeScore, Preview, PreviewOptions, PreviewReport,
+    RankMove, UnitScores, WhatIf, WhatIfResult,
 };
 
 use crate::aggregate::{rescale, Child, Plan};

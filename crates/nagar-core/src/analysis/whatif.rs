@@ -922,3 +922,91 @@ impl Local {
         Some(out)
     }
 }
+
+/// One input field of the what-if form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormField {
+    pub id: String,
+    pub label: String,
+    pub kind: InputKind,
+    pub unit: String,
+    /// Allowed values (e.g. the credit-rating scale), when the framework lists them.
+    pub allowed: Vec<String>,
+    /// The unit's current value (numbers; Y/N as 1/0), or its text for text fields.
+    pub value: Option<f64>,
+    pub text: Option<String>,
+    /// Indicators that read this field.
+    pub indicators: Vec<String>,
+}
+
+/// The input fields of one aggregate (MPI: a sector), in framework order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormSection {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub fields: Vec<FormField>,
+}
+
+/// The framework's input fields grouped by the aggregate of the first indicator reading them
+/// (a field read by several sectors appears once), with no values: the form for a unit typed
+/// in by hand.
+pub fn input_form(fw: &Framework) -> Vec<FormSection> {
+    let kinds: HashMap<String, InputKind> = inputs::input_kinds(fw).into_iter().collect();
+    let mut readers: HashMap<String, Vec<String>> = HashMap::new();
+    for ind in &fw.indicators {
+        for f in ind.derivation().inputs() {
+            readers.entry(f).or_default().push(ind.id.clone());
+        }
+    }
+    let mut sections: Vec<FormSection> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for ind in &fw.indicators {
+        for f in ind.derivation().inputs() {
+            if !seen.insert(f.clone()) {
+                continue;
+            }
+            let declared = fw.input(&f);
+            let field = FormField {
+                label: declared.map(|d| d.label.clone()).unwrap_or_else(|| f.clone()),
+                kind: kinds.get(&f).copied().unwrap_or_default(),
+                unit: declared.map(|d| d.unit.clone()).unwrap_or_default(),
+                allowed: declared.map(|d| d.allowed.clone()).unwrap_or_default(),
+                value: None,
+                text: None,
+                indicators: readers.get(&f).cloned().unwrap_or_default(),
+                id: f,
+            };
+            match sections.iter_mut().find(|s| s.id == ind.parent) {
+                Some(s) => s.fields.push(field),
+                None => {
+                    let agg = fw.aggregates.iter().find(|a| a.id == ind.parent);
+                    sections.push(FormSection {
+                        id: ind.parent.clone(),
+                        name: agg.map(|a| a.name.clone()).unwrap_or_default(),
+                        parent: agg.and_then(|a| a.parent.clone()),
+                        fields: vec![field],
+                    });
+                }
+            }
+        }
+    }
+    sections
+}
+
+impl WhatIf {
+    /// The form of every input field grouped by sector, with the unit's current values.
+    pub fn form(&self) -> Vec<FormSection> {
+        let mut sections = input_form(&self.fw);
+        let values: HashMap<String, super::InputValue> = self.inputs().into_iter().map(|v| (v.id.clone(), v)).collect();
+        for s in &mut sections {
+            for f in &mut s.fields {
+                if let Some(v) = values.get(&f.id) {
+                    f.value = v.value;
+                    f.text = v.text.clone();
+                }
+            }
+        }
+        sections
+    }
+}
