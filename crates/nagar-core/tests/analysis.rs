@@ -943,6 +943,7 @@ fn mpi_what_if_equals_rescoring() {
         ("credit_rating", "AA+"),
         ("own_revenue_y2", "0"),
         ("teachers_actual", "1"),
+        ("budget_deficit_pct_y1", "-3.5%"),
         ("population", "6000000"),
     ] {
         let r = w.set_input_text(field, v).unwrap();
@@ -1236,4 +1237,35 @@ fn what_if_form_groups_every_input_by_sector_once() {
     let json = serde_json::to_string(&form).unwrap();
     assert!(json.contains("\"kind\":\"yes_no\""));
     assert_eq!(nagar_core::analysis::input_form(&f).len(), 20);
+}
+
+#[test]
+fn mpi_what_if_random_changes_of_any_input_equal_rescoring() {
+    let (f, t, _) = mpi();
+    let kinds = nagar_core::inputs::input_kinds(&f);
+    for (k, st) in
+        [f.settings.clone(), Settings { group: Group::Tier, missing: MissingPolicy::Mean, ..f.settings.clone() }]
+            .into_iter()
+            .enumerate()
+    {
+        let id = t.rows[9 + k][t.column_index("ulb_id").unwrap()].display();
+        let mut w = WhatIf::new(&f, t.clone(), &st, &WeightOverrides::new(), &id).unwrap();
+        let mut rng = Rng(77 + k as u64);
+        for step in 0..60 {
+            let (field, kind) = &kinds[(rng.unif() * kinds.len() as f64) as usize % kinds.len()];
+            let text = match kind {
+                _ if rng.unif() < 0.1 => String::new(),
+                nagar_core::InputKind::YesNo => if rng.unif() < 0.5 { "Y" } else { "N" }.to_string(),
+                nagar_core::InputKind::Text => ["AAA", "BBB-", "NR", "D"][(rng.unif() * 4.0) as usize % 4].to_string(),
+                nagar_core::InputKind::Percent => format!("{:.1}", rng.range(0.0, 100.0)),
+                nagar_core::InputKind::Population => format!("{}", rng.range(10_000.0, 3_000_000.0).round()),
+                _ => format!("{:.2}", rng.range(0.0, 5000.0)),
+            };
+            w.set_input_text(field, &text).unwrap_or_else(|e| panic!("{field} = {text:?}: {e}"));
+            if step % 6 == 5 {
+                let full = score(&f, w.table(), &st, &WeightOverrides::new()).unwrap();
+                assert_same_scores(w.scored(), &full, &format!("{k}: step {step} ({field} = {text:?})"));
+            }
+        }
+    }
 }

@@ -587,17 +587,19 @@ impl WhatIf {
                 Ok(None) => (f64::NAN, String::new()),
                 Err(m) => return Err(invalid(m)),
             },
-            _ => match crate::parse::cell_number(&cell, kind == InputKind::Percent) {
-                Ok(Some(x)) if kind.non_negative() && x < 0.0 => return Err(invalid("cannot be negative".into())),
-                Ok(Some(x)) => {
-                    if kind == InputKind::Percent && x > 100.0 {
-                        warnings.push(format!("{field}: percentage above 100 (value used)"));
+            _ => {
+                match crate::parse::cell_number(&cell, matches!(kind, InputKind::Percent | InputKind::SignedPercent)) {
+                    Ok(Some(x)) if kind.non_negative() && x < 0.0 => return Err(invalid("cannot be negative".into())),
+                    Ok(Some(x)) => {
+                        if kind == InputKind::Percent && x > 100.0 {
+                            warnings.push(format!("{field}: percentage above 100 (value used)"));
+                        }
+                        (x, String::new())
                     }
-                    (x, String::new())
+                    Ok(None) => (f64::NAN, String::new()),
+                    Err(m) => return Err(invalid(m)),
                 }
-                Ok(None) => (f64::NAN, String::new()),
-                Err(m) => return Err(invalid(m)),
-            },
+            }
         };
 
         // The table always follows, so a full re-score reads the same.
