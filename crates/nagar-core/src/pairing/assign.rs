@@ -1,0 +1,164 @@
+//! Exact assignment with forbidden pairs: a maximum-cardinality matching of least total cost
+//! among all maximum-cardinality matchings (rectangular cost matrices allowed).
+//!
+//! Why not a crate: `pathfinding::kuhn_munkres` needs `Ord` weights (integers), so f64 costs
+//! would have to be scaled and rounded, and it has no notion of a forbidden pair (a "big M"
+//! cost changes which maximum matching is found only if M is chosen against the float range).
+//! This is the textbook successive-shortest-path min-cost flow (Ahuja, Magnanti & Orlin 1993,
+//! §9.7; the Hungarian method in its Jonker–Volgenant/Dijkstra-with-potentials form), O(k·(r+c)²)
+//! for k pairs on a dense r×c matrix — a few microseconds for 20×20:
+//!
+//! * network: source → every row (capacity 1, cost 0) → column (allowed pairs only, cost c) →
+//!   sink (capacity 1, cost 0);
+//! * each round finds a shortest source→sink path in the residual network with Dijkstra on
+//!   reduced costs (potentials keep them ≥ 0; every cost is ≥ 0 to start with) and augments one unit;
+//! * after k rounds the flow is a least-cost matching of k pairs (the SSP invariant); the loop
+//!   stops when no augmenting path is left, i.e. at maximum cardinality (Ford–Fulkerson).
+//!
+//! So the result is optimal, not approximate; the only error is f64 rounding of sums (a reduced
+//! cost of −1e−15 is clamped to 0). Ties are broken deterministically by row/column order.
+
+/// `cost[i][j]`: `Some(c)` with finite `c ≥ 0` when row `i` may be paired with column `j`,
+/// `None` when forbidden. Returns the column matched to each row (`None`: left out).
+///
+/// Panics never: ragged rows are treated as forbidden beyond their length; non-finite or
+/// negative costs are treated as forbidden (callers validate before).
+pub fn min_cost_matching(cost: &[Vec<Option<f64>>]) -> Vec<Option<usize>> {
+    let r = cost.len();
+    let c = cost.iter().map(|row| row.len()).max().unwrap_or(0);
+    let at = |i: usize, j: usize| -> Option<f64> {
+        cost[i].get(j).copied().flatten().filter(|x| x.is_finite() && *x >= 0.0)
+    };
+    let mut row_match: Vec<Option<usize>> = vec![None; r];
+    let mut col_match: Vec<Option<usize>> = vec![None; c];
+    // Potentials; the source's stays 0, and so do those of free rows (their distance is always 0).
+    let mut p_row = vec![0.0f64; r];
+    let mut p_col = vec![0.0f64; c];
+    let mut p_sink = 0.0f64;
+    let inf = f64::INFINITY;
+    loop {
+        // Dijkstra over rows, columns and the sink.
+        let mut d_row: Vec<f64> = (0..r).map(|i| if row_match[i].is_none() { 0.0 } else { inf }).collect();
+        let mut d_col = vec![inf; c];
+        let mut d_sink = inf;
+        let mut prev_col = vec![usize::MAX; c]; // row from which each column was reached
+        let mut prev_sink = usize::MAX; // column from which the sink was reached
+        let mut done_row = vec![false; r];
+        let mut done_col = vec![false; c];
+        loop {
+            // Smallest tentative distance among unsettled nodes (rows first, then columns: ties
+            // resolve by order, which keeps results deterministic).
+            let mut best = inf;
+            let mut pick: Option<(bool, usize)> = None;
+            for i in 0..r {
+                if !done_row[i] && d_row[i] < best {
+                    best = d_row[i];
+                    pick = Some((true, i));
+                }
+            }
+            for j in 0..c {
+                if !done_col[j] && d_col[j] < best {
+                    best = d_col[j];
+                    pick = Some((false, j));
+                }
+            }
+            let Some((is_row, k)) = pick else { break };
+            if is_row {
+                done_row[k] = true;
+                for j in 0..c {
+                    if done_col[j] || row_match[k] == Some(j) {
+                        continue;
+                    }
+                    if let Some(w) = at(k, j) {
+                        let red = (w + p_row[k] - p_col[j]).max(0.0);
+                        let nd = best + red;
+                        if nd < d_col[j] {
+                            d_col[j] = nd;
+                            prev_col[j] = k;
+                        }
+                    }
+                }
+            } else {
+                done_col[k] = true;
+                match col_match[k] {
+                    Some(i) => {
+                        // Backward residual edge of the matched pair: reduced cost 0 (tight).
+                        let w = at(i, k).unwrap_or(0.0);
+                        let red = (-w + p_col[k] - p_row[i]).max(0.0);
+                        let nd = best + red;
+                        if !done_row[i] && nd < d_row[i] {
+                            d_row[i] = nd;
+                        }
+                    }
+                    None => {
+                        let red = (p_col[k] - p_sink).max(0.0);
+                        let nd = best + red;
+                        if nd < d_sink {
+                            d_sink = nd;
+                            prev_sink = k;
+                        }
+                    }
+                }
+            }
+        }
+        if !d_sink.is_finite() {
+            break; // no augmenting path: the matching has maximum cardinality
+        }
+        for i in 0..r {
+            if d_row[i].is_finite() {
+                p_row[i] += d_row[i];
+            }
+        }
+        for j in 0..c {
+            if d_col[j].is_finite() {
+                p_col[j] += d_col[j];
+            }
+        }
+        p_sink += d_sink;
+        // Augment: sink ← column ← row ← (its old column) ← row ... ← a free row.
+        let mut j = prev_sink;
+        loop {
+            let i = prev_col[j];
+            let old = row_match[i];
+            row_match[i] = Some(j);
+            col_match[j] = Some(i);
+            match old {
+                Some(j2) => j = j2,
+                None => break,
+            }
+        }
+    }
+    row_match
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_square() {
+        let c = vec![
+            vec![Some(4.0), Some(1.0), Some(3.0)],
+            vec![Some(2.0), Some(0.0), Some(5.0)],
+            vec![Some(3.0), Some(2.0), Some(2.0)],
+        ];
+        // optimum: 0→1 (1), 1→0 (2), 2→2 (2) = 5
+        assert_eq!(min_cost_matching(&c), vec![Some(1), Some(0), Some(2)]);
+    }
+
+    #[test]
+    fn forbidden_and_rectangular() {
+        let c = vec![vec![None, None], vec![Some(1.0), None], vec![Some(0.5), None]];
+        let m = min_cost_matching(&c);
+        assert_eq!(m, vec![None, None, Some(0)]);
+        assert_eq!(min_cost_matching(&[]), Vec::<Option<usize>>::new());
+        assert_eq!(min_cost_matching(&[vec![]]), vec![None]);
+    }
+
+    #[test]
+    fn maximum_cardinality_beats_cheap_pairs() {
+        // Taking the cheap pair 0-0 would leave row 1 without a partner: 2 pairs are possible.
+        let c = vec![vec![Some(0.0), Some(10.0)], vec![Some(0.0), None]];
+        assert_eq!(min_cost_matching(&c), vec![Some(1), Some(0)]);
+    }
+}
