@@ -2,6 +2,7 @@
 //! [`RawTable`] as values and returns every stage of every number; no files, no browser.
 
 pub mod aggregate;
+pub mod demo;
 pub mod derive;
 pub mod fmt;
 pub mod framework;

@@ -149,12 +149,12 @@ pub fn score(
             if scheme.is_none() {
                 return Err(ScoreError::Settings("comparison group `tier` needs a tier scheme".into()));
             }
-            for u in 0..n {
-                if tier[u].is_empty() {
+            for (t, &row) in tier.iter().zip(&units.source_rows) {
+                if t.is_empty() {
                     issues.push(
                         Issue::warning("no population, so no tier: this unit is not compared and gets no scores")
                             .file(&file)
-                            .row(units.source_rows[u]),
+                            .row(row),
                     );
                 }
             }
@@ -203,7 +203,11 @@ pub fn score(
         for (j, ind) in fw.indicators.iter().enumerate() {
             let Some(dcol) = &ind.denominator else { continue };
             match numeric_column(table, &units, dcol, &mut issues) {
-                Some(den) => methods::denominate::denominate(processed.col_mut(j), &den),
+                Some(den) => {
+                    if let Err(m) = methods::denominate::denominate(processed.col_mut(j), &den, 1.0) {
+                        return Err(ScoreError::Settings(format!("indicator {}: {m}", ind.id)));
+                    }
+                }
                 None => {
                     issues.push(
                         Issue::error(format!(
@@ -233,17 +237,20 @@ pub fn score(
     match &settings.impute {
         Imputation::None => {}
         Imputation::Mean | Imputation::Median => {
-            let median = settings.impute == Imputation::Median;
             for j in 0..n_ind {
-                methods::impute::impute(processed.col_mut(j), None, median);
+                methods::impute::impute::<String>(processed.col_mut(j), &settings.impute, None)
+                    .map_err(ScoreError::Settings)?;
             }
         }
         Imputation::MeanGroup { column } | Imputation::MedianGroup { column } => {
-            let labels = column_text(table, &units, column)
-                .ok_or_else(|| ScoreError::Settings(format!("imputation group column {column:?} is not in {file}")))?;
-            let median = matches!(settings.impute, Imputation::MedianGroup { .. });
+            let labels: Vec<Option<String>> = column_text(table, &units, column)
+                .ok_or_else(|| ScoreError::Settings(format!("imputation group column {column:?} is not in {file}")))?
+                .into_iter()
+                .map(|l| if l.is_empty() || crate::parse::is_missing_marker(&l) { None } else { Some(l) })
+                .collect();
             for j in 0..n_ind {
-                methods::impute::impute(processed.col_mut(j), Some(&labels), median);
+                methods::impute::impute(processed.col_mut(j), &settings.impute, Some(&labels))
+                    .map_err(ScoreError::Settings)?;
             }
         }
     }
@@ -251,7 +258,15 @@ pub fn score(
     // Screen: drop units with too little data from every group.
     let mut screened = vec![false; n];
     if let Some(t) = settings.screen {
-        let avail = methods::screen::availability(&processed);
+        let mut row = vec![0.0; n_ind];
+        let avail: Vec<f64> = (0..n)
+            .map(|u| {
+                for (j, r) in row.iter_mut().enumerate() {
+                    *r = processed.get(u, j);
+                }
+                methods::screen::data_availability(&row)
+            })
+            .collect();
         for u in 0..n {
             if avail[u] < t {
                 screened[u] = true;
@@ -276,8 +291,8 @@ pub fn score(
         for (j, ind) in fw.indicators.iter().enumerate() {
             let vals: Vec<f64> = in_scope.iter().map(|&u| processed.get(u, j)).collect();
             let t = methods::treat::treat(&vals, winmax, skew_thresh, kurt_thresh);
-            if t.changed() {
-                issues.push(Issue::info(format!("indicator {}: {}", ind.id, t.describe())).file(&file));
+            if t.status != methods::treat::TreatStatus::NotNeeded {
+                issues.push(Issue::info(format!("indicator {}: {}", ind.id, t.status_text())).file(&file));
             }
             for (k, &u) in in_scope.iter().enumerate() {
                 processed.set(u, j, t.values[k]);
@@ -294,7 +309,7 @@ pub fn score(
         for (g, members) in groups.members.iter().enumerate() {
             scratch.clear();
             scratch.extend(members.iter().map(|&u| processed.get(u, j)));
-            group_stats[j][g] = methods::normalise::mean_sd(&scratch, ind.direction);
+            group_stats[j][g] = directed_mean_sd(&scratch, ind.direction);
             methods::normalise::normalise(&mut scratch, method, ind.direction, ind.target, ind.goalposts)
                 .map_err(|m| ScoreError::Settings(format!("indicator {}: {m}", ind.id)))?;
             for (k, &u) in members.iter().enumerate() {
@@ -496,8 +511,8 @@ fn outlier_warnings(
         let col = derived.col(j);
         for members in &groups.members {
             let vals: Vec<f64> = members.iter().map(|&u| col[u]).filter(|x| !x.is_nan()).collect();
-            let (mean, sd) = methods::normalise::mean_sd(&vals, 1.0);
-            if !(sd > 0.0) {
+            let (mean, sd) = (methods::stats::mean(&vals), methods::stats::sd(&vals));
+            if sd.is_nan() || sd <= 0.0 {
                 continue;
             }
             for &u in members {
@@ -518,4 +533,10 @@ fn outlier_warnings(
             }
         }
     }
+}
+
+/// Mean and sample sd of `direction · x` over the non-missing values (for explanations).
+fn directed_mean_sd(values: &[f64], direction: f64) -> (f64, f64) {
+    let directed: Vec<f64> = values.iter().map(|x| x * direction).collect();
+    (methods::stats::mean(&directed), methods::stats::sd(&directed))
 }
