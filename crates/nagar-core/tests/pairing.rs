@@ -135,7 +135,7 @@ fn expected_terms(s: &Scored, m: usize, e: usize, o: &PairOptions) -> [f64; 6] {
     let (pm, pe) = (u.population[m], u.population[e]);
     let pop = if pm > 0.0 && pe > 0.0 { (pm.ln() - pe.ln()).abs() } else { o.unknown_population };
     let tags = if u.tags[m].iter().any(|t| u.tags[e].contains(t)) { 0.0 } else { 1.0 };
-    let sectors: Vec<usize> = ["S1", "S2", "S3", "S4"].iter().map(|id| s.aggregate_index(id).unwrap()).collect();
+    let sectors: Vec<usize> = ctx_sectors(s);
     let mut mine: Vec<(f64, usize)> =
         sectors.iter().map(|&a| (s.aggregates.get(e, a), a)).filter(|x| !x.0.is_nan()).collect();
     mine.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
@@ -157,6 +157,16 @@ fn expected_terms(s: &Scored, m: usize, e: usize, o: &PairOptions) -> [f64; 6] {
         1.0 - m_scores / weak.len() as f64
     };
     [diff(&u.zone[m], &u.zone[e]), diff(&u.terrain[m], &u.terrain[e]), diff(&s.tier[m], &s.tier[e]), pop, tags, comp]
+}
+
+/// The sectors: S1..S4 in the test framework, 1.1..5.4 in MPI (ids with a dot and no second dot).
+fn ctx_sectors(s: &Scored) -> Vec<usize> {
+    (0..s.aggregate_ids.len())
+        .filter(|&a| {
+            let id = &s.aggregate_ids[a];
+            (id.starts_with('S') && id.len() == 2) || id.matches('.').count() == 1
+        })
+        .collect()
 }
 
 fn weighted(t: [f64; 6], w: &CostWeights) -> f64 {
@@ -653,4 +663,127 @@ fn peer_search_bad_input() {
     assert_eq!(r.peers[0].unit.id, "m1");
     assert_eq!(r.peers[0].distance, 0.0);
     assert!((r.peers[0].gap - 62.5).abs() < 1e-9, "{}", r.peers[0].gap);
+}
+
+// ---------------------------------------------------------------- end to end on the MPI demo data
+
+const MPI_TOML: &str = include_str!("../../../frameworks/mpi-2019.toml");
+
+fn mpi_demo() -> (Framework, Scored) {
+    let fw: Framework = toml::from_str(MPI_TOML).unwrap();
+    let t = nagar_core::demo::demo_default(&fw);
+    let s = score(&fw, &t, &fw.settings, &WeightOverrides::new()).unwrap();
+    (fw, s)
+}
+
+/// Optimality certificate for a full assignment: no negative cycle in the residual graph
+/// (mentor → other mentee at +cost, mentee → its mentor at −cost), by Floyd–Warshall.
+fn no_negative_cycle(c: &[Vec<f64>], assign: &[usize]) -> bool {
+    let n = c.len();
+    let inf = f64::INFINITY;
+    let mut d = vec![vec![inf; 2 * n]; 2 * n];
+    for i in 0..n {
+        for j in 0..n {
+            if assign[i] == j {
+                d[n + j][i] = -c[i][j];
+            } else {
+                d[i][n + j] = c[i][j];
+            }
+        }
+    }
+    for k in 0..2 * n {
+        for i in 0..2 * n {
+            if d[i][k] == inf {
+                continue;
+            }
+            for j in 0..2 * n {
+                let x = d[i][k] + d[k][j];
+                if x < d[i][j] {
+                    d[i][j] = x;
+                }
+            }
+        }
+    }
+    (0..2 * n).all(|i| d[i][i] > -1e-9)
+}
+
+#[test]
+fn mpi_demo_twenty_twenty_is_optimal_and_explained() {
+    let (fw, s) = mpi_demo();
+    let p = pair(&fw, &s, &PairOptions::default()).unwrap();
+    assert_eq!(p.pairs.len(), 20);
+    assert!(p.unplaced.is_empty());
+    assert_eq!(p.sectors.len(), 20, "MPI has 20 sectors");
+    assert_eq!(p.sectors[0], "1.1");
+    let sg = &p.subgroups[0];
+    let mentors: Vec<usize> = sg.mentors.iter().map(|id| uidx(&s, id)).collect();
+    let mentees: Vec<usize> = sg.mentees.iter().map(|id| uidx(&s, id)).collect();
+    // Mentors are ranks 1..20 (ties aside), mentees the last 20 ranked.
+    let ranked = s.rank.iter().filter(|r| r.is_some()).count();
+    assert!(mentors.iter().all(|&u| s.rank[u].unwrap() <= 20));
+    assert!(mentees.iter().all(|&u| s.rank[u].unwrap() as usize > ranked - 20));
+    let o = &p.options;
+    let c: Vec<Vec<f64>> = mentors
+        .iter()
+        .map(|&m| mentees.iter().map(|&e| weighted(expected_terms(&s, m, e, o), &o.weights)).collect())
+        .collect();
+    let assign: Vec<usize> = mentors
+        .iter()
+        .map(|&m| {
+            let x = p.pairs.iter().find(|x| x.mentor.id == s.units.ids[m]).unwrap();
+            sg.mentees.iter().position(|id| *id == x.mentee.id).unwrap()
+        })
+        .collect();
+    assert!(no_negative_cycle(&c, &assign), "the 20-20 assignment is not optimal");
+    let total: f64 = assign.iter().enumerate().map(|(i, &j)| c[i][j]).sum();
+    assert!((total - p.total_cost).abs() < 1e-9);
+    // Certificate sanity: a deliberately bad assignment (reversed optimum) is caught.
+    let mut worse = assign.clone();
+    worse.swap(0, 1);
+    let swapped: f64 = worse.iter().enumerate().map(|(i, &j)| c[i][j]).sum();
+    if swapped > total + 1e-9 {
+        assert!(!no_negative_cycle(&c, &worse));
+    }
+    check_pairs_formula(&s, &p);
+    // Weakest sectors are MPI sectors with 0-100 scores.
+    for x in &p.pairs {
+        assert_eq!(x.weakest.len(), 3);
+        for w in &x.weakest {
+            assert!(p.sectors.contains(&w.id));
+            assert!((0.0..=100.0).contains(&w.mentee.unwrap()));
+        }
+    }
+    // Within tiers and with hard constraints: still optimal per subgroup (small N for brute force).
+    for (within, same) in [(Within::Tier, vec![]), (Within::All, vec![Attr::Zone]), (Within::Zone, vec![Attr::Terrain])]
+    {
+        let p = pair(&fw, &s, &PairOptions { n: 5, within, same, ..PairOptions::default() }).unwrap();
+        check_optimal(&s, &p);
+    }
+}
+
+fn check_pairs_formula(s: &Scored, p: &Pairing) {
+    for x in &p.pairs {
+        let (m, e) = (uidx(s, &x.mentor.id), uidx(s, &x.mentee.id));
+        let t = expected_terms(s, m, e, &p.options);
+        assert!((x.cost - weighted(t, &p.options.weights)).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn mpi_demo_peer_search() {
+    let (fw, s) = mpi_demo();
+    let worst = (0..s.units.len()).filter(|&u| s.rank[u].is_some()).max_by_key(|&u| s.rank[u]).unwrap();
+    let id = s.units.ids[worst].clone();
+    let r = peers(&fw, &s, &id, "1.3", &PeerOptions::default()).unwrap();
+    assert_eq!(r.node.name, "Water & Wastewater");
+    assert_eq!(r.peers.len(), 5);
+    for p in &r.peers {
+        assert!(p.gap >= 5.0);
+        assert!(!p.drivers.is_empty());
+        assert!(p.drivers.iter().all(|d| d.id.starts_with("1.3.")));
+        let sum: f64 = p.drivers.iter().map(|d| d.weight).sum();
+        assert!(sum <= 1.0 + 1e-12);
+    }
+    let r = peers(&fw, &s, &id, "services", &PeerOptions::default()).unwrap();
+    assert_eq!(r.node.level, "vertical");
 }
