@@ -585,20 +585,24 @@ pub fn pair(fw: &Framework, s: &Scored, opts: &PairOptions) -> Result<Pairing, P
     }
 
     // Subgroups: comparison group × within.
+    // Ordered by comparison group, then tier (scheme order), then label; keys are case-insensitive.
     let multi_group = s.groups.len() > 1;
-    let mut by_label: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let tier_order: Vec<String> =
+        fw.tier_scheme(&s.settings.tiers).map(|t| t.tiers.iter().map(|t| t.id.clone()).collect()).unwrap_or_default();
+    let mut by_key: BTreeMap<(usize, usize, String), (String, Vec<usize>)> = BTreeMap::new();
     let mut no_label: Vec<String> = Vec::new();
     for &u in &ranked {
         let w = match opts.within {
             Within::All => "all".to_string(),
             Within::Tier => s.tier_name[u].clone(),
             Within::Zone => s.units.zone[u].trim().to_string(),
-            Within::Terrain => s.units.terrain[u].trim().to_lowercase(),
+            Within::Terrain => s.units.terrain[u].trim().to_string(),
         };
         if w.is_empty() {
             no_label.push(s.units.ids[u].clone());
             continue;
         }
+        let g = s.groups.of_unit[u].unwrap_or(0);
         let label = match s.groups.of_unit[u] {
             Some(g) if multi_group => {
                 let gl = &s.groups.labels[g];
@@ -609,9 +613,13 @@ pub fn pair(fw: &Framework, s: &Scored, opts: &PairOptions) -> Result<Pairing, P
                     format!("{gl} / {w}")
                 }
             }
-            _ => w,
+            _ => w.clone(),
         };
-        by_label.entry(label).or_default().push(u);
+        let tier_pos = match opts.within {
+            Within::Tier => tier_order.iter().position(|t| *t == s.tier[u]).unwrap_or(usize::MAX),
+            _ => 0,
+        };
+        by_key.entry((g, tier_pos, label.to_lowercase())).or_insert_with(|| (label, Vec::new())).1.push(u);
     }
     if !no_label.is_empty() {
         issues.push(Issue::warning(format!(
@@ -647,7 +655,7 @@ pub fn pair(fw: &Framework, s: &Scored, opts: &PairOptions) -> Result<Pairing, P
     let mut subgroups = Vec::new();
     let mut pairs = Vec::new();
     let mut unplaced = Vec::new();
-    for (label, mut members) in by_label {
+    for (_, (label, mut members)) in by_key {
         members.sort_by(|&a, &b| s.rank[a].cmp(&s.rank[b]).then_with(|| s.units.ids[a].cmp(&s.units.ids[b])));
         let m = members.len();
         let mut sg = Subgroup {
