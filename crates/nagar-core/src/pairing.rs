@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use assign::min_cost_matching;
-pub use peers::{peers, Driver, NodeRef, Peer, PeerOptions, PeerSearch};
+pub use peers::{peers, search_nodes, Driver, NodeRef, Peer, PeerOptions, PeerSearch};
 pub use sheet::{pairs_sheet, peers_sheet};
 
 use crate::aggregate::Child;

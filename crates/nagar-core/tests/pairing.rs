@@ -786,4 +786,9 @@ fn mpi_demo_peer_search() {
     }
     let r = peers(&fw, &s, &id, "services", &PeerOptions::default()).unwrap();
     assert_eq!(r.node.level, "vertical");
+    let nodes = pairing::search_nodes(&fw, &s).unwrap();
+    assert_eq!(nodes.len(), 26);
+    assert_eq!((nodes[0].id.as_str(), nodes[0].level.as_str()), ("1.1", "sector"));
+    assert_eq!((nodes[20].id.as_str(), nodes[20].level.as_str()), ("services", "vertical"));
+    assert_eq!(nodes[25].level, "index");
 }

@@ -99,6 +99,28 @@ pub struct PeerSearch {
     pub issues: Vec<Issue>,
 }
 
+/// The aggregates a peer search can be asked about, for a picker: sectors first, then verticals,
+/// then the index (framework order inside each level).
+pub fn search_nodes(fw: &Framework, s: &Scored) -> Result<Vec<NodeRef>, PairError> {
+    let ctx = Ctx::new(fw, s)?;
+    let mut out: Vec<(u8, usize, NodeRef)> = Vec::new();
+    let root = fw.root().map(|r| r.id.as_str());
+    for (a, agg) in fw.aggregates.iter().enumerate() {
+        let (rank, level) = if ctx.sectors.contains(&a) {
+            (0, "sector")
+        } else if agg.parent.is_none() {
+            (2, "index")
+        } else if agg.parent.as_deref() == root {
+            (1, "vertical")
+        } else {
+            (1, "aggregate")
+        };
+        out.push((rank, a, NodeRef { id: agg.id.clone(), name: agg.name.clone(), level: level.into() }));
+    }
+    out.sort_by_key(|x| (x.0, x.1));
+    Ok(out.into_iter().map(|x| x.2).collect())
+}
+
 /// Indicators under aggregate `a` with their nominal shares.
 fn indicator_shares(s: &Scored, a: usize) -> Vec<(usize, f64)> {
     let mut out = Vec::new();
