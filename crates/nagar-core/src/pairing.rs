@@ -716,27 +716,33 @@ pub fn pair(fw: &Framework, s: &Scored, opts: &PairOptions) -> Result<Pairing, P
 
         // Cost matrix.
         let weak: Vec<Vec<usize>> = mentees.iter().map(|&e| ctx.weakest(e, opts.weakest)).collect();
-        let mut full: Vec<Vec<(Terms, Shared, Vec<String>)>> = Vec::with_capacity(n);
+        // Terms are recomputed for the chosen pairs (deterministic), so only costs are stored.
+        let terms_of = |mr: usize, me: usize, k: usize| {
+            let (mut t, sh, unk) = ctx.context_terms(mr, me, opts.unknown, opts.unknown_population);
+            t.complement = ctx.complement(mr, &weak[k]);
+            (t, sh, unk)
+        };
         let mut cost: Vec<Vec<Option<f64>>> = Vec::with_capacity(n);
         for &mr in &mentors {
-            let mut row_full = Vec::with_capacity(n);
-            let mut row = Vec::with_capacity(n);
-            for (k, &me) in mentees.iter().enumerate() {
-                let (mut t, sh, unk) = ctx.context_terms(mr, me, opts.unknown, opts.unknown_population);
-                t.complement = ctx.complement(mr, &weak[k]);
-                let allowed = opts.same.iter().all(|&a| ctx.same(mr, me, a));
-                row.push(if allowed { Some(t.weighted(&opts.weights).total()) } else { None });
-                row_full.push((t, sh, unk));
-            }
-            full.push(row_full);
+            let row = mentees
+                .iter()
+                .enumerate()
+                .map(|(k, &me)| {
+                    let allowed = opts.same.iter().all(|&a| ctx.same(mr, me, a));
+                    allowed.then(|| terms_of(mr, me, k).0.weighted(&opts.weights).total())
+                })
+                .collect();
             cost.push(row);
+        }
+        if cost.iter().flatten().flatten().any(|c| !c.is_finite()) {
+            return err("a pair cost is not a finite number: the weights are too large");
         }
         let assignment = min_cost_matching(&cost);
         let mut mentee_taken = vec![false; n];
         for (i, a) in assignment.iter().enumerate() {
             let Some(k) = *a else { continue };
             mentee_taken[k] = true;
-            let (t, sh, unk) = full[i][k].clone();
+            let (t, sh, unk) = terms_of(mentors[i], mentees[k], k);
             let weighted = t.weighted(&opts.weights);
             let c = weighted.total();
             sg.cost += c;

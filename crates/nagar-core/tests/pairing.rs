@@ -509,6 +509,9 @@ fn bad_input_gives_messages_not_panics() {
     let bad = PairOptions { weights: CostWeights { zone: f64::NAN, ..CostWeights::default() }, ..Default::default() };
     assert!(pair(&fw, &s, &bad).is_err());
     assert!(pair(&fw, &s, &PairOptions { unknown: 2.0, ..Default::default() }).is_err());
+    let huge = CostWeights { zone: f64::MAX, terrain: f64::MAX, ..CostWeights::default() };
+    let e = pair(&fw, &s, &PairOptions { weights: huge, ..Default::default() }).unwrap_err();
+    assert!(e.0.contains("too large"), "{e}");
     assert!(pair(&fw, &s, &PairOptions { weakest: 0, ..Default::default() }).is_err());
     // Parsing.
     assert_eq!(Within::parse("Zone").unwrap(), Within::Zone);
