@@ -327,7 +327,7 @@ fn generic_value(g: &mut Gen, u: &Ulb, kind: InputKind) -> Cell {
         InputKind::Percent => Cell::Number(r1(g.good(u.q, 0.0, 100.0))),
         InputKind::YesNo => g.yes_no(u.q, 0.5),
         InputKind::Text => Cell::Text("demo".into()),
-        InputKind::Number => Cell::Number(r1(g.good(u.q, -10.0, 10.0))),
+        InputKind::Number | InputKind::SignedPercent => Cell::Number(r1(g.good(u.q, -10.0, 10.0))),
     }
 }
 

@@ -285,20 +285,22 @@ pub fn read_units_and_inputs(
                         Ok(None) => {}
                         Err(m) => report(format!("{id}: {m}; counted as missing"), issues, true),
                     },
-                    _ => match parse::cell_number(cell, kind == InputKind::Percent) {
-                        Ok(Some(x)) => {
-                            if kind.non_negative() && x < 0.0 {
-                                report(format!("{id}: cannot be negative; counted as missing"), issues, true);
-                            } else {
-                                if kind == InputKind::Percent && x > 100.0 {
-                                    report(format!("{id}: percentage above 100 (value used)"), issues, false);
+                    _ => {
+                        match parse::cell_number(cell, matches!(kind, InputKind::Percent | InputKind::SignedPercent)) {
+                            Ok(Some(x)) => {
+                                if kind.non_negative() && x < 0.0 {
+                                    report(format!("{id}: cannot be negative; counted as missing"), issues, true);
+                                } else {
+                                    if kind == InputKind::Percent && x > 100.0 {
+                                        report(format!("{id}: percentage above 100 (value used)"), issues, false);
+                                    }
+                                    values[u] = x;
                                 }
-                                values[u] = x;
                             }
+                            Ok(None) => {}
+                            Err(m) => report(format!("{id}: {m}; counted as missing"), issues, true),
                         }
-                        Ok(None) => {}
-                        Err(m) => report(format!("{id}: {m}; counted as missing"), issues, true),
-                    },
+                    }
                 }
             }
         }

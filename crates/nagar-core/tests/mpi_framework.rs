@@ -539,8 +539,8 @@ fn check_inputs(fw: &Framework) -> Vec<String> {
         if f.id.ends_with("_pct") && !f.id.starts_with("budget_deficit_pct") && f.kind != InputKind::Percent {
             errs.push(format!("input {}: a percentage must be kind percent", f.id));
         }
-        if f.id.starts_with("budget_deficit_pct") && f.kind != InputKind::Number {
-            errs.push(format!("input {}: may be negative, must be kind number", f.id));
+        if f.id.starts_with("budget_deficit_pct") && f.kind != InputKind::SignedPercent {
+            errs.push(format!("input {}: may be negative, must be kind signed_percent", f.id));
         }
     }
     if fw.input("population").map(|f| f.kind) != Some(InputKind::Population) {
@@ -1217,7 +1217,7 @@ fn demo_values_are_consistent() {
                     let x = num(d, r, &f.id).unwrap();
                     assert!((0.0..=100.0).contains(&x), "{} = {x}", f.id);
                 }
-                InputKind::Number => {
+                InputKind::Number | InputKind::SignedPercent => {
                     let x = num(d, r, &f.id).unwrap();
                     assert!(x.is_finite());
                     if x < 0.0 {
