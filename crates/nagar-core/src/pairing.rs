@@ -627,7 +627,7 @@ pub fn pair(fw: &Framework, s: &Scored, opts: &PairOptions) -> Result<Pairing, P
             no_label.len(),
             opts.within.as_str(),
             opts.within.as_str(),
-            no_label.join(", ")
+            shorten(&no_label.iter().map(String::as_str).collect::<Vec<_>>(), 12)
         )));
     }
     if s.tier.iter().all(|t| t.is_empty()) && (opts.weights.tier > 0.0 || opts.same.contains(&Attr::Tier)) {

@@ -795,3 +795,75 @@ fn mpi_demo_peer_search() {
     assert_eq!((nodes[20].id.as_str(), nodes[20].level.as_str()), ("services", "vertical"));
     assert_eq!(nodes[25].level, "index");
 }
+
+/// Random messy tables (blank context, populations and indicator cells; duplicated rows) and
+/// random options: never a panic; every result is optimal and respects the constraints.
+#[test]
+fn random_messy_input_never_panics_and_stays_optimal() {
+    let fw = framework();
+    for seed in 0..150u64 {
+        let mut r = Rng(seed ^ 0xA5A5);
+        let n_units = r.below(14);
+        let mut text = String::from("id,name,population,zone,terrain,tags,a1,a2,b1,c1,d1\n");
+        for u in 0..n_units {
+            let blank = |r: &mut Rng, p: f64, v: String| if r.unif() < p { String::new() } else { v };
+            let v = format!("{}", (10f64.powf(3.0 + 4.0 * r.unif())).round());
+            let pop = blank(&mut r, 0.2, v);
+            let v = ZONES[r.below(3)].to_string();
+            let zone = blank(&mut r, 0.25, v);
+            let v = TERRAINS[r.below(3)].to_uppercase();
+            let terrain = blank(&mut r, 0.25, v);
+            let v = TAGS[r.below(3)].to_string();
+            let tags = blank(&mut r, 0.5, v);
+            let same_values = seed % 10 == 0;
+            let vals: Vec<String> = (0..5)
+                .map(|_| {
+                    let v = if same_values { "7".to_string() } else { format!("{:.1}", 10.0 * r.unif()) };
+                    blank(&mut r, 0.15, v)
+                })
+                .collect();
+            text.push_str(&format!("u{u},U{u},{pop},{zone},{terrain},{tags},{}\n", vals.join(",")));
+        }
+        if n_units == 0 {
+            continue; // the pipeline itself refuses an empty table
+        }
+        let t = table(&text);
+        let settings = Settings { tiers: "size".into(), min_coverage: [0.0, 0.5][r.below(2)], ..Settings::default() };
+        let Ok(s) = score(&fw, &t, &settings, &WeightOverrides::new()) else { continue };
+        let within = [Within::All, Within::Tier, Within::Zone, Within::Terrain][r.below(4)];
+        let same: Vec<Attr> = [Attr::Zone, Attr::Terrain, Attr::Tier].into_iter().filter(|_| r.unif() < 0.3).collect();
+        let mut weights = CostWeights::default();
+        for term in CostWeights::TERMS {
+            if r.unif() < 0.3 {
+                weights = weights.with_overrides(&format!("{term}={}", [0.0, 0.5, 3.0][r.below(3)])).unwrap();
+            }
+        }
+        let o = PairOptions { n: r.below(8), within, same: same.clone(), weights, ..PairOptions::default() };
+        match pair(&fw, &s, &o) {
+            Ok(p) => {
+                check_optimal(&s, &p);
+                for x in &p.pairs {
+                    for a in &same {
+                        let ok = match a {
+                            Attr::Zone => x.shared.zone.is_some(),
+                            Attr::Terrain => x.shared.terrain.is_some(),
+                            Attr::Tier => x.shared.tier.is_some(),
+                        };
+                        assert!(ok, "seed {seed}: constraint {a:?} broken by {} → {}", x.mentor.id, x.mentee.id);
+                    }
+                }
+                let placed = 2 * p.pairs.len() + p.unplaced.len();
+                assert_eq!(placed, 2 * p.subgroups.iter().map(|g| g.n).sum::<usize>(), "seed {seed}");
+                let _ = pairing::pairs_sheet(&p);
+            }
+            Err(e) => assert!(!e.0.is_empty()),
+        }
+        for u in 0..s.units.len().min(3) {
+            for node in ["S1", "V2", "index", "nope"] {
+                if let Ok(res) = peers(&fw, &s, &s.units.ids[u], node, &PeerOptions::default()) {
+                    let _ = pairing::peers_sheet(&res);
+                }
+            }
+        }
+    }
+}
