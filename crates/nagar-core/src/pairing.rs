@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use assign::min_cost_matching;
+pub use assign::{min_cost_matching, min_cost_matching_int, COST_QUANTUM};
 pub use peers::{peers, search_nodes, Driver, NodeRef, Peer, PeerOptions, PeerSearch};
 pub use sheet::{pairs_sheet, peers_sheet};
 

@@ -2,7 +2,8 @@
 //! hold, infeasible cases are reported, explanations match the scores, bad input gives messages.
 
 use nagar_core::pairing::{
-    self, min_cost_matching, pair, peers, Attr, CostWeights, PairOptions, Pairing, PeerOptions, Role, Within,
+    self, min_cost_matching, min_cost_matching_int, pair, peers, Attr, CostWeights, PairOptions, Pairing, PeerOptions,
+    Role, Within,
 };
 use nagar_core::pipeline::{score, Scored, WeightOverrides};
 use nagar_core::{Cell, Framework, RawTable, Settings};
@@ -249,7 +250,7 @@ fn assignment_is_optimal_against_brute_force_on_random_costs() {
             let m = min_cost_matching(&c);
             let (k, cost) = matching_value(&c, &m);
             assert_eq!(k, n, "n={n} seed={seed}: not a full assignment");
-            assert!((cost - best).abs() < 1e-9, "n={n} seed={seed}: {cost} vs brute force {best}");
+            assert!((cost - best).abs() < 1e-8, "n={n} seed={seed}: {cost} vs brute force {best}");
         }
     }
 }
@@ -267,8 +268,50 @@ fn forbidden_pairs_give_maximum_matching_of_least_cost() {
             let (bk, bc) = brute_partial(&c);
             let (k, cost) = matching_value(&c, &min_cost_matching(&c));
             assert_eq!(k, bk, "n={n} seed={seed}: cardinality");
-            assert!((cost - bc).abs() < 1e-9, "n={n} seed={seed}: cost {cost} vs {bc}");
+            assert!((cost - bc).abs() < 1e-8, "n={n} seed={seed}: cost {cost} vs {bc}");
         }
+    }
+}
+
+#[test]
+fn integer_solver_is_exact_against_brute_force() {
+    for n in 1..=6 {
+        for seed in 0..60u64 {
+            let mut r = Rng(seed * 31 + n as u64);
+            let c: Vec<Vec<Option<i64>>> = (0..n)
+                .map(|_| (0..n).map(|_| if r.unif() < 0.3 { None } else { Some(r.below(4) as i64) }).collect())
+                .collect();
+            let cf: Vec<Vec<Option<f64>>> =
+                c.iter().map(|row| row.iter().map(|x| x.map(|v| v as f64)).collect()).collect();
+            let (bk, bc) = brute_partial(&cf);
+            let (k, cost) = matching_value(&cf, &min_cost_matching_int(&c));
+            assert_eq!((k, cost), (bk, bc), "n={n} seed={seed}");
+        }
+    }
+}
+
+/// Costs that are equal in exact arithmetic but differ in the last bits (as `ln` may between the
+/// native CLI and the page's wasm) give the same assignment: the solver compares rounded integers.
+#[test]
+fn last_bit_noise_does_not_change_the_assignment() {
+    for seed in 0..200u64 {
+        let mut r = Rng(seed);
+        let n = 2 + r.below(6);
+        // Heavily tied costs: sums of a few 0/1 terms and one value drawn from a tiny set.
+        let base: Vec<Vec<f64>> =
+            (0..n).map(|_| (0..n).map(|_| r.below(2) as f64 + [0.25, 0.5][r.below(2)]).collect()).collect();
+        let exact: Vec<Vec<Option<f64>>> = base.iter().map(|row| row.iter().map(|&x| Some(x)).collect()).collect();
+        let noisy: Vec<Vec<Option<f64>>> = base
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|&x| {
+                        Some(f64::from_bits(x.to_bits() + r.below(3) as u64) - if r.unif() < 0.5 { 1e-15 } else { 0.0 })
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(min_cost_matching(&exact), min_cost_matching(&noisy), "seed {seed}");
     }
 }
 
@@ -304,7 +347,7 @@ fn check_optimal(s: &Scored, p: &Pairing) {
             .collect();
         let (bk, bc) = brute_partial(&c);
         assert_eq!(sg.pairs, bk, "subgroup {}: number of pairs", sg.label);
-        assert!((sg.cost - bc).abs() < 1e-9, "subgroup {}: cost {} vs brute force {}", sg.label, sg.cost, bc);
+        assert!((sg.cost - bc).abs() < 1e-8, "subgroup {}: cost {} vs brute force {}", sg.label, sg.cost, bc);
     }
     for x in &p.pairs {
         let (m, e) = (uidx(s, &x.mentor.id), uidx(s, &x.mentee.id));
@@ -707,7 +750,7 @@ fn no_negative_cycle(c: &[Vec<f64>], assign: &[usize]) -> bool {
             }
         }
     }
-    (0..2 * n).all(|i| d[i][i] > -1e-9)
+    (0..2 * n).all(|i| d[i][i] > -1e-7)
 }
 
 #[test]
