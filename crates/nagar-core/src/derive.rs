@@ -276,8 +276,26 @@ impl EvalContext<'_> {
     }
 }
 
-fn sum(ctx: &EvalContext, ids: &[String], u: usize) -> f64 {
-    ids.iter().map(|id| ctx.value(id, u)).sum() // NaN if any is missing
+/// Input columns resolved once per derivation (a missing field reads as all-missing).
+struct Cols<'a> {
+    missing: Vec<f64>,
+    ctx: &'a EvalContext<'a>,
+}
+
+impl<'a> Cols<'a> {
+    fn new(ctx: &'a EvalContext<'a>) -> Self {
+        Cols { missing: vec![f64::NAN; ctx.units.len()], ctx }
+    }
+    fn one(&self, id: &str) -> &[f64] {
+        self.ctx.col(id).map_or(&self.missing[..], |c| &c.values[..])
+    }
+    fn many(&self, ids: &[String]) -> Vec<&[f64]> {
+        ids.iter().map(|id| self.one(id)).collect()
+    }
+}
+
+fn sum(cols: &[&[f64]], u: usize) -> f64 {
+    cols.iter().map(|c| c[u]).sum() // NaN if any is missing
 }
 
 fn lookup_key(s: &str) -> String {
@@ -291,6 +309,7 @@ impl Derivation {
         let n = ctx.units.len();
         let mut out = vec![f64::NAN; n];
         let ind = ctx.indicator;
+        let cols = Cols::new(ctx);
         match self {
             Derivation::Value { input } => {
                 if let Some(c) = ctx.col(input) {
@@ -299,8 +318,9 @@ impl Derivation {
             }
             Derivation::Ratio { num, den, scale, share } => {
                 let (num, den) = (num.list(), den.list());
+                let (nc, dc) = (cols.many(&num), cols.many(&den));
                 for (u, o) in out.iter_mut().enumerate() {
-                    let (a, b) = (sum(ctx, &num, u), sum(ctx, &den, u));
+                    let (a, b) = (sum(&nc, u), sum(&dc, u));
                     if a.is_nan() || b.is_nan() {
                         continue;
                     }
@@ -329,8 +349,9 @@ impl Derivation {
                 }
             }
             Derivation::Vacancy { sanctioned, actual } => {
+                let (sc, ac) = (cols.one(sanctioned), cols.one(actual));
                 for (u, o) in out.iter_mut().enumerate() {
-                    let (s, a) = (ctx.value(sanctioned, u), ctx.value(actual, u));
+                    let (s, a) = (sc[u], ac[u]);
                     if s.is_nan() || a.is_nan() {
                         continue;
                     }
@@ -347,15 +368,17 @@ impl Derivation {
                 }
             }
             Derivation::Mean { inputs } => {
+                let ic = cols.many(inputs);
                 for (u, o) in out.iter_mut().enumerate() {
-                    *o = sum(ctx, inputs, u) / inputs.len() as f64;
+                    *o = sum(&ic, u) / inputs.len() as f64;
                 }
             }
             Derivation::YearlyRatioMean { num, den, scale, share } => {
+                let (nc, dc) = (cols.many(num), cols.many(den));
                 for (u, o) in out.iter_mut().enumerate() {
                     let (mut s, mut k) = (0.0, 0usize);
-                    for (nid, did) in num.iter().zip(den) {
-                        let (a, b) = (ctx.value(nid, u), ctx.value(did, u));
+                    for (y, (nid, did)) in num.iter().zip(den).enumerate() {
+                        let (a, b) = (nc[y][u], dc[y][u]);
                         if a.is_nan() || b.is_nan() {
                             continue;
                         }
@@ -388,15 +411,23 @@ impl Derivation {
                 }
             }
             Derivation::YearsMean { inputs, per, scale } => {
+                let ic = cols.many(inputs);
+                let pc = per.as_deref().map(|p| cols.one(p));
                 for (u, o) in out.iter_mut().enumerate() {
-                    let avail: Vec<f64> = inputs.iter().map(|id| ctx.value(id, u)).filter(|x| !x.is_nan()).collect();
-                    if avail.is_empty() {
+                    let (mut total, mut k) = (0.0, 0usize);
+                    for c in &ic {
+                        if !c[u].is_nan() {
+                            total += c[u];
+                            k += 1;
+                        }
+                    }
+                    if k == 0 {
                         continue;
                     }
-                    let mean = avail.iter().sum::<f64>() / avail.len() as f64;
-                    let d = match per {
-                        Some(p) => {
-                            let d = ctx.value(p, u);
+                    let mean = total / k as f64;
+                    let d = match (per, pc) {
+                        (Some(p), Some(pc)) => {
+                            let d = pc[u];
                             if d == 0.0 {
                                 issues.push(ctx.issue(
                                     u,
@@ -407,7 +438,7 @@ impl Derivation {
                             }
                             d
                         }
-                        None => 1.0,
+                        _ => 1.0,
                     };
                     *o = crate::matrix::finite_or_missing(scale * mean / d);
                 }

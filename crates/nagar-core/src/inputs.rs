@@ -256,56 +256,64 @@ pub fn read_units_and_inputs(
         return Err(InputError::NoRows { file });
     }
 
-    let mut inputs = Inputs::default();
-    for ((id, kind), col) in kinds.into_iter().zip(field_cols) {
-        let n = units.len();
-        let mut values = vec![f64::NAN; n];
-        let mut text = Vec::new();
-        if let Some(k) = col {
-            let header = &table.columns[k];
-            if kind == InputKind::Text {
-                text = vec![String::new(); n];
-            }
-            for (u, &r) in units.table_rows.iter().enumerate() {
-                let cell = &table.rows[r][k];
-                let src = units.source_rows[u];
-                let report = |m: String, issues: &mut Vec<Issue>, sev_error: bool| {
-                    let i = if sev_error { Issue::error(m) } else { Issue::warning(m) };
-                    issues.push(i.file(&file).row(src).column(header).value(cell.display()));
-                };
-                match kind {
-                    InputKind::Text => {
-                        let t = cell.display().trim().to_string();
-                        if !parse::is_missing_marker(&t) {
-                            text[u] = t;
-                        }
-                    }
-                    InputKind::YesNo => match parse::cell_yes_no(cell) {
-                        Ok(Some(b)) => values[u] = if b { 1.0 } else { 0.0 },
-                        Ok(None) => {}
-                        Err(m) => report(format!("{id}: {m}; counted as missing"), issues, true),
-                    },
-                    _ => {
-                        match parse::cell_number(cell, matches!(kind, InputKind::Percent | InputKind::SignedPercent)) {
-                            Ok(Some(x)) => {
-                                if kind.non_negative() && x < 0.0 {
-                                    report(format!("{id}: cannot be negative; counted as missing"), issues, true);
-                                } else {
-                                    if kind == InputKind::Percent && x > 100.0 {
-                                        report(format!("{id}: percentage above 100 (value used)"), issues, false);
-                                    }
-                                    values[u] = x;
-                                }
-                            }
-                            Ok(None) => {}
-                            Err(m) => report(format!("{id}: {m}; counted as missing"), issues, true),
-                        }
+    // Row-major pass (rows are contiguous in memory), writing one column per field.
+    let n = units.len();
+    let mut columns: Vec<InputColumn> = kinds
+        .into_iter()
+        .zip(&field_cols)
+        .map(|((id, kind), col)| InputColumn {
+            id,
+            kind,
+            header: col.map(|k| table.columns[k].clone()),
+            values: vec![f64::NAN; n],
+            text: if kind == InputKind::Text && col.is_some() { vec![String::new(); n] } else { Vec::new() },
+        })
+        .collect();
+    for (u, &r) in units.table_rows.iter().enumerate() {
+        let row = &table.rows[r];
+        let src = units.source_rows[u];
+        for (c, col) in columns.iter_mut().zip(&field_cols) {
+            let Some(k) = *col else { continue };
+            let cell = &row[k];
+            let kind = c.kind;
+            let mut report = |m: String, error: bool| {
+                let i = if error { Issue::error(m) } else { Issue::warning(m) };
+                issues.push(i.file(&file).row(src).column(&table.columns[k]).value(cell.display()));
+            };
+            match kind {
+                InputKind::Text => {
+                    let t = cell.display();
+                    let t = t.trim();
+                    if !parse::is_missing_marker(t) {
+                        c.text[u] = t.to_string();
                     }
                 }
+                InputKind::YesNo => match parse::cell_yes_no(cell) {
+                    Ok(Some(b)) => c.values[u] = if b { 1.0 } else { 0.0 },
+                    Ok(None) => {}
+                    Err(m) => report(format!("{}: {m}; counted as missing", c.id), true),
+                },
+                _ => match parse::cell_number(cell, matches!(kind, InputKind::Percent | InputKind::SignedPercent)) {
+                    Ok(Some(x)) => {
+                        if kind.non_negative() && x < 0.0 {
+                            report(format!("{}: cannot be negative; counted as missing", c.id), true);
+                        } else {
+                            if kind == InputKind::Percent && x > 100.0 {
+                                report(format!("{}: percentage above 100 (value used)", c.id), false);
+                            }
+                            c.values[u] = x;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(m) => report(format!("{}: {m}; counted as missing", c.id), true),
+                },
             }
         }
-        inputs.index.insert(id.clone(), inputs.columns.len());
-        inputs.columns.push(InputColumn { id, kind, header: col.map(|k| table.columns[k].clone()), values, text });
+    }
+    let mut inputs = Inputs::default();
+    for c in columns {
+        inputs.index.insert(c.id.clone(), inputs.columns.len());
+        inputs.columns.push(c);
     }
     Ok((units, inputs))
 }

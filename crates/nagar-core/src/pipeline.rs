@@ -192,9 +192,13 @@ pub fn score(
             .file(&file),
         );
     }
-    let coverage: Vec<f64> = (0..n)
-        .map(|u| (0..n_ind).filter(|&j| !derived.is_missing(u, j)).count() as f64 / n_ind.max(1) as f64)
-        .collect();
+    let mut present = vec![0usize; n];
+    for j in 0..n_ind {
+        for (p, x) in present.iter_mut().zip(derived.col(j)) {
+            *p += usize::from(!x.is_nan());
+        }
+    }
+    let coverage: Vec<f64> = present.iter().map(|&p| p as f64 / n_ind.max(1) as f64).collect();
     outlier_warnings(fw, &derived, &groups, &units, &file, &mut issues);
 
     // Denominate, cap, impute.
