@@ -62,7 +62,9 @@ enum Command {
   nagar pair --framework mpi-2019 --data cities.csv --n 10 --within tier --same terrain --weights complement=3,tags=2")]
     Pair(pair_cmds::PairArgs),
     /// Peer search: the most similar units that score clearly better in one sector or vertical.
-    #[command(after_help = "Example:\n  nagar peers --framework mpi-2019 --data cities.csv --ulb DEMO-017 --sector 1.3")]
+    #[command(
+        after_help = "Example:\n  nagar peers --framework mpi-2019 --data cities.csv --ulb DEMO-017 --sector 1.3 --k 5"
+    )]
     Peers(pair_cmds::PeersArgs),
 }
 
