@@ -229,7 +229,8 @@ pub fn score(
         if ind.cap.is_none() && ind.floor.is_none() {
             continue;
         }
-        for x in processed.col_mut(j) {
+        // f64::min/max return the number when one side is NaN: missing must stay missing.
+        for x in processed.col_mut(j).iter_mut().filter(|x| !x.is_nan()) {
             if let Some(c) = ind.cap {
                 *x = x.min(c);
             }

@@ -1,1 +1,132 @@
 //! nagar-io: reading and writing files. Knows nothing about scoring.
+//!
+//! Every function takes and returns bytes or strings, never paths, so the same code runs in the
+//! CLI and in the browser (WebAssembly). Problems in a user's file become [`Issue`]s naming the
+//! file, row, column and value; a file that cannot be read at all is a [`ReadError`].
+//!
+//! Feature `spreadsheet` (default): XLSX/XLS/XLSB/ODS reading (calamine) and XLSX writing
+//! (rust_xlsxwriter). Without it, CSV and JSON still work and spreadsheets give a clear error.
+//!
+//! [`Issue`]: nagar_core::Issue
+
+mod detect;
+mod framework;
+mod header;
+mod read_csv;
+mod read_json;
+#[cfg(feature = "spreadsheet")]
+mod read_sheet;
+mod write;
+#[cfg(feature = "spreadsheet")]
+mod write_xlsx;
+
+use nagar_core::{Issue, RawTable};
+
+pub use detect::Format;
+pub use framework::{imeta_to_framework, load_framework};
+pub use write::{formula_safe, write_csv, write_json, write_template_csv};
+#[cfg(feature = "spreadsheet")]
+pub use write_xlsx::{write_template_xlsx, write_xlsx};
+
+/// How to read a data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Worksheet to read from a workbook; `None` reads the first one. Ignored for CSV/JSON.
+    pub sheet: Option<String>,
+    /// Files larger than this are refused before any parsing.
+    pub max_bytes: usize,
+}
+
+/// Default size limit: 256 MiB.
+pub const DEFAULT_MAX_BYTES: usize = 256 * 1024 * 1024;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { sheet: None, max_bytes: DEFAULT_MAX_BYTES }
+    }
+}
+
+/// A data file as a table, plus every problem met while reading it (the table is still usable).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataRead {
+    pub table: RawTable,
+    /// The format the content was read as.
+    pub format: Format,
+    pub issues: Vec<Issue>,
+}
+
+/// A file that cannot be read as a table at all.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}: {kind}")]
+pub struct ReadError {
+    pub file: String,
+    pub kind: ReadErrorKind,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReadErrorKind {
+    #[error("the file is {size} bytes, more than the limit of {limit} bytes")]
+    TooLarge { size: usize, limit: usize },
+    #[error("the file is empty")]
+    Empty,
+    #[error("not a text/CSV file (it contains binary data)")]
+    NotText,
+    #[error("{0}")]
+    UnknownFormat(String),
+    #[error("the file is named .{extension} but its content is {content}; rename it or save it again as .{extension}")]
+    FormatMismatch { extension: String, content: String },
+    #[error("CSV: {0}")]
+    Csv(String),
+    #[error("JSON, line {line}, column {column}: {message}")]
+    Json { line: usize, column: usize, message: String },
+    #[error("expected an array of records (objects), like [{{\"id\": 1, \"name\": \"x\"}}], or {{\"data\": [...]}}; found {0}")]
+    NotRecords(String),
+    #[error("spreadsheet: {0}")]
+    Spreadsheet(String),
+    #[error("no sheet named {sheet:?}; the sheets are: {}", .available.join(", "))]
+    UnknownSheet { sheet: String, available: Vec<String> },
+    #[error("{0} files need the `spreadsheet` feature, which this build leaves out; save the data as CSV")]
+    SpreadsheetUnsupported(&'static str),
+}
+
+impl ReadError {
+    pub(crate) fn new(file: &str, kind: ReadErrorKind) -> Self {
+        ReadError { file: file.to_string(), kind }
+    }
+}
+
+/// Read a user's data file (CSV/TSV, JSON records, XLSX/XLS/XLSB/ODS) into a [`RawTable`].
+///
+/// The format is decided by the content first (zip → XLSX/ODS, OLE → XLS, `[`/`{` → JSON,
+/// text → CSV) and checked against the file extension; a contradiction is an error rather than a
+/// guess. Cells are kept as the file gives them (`Cell::Text` for CSV, typed cells for
+/// spreadsheets and JSON); numbers in text are interpreted later by `nagar_core::parse`.
+pub fn read_data(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<DataRead, ReadError> {
+    if bytes.len() > opts.max_bytes {
+        return Err(ReadError::new(file_name, ReadErrorKind::TooLarge { size: bytes.len(), limit: opts.max_bytes }));
+    }
+    let (format, mut issues) = detect::detect(bytes, file_name)?;
+    let mut read = match format {
+        Format::Csv => read_csv::read_csv(bytes, file_name)?,
+        Format::Json => read_json::read_json(bytes, file_name)?,
+        Format::Xlsx | Format::Xls | Format::Xlsb | Format::Ods => read_spreadsheet(bytes, file_name, format, opts)?,
+    };
+    issues.append(&mut read.issues);
+    read.issues = issues;
+    Ok(read)
+}
+
+#[cfg(feature = "spreadsheet")]
+fn read_spreadsheet(bytes: &[u8], file_name: &str, format: Format, opts: &ReadOptions) -> Result<DataRead, ReadError> {
+    read_sheet::read_sheet(bytes, file_name, format, opts.sheet.as_deref())
+}
+
+#[cfg(not(feature = "spreadsheet"))]
+fn read_spreadsheet(_: &[u8], file_name: &str, format: Format, _: &ReadOptions) -> Result<DataRead, ReadError> {
+    Err(ReadError::new(file_name, ReadErrorKind::SpreadsheetUnsupported(format.name())))
+}
+
+/// Error from the writers (only XLSX writing can fail: Excel's limits on sizes and names).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct WriteError(pub String);

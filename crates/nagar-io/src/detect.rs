@@ -1,0 +1,302 @@
+//! Which format a file is: decided by its content (magic bytes, first character), then checked
+//! against its extension. Also turns text bytes into a `str` (UTF-8, UTF-16, Windows-1252).
+
+use std::borrow::Cow;
+
+use nagar_core::Issue;
+
+use crate::{ReadError, ReadErrorKind};
+
+/// A data file format nagar can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Csv,
+    Json,
+    Xlsx,
+    Xls,
+    Xlsb,
+    Ods,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Json => "JSON",
+            Format::Xlsx => "Excel (.xlsx)",
+            Format::Xls => "Excel 97-2003 (.xls)",
+            Format::Xlsb => "Excel binary (.xlsb)",
+            Format::Ods => "OpenDocument (.ods)",
+        }
+    }
+
+    pub fn is_spreadsheet(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Xls | Format::Xlsb | Format::Ods)
+    }
+
+    /// The format an extension promises, if it is one we know.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "csv" | "tsv" | "tab" | "txt" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "xlsb" => Some(Format::Xlsb),
+            "ods" => Some(Format::Ods),
+            _ => None,
+        }
+    }
+}
+
+/// The extension of a file name or path, without the dot ("" when there is none).
+pub(crate) fn extension(file_name: &str) -> &str {
+    let base = base_name(file_name);
+    match base.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => ext,
+        _ => "",
+    }
+}
+
+/// The file name without folders and extension.
+pub(crate) fn stem(file_name: &str) -> &str {
+    let base = base_name(file_name);
+    match base.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => base,
+    }
+}
+
+fn base_name(file_name: &str) -> &str {
+    file_name.rsplit(['/', '\\']).next().unwrap_or(file_name)
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const ZIP_EMPTY_MAGIC: &[u8] = b"PK\x05\x06";
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// What the content is, before the extension is consulted.
+enum Content {
+    Known(Format),
+    /// Text that starts like JSON (`[` or `{`).
+    JsonLike,
+}
+
+/// Decide the format of `bytes`; issues are warnings about the decision (e.g. a workbook whose
+/// extension names another workbook format).
+pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Result<(Format, Vec<Issue>), ReadError> {
+    let err = |kind| ReadError::new(file_name, kind);
+    let ext = extension(file_name);
+    let by_ext = Format::from_extension(ext);
+    let content = sniff(bytes).map_err(err)?;
+    let mut issues = Vec::new();
+    let format = match (content, by_ext) {
+        (Content::Known(c), Some(e)) if c == e => c,
+        // A scalar JSON document: let the JSON reader say what it expected.
+        (Content::Known(Format::Csv), Some(Format::Json)) if is_json(bytes, file_name)? => Format::Json,
+        (Content::Known(c), None) => c,
+        (Content::Known(c), Some(e)) if c.is_spreadsheet() && e.is_spreadsheet() => {
+            issues.push(
+                Issue::warning(format!("the file is named .{ext} but is an {} workbook; read as such", c.name()))
+                    .file(file_name),
+            );
+            c
+        }
+        (Content::Known(c), Some(_)) => {
+            let content = if c == Format::Csv { describe_text(bytes) } else { format!("an {} file", c.name()) };
+            return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content }));
+        }
+        (Content::JsonLike, Some(Format::Json) | None) => Format::Json,
+        (Content::JsonLike, Some(Format::Csv)) => {
+            // A CSV header may start with a bracket; only real JSON contradicts the name.
+            if is_json(bytes, file_name)? {
+                return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content: "JSON".into() }));
+            }
+            Format::Csv
+        }
+        (Content::JsonLike, Some(_)) => {
+            return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content: "JSON text".into() }))
+        }
+    };
+    Ok((format, issues))
+}
+
+fn is_json(bytes: &[u8], file_name: &str) -> Result<bool, ReadError> {
+    let text = decode_text(bytes, file_name)?.0;
+    Ok(serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok())
+}
+
+fn sniff(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
+    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
+        return sniff_zip(bytes).map(Content::Known);
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        // Password-protected .xlsx files are OLE containers holding an "EncryptedPackage" stream.
+        let utf16: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        if contains(bytes, &utf16) {
+            return Err(ReadErrorKind::UnknownFormat(
+                "the workbook is protected with a password; remove the password and save it again".into(),
+            ));
+        }
+        return Ok(Content::Known(Format::Xls));
+    }
+    for (magic, what) in [
+        (&b"%PDF"[..], "a PDF document"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"Rar!", "a RAR archive"),
+        (b"7z\xBC\xAF", "a 7-Zip archive"),
+    ] {
+        if bytes.starts_with(magic) {
+            return Err(ReadErrorKind::UnknownFormat(format!(
+                "this is {what}, not a data file (CSV, JSON or spreadsheet)"
+            )));
+        }
+    }
+    // The start of the file decides; the reader decodes (and checks) all of it.
+    let text = decode_text_kind(head(bytes))?.0;
+    match text.trim_start().chars().next() {
+        None => Err(ReadErrorKind::Empty),
+        Some('[' | '{') => Ok(Content::JsonLike),
+        Some(_) => Ok(Content::Known(Format::Csv)),
+    }
+}
+
+/// The first 64 KiB, not cutting a UTF-8 character in two.
+fn head(bytes: &[u8]) -> &[u8] {
+    const HEAD: usize = 1 << 16;
+    let Some(h) = bytes.get(..HEAD) else { return bytes };
+    match std::str::from_utf8(h) {
+        Err(e) if e.error_len().is_none() => h.get(..e.valid_up_to()).unwrap_or(h),
+        _ => h,
+    }
+}
+
+fn sniff_zip(bytes: &[u8]) -> Result<Format, ReadErrorKind> {
+    // File names are stored uncompressed in the local headers and in the central directory at
+    // the end, so looking at both ends of the archive finds them without unpacking.
+    let head = &bytes[..bytes.len().min(1 << 16)];
+    let tail = &bytes[bytes.len().saturating_sub(1 << 20)..];
+    let has = |needle: &[u8]| contains(head, needle) || contains(tail, needle);
+    if has(b"xl/workbook.bin") {
+        Ok(Format::Xlsb)
+    } else if has(b"xl/workbook.xml") {
+        Ok(Format::Xlsx)
+    } else if has(b"application/vnd.oasis.opendocument.spreadsheet") {
+        Ok(Format::Ods)
+    } else if has(b"application/vnd.oasis.opendocument") {
+        Err(ReadErrorKind::UnknownFormat("an OpenDocument file that is not a spreadsheet".into()))
+    } else if has(b"word/document.xml") {
+        Err(ReadErrorKind::UnknownFormat("a Word document, not a data file".into()))
+    } else {
+        Err(ReadErrorKind::UnknownFormat(
+            "a zip archive that is neither an Excel workbook (.xlsx) nor an OpenDocument spreadsheet (.ods)".into(),
+        ))
+    }
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A short description of text content for mismatch errors.
+fn describe_text(bytes: &[u8]) -> String {
+    let start: String = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    let start = start.trim_start();
+    if start.starts_with("<!doctype html") || start.starts_with("<html") || start.contains("<table") {
+        "an HTML page (some websites save HTML tables as .xls: open it in a spreadsheet program and save as .xlsx or .csv)"
+            .into()
+    } else if start.starts_with("<?xml") {
+        "an XML file (for an Excel 2003 XML file, open it in a spreadsheet program and save as .xlsx)".into()
+    } else {
+        "plain text (CSV)".into()
+    }
+}
+
+/// Bytes → text: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252 (with an issue).
+/// Binary data (NUL bytes, many control characters) is refused.
+pub(crate) fn decode_text<'a>(bytes: &'a [u8], file_name: &str) -> Result<(Cow<'a, str>, Vec<Issue>), ReadError> {
+    decode_text_kind(bytes).map_err(|k| ReadError::new(file_name, k)).map(|(text, notes)| {
+        let issues = notes.into_iter().map(|(sev, m)| Issue::new(sev, m).file(file_name)).collect();
+        (text, issues)
+    })
+}
+
+type Notes = Vec<(nagar_core::Severity, String)>;
+
+fn decode_text_kind(bytes: &[u8]) -> Result<(Cow<'_, str>, Notes), ReadErrorKind> {
+    use nagar_core::Severity;
+    let mut notes = Vec::new();
+    let text: Cow<'_, str> = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let body = &bytes[bom_len..];
+        let (text, had_errors) = enc.decode_without_bom_handling(body);
+        if enc != encoding_rs::UTF_8 {
+            notes.push((Severity::Info, format!("the file is {} text; read as such", enc.name())));
+        }
+        if had_errors {
+            notes.push((
+                Severity::Warning,
+                format!("the file has bytes that are not valid {}; they are shown as \u{FFFD}", enc.name()),
+            ));
+        }
+        text
+    } else {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => {
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+                notes.push((
+                    Severity::Warning,
+                    "the file is not UTF-8; it was read as Windows-1252 (Western European). If letters look \
+                     wrong, save it as \"CSV UTF-8\""
+                        .to_string(),
+                ));
+                text
+            }
+        }
+    };
+    if looks_binary(&text) {
+        return Err(ReadErrorKind::NotText);
+    }
+    Ok((text, notes))
+}
+
+/// NUL anywhere, or more than 1% control characters (other than tab, CR, LF, form feed and a
+/// DOS end-of-file mark), means this is not text.
+fn looks_binary(text: &str) -> bool {
+    let mut chars = 0usize;
+    let mut controls = 0usize;
+    for c in text.chars() {
+        chars += 1;
+        match c {
+            '\0' => return true,
+            '\t' | '\n' | '\r' | '\x0c' | '\x1a' => {}
+            c if c.is_control() => controls += 1,
+            _ => {}
+        }
+    }
+    controls > 0 && controls * 100 > chars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_and_stem_of_paths() {
+        assert_eq!(extension("dir/ASEM_iMeta.csv"), "csv");
+        assert_eq!(extension(r"C:\x\data.XLSX"), "XLSX");
+        assert_eq!(extension(".hidden"), "");
+        assert_eq!(extension("noext"), "");
+        assert_eq!(stem("a/b/ASEM_iMeta.csv"), "ASEM_iMeta");
+        assert_eq!(stem("mpi.2019.toml"), "mpi.2019");
+    }
+
+    #[test]
+    fn binary_is_not_text() {
+        assert!(looks_binary("a\0b"));
+        assert!(!looks_binary("a,b\r\n1,2\n\x1a"));
+        assert!(looks_binary("\x01\x02\x03abc"));
+    }
+}

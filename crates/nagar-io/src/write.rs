@@ -1,0 +1,238 @@
+//! Text exports (CSV, JSON) of output sheets, and the CSV data template of a framework.
+//! Everything returns a `String`; nothing touches the filesystem.
+
+use std::borrow::Cow;
+
+use nagar_core::fmt::number;
+use nagar_core::output::{OutCell, Sheet};
+use nagar_core::parse::parse_number;
+use nagar_core::table::normalise_header;
+use nagar_core::{Framework, InputKind};
+
+/// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
+/// leading `'`, so opening an export never executes anything (OWASP "CSV injection").
+/// Plain numbers typed as text (`-5`, `+1,234.5`, `-12%`) are not formulas and are kept.
+pub fn formula_safe(s: &str) -> Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(s) => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+fn is_plain_number(s: &str) -> bool {
+    s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '+' | '-' | 'e' | 'E' | '%'))
+        && matches!(parse_number(s, true), Ok(Some(_)))
+}
+
+/// Appends one CSV record (RFC 4180, CRLF). A field is quoted when it holds a quote, comma, CR or
+/// LF, and also a semicolon or tab (so no reader guesses another delimiter) or leading/trailing
+/// spaces (which readers trim). A lone empty field is written `""` so the line is not blank.
+fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = Cow<'a, str>>) {
+    let mut n = 0;
+    let mut only_empty = true;
+    for f in fields {
+        only_empty &= f.is_empty();
+        if n > 0 {
+            out.push(',');
+        }
+        n += 1;
+        let needs_quotes = f.contains([',', '"', '\r', '\n', ';', '\t']) || f.starts_with(' ') || f.ends_with(' ');
+        if needs_quotes {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&f);
+        }
+    }
+    if n == 1 && only_empty {
+        out.push_str("\"\"");
+    }
+    out.push_str("\r\n");
+}
+
+fn out_text(c: &OutCell) -> Cow<'_, str> {
+    match c {
+        OutCell::Empty => Cow::Borrowed(""),
+        OutCell::Number(x) if x.is_finite() => Cow::Owned(number(*x)),
+        OutCell::Number(_) => Cow::Borrowed(""),
+        OutCell::Text(s) => formula_safe(s),
+    }
+}
+
+/// A sheet as RFC 4180 CSV (CRLF line ends, quotes only where needed). Numbers in shortest
+/// round-trip form, missing as an empty field; text made safe against formula injection.
+/// Rows shorter than the header are padded with empty fields.
+pub fn write_csv(sheet: &Sheet) -> String {
+    let mut out = String::new();
+    push_record(&mut out, sheet.columns.iter().map(|c| formula_safe(c)));
+    let width = sheet.columns.len();
+    for row in &sheet.rows {
+        let pad = width.saturating_sub(row.len());
+        push_record(&mut out, row.iter().map(out_text).chain(std::iter::repeat_n(Cow::Borrowed(""), pad)));
+    }
+    out
+}
+
+/// A sheet as a JSON array of records, keys in column order, one record per line.
+/// Numbers are JSON numbers; missing values are `null`.
+pub fn write_json(sheet: &Sheet) -> String {
+    let keys: Vec<String> = sheet.columns.iter().map(|c| json_string(c)).collect();
+    let mut out = String::from("[");
+    for (r, row) in sheet.rows.iter().enumerate() {
+        out.push_str(if r == 0 { "\n{" } else { ",\n{" });
+        for (k, key) in keys.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            out.push_str(key);
+            out.push(':');
+            match row.get(k) {
+                Some(OutCell::Number(x)) if x.is_finite() => out.push_str(&number(*x)),
+                Some(OutCell::Text(s)) => out.push_str(&json_string(s)),
+                _ => out.push_str("null"),
+            }
+        }
+        out.push('}');
+    }
+    out.push_str("\n]\n");
+    out
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+/// One column of a framework's data template.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TemplateColumn {
+    pub id: String,
+    pub label: String,
+    pub unit: String,
+    /// `None` for identity columns (id, name, state) and fields outside `inputs`.
+    pub kind: Option<InputKind>,
+    pub kind_name: &'static str,
+    pub used_by: Vec<String>,
+    pub allowed: Vec<String>,
+    pub note: String,
+}
+
+pub(crate) fn kind_name(k: InputKind) -> &'static str {
+    match k {
+        InputKind::Number => "number",
+        InputKind::Count => "count",
+        InputKind::Amount => "amount",
+        InputKind::Quantity => "quantity",
+        InputKind::Population => "population",
+        InputKind::Percent => "percent",
+        InputKind::SignedPercent => "signed_percent",
+        InputKind::YesNo => "yes_no",
+        InputKind::Text => "text",
+    }
+}
+
+/// The template's columns: id, name, state, population (the framework's `columns`), every input
+/// field in `used_inputs()` order, then every denominator column indicators name. A field that is
+/// already present (e.g. population as an input) is not repeated.
+pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
+    let mut out: Vec<TemplateColumn> = Vec::new();
+    let present =
+        |out: &[TemplateColumn], id: &str| out.iter().any(|c| normalise_header(&c.id) == normalise_header(id));
+    let used_by = |field: &str| -> Vec<String> {
+        fw.indicators
+            .iter()
+            .filter(|i| i.derivation().inputs().iter().any(|f| f == field) || i.denominator.as_deref() == Some(field))
+            .map(|i| i.id.clone())
+            .collect()
+    };
+    let field_column = |id: &str| -> TemplateColumn {
+        match fw.input(id) {
+            Some(f) => TemplateColumn {
+                id: f.id.clone(),
+                label: f.label.clone(),
+                unit: f.unit.clone(),
+                kind: Some(f.kind),
+                kind_name: kind_name(f.kind),
+                used_by: used_by(id),
+                allowed: f.allowed.clone(),
+                note: f.note.clone(),
+            },
+            None => {
+                // Frameworks without an input dictionary (COINr): the indicator named like the field.
+                let ind = fw.indicators.iter().find(|i| i.id == id);
+                TemplateColumn {
+                    id: id.to_string(),
+                    label: ind.map_or_else(|| id.to_string(), |i| i.name.clone()),
+                    unit: ind.map(|i| i.unit.clone()).unwrap_or_default(),
+                    kind: Some(InputKind::Number),
+                    kind_name: "number",
+                    used_by: used_by(id),
+                    allowed: Vec::new(),
+                    note: String::new(),
+                }
+            }
+        }
+    };
+    let identity = [
+        (&fw.columns.id, "Unique id of each unit (required)"),
+        (&fw.columns.name, "Name of the unit"),
+        (&fw.columns.state, "State"),
+    ];
+    for (id, label) in identity {
+        if !id.trim().is_empty() && !present(&out, id) {
+            out.push(TemplateColumn {
+                id: id.clone(),
+                label: label.to_string(),
+                unit: String::new(),
+                kind: None,
+                kind_name: "text",
+                used_by: Vec::new(),
+                allowed: Vec::new(),
+                note: String::new(),
+            });
+        }
+    }
+    let pop = &fw.columns.population;
+    if !pop.trim().is_empty() && !present(&out, pop) {
+        let mut c = field_column(pop);
+        if fw.input(pop).is_none() {
+            c.label = "Population".into();
+            c.kind = Some(InputKind::Population);
+            c.kind_name = "population";
+        }
+        out.push(c);
+    }
+    let denominators = fw.indicators.iter().filter_map(|i| i.denominator.clone());
+    for id in fw.used_inputs().into_iter().chain(denominators) {
+        if !present(&out, &id) {
+            out.push(field_column(&id));
+        }
+    }
+    out
+}
+
+/// The CSV data template of a framework: just the header row (see `template_columns`).
+pub fn write_template_csv(fw: &Framework) -> String {
+    let mut out = String::new();
+    push_record(&mut out, template_columns(fw).iter().map(|c| formula_safe(&c.id)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_prefixes_are_neutralised_but_numbers_kept() {
+        assert_eq!(formula_safe("=1+2"), "'=1+2");
+        assert_eq!(formula_safe("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(formula_safe("-2+3"), "'-2+3");
+        assert_eq!(formula_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(formula_safe("\tx"), "'\tx");
+        assert_eq!(formula_safe("-5"), "-5");
+        assert_eq!(formula_safe("-12,34,567.5"), "-12,34,567.5");
+        assert_eq!(formula_safe("+3%"), "+3%");
+        assert_eq!(formula_safe("Delhi"), "Delhi");
+        assert_eq!(formula_safe("-"), "'-");
+    }
+}
