@@ -40,7 +40,13 @@ pub fn tree(fw: &Framework) -> String {
         number(s.min_coverage)
     ));
     let children = fw.children();
-    fn walk(fw: &Framework, id: &str, depth: usize, children: &std::collections::BTreeMap<&str, (Vec<&nagar_core::Aggregate>, Vec<&nagar_core::Indicator>)>, out: &mut String) {
+    fn walk(
+        fw: &Framework,
+        id: &str,
+        depth: usize,
+        children: &std::collections::BTreeMap<&str, (Vec<&nagar_core::Aggregate>, Vec<&nagar_core::Indicator>)>,
+        out: &mut String,
+    ) {
         let Some(a) = fw.aggregates.iter().find(|a| a.id == id) else { return };
         let pad = "  ".repeat(depth);
         let mut extra = Vec::new();
@@ -61,7 +67,11 @@ pub fn tree(fw: &Framework) -> String {
             }
             for i in inds {
                 let pad = "  ".repeat(depth + 1);
-                let mut marks = vec![if i.direction < 0.0 { "lower is better".to_string() } else { "higher is better".to_string() }];
+                let mut marks = vec![if i.direction < 0.0 {
+                    "lower is better".to_string()
+                } else {
+                    "higher is better".to_string()
+                }];
                 if i.weight != 1.0 {
                     marks.push(format!("weight {}", number(i.weight)));
                 }
@@ -100,7 +110,12 @@ pub fn template(framework: &str, out: &Path) -> Result<ExitCode, Fatal> {
         _ => return Err(Fatal(format!("--out {}: use a .csv or .xlsx file name", out.display()))),
     };
     std::fs::write(out, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", out.display())))?;
-    eprintln!("template for {} ({} input fields) → {}", lf.framework.id, lf.framework.used_inputs().len(), out.display());
+    eprintln!(
+        "template for {} ({} input fields) → {}",
+        lf.framework.id,
+        lf.framework.used_inputs().len(),
+        out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -37,7 +37,9 @@ enum Command {
         action: FrameworksAction,
     },
     /// Write a blank input file for a framework (CSV, or XLSX with a Dictionary sheet and drop-downs).
-    #[command(after_help = "Examples:\n  nagar template --framework mpi-2019 --out template.xlsx\n  nagar template --framework mpi-2019 --out template.csv")]
+    #[command(
+        after_help = "Examples:\n  nagar template --framework mpi-2019 --out template.xlsx\n  nagar template --framework mpi-2019 --out template.csv"
+    )]
     Template {
         #[arg(long)]
         framework: String,
@@ -166,13 +168,16 @@ pub struct LoadedFramework {
 }
 
 pub fn load_framework(spec: &str) -> Result<LoadedFramework, Fatal> {
-    let (bytes, source, name): (Vec<u8>, String, String) = if let Some(text) = nagar_io::builtin::framework_source(spec) {
+    let (bytes, source, name): (Vec<u8>, String, String) = if let Some(text) = nagar_io::builtin::framework_source(spec)
+    {
         (text.as_bytes().to_vec(), format!("built-in {spec}"), format!("{spec}.toml"))
     } else {
         let path = Path::new(spec);
         if !path.exists() {
             let known = nagar_io::builtin::names().join(", ");
-            return Err(Fatal(format!("framework {spec:?} is neither a built-in framework ({known}) nor an existing file")));
+            return Err(Fatal(format!(
+                "framework {spec:?} is neither a built-in framework ({known}) nor an existing file"
+            )));
         }
         let bytes = std::fs::read(path).map_err(|e| Fatal(format!("{spec}: cannot read: {e}")))?;
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
