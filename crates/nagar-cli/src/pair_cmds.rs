@@ -257,6 +257,66 @@ mod tests {
         assert!(pair_args(&["--n", "-1"]).is_err());
     }
 
+    fn temp(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("nagar-pair-{}-{name}", std::process::id()))
+    }
+
+    /// `nagar pair` on the demo data writes the same pairs as the core computes (what the page shows).
+    #[test]
+    fn pair_and_peers_on_demo_data_match_the_core() {
+        let fw = nagar_io::builtin::framework("mpi-2019").unwrap();
+        let table = nagar_io::builtin::demo_default(&fw);
+        let data = temp("demo.csv");
+        std::fs::write(&data, nagar_io::write_csv(&nagar_io::table_to_sheet(&table))).unwrap();
+        let out = temp("pairs.csv");
+        let data_s = data.to_string_lossy().to_string();
+        let out_s = out.to_string_lossy().to_string();
+        let a = pair_args(&["--out", &out_s]).map(|mut a| {
+            a.score.data = data.clone();
+            a
+        });
+        let a = a.unwrap();
+        assert!(pair(&a).is_ok());
+        let csv = std::fs::read_to_string(&out).unwrap();
+        let mut lines = csv.lines();
+        assert!(lines.next().unwrap().starts_with("mentor_id,mentee_id,cost,subgroup,"));
+        let rows: Vec<(String, String)> = lines
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_string(), f[1].to_string())
+            })
+            .collect();
+        assert_eq!(rows.len(), 20);
+        // The core on the same file.
+        let (lf, scored, _, _) = score_file(&a.score).ok().unwrap();
+        let core = pairing::pair(&lf.framework, &scored, &PairOptions::default()).unwrap();
+        let want: Vec<(String, String)> =
+            core.pairs.iter().map(|p| (p.mentor.id.clone(), p.mentee.id.clone())).collect();
+        assert_eq!(rows, want);
+        // Peers of the worst mentee in 1.3.
+        let worst = &core.pairs.iter().max_by_key(|p| p.mentee.rank).unwrap().mentee.id;
+        let argv = ["nagar", "peers", "--framework", "mpi-2019", "--data", &data_s, "--ulb", worst, "--sector", "1.3"];
+        let Command::Peers(mut pa) = Cli::try_parse_from(argv).unwrap().command else { panic!("not peers") };
+        let pout = temp("peers.csv");
+        pa.score.out = Some(pout.clone());
+        assert!(peers(&pa).is_ok());
+        let csv = std::fs::read_to_string(&pout).unwrap();
+        assert!(csv.starts_with("ulb_id,peer_id,peer_name,node,ulb_score,peer_score,gap"));
+        assert_eq!(csv.lines().count(), 6);
+        // Bad input: a unit that is not there, a sector that is not there, N = 0.
+        pa.ulb = "NOPE".into();
+        assert!(matches!(peers(&pa), Err(Fatal(m)) if m.contains("not in the data")));
+        pa.ulb = worst.clone();
+        pa.sector = "9.9".into();
+        assert!(matches!(peers(&pa), Err(Fatal(m)) if m.contains("sectors: 1.1")));
+        let mut a0 = a.clone();
+        a0.n = 0;
+        assert!(matches!(pair(&a0), Err(Fatal(m)) if m.contains("at least 1")));
+        for p in [data, out, pout] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
     #[test]
     fn peers_arguments() {
         let argv =
