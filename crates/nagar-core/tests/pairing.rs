@@ -274,6 +274,21 @@ fn forbidden_pairs_give_maximum_matching_of_least_cost() {
 }
 
 #[test]
+fn larger_assignments_have_no_negative_cycle() {
+    for seed in 0..30u64 {
+        let mut r = Rng(seed + 555);
+        let n = 10 + r.below(31);
+        let tied = seed % 2 == 0;
+        let c: Vec<Vec<f64>> =
+            (0..n).map(|_| (0..n).map(|_| if tied { r.below(4) as f64 } else { 10.0 * r.unif() }).collect()).collect();
+        let opt: Vec<Vec<Option<f64>>> = c.iter().map(|row| row.iter().map(|&x| Some(x)).collect()).collect();
+        let m = min_cost_matching(&opt);
+        let assign: Vec<usize> = m.iter().map(|x| x.unwrap()).collect();
+        assert!(no_negative_cycle(&c, &assign), "seed {seed}, n {n}");
+    }
+}
+
+#[test]
 fn integer_solver_is_exact_against_brute_force() {
     for n in 1..=6 {
         for seed in 0..60u64 {

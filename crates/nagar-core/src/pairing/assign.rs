@@ -6,7 +6,8 @@
 //! range, and then the least-cost claim among maximum matchings needs care). This is the textbook
 //! successive-shortest-path min-cost flow (Ahuja, Magnanti & Orlin, *Network Flows*, 1993, §9.7;
 //! the Hungarian method of Kuhn 1955 / Munkres 1957 in its Dijkstra-with-potentials form),
-//! O(k·(r+c)²) for k pairs on a dense r×c matrix — microseconds for 20×20:
+//! O(k·(r+c)²) for k pairs on a dense r×c matrix — microseconds for 20×20 (Dijkstra stops as
+//! soon as the sink is settled):
 //!
 //! * network: source → every row (capacity 1, cost 0) → column (allowed pairs only, cost c) →
 //!   sink (capacity 1, cost 0);
@@ -84,6 +85,10 @@ pub fn min_cost_matching_int(cost: &[Vec<Option<i64>>]) -> Vec<Option<usize>> {
                     pick = Some((false, j));
                 }
             }
+            // Stop as soon as the sink is the closest unsettled node: its distance is final.
+            if d_sink <= best {
+                break;
+            }
             let Some((is_row, k)) = pick else { break };
             if is_row {
                 done_row[k] = true;
@@ -123,15 +128,14 @@ pub fn min_cost_matching_int(cost: &[Vec<Option<i64>>]) -> Vec<Option<usize>> {
         if d_sink == INF {
             break; // no augmenting path: the matching has maximum cardinality
         }
+        // Potentials: p += min(d, d_sink) for every node (unsettled and unreachable ones get
+        // d_sink). This keeps every residual reduced cost ≥ 0 (for an edge u→v: if both are at
+        // ≥ d_sink nothing changes; if u is settled, d_v ≤ d_u + red; if only v is, d_v < d_sink).
         for i in 0..r {
-            if d_row[i] != INF {
-                p_row[i] += d_row[i];
-            }
+            p_row[i] += d_row[i].min(d_sink);
         }
         for j in 0..c {
-            if d_col[j] != INF {
-                p_col[j] += d_col[j];
-            }
+            p_col[j] += d_col[j].min(d_sink);
         }
         p_sink += d_sink;
         // Augment: sink ← column ← row ← (its old column) ← row ... ← a free row.
