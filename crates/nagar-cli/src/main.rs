@@ -1,1 +1,290 @@
-fn main() {}
+//! The `nagar` command: a thin shell over nagar-core and nagar-io. It reads files, calls the same
+//! functions as the web page, and writes results; exit 0 when scored, 2 for unusable input.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use nagar_core::pipeline::{self, Scored, WeightOverrides};
+use nagar_core::report::{self, Provenance};
+use nagar_core::{Framework, Group, Imputation, MissingPolicy, Normalisation, Settings, Treatment};
+
+mod commands;
+
+#[derive(Parser)]
+#[command(name = "nagar", version, about = "Municipal Performance Index and composite indicators, computed locally.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score a data file with a framework and write one row per unit.
+    #[command(after_help = "Examples:
+  nagar score --framework mpi-2019 --data cities.csv --out scores.csv
+  nagar score --framework mpi-2019 --data cities.xlsx --group tier --tiers mpi2020 --out scores.xlsx
+  nagar score --framework ASEM_iMeta.csv --data ASEM_iData.csv --normalise zscore --aggregate amean")]
+    Score(ScoreArgs),
+    /// Check a data file against a framework and list every issue (nothing is written).
+    #[command(after_help = "Example:\n  nagar validate --framework mpi-2019 --data cities.csv")]
+    Validate(ScoreArgs),
+    /// List the built-in frameworks, or show one as a tree.
+    #[command(after_help = "Examples:\n  nagar frameworks list\n  nagar frameworks show mpi-2019")]
+    Frameworks {
+        #[command(subcommand)]
+        action: FrameworksAction,
+    },
+    /// Write a blank input file for a framework (CSV, or XLSX with a Dictionary sheet and drop-downs).
+    #[command(
+        after_help = "Examples:\n  nagar template --framework mpi-2019 --out template.xlsx\n  nagar template --framework mpi-2019 --out template.csv"
+    )]
+    Template {
+        #[arg(long)]
+        framework: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Generate synthetic demo data (names are clearly synthetic; values are invented).
+    #[command(after_help = "Example:\n  nagar demo --ulbs 120 --seed 2019 --out demo.csv")]
+    Demo {
+        #[arg(long, default_value = "mpi-2019")]
+        framework: String,
+        #[arg(long, default_value_t = 120)]
+        ulbs: usize,
+        #[arg(long, default_value_t = 2019)]
+        seed: u64,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum FrameworksAction {
+    /// Built-in framework names.
+    List,
+    /// The tree of one framework (built-in name or file).
+    Show { name: String },
+}
+
+#[derive(Args, Clone)]
+pub struct ScoreArgs {
+    /// Built-in name (mpi-2019), or a framework file: .toml, .json, or a COINr iMeta table (.csv/.xlsx).
+    #[arg(long)]
+    framework: String,
+    /// Data file: .csv, .xlsx, .xls, .ods or .json.
+    #[arg(long)]
+    data: PathBuf,
+    /// Sheet to read from a spreadsheet (default: the first).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Output file (.csv, .json or .xlsx); CSV to standard output when absent.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Comparison group: all, tier, or the name of a data column.
+    #[arg(long)]
+    group: Option<String>,
+    /// Tier scheme: urdpfi or mpi2020 (those of the framework).
+    #[arg(long)]
+    tiers: Option<String>,
+    /// Missing-data policy: reweight, mean or worst.
+    #[arg(long)]
+    missing: Option<String>,
+    /// Minimum share of indicators (0..1) for a unit to be ranked.
+    #[arg(long)]
+    min_coverage: Option<f64>,
+    /// zscore | minmax:LO,HI | goalposts | dist2targ | rank | prank | none
+    #[arg(long)]
+    normalise: Option<String>,
+    /// amean | gmean | hmean
+    #[arg(long)]
+    aggregate: Option<String>,
+    /// none | mean | median | mean-group:COL | median-group:COL
+    #[arg(long)]
+    impute: Option<String>,
+    /// none | winsorise
+    #[arg(long)]
+    treat: Option<String>,
+    /// Divide indicators by their denominator columns.
+    #[arg(long)]
+    denominate: bool,
+    /// Remove units whose data availability is below this share (COINr Screen).
+    #[arg(long)]
+    screen: Option<f64>,
+    /// Override a node weight: ID=W (repeatable), e.g. --weight services=0.4
+    #[arg(long = "weight", value_name = "ID=W")]
+    weights: Vec<String>,
+    /// Also write every issue to this CSV file.
+    #[arg(long)]
+    issues: Option<PathBuf>,
+}
+
+/// A failure the user must fix; printed as `error: ...` with exit code 2.
+pub struct Fatal(pub String);
+
+impl<E: std::fmt::Display> From<E> for Fatal {
+    fn from(e: E) -> Self {
+        Fatal(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Score(a) => run_score(&a, false),
+        Command::Validate(a) => run_score(&a, true),
+        Command::Frameworks { action: FrameworksAction::List } => commands::frameworks_list(),
+        Command::Frameworks { action: FrameworksAction::Show { name } } => commands::frameworks_show(&name),
+        Command::Template { framework, out } => commands::template(&framework, &out),
+        Command::Demo { framework, ulbs, seed, out } => commands::demo(&framework, ulbs, seed, out.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Fatal(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A loaded framework with where it came from.
+pub struct LoadedFramework {
+    pub framework: Framework,
+    pub source: String,
+    pub sha256: String,
+}
+
+pub fn load_framework(spec: &str) -> Result<LoadedFramework, Fatal> {
+    let (bytes, source, name): (Vec<u8>, String, String) = if let Some(text) = nagar_io::builtin::framework_source(spec)
+    {
+        (text.as_bytes().to_vec(), format!("built-in {spec}"), format!("{spec}.toml"))
+    } else {
+        let path = Path::new(spec);
+        if !path.exists() {
+            let known = nagar_io::builtin::names().join(", ");
+            return Err(Fatal(format!(
+                "framework {spec:?} is neither a built-in framework ({known}) nor an existing file"
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| Fatal(format!("{spec}: cannot read: {e}")))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        (bytes, spec.to_string(), name)
+    };
+    let framework = nagar_io::load_framework(&bytes, &name).map_err(|errs| {
+        Fatal(format!(
+            "framework {spec} is invalid:\n{}",
+            errs.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n")
+        ))
+    })?;
+    Ok(LoadedFramework { framework, source, sha256: sha256_hex(&bytes) })
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Framework defaults with the command line's overrides.
+pub fn effective_settings(fw: &Framework, a: &ScoreArgs) -> Result<(Settings, WeightOverrides), Fatal> {
+    let mut s = fw.settings.clone();
+    if let Some(g) = &a.group {
+        s.group = Group::parse(g);
+    }
+    if let Some(t) = &a.tiers {
+        s.tiers = t.clone();
+    }
+    if let Some(m) = &a.missing {
+        s.missing = MissingPolicy::parse(m).map_err(Fatal)?;
+    }
+    if let Some(c) = a.min_coverage {
+        s.min_coverage = c;
+    }
+    if let Some(n) = &a.normalise {
+        s.normalise = Normalisation::parse(n).map_err(Fatal)?;
+    }
+    if let Some(m) = &a.aggregate {
+        s.aggregate = nagar_core::Aggregation::parse(m).map_err(Fatal)?;
+    }
+    if let Some(i) = &a.impute {
+        s.impute = Imputation::parse(i).map_err(Fatal)?;
+    }
+    if let Some(t) = &a.treat {
+        s.treat = Treatment::parse(t).map_err(Fatal)?;
+    }
+    if a.denominate {
+        s.denominate = true;
+    }
+    if a.screen.is_some() {
+        s.screen = a.screen;
+    }
+    s.check().map_err(Fatal)?;
+    let mut w = WeightOverrides::new();
+    for spec in &a.weights {
+        let (id, v) = spec.split_once('=').ok_or_else(|| Fatal(format!("--weight {spec:?}: expected ID=W")))?;
+        let v: f64 = v.trim().parse().map_err(|_| Fatal(format!("--weight {spec:?}: {v:?} is not a number")))?;
+        w.insert(id.trim().to_string(), v);
+    }
+    Ok((s, w))
+}
+
+/// Read and score a data file; issues of reading are merged into the result's issues.
+pub fn score_file(a: &ScoreArgs) -> Result<(LoadedFramework, Scored, WeightOverrides, Provenance), Fatal> {
+    let lf = load_framework(&a.framework)?;
+    let (settings, weights) = effective_settings(&lf.framework, a)?;
+    let bytes = std::fs::read(&a.data).map_err(|e| Fatal(format!("{}: cannot read: {e}", a.data.display())))?;
+    let name = a.data.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let opts = nagar_io::ReadOptions { sheet: a.sheet.clone(), ..Default::default() };
+    let read = nagar_io::read_data(&bytes, &name, &opts).map_err(|e| Fatal(e.to_string()))?;
+    let mut scored = pipeline::score(&lf.framework, &read.table, &settings, &weights)?;
+    let mut issues = read.issues;
+    issues.append(&mut scored.issues);
+    scored.issues = issues;
+    let prov = Provenance {
+        framework_source: lf.source.clone(),
+        framework_hash: lf.sha256.clone(),
+        data_file: a.data.display().to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        dataset_note: nagar_io::builtin::dataset_note(&read.table),
+    };
+    Ok((lf, scored, weights, prov))
+}
+
+fn run_score(a: &ScoreArgs, validate_only: bool) -> Result<ExitCode, Fatal> {
+    let (lf, scored, weights, prov) = score_file(a)?;
+    if validate_only {
+        commands::print_issues_stdout(&scored.issues);
+    } else {
+        commands::print_issues_stderr(&scored.issues, a.issues.is_some());
+    }
+    if let Some(p) = &a.issues {
+        std::fs::write(p, nagar_io::write_csv(&report::issues_sheet(&scored.issues)))
+            .map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
+    }
+    if validate_only {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let fw = &lf.framework;
+    let scores = report::scores_sheet(fw, &scored, &prov);
+    match &a.out {
+        None => print!("{}", nagar_io::write_csv(&scores)),
+        Some(path) => {
+            let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let bytes: Vec<u8> = match ext.as_str() {
+                "csv" => nagar_io::write_csv(&scores).into_bytes(),
+                "json" => nagar_io::write_json(&scores).into_bytes(),
+                "xlsx" => nagar_io::write_xlsx(&[
+                    scores,
+                    report::indicators_sheet(fw, &scored),
+                    report::issues_sheet(&scored.issues),
+                    report::settings_sheet(fw, &scored, &weights, &prov),
+                ])
+                .map_err(|e| Fatal(e.to_string()))?,
+                _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),
+            };
+            std::fs::write(path, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
+            let ranked = scored.rank.iter().filter(|r| r.is_some()).count();
+            eprintln!("scored {} units ({} ranked) → {}", scored.units.len(), ranked, path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -249,3 +249,316 @@ impl Derivation {
         }
     }
 }
+
+/// What a derivation reads while it is evaluated.
+pub struct EvalContext<'a> {
+    pub inputs: &'a crate::inputs::Inputs,
+    pub units: &'a crate::inputs::Units,
+    pub groups: &'a crate::groups::Groups,
+    pub file: &'a str,
+    pub indicator: &'a str,
+}
+
+impl EvalContext<'_> {
+    fn col(&self, id: &str) -> Option<&crate::inputs::InputColumn> {
+        self.inputs.get(id)
+    }
+    fn value(&self, id: &str, u: usize) -> f64 {
+        self.col(id).map_or(f64::NAN, |c| c.values[u])
+    }
+    fn issue(&self, u: usize, column: &str, value: f64, issue: crate::issue::Issue) -> crate::issue::Issue {
+        let header = self.col(column).and_then(|c| c.header.clone()).unwrap_or_else(|| column.to_string());
+        let mut i = issue.file(self.file).row(self.units.source_rows[u]).column(header);
+        if !value.is_nan() {
+            i = i.value(crate::fmt::number(value));
+        }
+        i
+    }
+}
+
+/// Input columns resolved once per derivation (a missing field reads as all-missing).
+struct Cols<'a> {
+    missing: Vec<f64>,
+    ctx: &'a EvalContext<'a>,
+}
+
+impl<'a> Cols<'a> {
+    fn new(ctx: &'a EvalContext<'a>) -> Self {
+        Cols { missing: vec![f64::NAN; ctx.units.len()], ctx }
+    }
+    fn one(&self, id: &str) -> &[f64] {
+        self.ctx.col(id).map_or(&self.missing[..], |c| &c.values[..])
+    }
+    fn many(&self, ids: &[String]) -> Vec<&[f64]> {
+        ids.iter().map(|id| self.one(id)).collect()
+    }
+}
+
+fn sum(cols: &[&[f64]], u: usize) -> f64 {
+    cols.iter().map(|c| c[u]).sum() // NaN if any is missing
+}
+
+fn lookup_key(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_uppercase()).collect()
+}
+
+impl Derivation {
+    /// The indicator's value for every unit (NaN = missing), reporting what the person should know.
+    pub fn evaluate(&self, ctx: &EvalContext, issues: &mut Vec<crate::issue::Issue>) -> Vec<f64> {
+        use crate::issue::Issue;
+        let n = ctx.units.len();
+        let mut out = vec![f64::NAN; n];
+        let ind = ctx.indicator;
+        let cols = Cols::new(ctx);
+        match self {
+            Derivation::Value { input } => {
+                if let Some(c) = ctx.col(input) {
+                    out.copy_from_slice(&c.values);
+                }
+            }
+            Derivation::Ratio { num, den, scale, share } => {
+                let (num, den) = (num.list(), den.list());
+                let (nc, dc) = (cols.many(&num), cols.many(&den));
+                for (u, o) in out.iter_mut().enumerate() {
+                    let (a, b) = (sum(&nc, u), sum(&dc, u));
+                    if a.is_nan() || b.is_nan() {
+                        continue;
+                    }
+                    if b == 0.0 {
+                        issues.push(ctx.issue(
+                            u,
+                            &den[0],
+                            b,
+                            Issue::warning(format!("{ind}: denominator is zero; indicator is missing")),
+                        ));
+                        continue;
+                    }
+                    if *share && a > b {
+                        issues.push(ctx.issue(
+                            u,
+                            &num[0],
+                            a,
+                            Issue::warning(format!(
+                                "{ind}: {} is above {} (value used)",
+                                num.join(" + "),
+                                den.join(" + ")
+                            )),
+                        ));
+                    }
+                    *o = crate::matrix::finite_or_missing(scale * a / b);
+                }
+            }
+            Derivation::Vacancy { sanctioned, actual } => {
+                let (sc, ac) = (cols.one(sanctioned), cols.one(actual));
+                for (u, o) in out.iter_mut().enumerate() {
+                    let (s, a) = (sc[u], ac[u]);
+                    if s.is_nan() || a.is_nan() {
+                        continue;
+                    }
+                    if s == 0.0 {
+                        issues.push(ctx.issue(
+                            u,
+                            sanctioned,
+                            s,
+                            Issue::warning(format!("{ind}: no sanctioned posts (zero); indicator is missing")),
+                        ));
+                        continue;
+                    }
+                    *o = crate::matrix::finite_or_missing(100.0 * (s - a) / s);
+                }
+            }
+            Derivation::Mean { inputs } => {
+                let ic = cols.many(inputs);
+                for (u, o) in out.iter_mut().enumerate() {
+                    *o = sum(&ic, u) / inputs.len() as f64;
+                }
+            }
+            Derivation::YearlyRatioMean { num, den, scale, share } => {
+                let (nc, dc) = (cols.many(num), cols.many(den));
+                for (u, o) in out.iter_mut().enumerate() {
+                    let (mut s, mut k) = (0.0, 0usize);
+                    for (y, (nid, did)) in num.iter().zip(den).enumerate() {
+                        let (a, b) = (nc[y][u], dc[y][u]);
+                        if a.is_nan() || b.is_nan() {
+                            continue;
+                        }
+                        if b == 0.0 {
+                            issues.push(ctx.issue(
+                                u,
+                                did,
+                                b,
+                                Issue::warning(format!("{ind}: denominator is zero; that year is left out")),
+                            ));
+                            continue;
+                        }
+                        if *share && a > b {
+                            issues.push(ctx.issue(
+                                u,
+                                nid,
+                                a,
+                                Issue::warning(format!("{ind}: {nid} is above {did} (value used)")),
+                            ));
+                        }
+                        let r = scale * a / b;
+                        if r.is_finite() {
+                            s += r;
+                            k += 1;
+                        }
+                    }
+                    if k > 0 {
+                        *o = s / k as f64;
+                    }
+                }
+            }
+            Derivation::YearsMean { inputs, per, scale } => {
+                let ic = cols.many(inputs);
+                let pc = per.as_deref().map(|p| cols.one(p));
+                for (u, o) in out.iter_mut().enumerate() {
+                    let (mut total, mut k) = (0.0, 0usize);
+                    for c in &ic {
+                        if !c[u].is_nan() {
+                            total += c[u];
+                            k += 1;
+                        }
+                    }
+                    if k == 0 {
+                        continue;
+                    }
+                    let mean = total / k as f64;
+                    let d = match (per, pc) {
+                        (Some(p), Some(pc)) => {
+                            let d = pc[u];
+                            if d == 0.0 {
+                                issues.push(ctx.issue(
+                                    u,
+                                    p,
+                                    d,
+                                    Issue::warning(format!("{ind}: {p} is zero; indicator is missing")),
+                                ));
+                            }
+                            d
+                        }
+                        _ => 1.0,
+                    };
+                    *o = crate::matrix::finite_or_missing(scale * mean / d);
+                }
+            }
+            Derivation::CountYes { inputs } => {
+                for (u, o) in out.iter_mut().enumerate() {
+                    let vals: Vec<f64> = inputs.iter().map(|id| ctx.value(id, u)).collect();
+                    if vals.iter().all(|v| v.is_nan()) {
+                        continue;
+                    }
+                    for (id, v) in inputs.iter().zip(&vals) {
+                        if v.is_nan() {
+                            issues.push(ctx.issue(
+                                u,
+                                id,
+                                f64::NAN,
+                                Issue::warning(format!("{ind}: {id} is missing and counts as no Y")),
+                            ));
+                        }
+                    }
+                    *o = vals.iter().filter(|v| **v == 1.0).count() as f64;
+                }
+            }
+            Derivation::Lookup { input, table } => {
+                let keys: HashMapKey = table.iter().map(|(k, v)| (lookup_key(k), *v)).collect();
+                if let Some(col) = ctx.col(input) {
+                    for (u, o) in out.iter_mut().enumerate() {
+                        let t = col.text.get(u).map(|s| s.as_str()).unwrap_or("");
+                        if t.is_empty() {
+                            continue;
+                        }
+                        match keys.get(&lookup_key(t)) {
+                            Some(v) => *o = *v,
+                            None => {
+                                let allowed: Vec<&str> = table.keys().map(|k| k.as_str()).collect();
+                                let header = col.header.clone().unwrap_or_else(|| input.clone());
+                                issues.push(
+                                    Issue::error(format!(
+                                        "{ind}: unknown value; expected one of {}",
+                                        allowed.join(", ")
+                                    ))
+                                    .file(ctx.file)
+                                    .row(ctx.units.source_rows[u])
+                                    .column(header)
+                                    .value(t),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            Derivation::ThresholdPoints { per, scale, items } => {
+                for (u, o) in out.iter_mut().enumerate() {
+                    let p = ctx.value(per, u);
+                    let counts: Vec<f64> = items.iter().map(|it| ctx.value(&it.input, u)).collect();
+                    if p.is_nan() || p <= 0.0 || counts.iter().all(|c| c.is_nan()) {
+                        continue;
+                    }
+                    *o = items
+                        .iter()
+                        .zip(&counts)
+                        .filter(|(it, c)| !c.is_nan() && scale * **c / p >= it.threshold)
+                        .count() as f64;
+                }
+            }
+            Derivation::AboveGroupMean { yes_inputs, inputs } => {
+                // Group means of each input over the units that report it.
+                let means: Vec<Vec<f64>> = inputs
+                    .iter()
+                    .map(|id| {
+                        ctx.groups
+                            .members
+                            .iter()
+                            .map(|m| {
+                                let v: Vec<f64> = m.iter().map(|&u| ctx.value(id, u)).filter(|x| !x.is_nan()).collect();
+                                if v.is_empty() {
+                                    f64::NAN
+                                } else {
+                                    v.iter().sum::<f64>() / v.len() as f64
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect();
+                for (u, o) in out.iter_mut().enumerate() {
+                    let Some(g) = ctx.groups.of_unit[u] else { continue };
+                    let mut any = false;
+                    let mut pts = 0.0;
+                    for id in yes_inputs {
+                        let v = ctx.value(id, u);
+                        if !v.is_nan() {
+                            any = true;
+                            if v == 1.0 {
+                                pts += 1.0;
+                            }
+                        }
+                    }
+                    for (k, id) in inputs.iter().enumerate() {
+                        let v = ctx.value(id, u);
+                        if !v.is_nan() {
+                            any = true;
+                            if v > means[k][g] {
+                                pts += 1.0;
+                            }
+                        }
+                    }
+                    if any {
+                        *o = pts;
+                    }
+                }
+            }
+            Derivation::AbsDeviation { of, benchmark } => {
+                out = of.evaluate(ctx, issues);
+                for o in out.iter_mut() {
+                    *o = (*o - benchmark).abs();
+                }
+            }
+        }
+        out
+    }
+}
+
+type HashMapKey = std::collections::HashMap<String, f64>;

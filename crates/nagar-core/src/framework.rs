@@ -90,6 +90,8 @@ pub struct TierScheme {
     /// Tiers from smallest to largest; each applies while population < `below`
     /// (the last one has no bound).
     pub tiers: Vec<Tier>,
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,6 +101,8 @@ pub struct Tier {
     pub name: String,
     #[serde(default)]
     pub below: Option<f64>,
+    #[serde(default)]
+    pub note: String,
 }
 
 impl TierScheme {
@@ -121,6 +125,8 @@ pub struct Zone {
     pub states: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
+    #[serde(default)]
+    pub note: String,
 }
 
 /// What kind of value an input field holds; drives parsing and validation.
@@ -139,6 +145,8 @@ pub enum InputKind {
     Population,
     /// A percentage 0..100; a trailing `%` is accepted; above 100 is a warning.
     Percent,
+    /// A percentage that may be negative (a deficit/surplus); a trailing `%` is accepted.
+    SignedPercent,
     /// Y/N answer.
     YesNo,
     /// Free text interpreted by a lookup derivation (e.g. a credit rating).

@@ -1,12 +1,20 @@
 //! nagar-core: the composite-indicator engine. Pure Rust: it takes a [`Framework`] and a
 //! [`RawTable`] as values and returns every stage of every number; no files, no browser.
 
+pub mod aggregate;
+pub mod demo;
 pub mod derive;
 pub mod fmt;
 pub mod framework;
+pub mod groups;
+pub mod inputs;
 pub mod issue;
+pub mod matrix;
+pub mod methods;
 pub mod output;
 pub mod parse;
+pub mod pipeline;
+pub mod report;
 pub mod settings;
 pub mod table;
 

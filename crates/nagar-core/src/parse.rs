@@ -19,6 +19,12 @@ pub fn is_missing_marker(s: &str) -> bool {
 /// Parse a number as typed: `12,34,567`, `1,234,567.5`, ` 42 `, `12.5%` (when `percent` is
 /// allowed). `Ok(None)` is missing; `Err` explains what was expected.
 pub fn parse_number(text: &str, percent: bool) -> Result<Option<f64>, String> {
+    if let Ok(x) = text.parse::<f64>() {
+        // Fast path for plain numbers; `inf`/`NaN` fall through to the checks below.
+        if x.is_finite() && text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+            return Ok(Some(x));
+        }
+    }
     let t = text.trim().trim_matches('\u{a0}');
     if is_missing_marker(t) {
         return Ok(None);
@@ -70,10 +76,13 @@ pub fn parse_yes_no(text: &str) -> Result<Option<bool>, String> {
     if is_missing_marker(t) {
         return Ok(None);
     }
-    match t.to_ascii_lowercase().as_str() {
-        "y" | "yes" | "1" | "true" => Ok(Some(true)),
-        "n" | "no" | "0" | "false" => Ok(Some(false)),
-        _ => Err("expected Y or N (also Yes/No, 1/0, True/False)".into()),
+    let is = |words: &[&str]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
+    if is(&["y", "yes", "1", "true"]) {
+        Ok(Some(true))
+    } else if is(&["n", "no", "0", "false"]) {
+        Ok(Some(false))
+    } else {
+        Err("expected Y or N (also Yes/No, 1/0, True/False)".into())
     }
 }
 

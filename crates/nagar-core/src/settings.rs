@@ -319,3 +319,80 @@ impl Settings {
         Ok(())
     }
 }
+
+fn num(x: f64) -> String {
+    crate::fmt::number(x)
+}
+
+impl Normalisation {
+    /// The CLI form (`zscore`, `minmax:0,100`, ...), also used in exports' Settings sheet.
+    pub fn label(&self) -> String {
+        match self {
+            Normalisation::Zscore { mean, sd } if *mean == 0.0 && *sd == 1.0 => "zscore".into(),
+            Normalisation::Zscore { mean, sd } => format!("zscore:{},{}", num(*mean), num(*sd)),
+            Normalisation::Minmax { lo, hi } => format!("minmax:{},{}", num(*lo), num(*hi)),
+            Normalisation::Goalposts { scale, truncate } => {
+                format!("goalposts:{}{}", num(*scale), if *truncate { "" } else { " (not truncated)" })
+            }
+            Normalisation::Dist2targ { cap_max } => format!("dist2targ{}", if *cap_max { " (capped)" } else { "" }),
+            Normalisation::Rank => "rank".into(),
+            Normalisation::Prank => "prank".into(),
+            Normalisation::None => "none".into(),
+        }
+    }
+}
+
+impl Aggregation {
+    pub fn label(&self) -> String {
+        match self {
+            Aggregation::Amean => "amean",
+            Aggregation::Gmean => "gmean",
+            Aggregation::Hmean => "hmean",
+        }
+        .into()
+    }
+}
+
+impl MissingPolicy {
+    pub fn label(&self) -> String {
+        match self {
+            MissingPolicy::Reweight => "reweight",
+            MissingPolicy::Mean => "mean",
+            MissingPolicy::Worst => "worst",
+        }
+        .into()
+    }
+}
+
+impl Imputation {
+    pub fn label(&self) -> String {
+        match self {
+            Imputation::None => "none".into(),
+            Imputation::Mean => "mean".into(),
+            Imputation::Median => "median".into(),
+            Imputation::MeanGroup { column } => format!("mean-group:{column}"),
+            Imputation::MedianGroup { column } => format!("median-group:{column}"),
+        }
+    }
+}
+
+impl Treatment {
+    pub fn label(&self) -> String {
+        match self {
+            Treatment::None => "none".into(),
+            Treatment::Winsorise { winmax, skew_thresh, kurt_thresh } => {
+                format!("winsorise (winmax {winmax}, skew {}, kurtosis {})", num(*skew_thresh), num(*kurt_thresh))
+            }
+        }
+    }
+}
+
+impl Group {
+    pub fn label(&self) -> String {
+        match self {
+            Group::All => "all".into(),
+            Group::Tier => "tier".into(),
+            Group::Column(c) => c.clone(),
+        }
+    }
+}

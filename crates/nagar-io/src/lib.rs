@@ -9,6 +9,7 @@
 //!
 //! [`Issue`]: nagar_core::Issue
 
+pub mod builtin;
 mod detect;
 mod framework;
 mod header;
@@ -22,6 +23,7 @@ mod write_xlsx;
 
 use nagar_core::{Issue, RawTable};
 
+pub use builtin::table_to_sheet;
 pub use detect::Format;
 pub use framework::{imeta_to_framework, load_framework};
 pub use write::{formula_safe, write_csv, write_json, write_template_csv};

@@ -1,0 +1,314 @@
+//! The `nagar` binary as a user runs it: COINr conformance on the ASEM example, the worked MPI
+//! example of docs/METHODOLOGY.md, exit codes and messages for bad input, templates, demo data.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn nagar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nagar")).args(args).output().expect("nagar runs")
+}
+
+fn repo(p: &str) -> String {
+    format!("{}/../../{p}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `shared/` beside the repository, or `NAGAR_SHARED`. Missing data fails the test loudly.
+fn shared(p: &str) -> String {
+    let sibling = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
+    let base = if sibling.join("data").is_dir() {
+        sibling
+    } else if let Ok(s) = std::env::var("NAGAR_SHARED") {
+        PathBuf::from(s)
+    } else {
+        panic!("shared/ reference data not found beside the repository (set NAGAR_SHARED)");
+    };
+    base.join(p).to_string_lossy().to_string()
+}
+
+type Rows = Vec<HashMap<String, String>>;
+
+fn read_csv(path: &Path) -> Rows {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
+        .collect()
+}
+
+fn by(rows: &Rows, key: &str) -> HashMap<String, HashMap<String, String>> {
+    rows.iter().map(|r| (r[key].clone(), r.clone())).collect()
+}
+
+fn ok(out: &Output) {
+    assert!(out.status.success(), "exit {:?}\nstderr: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
+}
+
+/// Compare every column of COINr's full data set (indicators normalised, aggregates) with ours.
+fn assert_matches_coinr(ours: &Path, reference: &str) -> usize {
+    let mine = by(&read_csv(ours), "uCode");
+    let refs = read_csv(Path::new(&shared(&format!("data/coinr-asem/{reference}"))));
+    assert_eq!(mine.len(), refs.len(), "same units");
+    let mut compared = 0;
+    for r in &refs {
+        let m = &mine[&r["uCode"]];
+        for (col, v) in r {
+            if col == "uCode" || col == "uName" {
+                continue;
+            }
+            let ours_col = if col == "Index" {
+                "index".to_string()
+            } else if m.contains_key(&format!("norm:{col}")) {
+                format!("norm:{col}")
+            } else {
+                col.clone()
+            };
+            let mv = &m[&ours_col];
+            if v == "NA" {
+                assert_eq!(mv, "", "{} {col}: COINr NA, ours {mv}", r["uCode"]);
+                continue;
+            }
+            let (a, b): (f64, f64) = (v.parse().unwrap(), mv.parse().unwrap());
+            assert!((a - b).abs() < 1e-9, "{} {col}: COINr {a}, ours {b}", r["uCode"]);
+            compared += 1;
+        }
+    }
+    compared
+}
+
+#[test]
+fn coinr_minimal_pipeline_raw_zscore_amean_is_reproduced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("asem.csv");
+    let o = nagar(&[
+        "score",
+        "--framework",
+        &shared("data/coinr-asem/ASEM_iMeta.csv"),
+        "--data",
+        &shared("data/coinr-asem/ASEM_iData.csv"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(&o);
+    let n = assert_matches_coinr(&out, "coinr_reference_raw_zscore_amean_full_dset.csv");
+    assert!(n > 2900, "compared {n} values");
+}
+
+#[test]
+fn coinr_full_example_pipeline_is_reproduced_with_ranks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("asem.csv");
+    let o = nagar(&[
+        "score",
+        "--framework",
+        &shared("data/coinr-asem/ASEM_iMeta.csv"),
+        "--data",
+        &shared("data/coinr-asem/ASEM_iData.csv"),
+        "--denominate",
+        "--impute",
+        "mean-group:EurAsia_group",
+        "--screen",
+        "0.9",
+        "--treat",
+        "winsorise",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(&o);
+    let n = assert_matches_coinr(&out, "coinr_reference_zscore_amean_full_dset.csv");
+    assert!(n > 3000, "compared {n} values");
+    // COINr's results table: ranks exactly, aggregates rounded to 6 decimals.
+    let mine = by(&read_csv(&out), "uCode");
+    for r in read_csv(Path::new(&shared("data/coinr-asem/coinr_reference_zscore_amean_aggs.csv"))) {
+        let m = &mine[&r["uCode"]];
+        assert_eq!(m["rank"], r["Rank"], "{} rank", r["uCode"]);
+        let (a, b): (f64, f64) = (r["Index"].parse().unwrap(), m["index"].parse().unwrap());
+        assert!((a - b).abs() <= 5e-7, "{} index {a} vs {b}", r["uCode"]);
+    }
+}
+
+#[test]
+fn worked_example_matches_methodology() {
+    // docs/METHODOLOGY.md §10: every number below is typed from the worked example.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("we.csv");
+    let o = nagar(&[
+        "score",
+        "--framework",
+        "mpi-2019",
+        "--data",
+        &repo("tests/data/worked-example.csv"),
+        "--min-coverage",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    ok(&o);
+    let rows = by(&read_csv(&out), "ulb_id");
+    let f = |u: &str, c: &str| rows[u][c].parse::<f64>().unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() < 5e-7;
+    let expect = [
+        ("A", 10.0, 0.637455, 87.688731, 100.0, 92.613239, "1", "1", "Medium"),
+        ("B", 25.0, -0.557773, 9.476346, 88.888889, 41.241363, "4", "1", "Metropolitan"),
+        ("C", 0.0, 1.434274, 100.0, 0.0, 60.0, "3", "2", "Medium"),
+        ("D", 25.0, -0.557773, 79.183963, 66.666667, 74.177045, "2", "1", "Large"),
+    ];
+    for (u, v111, z111, s11, s24, idx, rank, rank_t, tier) in expect {
+        assert_eq!(f(u, "1.1.1"), v111);
+        assert!(close(f(u, "norm:1.1.1"), z111), "{u} z {}", f(u, "norm:1.1.1"));
+        assert!(close(f(u, "1.1"), s11), "{u} 1.1");
+        assert!(close(f(u, "2.4"), s24), "{u} 2.4");
+        assert!(close(f(u, "services"), s11) && close(f(u, "finance"), s24));
+        assert!(close(f(u, "index"), idx), "{u} index {}", f(u, "index"));
+        assert_eq!(
+            (rows[u]["rank"].as_str(), rows[u]["rank_in_tier"].as_str(), rows[u]["tier"].as_str()),
+            (rank, rank_t, tier)
+        );
+    }
+    assert_eq!(f("C", "1.1.2"), 24.0, "derived value before the floor");
+    assert!(close(f("C", "norm:1.1.2"), 0.962303));
+    assert_eq!(rows["E"]["2.4.3"], "", "blank rating is missing");
+    assert_eq!(rows["E"]["finance"], "");
+    assert_eq!(f("E", "index"), 0.0);
+    assert_eq!(rows["E"]["rank"], "5");
+    assert_eq!(rows["D"]["zone"], "Eastern", "Orissa is matched to Odisha");
+}
+
+#[test]
+fn unusable_input_exits_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str, body: &[u8]| {
+        let f = dir.path().join(n);
+        std::fs::write(&f, body).unwrap();
+        f.to_string_lossy().to_string()
+    };
+    let no_id = p("noid.csv", b"city,teachers_sanctioned\nX,10\n");
+    let o = nagar(&["score", "--framework", "mpi-2019", "--data", &no_id]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ulb_id"));
+
+    let none = p("none.csv", b"ulb_id,foo\nX,10\n");
+    let o = nagar(&["score", "--framework", "mpi-2019", "--data", &none]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("template"));
+
+    let empty = p("empty.csv", b"");
+    let o = nagar(&["score", "--framework", "mpi-2019", "--data", &empty]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let binary = p("binary.csv", &[0u8, 159, 146, 150, 0, 1, 2, 3, 255, 254]);
+    let o = nagar(&["score", "--framework", "mpi-2019", "--data", &binary]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+
+    let cycle = p(
+        "cycle.toml",
+        b"id = \"c\"\nname = \"c\"\n[[aggregates]]\nid = \"a\"\nname = \"a\"\nparent = \"b\"\n[[aggregates]]\nid = \"b\"\nname = \"b\"\nparent = \"a\"\n[[indicators]]\nid = \"i\"\nname = \"i\"\nparent = \"a\"\n",
+    );
+    let o = nagar(&["score", "--framework", &cycle, "--data", &none]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cycle"), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let o = nagar(&["score", "--framework", "no-such-framework", "--data", &none]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_messy_file_is_scored_with_issues_and_exit_0() {
+    // Indian digit grouping, %, Y/N variants, blanks, a zero denominator, bad text, a duplicate id.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("messy.csv");
+    std::fs::write(
+        &data,
+        "ulb_id,ulb_name,state,population,households_total,households_piped,wards_door_to_door_pct,accrual_accounting,credit_rating,teachers_sanctioned,teachers_actual\n\
+         M1,Alpha,Kerala,\"1,20,000\",\"24,000\",\"18,500\",85%,yes,AA,0,0\n\
+         M2,Beta,Orissa,\"3,45,678\",\"70,000\",\"60,000\",NA,N,junk,40,30\n\
+         M3,Gamma,Bihar,\"9,87,654\",-,\"1,000\",70,maybe,NR,20,10\n\
+         M2,Dup,Goa,1000,1,1,1,Y,AA,1,1\n",
+    )
+    .unwrap();
+    let issues = dir.path().join("issues.csv");
+    let out = dir.path().join("out.csv");
+    let o = nagar(&[
+        "score",
+        "--framework",
+        "mpi-2019",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--issues",
+        issues.to_str().unwrap(),
+    ]);
+    ok(&o);
+    let rows = by(&read_csv(&out), "ulb_id");
+    assert_eq!(rows.len(), 3, "the duplicate row is rejected");
+    assert!((rows["M1"]["1.3.1"].parse::<f64>().unwrap() - 100.0 * 18500.0 / 24000.0).abs() < 1e-9);
+    assert_eq!(rows["M1"]["1.1.1"], "", "zero sanctioned posts: missing, not zero");
+    let iss = read_csv(&issues);
+    let has = |row: &str, col: &str, val: &str| {
+        iss.iter().any(|i| i["row"] == row && i["column"] == col && i["value"] == val)
+    };
+    assert!(has("3", "credit_rating", "junk"));
+    assert!(has("4", "accrual_accounting", "maybe"));
+    assert!(has("5", "ulb_id", "M2"));
+    assert!(has("2", "teachers_sanctioned", "0"));
+}
+
+#[test]
+fn validate_lists_issues_and_writes_nothing() {
+    let o = nagar(&["validate", "--framework", "mpi-2019", "--data", &repo("tests/data/worked-example.csv")]);
+    ok(&o);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("missing for every unit") && s.contains("0 error(s)"), "{s}");
+}
+
+#[test]
+fn template_xlsx_opens_with_data_and_dictionary_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("template.xlsx");
+    ok(&nagar(&["template", "--framework", "mpi-2019", "--out", out.to_str().unwrap()]));
+    let bytes = std::fs::read(&out).unwrap();
+    let data = nagar_io::read_data(&bytes, "template.xlsx", &Default::default()).unwrap();
+    assert_eq!(data.table.columns[0], "ulb_id");
+    assert!(data.table.columns.iter().any(|c| c == "teachers_sanctioned"));
+    let opts = nagar_io::ReadOptions { sheet: Some("Dictionary".into()), ..Default::default() };
+    let dict = nagar_io::read_data(&bytes, "template.xlsx", &opts).unwrap();
+    assert!(dict.table.rows.len() >= 190, "one row per input field");
+    let csv_out = dir.path().join("template.csv");
+    ok(&nagar(&["template", "--framework", "mpi-2019", "--out", csv_out.to_str().unwrap()]));
+    assert!(std::fs::read_to_string(&csv_out).unwrap().starts_with("ulb_id,"));
+}
+
+#[test]
+fn demo_data_scores_and_every_export_says_synthetic() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.csv");
+    ok(&nagar(&["demo", "--ulbs", "60", "--seed", "3", "--out", demo.to_str().unwrap()]));
+    let out = dir.path().join("scores.csv");
+    ok(&nagar(&["score", "--framework", "mpi-2019", "--data", demo.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    let rows = read_csv(&out);
+    assert_eq!(rows.len(), 60);
+    assert!(rows.iter().all(|r| r["dataset"] == "synthetic demo data"));
+    assert!(rows.iter().filter(|r| !r["rank"].is_empty()).count() >= 50);
+    let xlsx = dir.path().join("scores.xlsx");
+    ok(&nagar(&[
+        "score",
+        "--framework",
+        "mpi-2019",
+        "--data",
+        demo.to_str().unwrap(),
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]));
+    let bytes = std::fs::read(&xlsx).unwrap();
+    for sheet in ["Scores", "Indicators", "Issues", "Settings"] {
+        let opts = nagar_io::ReadOptions { sheet: Some(sheet.into()), ..Default::default() };
+        let t = nagar_io::read_data(&bytes, "scores.xlsx", &opts).unwrap_or_else(|e| panic!("{sheet}: {e}"));
+        assert!(!t.table.rows.is_empty(), "{sheet} has rows");
+    }
+    let opts = nagar_io::ReadOptions { sheet: Some("Settings".into()), ..Default::default() };
+    let settings = nagar_io::read_data(&bytes, "scores.xlsx", &opts).unwrap();
+    let text = format!("{:?}", settings.table.rows);
+    assert!(text.contains("synthetic demo data") && text.contains("framework_sha256"), "{text}");
+}

@@ -1,0 +1,190 @@
+//! The aggregation plan: the framework tree compiled to flat arrays, evaluated bottom-up over
+//! columns. Kept separate from the rest of the pipeline so that re-aggregating with new weights
+//! (what-if, Monte Carlo) touches only cached normalised columns.
+
+use crate::framework::Framework;
+use crate::groups::Groups;
+use crate::matrix::Matrix;
+use crate::settings::Aggregation;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Child {
+    Indicator(usize),
+    Aggregate(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanNode {
+    /// Index of the aggregate in `Framework::aggregates` order.
+    pub aggregate: usize,
+    pub children: Vec<Child>,
+    pub method: Aggregation,
+    pub rescale: Option<[f64; 2]>,
+}
+
+/// Aggregates in evaluation order (children before parents).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub nodes: Vec<PlanNode>,
+    pub root: usize,
+    /// Weight of each indicator, then of each aggregate (framework order), as used by the parents.
+    pub indicator_weights: Vec<f64>,
+    pub aggregate_weights: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{method} aggregation of {node} needs positive values, but {unit} has {child} = {value}; use arithmetic aggregation or a normalisation with a positive range (e.g. minmax:1,100)")]
+pub struct AggregationError {
+    pub node: String,
+    pub method: &'static str,
+    pub unit: String,
+    pub child: String,
+    pub value: f64,
+}
+
+impl Plan {
+    /// Compile a validated framework. `default_method` comes from the settings.
+    pub fn new(fw: &Framework, default_method: Aggregation) -> Plan {
+        let agg_index: std::collections::HashMap<&str, usize> =
+            fw.aggregates.iter().enumerate().map(|(k, a)| (a.id.as_str(), k)).collect();
+        let mut children: Vec<Vec<Child>> = vec![Vec::new(); fw.aggregates.len()];
+        for (k, a) in fw.aggregates.iter().enumerate() {
+            if let Some(p) = a.parent.as_deref().and_then(|p| agg_index.get(p)) {
+                children[*p].push(Child::Aggregate(k));
+            }
+        }
+        for (j, i) in fw.indicators.iter().enumerate() {
+            if let Some(p) = agg_index.get(i.parent.as_str()) {
+                children[*p].push(Child::Indicator(j));
+            }
+        }
+        // Post-order from the root gives children before parents (validated: no cycles).
+        let root = fw.aggregates.iter().position(|a| a.parent.is_none()).unwrap_or(0);
+        let mut order = Vec::with_capacity(fw.aggregates.len());
+        let mut stack = vec![(root, false)];
+        let mut seen = vec![false; fw.aggregates.len()];
+        while let Some((k, expanded)) = stack.pop() {
+            if expanded {
+                order.push(k);
+                continue;
+            }
+            if std::mem::replace(&mut seen[k], true) {
+                continue;
+            }
+            stack.push((k, true));
+            for c in children[k].iter().rev() {
+                if let Child::Aggregate(a) = c {
+                    stack.push((*a, false));
+                }
+            }
+        }
+        let nodes = order
+            .into_iter()
+            .map(|k| PlanNode {
+                aggregate: k,
+                children: std::mem::take(&mut children[k]),
+                method: fw.aggregates[k].method.unwrap_or(default_method),
+                rescale: fw.aggregates[k].rescale,
+            })
+            .collect();
+        Plan {
+            nodes,
+            root,
+            indicator_weights: fw.indicators.iter().map(|i| i.weight).collect(),
+            aggregate_weights: fw.aggregates.iter().map(|a| a.weight).collect(),
+        }
+    }
+
+    /// Evaluate every aggregate. `normalised` has one column per indicator; `raw` and `out`
+    /// one per aggregate (framework order): `raw` before the node's rescale, `out` after.
+    /// Units with no group get no aggregate values.
+    pub fn run(
+        &self,
+        normalised: &Matrix,
+        groups: &Groups,
+        raw: &mut Matrix,
+        out: &mut Matrix,
+        names: &dyn Fn(Child) -> String,
+        unit_name: &dyn Fn(usize) -> String,
+    ) -> Result<(), AggregationError> {
+        let n = normalised.n_rows();
+        for node in &self.nodes {
+            {
+                let col = raw.col_mut(node.aggregate);
+                col.fill(f64::NAN);
+                let mut wsum = vec![0.0; n];
+                let mut acc = vec![0.0; n];
+                for &c in &node.children {
+                    let (values, w) = match c {
+                        Child::Indicator(j) => (normalised.col(j), self.indicator_weights[j]),
+                        Child::Aggregate(a) => (out.col(a), self.aggregate_weights[a]),
+                    };
+                    if w == 0.0 {
+                        continue;
+                    }
+                    for u in 0..n {
+                        let x = values[u];
+                        if x.is_nan() {
+                            continue;
+                        }
+                        let term = match node.method {
+                            Aggregation::Amean => w * x,
+                            Aggregation::Gmean | Aggregation::Hmean if x <= 0.0 => {
+                                return Err(AggregationError {
+                                    node: names(Child::Aggregate(node.aggregate)),
+                                    method: if node.method == Aggregation::Gmean { "geometric" } else { "harmonic" },
+                                    unit: unit_name(u),
+                                    child: names(c),
+                                    value: x,
+                                });
+                            }
+                            Aggregation::Gmean => w * x.ln(),
+                            Aggregation::Hmean => w / x,
+                        };
+                        acc[u] += term;
+                        wsum[u] += w;
+                    }
+                }
+                for u in 0..n {
+                    if wsum[u] > 0.0 && groups.of_unit[u].is_some() {
+                        let m = acc[u] / wsum[u];
+                        col[u] = match node.method {
+                            Aggregation::Amean => m,
+                            Aggregation::Gmean => m.exp(),
+                            Aggregation::Hmean => 1.0 / m,
+                        };
+                    }
+                }
+            }
+            let (src, dst) = (raw.col(node.aggregate).to_vec(), out.col_mut(node.aggregate));
+            dst.copy_from_slice(&src);
+            if let Some([lo, hi]) = node.rescale {
+                for members in &groups.members {
+                    rescale(dst, members, lo, hi);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Min-max rescale of the members' values to [lo, hi]; max == min gives everyone `hi` (spec §1.6).
+pub fn rescale(values: &mut [f64], members: &[usize], lo: f64, hi: f64) {
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &u in members {
+        let x = values[u];
+        if !x.is_nan() {
+            min = min.min(x);
+            max = max.max(x);
+        }
+    }
+    if min > max {
+        return;
+    }
+    for &u in members {
+        let x = values[u];
+        if !x.is_nan() {
+            values[u] = if max == min { hi } else { lo + (hi - lo) * (x - min) / (max - min) };
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! From a raw table to typed input columns: finds the id/name/context columns, matches input
+//! fields by id or human label, parses every cell by its field's kind and reports every problem
+//! (spec §5) with file, row, column and value. Rows with a duplicate or empty id are rejected whole.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::derive::Derivation;
+use crate::framework::{Framework, InputKind};
+use crate::issue::Issue;
+use crate::parse;
+use crate::table::{normalise_header, Cell, RawTable};
+
+/// The units (rows) that are scored, with their identity and context.
+#[derive(Debug, Clone, Default)]
+pub struct Units {
+    pub ids: Vec<String>,
+    pub names: Vec<String>,
+    /// 1-based row in the source file.
+    pub source_rows: Vec<usize>,
+    /// Index into `RawTable::rows`.
+    pub table_rows: Vec<usize>,
+    pub population: Vec<f64>,
+    pub state: Vec<String>,
+    pub zone: Vec<String>,
+    pub terrain: Vec<String>,
+    pub tags: Vec<Vec<String>>,
+    /// Header of the id column as the file has it (`ulb_id`, `uCode`).
+    pub id_header: String,
+}
+
+impl Units {
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// One input field's parsed values over the units. Numbers and Y/N (1/0) in `values`;
+/// text fields also keep the trimmed text (empty = missing) for lookups.
+#[derive(Debug, Clone)]
+pub struct InputColumn {
+    pub id: String,
+    pub kind: InputKind,
+    /// Header of the matched column in the file; `None` when the file lacks the field.
+    pub header: Option<String>,
+    pub values: Vec<f64>,
+    pub text: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub columns: Vec<InputColumn>,
+    index: HashMap<String, usize>,
+}
+
+impl Inputs {
+    pub fn get(&self, id: &str) -> Option<&InputColumn> {
+        self.index.get(id).map(|&k| &self.columns[k])
+    }
+}
+
+/// Fatal problems: nothing can be scored.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum InputError {
+    #[error("{file}: no id column: expected a column named {expected:?}; the file's columns are {found:?}")]
+    NoIdColumn { file: String, expected: String, found: Vec<String> },
+    #[error("{file}: no data rows")]
+    NoRows { file: String },
+    #[error(
+        "{file}: none of the framework's input columns were found (expected columns such as {examples}); \
+         download the template (`nagar template`) to see every expected column"
+    )]
+    NoInputs { file: String, examples: String },
+}
+
+/// The kind of each input a framework reads: declared in `[[inputs]]`, else inferred from use.
+pub fn input_kinds(fw: &Framework) -> Vec<(String, InputKind)> {
+    let declared: HashMap<&str, InputKind> = fw.inputs.iter().map(|f| (f.id.as_str(), f.kind)).collect();
+    let mut inferred: HashMap<String, InputKind> = HashMap::new();
+    for ind in &fw.indicators {
+        infer(&ind.derivation(), &mut inferred);
+    }
+    fw.used_inputs()
+        .into_iter()
+        .map(|id| {
+            let k =
+                declared.get(id.as_str()).copied().or_else(|| inferred.get(&id).copied()).unwrap_or(InputKind::Number);
+            (id, k)
+        })
+        .collect()
+}
+
+fn infer(d: &Derivation, out: &mut HashMap<String, InputKind>) {
+    match d {
+        Derivation::CountYes { inputs } => {
+            for i in inputs {
+                out.insert(i.clone(), InputKind::YesNo);
+            }
+        }
+        Derivation::AboveGroupMean { yes_inputs, .. } => {
+            for i in yes_inputs {
+                out.insert(i.clone(), InputKind::YesNo);
+            }
+        }
+        Derivation::Lookup { input, .. } => {
+            out.insert(input.clone(), InputKind::Text);
+        }
+        Derivation::AbsDeviation { of, .. } => infer(of, out),
+        _ => {}
+    }
+}
+
+fn find_column(table: &RawTable, names: &[&str]) -> Option<usize> {
+    names.iter().filter(|n| !n.is_empty()).find_map(|n| table.column_index(n))
+}
+
+/// Extra data columns the pipeline reads besides inputs (group, denominator columns).
+pub fn read_units_and_inputs(
+    fw: &Framework,
+    table: &RawTable,
+    extra_columns: &[String],
+    issues: &mut Vec<Issue>,
+) -> Result<(Units, Inputs), InputError> {
+    let file = table.file.clone();
+    let c = &fw.columns;
+    let mut id_names: Vec<&str> = vec![c.id.as_str()];
+    id_names.extend(c.id_aliases.iter().map(|s| s.as_str()));
+    let id_col = find_column(table, &id_names).ok_or_else(|| InputError::NoIdColumn {
+        file: file.clone(),
+        expected: c.id.clone(),
+        found: table.columns.clone(),
+    })?;
+    let mut name_names: Vec<&str> = vec![c.name.as_str()];
+    name_names.extend(c.name_aliases.iter().map(|s| s.as_str()));
+    name_names.push("name");
+    let name_col = find_column(table, &name_names);
+    let pop_col = find_column(table, &[c.population.as_str()]);
+    let state_col = find_column(table, &[c.state.as_str()]);
+    let zone_col = find_column(table, &[c.zone.as_str()]);
+    let terrain_col = find_column(table, &[c.terrain.as_str()]);
+    let tags_col = find_column(table, &[c.tags.as_str()]);
+
+    // Input fields: by id, then by label.
+    let kinds = input_kinds(fw);
+    let labels: HashMap<&str, &str> = fw.inputs.iter().map(|f| (f.id.as_str(), f.label.as_str())).collect();
+    let mut used_cols: HashSet<usize> = HashSet::new();
+    for col in [Some(id_col), name_col, pop_col, state_col, zone_col, terrain_col, tags_col].into_iter().flatten() {
+        used_cols.insert(col);
+    }
+    for e in extra_columns {
+        if let Some(k) = table.column_index(e) {
+            used_cols.insert(k);
+        }
+    }
+    let mut field_cols: Vec<Option<usize>> = Vec::with_capacity(kinds.len());
+    for (id, _) in &kinds {
+        let k = table.column_index(id).or_else(|| labels.get(id.as_str()).and_then(|l| table.column_index(l)));
+        if let Some(k) = k {
+            used_cols.insert(k);
+        }
+        field_cols.push(k);
+    }
+    // Unknown columns are listed once, together.
+    let unknown: Vec<&str> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(k, name)| !used_cols.contains(k) && !name.trim().is_empty())
+        .map(|(_, n)| n.as_str())
+        .collect();
+    if !unknown.is_empty() {
+        issues.push(
+            Issue::warning(format!(
+                "{} column(s) not used by framework {} and ignored: {}",
+                unknown.len(),
+                fw.id,
+                unknown.join(", ")
+            ))
+            .file(&file),
+        );
+    }
+    if !kinds.is_empty() && field_cols.iter().all(|c| c.is_none()) {
+        let examples: Vec<String> = kinds.iter().take(4).map(|(id, _)| id.clone()).collect();
+        return Err(InputError::NoInputs { file, examples: examples.join(", ") });
+    }
+
+    // Units: reject empty and duplicate ids (the later row).
+    let mut units = Units { id_header: table.columns[id_col].clone(), ..Default::default() };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (r, row) in table.rows.iter().enumerate() {
+        let src = table.source_rows.get(r).copied().unwrap_or(r + 2);
+        let id = row[id_col].display().trim().to_string();
+        if id.is_empty() {
+            issues.push(
+                Issue::error("row has no id; the whole row is rejected")
+                    .file(&file)
+                    .row(src)
+                    .column(&table.columns[id_col]),
+            );
+            continue;
+        }
+        if let Some(first) = seen.get(&id) {
+            issues.push(
+                Issue::error(format!("duplicate id (first used in row {first}); this later row is rejected whole"))
+                    .file(&file)
+                    .row(src)
+                    .column(&table.columns[id_col])
+                    .value(&id),
+            );
+            continue;
+        }
+        seen.insert(id.clone(), src);
+        units.ids.push(id);
+        units.source_rows.push(src);
+        units.table_rows.push(r);
+        let text_of = |col: Option<usize>| col.map(|k| row[k].display().trim().to_string()).unwrap_or_default();
+        units.names.push(text_of(name_col));
+        units.state.push(text_of(state_col));
+        units.zone.push(text_of(zone_col));
+        units.terrain.push(text_of(terrain_col));
+        units.tags.push(
+            text_of(tags_col).split([';', ',']).map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect(),
+        );
+        let pop = match pop_col {
+            Some(k) => match parse::cell_number(&row[k], false) {
+                Ok(Some(p)) if p >= 0.0 => p,
+                Ok(Some(p)) => {
+                    issues.push(
+                        Issue::error("population cannot be negative; treated as missing")
+                            .file(&file)
+                            .row(src)
+                            .column(&table.columns[k])
+                            .value(crate::fmt::number(p)),
+                    );
+                    f64::NAN
+                }
+                Ok(None) => f64::NAN,
+                Err(m) => {
+                    issues.push(
+                        Issue::error(format!("population: {m}"))
+                            .file(&file)
+                            .row(src)
+                            .column(&table.columns[k])
+                            .value(row[k].display()),
+                    );
+                    f64::NAN
+                }
+            },
+            None => f64::NAN,
+        };
+        units.population.push(pop);
+    }
+    if units.is_empty() {
+        return Err(InputError::NoRows { file });
+    }
+
+    // Row-major pass (rows are contiguous in memory), writing one column per field.
+    let n = units.len();
+    let mut columns: Vec<InputColumn> = kinds
+        .into_iter()
+        .zip(&field_cols)
+        .map(|((id, kind), col)| InputColumn {
+            id,
+            kind,
+            header: col.map(|k| table.columns[k].clone()),
+            values: vec![f64::NAN; n],
+            text: if kind == InputKind::Text && col.is_some() { vec![String::new(); n] } else { Vec::new() },
+        })
+        .collect();
+    for (u, &r) in units.table_rows.iter().enumerate() {
+        let row = &table.rows[r];
+        let src = units.source_rows[u];
+        for (c, col) in columns.iter_mut().zip(&field_cols) {
+            let Some(k) = *col else { continue };
+            let cell = &row[k];
+            let kind = c.kind;
+            let mut report = |m: String, error: bool| {
+                let i = if error { Issue::error(m) } else { Issue::warning(m) };
+                issues.push(i.file(&file).row(src).column(&table.columns[k]).value(cell.display()));
+            };
+            match kind {
+                InputKind::Text => {
+                    let t = cell.display();
+                    let t = t.trim();
+                    if !parse::is_missing_marker(t) {
+                        c.text[u] = t.to_string();
+                    }
+                }
+                InputKind::YesNo => match parse::cell_yes_no(cell) {
+                    Ok(Some(b)) => c.values[u] = if b { 1.0 } else { 0.0 },
+                    Ok(None) => {}
+                    Err(m) => report(format!("{}: {m}; counted as missing", c.id), true),
+                },
+                _ => match parse::cell_number(cell, matches!(kind, InputKind::Percent | InputKind::SignedPercent)) {
+                    Ok(Some(x)) => {
+                        if kind.non_negative() && x < 0.0 {
+                            report(format!("{}: cannot be negative; counted as missing", c.id), true);
+                        } else {
+                            if kind == InputKind::Percent && x > 100.0 {
+                                report(format!("{}: percentage above 100 (value used)", c.id), false);
+                            }
+                            c.values[u] = x;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(m) => report(format!("{}: {m}; counted as missing", c.id), true),
+                },
+            }
+        }
+    }
+    let mut inputs = Inputs::default();
+    for c in columns {
+        inputs.index.insert(c.id.clone(), inputs.columns.len());
+        inputs.columns.push(c);
+    }
+    Ok((units, inputs))
+}
+
+/// A cell's text (used by grouping columns).
+pub fn cell_text(cell: &Cell) -> String {
+    cell.display().trim().to_string()
+}
+
+/// Lenient key for matching state names: case, `&`/`and`, punctuation and spaces ignored.
+pub fn state_key(s: &str) -> String {
+    let s = s.to_lowercase().replace('&', " and ");
+    let words: Vec<String> = s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && *w != "and" && *w != "the")
+        .map(|w| w.to_string())
+        .collect();
+    normalise_header(&words.join(" ")).replace('_', "")
+}

@@ -1,0 +1,553 @@
+//! The scoring pipeline: raw table → derived → denominated → capped → imputed → screened →
+//! treated → normalised → aggregated → coverage and ranks. Every stage is kept in [`Scored`]
+//! so any number can be explained.
+
+use std::collections::HashMap;
+
+use crate::aggregate::{Child, Plan};
+use crate::derive::EvalContext;
+use crate::framework::Framework;
+use crate::groups::Groups;
+use crate::inputs::{self, InputError, Inputs, Units};
+use crate::issue::Issue;
+use crate::matrix::Matrix;
+use crate::methods;
+use crate::settings::{Group, Imputation, MissingPolicy, Settings, Treatment};
+use crate::table::RawTable;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScoreError {
+    #[error("framework {id} is invalid:\n{}", .errors.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
+    Framework { id: String, errors: Vec<crate::framework::FrameworkError> },
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("{0}")]
+    Settings(String),
+    #[error(transparent)]
+    Aggregation(#[from] crate::aggregate::AggregationError),
+}
+
+/// Per-run overrides of node weights (by aggregate or indicator id), e.g. the page's vertical sliders.
+pub type WeightOverrides = HashMap<String, f64>;
+
+/// Every stage of every number of one scoring run.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub settings: Settings,
+    pub units: Units,
+    pub inputs: Inputs,
+    pub indicator_ids: Vec<String>,
+    pub aggregate_ids: Vec<String>,
+    /// Indicator values as derived from the inputs (before any treatment).
+    pub derived: Matrix,
+    /// The values that were normalised (after denomination, caps, imputation, treatment).
+    pub processed: Matrix,
+    /// Normalised values, with the missing-data policy's substitutes.
+    pub normalised: Matrix,
+    /// Aggregates before their rescale, and after (the scores).
+    pub aggregates_raw: Matrix,
+    pub aggregates: Matrix,
+    pub plan: Plan,
+    pub groups: Groups,
+    /// Tier id and display name of each unit (empty when no tier scheme or no population).
+    pub tier: Vec<String>,
+    pub tier_name: Vec<String>,
+    /// Share of indicators not missing (derived values).
+    pub coverage: Vec<f64>,
+    /// Removed by screening (COINr `Screen`): no scores.
+    pub screened: Vec<bool>,
+    pub rank: Vec<Option<u32>>,
+    pub rank_in_tier: Vec<Option<u32>>,
+    /// Per indicator and group: (mean, sd) of the directed processed values, for explanations.
+    pub group_stats: Vec<Vec<(f64, f64)>>,
+    pub issues: Vec<Issue>,
+}
+
+impl Scored {
+    pub fn index(&self) -> &[f64] {
+        self.aggregates.col(self.plan.root)
+    }
+    pub fn unit_index(&self, id: &str) -> Option<usize> {
+        self.units.ids.iter().position(|x| x == id)
+    }
+    pub fn indicator_index(&self, id: &str) -> Option<usize> {
+        self.indicator_ids.iter().position(|x| x == id)
+    }
+    pub fn aggregate_index(&self, id: &str) -> Option<usize> {
+        self.aggregate_ids.iter().position(|x| x == id)
+    }
+    pub fn ranked(&self, u: usize) -> bool {
+        self.rank[u].is_some()
+    }
+}
+
+/// Score a table with a framework. `settings` are the effective settings (framework defaults
+/// with any overrides applied); `weights` override node weights by id.
+pub fn score(
+    fw: &Framework,
+    table: &RawTable,
+    settings: &Settings,
+    weights: &WeightOverrides,
+) -> Result<Scored, ScoreError> {
+    fw.validate().map_err(|errors| ScoreError::Framework { id: fw.id.clone(), errors })?;
+    settings.check().map_err(ScoreError::Settings)?;
+    for (id, w) in weights {
+        if !w.is_finite() || *w < 0.0 {
+            return Err(ScoreError::Settings(format!("weight of {id} must be a finite number ≥ 0, got {w}")));
+        }
+        if !fw.aggregates.iter().any(|a| &a.id == id) && !fw.indicators.iter().any(|i| &i.id == id) {
+            return Err(ScoreError::Settings(format!("weight given for {id:?}, which is not in framework {}", fw.id)));
+        }
+    }
+    let mut issues = Vec::new();
+    let file = table.file.clone();
+
+    // Columns read besides the inputs.
+    let mut extra: Vec<String> = Vec::new();
+    if let Group::Column(c) = &settings.group {
+        extra.push(c.clone());
+    }
+    if let Imputation::MeanGroup { column } | Imputation::MedianGroup { column } = &settings.impute {
+        extra.push(column.clone());
+    }
+    for i in &fw.indicators {
+        if let Some(d) = &i.denominator {
+            extra.push(d.clone());
+        }
+    }
+    let (mut units, inputs) = inputs::read_units_and_inputs(fw, table, &extra, &mut issues)?;
+    let n = units.len();
+
+    // Tiers.
+    let scheme = if settings.tiers.is_empty() { None } else { fw.tier_scheme(&settings.tiers) };
+    if !settings.tiers.is_empty() && scheme.is_none() {
+        let known: Vec<&str> = fw.tier_schemes.iter().map(|s| s.id.as_str()).collect();
+        return Err(ScoreError::Settings(format!(
+            "tier scheme {:?} is not in framework {} (known: {})",
+            settings.tiers,
+            fw.id,
+            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        )));
+    }
+    let mut tier = vec![String::new(); n];
+    let mut tier_name = vec![String::new(); n];
+    if let Some(s) = scheme {
+        for u in 0..n {
+            if let Some(t) = s.tier_of(units.population[u]) {
+                tier[u] = t.id.clone();
+                tier_name[u] = t.name.clone();
+            }
+        }
+    }
+
+    derive_zones(fw, &mut units, &file, &mut issues);
+
+    // Comparison groups.
+    let mut groups = match &settings.group {
+        Group::All => Groups::all(n),
+        Group::Tier => {
+            if scheme.is_none() {
+                return Err(ScoreError::Settings("comparison group `tier` needs a tier scheme".into()));
+            }
+            for (t, &row) in tier.iter().zip(&units.source_rows) {
+                if t.is_empty() {
+                    issues.push(
+                        Issue::warning("no population, so no tier: this unit is not compared and gets no scores")
+                            .file(&file)
+                            .row(row),
+                    );
+                }
+            }
+            Groups::from_labels(&tier)
+        }
+        // The zone may be derived from the state rather than be a column of the file.
+        Group::Column(c) if table.column_index(c).is_none() && c == &fw.columns.zone && !fw.zones.is_empty() => {
+            Groups::from_labels(&units.zone)
+        }
+        Group::Column(c) => Groups::from_labels(
+            &column_text(table, &units, c)
+                .ok_or_else(|| ScoreError::Settings(format!("comparison group column {c:?} is not in {file}")))?,
+        ),
+    };
+
+    // Derive.
+    let n_ind = fw.indicators.len();
+    let mut derived = Matrix::new(n, n_ind);
+    for (j, ind) in fw.indicators.iter().enumerate() {
+        let ctx = EvalContext { inputs: &inputs, units: &units, groups: &groups, file: &file, indicator: &ind.id };
+        let v = ind.derivation().evaluate(&ctx, &mut issues);
+        derived.col_mut(j).copy_from_slice(&v);
+    }
+    let missing_all: Vec<&str> = fw
+        .indicators
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| derived.col(*j).iter().all(|x| x.is_nan()))
+        .map(|(_, i)| i.id.as_str())
+        .collect();
+    if !missing_all.is_empty() {
+        issues.push(
+            Issue::warning(format!(
+                "{} of {} indicators are missing for every unit (their input columns are absent or empty): {}",
+                missing_all.len(),
+                n_ind,
+                missing_all.join(", ")
+            ))
+            .file(&file),
+        );
+    }
+    let mut present = vec![0usize; n];
+    for j in 0..n_ind {
+        for (p, x) in present.iter_mut().zip(derived.col(j)) {
+            *p += usize::from(!x.is_nan());
+        }
+    }
+    let coverage: Vec<f64> = present.iter().map(|&p| p as f64 / n_ind.max(1) as f64).collect();
+    outlier_warnings(fw, &derived, &groups, &units, &file, &mut issues);
+
+    // Denominate, cap, impute.
+    let mut processed = derived.clone();
+    if settings.denominate {
+        for (j, ind) in fw.indicators.iter().enumerate() {
+            let Some(dcol) = &ind.denominator else { continue };
+            match numeric_column(table, &units, dcol, &mut issues) {
+                Some(den) => {
+                    if let Err(m) = methods::denominate::denominate(processed.col_mut(j), &den, 1.0) {
+                        return Err(ScoreError::Settings(format!("indicator {}: {m}", ind.id)));
+                    }
+                }
+                None => {
+                    issues.push(
+                        Issue::error(format!(
+                            "indicator {}: denominator column {dcol:?} is not in the data; indicator left out",
+                            ind.id
+                        ))
+                        .file(&file),
+                    );
+                    processed.col_mut(j).fill(f64::NAN);
+                }
+            }
+        }
+    }
+    for (j, ind) in fw.indicators.iter().enumerate() {
+        if ind.cap.is_none() && ind.floor.is_none() {
+            continue;
+        }
+        // f64::min/max return the number when one side is NaN: missing must stay missing.
+        for x in processed.col_mut(j).iter_mut().filter(|x| !x.is_nan()) {
+            if let Some(c) = ind.cap {
+                *x = x.min(c);
+            }
+            if let Some(f) = ind.floor {
+                *x = x.max(f);
+            }
+        }
+    }
+    match &settings.impute {
+        Imputation::None => {}
+        Imputation::Mean | Imputation::Median => {
+            for j in 0..n_ind {
+                methods::impute::impute::<String>(processed.col_mut(j), &settings.impute, None)
+                    .map_err(ScoreError::Settings)?;
+            }
+        }
+        Imputation::MeanGroup { column } | Imputation::MedianGroup { column } => {
+            let labels: Vec<Option<String>> = column_text(table, &units, column)
+                .ok_or_else(|| ScoreError::Settings(format!("imputation group column {column:?} is not in {file}")))?
+                .into_iter()
+                .map(|l| if l.is_empty() || crate::parse::is_missing_marker(&l) { None } else { Some(l) })
+                .collect();
+            for j in 0..n_ind {
+                methods::impute::impute(processed.col_mut(j), &settings.impute, Some(&labels))
+                    .map_err(ScoreError::Settings)?;
+            }
+        }
+    }
+
+    // Screen: drop units with too little data from every group.
+    let mut screened = vec![false; n];
+    if let Some(t) = settings.screen {
+        let mut row = vec![0.0; n_ind];
+        let avail: Vec<f64> = (0..n)
+            .map(|u| {
+                for (j, r) in row.iter_mut().enumerate() {
+                    *r = processed.get(u, j);
+                }
+                methods::screen::data_availability(&row)
+            })
+            .collect();
+        for u in 0..n {
+            if avail[u] < t {
+                screened[u] = true;
+                issues.push(
+                    Issue::warning(format!(
+                        "data availability {:.0}% is below the screening threshold {:.0}%: unit removed",
+                        avail[u] * 100.0,
+                        t * 100.0
+                    ))
+                    .file(&file)
+                    .row(units.source_rows[u])
+                    .value(&units.ids[u]),
+                );
+            }
+        }
+        remove_from_groups(&mut groups, &screened);
+    }
+    let in_scope: Vec<usize> = (0..n).filter(|&u| groups.of_unit[u].is_some()).collect();
+
+    // Treat (over all compared units together, as COINr does).
+    if let Treatment::Winsorise { winmax, skew_thresh, kurt_thresh } = settings.treat {
+        for (j, ind) in fw.indicators.iter().enumerate() {
+            let vals: Vec<f64> = in_scope.iter().map(|&u| processed.get(u, j)).collect();
+            let t = methods::treat::treat(&vals, winmax, skew_thresh, kurt_thresh);
+            if t.status != methods::treat::TreatStatus::NotNeeded {
+                issues.push(Issue::info(format!("indicator {}: {}", ind.id, t.status_text())).file(&file));
+            }
+            for (k, &u) in in_scope.iter().enumerate() {
+                processed.set(u, j, t.values[k]);
+            }
+        }
+    }
+
+    // Normalise within each group.
+    let mut normalised = Matrix::new(n, n_ind);
+    let mut group_stats = vec![vec![(f64::NAN, f64::NAN); groups.len()]; n_ind];
+    let mut scratch = Vec::with_capacity(n);
+    for (j, ind) in fw.indicators.iter().enumerate() {
+        let method = ind.normalise.as_ref().unwrap_or(&settings.normalise);
+        for (g, members) in groups.members.iter().enumerate() {
+            scratch.clear();
+            scratch.extend(members.iter().map(|&u| processed.get(u, j)));
+            group_stats[j][g] = directed_mean_sd(&scratch, ind.direction);
+            methods::normalise::normalise(&mut scratch, method, ind.direction, ind.target, ind.goalposts)
+                .map_err(|m| ScoreError::Settings(format!("indicator {}: {m}", ind.id)))?;
+            for (k, &u) in members.iter().enumerate() {
+                normalised.set(u, j, scratch[k]);
+            }
+            // Missing-data policy: substitute the group's mean or worst normalised value.
+            if settings.missing != MissingPolicy::Reweight {
+                let present: Vec<f64> = scratch.iter().copied().filter(|x| !x.is_nan()).collect();
+                if present.is_empty() {
+                    continue;
+                }
+                let sub = match settings.missing {
+                    MissingPolicy::Mean => present.iter().sum::<f64>() / present.len() as f64,
+                    _ => present.iter().copied().fold(f64::INFINITY, f64::min),
+                };
+                for &u in members {
+                    if normalised.get(u, j).is_nan() {
+                        normalised.set(u, j, sub);
+                    }
+                }
+            }
+        }
+    }
+
+    // Aggregate.
+    let mut plan = Plan::new(fw, settings.aggregate);
+    for (id, w) in weights {
+        if let Some(k) = fw.aggregates.iter().position(|a| &a.id == id) {
+            plan.aggregate_weights[k] = *w;
+        } else if let Some(j) = fw.indicators.iter().position(|i| &i.id == id) {
+            plan.indicator_weights[j] = *w;
+        }
+    }
+    let n_agg = fw.aggregates.len();
+    let mut aggregates_raw = Matrix::new(n, n_agg);
+    let mut aggregates = Matrix::new(n, n_agg);
+    let names = |c: Child| match c {
+        Child::Indicator(j) => fw.indicators[j].id.clone(),
+        Child::Aggregate(a) => fw.aggregates[a].id.clone(),
+    };
+    let unit_name = |u: usize| units.ids[u].clone();
+    plan.run(&normalised, &groups, &mut aggregates_raw, &mut aggregates, &names, &unit_name)?;
+
+    // Ranks: among units meeting the coverage minimum, within the comparison group / tier.
+    let index = aggregates.col(plan.root);
+    let eligible: Vec<bool> =
+        (0..n).map(|u| !index[u].is_nan() && !screened[u] && coverage[u] >= settings.min_coverage).collect();
+    for u in 0..n {
+        if !index[u].is_nan() && !screened[u] && coverage[u] < settings.min_coverage {
+            issues.push(
+                Issue::warning(format!(
+                    "coverage {:.0}% is below the minimum {:.0}%: scores are shown but the unit is not ranked",
+                    coverage[u] * 100.0,
+                    settings.min_coverage * 100.0
+                ))
+                .file(&file)
+                .row(units.source_rows[u])
+                .value(&units.ids[u]),
+            );
+        }
+    }
+    let group_key: Vec<String> = (0..n).map(|u| groups.of_unit[u].map(|g| g.to_string()).unwrap_or_default()).collect();
+    let rank = rank_within(index, &eligible, &group_key);
+    let tier_key: Vec<String> = (0..n).map(|u| format!("{}\u{1f}{}", group_key[u], tier[u])).collect();
+    let rank_in_tier = if scheme.is_some() {
+        let elig_t: Vec<bool> = (0..n).map(|u| eligible[u] && !tier[u].is_empty()).collect();
+        rank_within(index, &elig_t, &tier_key)
+    } else {
+        vec![None; n]
+    };
+
+    // File-level issues first, then row by row (stable: within a row, in pipeline order).
+    issues.sort_by_key(|i| i.row.unwrap_or(0));
+    Ok(Scored {
+        settings: settings.clone(),
+        units,
+        inputs,
+        indicator_ids: fw.indicators.iter().map(|i| i.id.clone()).collect(),
+        aggregate_ids: fw.aggregates.iter().map(|a| a.id.clone()).collect(),
+        derived,
+        processed,
+        normalised,
+        aggregates_raw,
+        aggregates,
+        plan,
+        groups,
+        tier,
+        tier_name,
+        coverage,
+        screened,
+        rank,
+        rank_in_tier,
+        group_stats,
+        issues,
+    })
+}
+
+/// Rank by value, descending, within each key; ties share the smallest rank (1, 2, 2, 4).
+pub fn rank_within(values: &[f64], eligible: &[bool], key: &[String]) -> Vec<Option<u32>> {
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for u in 0..values.len() {
+        if eligible[u] {
+            by_key.entry(key[u].as_str()).or_default().push(u);
+        }
+    }
+    let mut out = vec![None; values.len()];
+    for (_, mut us) in by_key {
+        us.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+        let mut prev = f64::NAN;
+        let mut prev_rank = 0;
+        for (k, &u) in us.iter().enumerate() {
+            let r = if values[u] == prev { prev_rank } else { k as u32 + 1 };
+            out[u] = Some(r);
+            prev = values[u];
+            prev_rank = r;
+        }
+    }
+    out
+}
+
+fn remove_from_groups(groups: &mut Groups, removed: &[bool]) {
+    for (u, r) in removed.iter().enumerate() {
+        if *r {
+            groups.of_unit[u] = None;
+        }
+    }
+    for m in &mut groups.members {
+        m.retain(|&u| !removed[u]);
+    }
+}
+
+/// Text of a data column for every unit; `None` if the column is absent.
+fn column_text(table: &RawTable, units: &Units, column: &str) -> Option<Vec<String>> {
+    let k = table.column_index(column)?;
+    Some(units.table_rows.iter().map(|&r| inputs::cell_text(&table.rows[r][k])).collect())
+}
+
+fn numeric_column(table: &RawTable, units: &Units, column: &str, issues: &mut Vec<Issue>) -> Option<Vec<f64>> {
+    let k = table.column_index(column)?;
+    Some(
+        units
+            .table_rows
+            .iter()
+            .enumerate()
+            .map(|(u, &r)| match crate::parse::cell_number(&table.rows[r][k], false) {
+                Ok(Some(x)) => x,
+                Ok(None) => f64::NAN,
+                Err(m) => {
+                    issues.push(
+                        Issue::error(format!("{column}: {m}; counted as missing"))
+                            .file(&table.file)
+                            .row(units.source_rows[u])
+                            .column(&table.columns[k])
+                            .value(table.rows[r][k].display()),
+                    );
+                    f64::NAN
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Fill `zone` from `state` through the framework's zone table where the data has none.
+fn derive_zones(fw: &Framework, units: &mut Units, file: &str, issues: &mut Vec<Issue>) {
+    if fw.zones.is_empty() {
+        return;
+    }
+    let mut lookup: HashMap<String, &str> = HashMap::new();
+    for z in &fw.zones {
+        for s in z.states.iter().chain(&z.aliases) {
+            lookup.insert(inputs::state_key(s), z.name.as_str());
+        }
+    }
+    for u in 0..units.len() {
+        if !units.zone[u].is_empty() || units.state[u].is_empty() {
+            continue;
+        }
+        match lookup.get(&inputs::state_key(&units.state[u])) {
+            Some(z) => units.zone[u] = z.to_string(),
+            None => issues.push(
+                Issue::warning("state not recognised, so no zone could be derived (add a zone column or fix the name)")
+                    .file(file)
+                    .row(units.source_rows[u])
+                    .column(&fw.columns.state)
+                    .value(&units.state[u]),
+            ),
+        }
+    }
+}
+
+/// Spec §5: a derived value more than 5 sd from its group's mean is worth a second look.
+fn outlier_warnings(
+    fw: &Framework,
+    derived: &Matrix,
+    groups: &Groups,
+    units: &Units,
+    file: &str,
+    issues: &mut Vec<Issue>,
+) {
+    for (j, ind) in fw.indicators.iter().enumerate() {
+        let col = derived.col(j);
+        for members in &groups.members {
+            let vals: Vec<f64> = members.iter().map(|&u| col[u]).filter(|x| !x.is_nan()).collect();
+            let (mean, sd) = (methods::stats::mean(&vals), methods::stats::sd(&vals));
+            if sd.is_nan() || sd <= 0.0 {
+                continue;
+            }
+            for &u in members {
+                let x = col[u];
+                if !x.is_nan() && (x - mean).abs() > 5.0 * sd {
+                    issues.push(
+                        Issue::warning(format!(
+                            "indicator {}: value {} is more than 5 sd from the group mean {} (value used; please check)",
+                            ind.id,
+                            crate::fmt::number(x),
+                            crate::fmt::number((mean * 1e4).round() / 1e4)
+                        ))
+                        .file(file)
+                        .row(units.source_rows[u])
+                        .value(&units.ids[u]),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Mean and sample sd of `direction · x` over the non-missing values (for explanations).
+fn directed_mean_sd(values: &[f64], direction: f64) -> (f64, f64) {
+    let directed: Vec<f64> = values.iter().map(|x| x * direction).collect();
+    (methods::stats::mean(&directed), methods::stats::sd(&directed))
+}
