@@ -160,6 +160,10 @@ pub fn score(
             }
             Groups::from_labels(&tier)
         }
+        // The zone may be derived from the state rather than be a column of the file.
+        Group::Column(c) if table.column_index(c).is_none() && c == &fw.columns.zone && !fw.zones.is_empty() => {
+            Groups::from_labels(&units.zone)
+        }
         Group::Column(c) => Groups::from_labels(
             &column_text(table, &units, c)
                 .ok_or_else(|| ScoreError::Settings(format!("comparison group column {c:?} is not in {file}")))?,
@@ -386,6 +390,8 @@ pub fn score(
         vec![None; n]
     };
 
+    // File-level issues first, then row by row (stable: within a row, in pipeline order).
+    issues.sort_by_key(|i| i.row.unwrap_or(0));
     Ok(Scored {
         settings: settings.clone(),
         units,

@@ -347,3 +347,17 @@ fn a_file_without_any_framework_input_is_a_clear_error_pointing_to_the_template(
     let err = score(&mpi(), &t, &mpi().settings, &WeightOverrides::new()).unwrap_err().to_string();
     assert!(err.contains("template") && err.contains("teachers_sanctioned"), "{err}");
 }
+
+#[test]
+fn comparison_group_zone_uses_the_zone_derived_from_the_state() {
+    // Two Eastern (Odisha, Bihar) and two Southern (Kerala, Goa is Western → three groups).
+    let h = ["state", "teachers_sanctioned", "teachers_actual"];
+    let rows: &[&[&str]] =
+        &[&["Odisha", "100", "90"], &["Bihar", "100", "80"], &["Kerala", "100", "70"], &["Kerala", "100", "60"]];
+    let mut st = mpi().settings;
+    st.min_coverage = 0.0;
+    st.group = Group::Column("zone".into());
+    let s = run_with(&table(&h, rows), &st);
+    assert_eq!(s.rank, vec![Some(1), Some(2), Some(1), Some(2)]);
+    assert_eq!(s.groups.labels, vec!["Eastern", "Southern"]);
+}
