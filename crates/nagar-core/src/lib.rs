@@ -13,6 +13,7 @@ pub mod issue;
 pub mod matrix;
 pub mod methods;
 pub mod output;
+pub mod pairing;
 pub mod parse;
 pub mod pipeline;
 pub mod report;

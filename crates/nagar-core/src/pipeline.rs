@@ -390,6 +390,8 @@ pub fn score(
         vec![None; n]
     };
 
+    // File-level issues first, then row by row (stable: within a row, in pipeline order).
+    issues.sort_by_key(|i| i.row.unwrap_or(0));
     Ok(Scored {
         settings: settings.clone(),
         units,
@@ -519,8 +521,7 @@ fn outlier_warnings(
     for (j, ind) in fw.indicators.iter().enumerate() {
         let col = derived.col(j);
         for members in &groups.members {
-            let vals: Vec<f64> = members.iter().map(|&u| col[u]).filter(|x| !x.is_nan()).collect();
-            let (mean, sd) = (methods::stats::mean(&vals), methods::stats::sd(&vals));
+            let (mean, sd) = mean_sd_of(members.iter().map(|&u| col[u]));
             if sd.is_nan() || sd <= 0.0 {
                 continue;
             }
@@ -546,6 +547,23 @@ fn outlier_warnings(
 
 /// Mean and sample sd of `direction · x` over the non-missing values (for explanations).
 fn directed_mean_sd(values: &[f64], direction: f64) -> (f64, f64) {
-    let directed: Vec<f64> = values.iter().map(|x| x * direction).collect();
-    (methods::stats::mean(&directed), methods::stats::sd(&directed))
+    mean_sd_of(values.iter().map(|x| x * direction))
+}
+
+/// Mean and sample sd (two passes, no allocation) of the finite values; NaN when undefined.
+fn mean_sd_of<I: Iterator<Item = f64> + Clone>(values: I) -> (f64, f64) {
+    let (mut n, mut sum) = (0usize, 0.0);
+    for x in values.clone().filter(|x| x.is_finite()) {
+        n += 1;
+        sum += x;
+    }
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = sum / n as f64;
+    if n < 2 {
+        return (mean, f64::NAN);
+    }
+    let ss: f64 = values.filter(|x| x.is_finite()).map(|x| (x - mean) * (x - mean)).sum();
+    (mean, (ss / (n - 1) as f64).sqrt())
 }
