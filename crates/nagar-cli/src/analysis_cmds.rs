@@ -202,13 +202,15 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, Fatal> {
     }
     write_sheet(&explain_sheet(&e), a.common.out.as_deref())?;
     let rank = e.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());
+    let c = e.total - e.baseline;
     eprintln!(
-        "{} {}: index {} = baseline {} + {} indicator contributions{rank}",
+        "{} {}: index {} = baseline {} {} {} from the indicators{rank}",
         e.unit_id,
         e.unit_name,
         show(e.index),
         show(e.baseline),
-        show(e.total - e.baseline)
+        if c < 0.0 { "-" } else { "+" },
+        show(c.abs())
     );
     Ok(ExitCode::SUCCESS)
 }

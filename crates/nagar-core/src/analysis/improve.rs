@@ -187,7 +187,7 @@ pub fn improve(
     let u = find_unit(s, unit_id)?;
     let index = unit_index_value(s, u)?;
     if !(0.0..=1.0).contains(&opts.percentile) {
-        return Err(AnalysisError::Unsupported(format!("percentile must be between 0 and 1, got {}", opts.percentile)));
+        return Err(AnalysisError::Invalid(format!("percentile must be between 0 and 1, got {}", opts.percentile)));
     }
     if fw.indicators.len() != s.indicator_ids.len() {
         return Err(AnalysisError::Unsupported("the framework is not the one the data was scored with".into()));

@@ -66,6 +66,9 @@ pub enum AnalysisError {
     Score(#[from] ScoreError),
     #[error("{0}")]
     Aggregation(String),
+    /// An option out of range (e.g. a percentile above 1).
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// The unit with this id, or an error that helps find the right one.
