@@ -282,6 +282,7 @@ fn improvement_gains_equal_full_rescoring() {
         Settings { group: Group::Column("group".into()), ..Settings::default() },
         Settings { normalise: nagar_core::Normalisation::Minmax { lo: 0.0, hi: 100.0 }, ..Settings::default() },
         Settings { normalise: nagar_core::Normalisation::Rank, missing: MissingPolicy::Mean, ..Settings::default() },
+        Settings { screen: Some(0.75), ..Settings::default() },
     ]
     .into_iter()
     .enumerate()
@@ -289,6 +290,9 @@ fn improvement_gains_equal_full_rescoring() {
         let f = generic(true, k == 1, true, "");
         let t = generic_table(30, 40 + k as u64, 0.1);
         let s = run(&f, &t, &st);
+        if st.screen.is_some() {
+            assert!(s.screened.iter().any(|x| *x), "some units are screened out");
+        }
         let mut rows_checked = 0;
         for unit in ["u0", "u4", "u17", "u29"] {
             let Ok(imp) = improve(&f, &s, unit, &ImproveOptions::default()) else { continue };
@@ -358,7 +362,8 @@ fn improvement_targets_apply_caps_and_direction() {
 #[test]
 fn improve_refuses_column_wide_processing() {
     let f = generic(true, false, false, "");
-    let s = run(&f, &generic_table(10, 1, 0.0), &Settings { screen: Some(0.5), ..Settings::default() });
+    let st = Settings { treat: nagar_core::Treatment::winsorise_default(), ..Settings::default() };
+    let s = run(&f, &generic_table(10, 1, 0.0), &st);
     let err = improve(&f, &s, "u1", &ImproveOptions::default()).unwrap_err();
     assert!(err.to_string().starts_with("not supported: improvement priorities with these settings"), "{err}");
 }

@@ -192,7 +192,7 @@ pub fn improve(
     if fw.indicators.len() != s.indicator_ids.len() {
         return Err(AnalysisError::Unsupported("the framework is not the one the data was scored with".into()));
     }
-    column_local_processing(&s.settings)
+    column_local_processing(&s.settings, true)
         .map_err(|m| AnalysisError::Unsupported(format!("improvement priorities with these settings: {m}")))?;
     let Some(g) = s.groups.of_unit[u] else {
         return Err(AnalysisError::NoScore { id: unit_id.into(), reason: "it is in no comparison group".into() });

@@ -115,7 +115,9 @@ pub(crate) fn opt(x: f64) -> Option<f64> {
 /// The processing between derived and normalised values is "caps and floors only", so one
 /// column can be re-processed alone. Anything that looks at the whole column (imputation,
 /// treatment), needs a data column (denomination) or can drop units (screening) is not.
-pub(crate) fn column_local_processing(settings: &Settings) -> Result<(), String> {
+/// `screening_ok`: the caller never turns a present value into a missing one or back (so no
+/// unit's availability, hence screening, can change).
+pub(crate) fn column_local_processing(settings: &Settings, screening_ok: bool) -> Result<(), String> {
     if settings.impute != Imputation::None {
         return Err(format!("imputation ({}) fills values from the whole column", settings.impute.label()));
     }
@@ -125,7 +127,7 @@ pub(crate) fn column_local_processing(settings: &Settings) -> Result<(), String>
     if settings.denominate {
         return Err("denomination divides by data columns".into());
     }
-    if settings.screen.is_some() {
+    if settings.screen.is_some() && !screening_ok {
         return Err("screening can remove units when their data changes".into());
     }
     Ok(())

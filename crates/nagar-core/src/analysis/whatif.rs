@@ -502,7 +502,7 @@ impl WhatIf {
                 uses.entry(f).or_default().push(j);
             }
         }
-        let fast = column_local_processing(&scored.settings);
+        let fast = column_local_processing(&scored.settings, false);
         Ok(WhatIf {
             fw: fw.clone(),
             weights: weights.clone(),
