@@ -89,8 +89,11 @@ fn benches(c: &mut Criterion) {
     let n_agg = scored.aggregate_ids.len();
     let mut raw = Matrix::new(N, n_agg);
     let mut out = Matrix::new(N, n_agg);
-    let names = |_c: nagar_core::aggregate::Child| String::new();
-    let unit = |_u: usize| String::new();
+    let names = nagar_core::aggregate::Names {
+        indicators: &scored.indicator_ids,
+        aggregates: &scored.aggregate_ids,
+        units: &scored.units.ids,
+    };
     let mut k = 0usize;
     c.bench_function("reaggregate: Plan::run with new vertical weights, 5000 ULBs (MPI)", |b| {
         b.iter(|| {
@@ -99,7 +102,7 @@ fn benches(c: &mut Criterion) {
             for (a, w) in plan.aggregate_weights.iter_mut().enumerate() {
                 *w = 1.0 + ((a + k) % 5) as f64 * 0.1;
             }
-            plan.run(black_box(&scored.normalised), &scored.groups, &mut raw, &mut out, &names, &unit).unwrap();
+            plan.run(black_box(&scored.normalised), &scored.groups, &names, &mut raw, &mut out).unwrap();
             black_box(out.col(plan.root)[0])
         })
     });

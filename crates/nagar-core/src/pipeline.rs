@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::aggregate::{Child, Plan};
+use crate::aggregate::{Names, Plan};
 use crate::derive::EvalContext;
 use crate::framework::Framework;
 use crate::groups::Groups;
@@ -355,12 +355,10 @@ pub fn score(
     let n_agg = fw.aggregates.len();
     let mut aggregates_raw = Matrix::new(n, n_agg);
     let mut aggregates = Matrix::new(n, n_agg);
-    let names = |c: Child| match c {
-        Child::Indicator(j) => fw.indicators[j].id.clone(),
-        Child::Aggregate(a) => fw.aggregates[a].id.clone(),
-    };
-    let unit_name = |u: usize| units.ids[u].clone();
-    plan.run(&normalised, &groups, &mut aggregates_raw, &mut aggregates, &names, &unit_name)?;
+    let indicator_ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+    let aggregate_ids: Vec<String> = fw.aggregates.iter().map(|a| a.id.clone()).collect();
+    let names = Names { indicators: &indicator_ids, aggregates: &aggregate_ids, units: &units.ids };
+    plan.run(&normalised, &groups, &names, &mut aggregates_raw, &mut aggregates)?;
 
     // Ranks: among units meeting the coverage minimum, within the comparison group / tier.
     let index = aggregates.col(plan.root);
@@ -396,8 +394,8 @@ pub fn score(
         settings: settings.clone(),
         units,
         inputs,
-        indicator_ids: fw.indicators.iter().map(|i| i.id.clone()).collect(),
-        aggregate_ids: fw.aggregates.iter().map(|a| a.id.clone()).collect(),
+        indicator_ids,
+        aggregate_ids,
         derived,
         processed,
         normalised,

@@ -34,12 +34,13 @@ pub use whatif::{
     RankMove, UnitScores, WhatIf, WhatIfResult,
 };
 
-use crate::aggregate::{rescale, Child, Plan};
+pub(crate) use crate::aggregate::Scratch;
+use crate::aggregate::{Child, Names, Plan};
 use crate::framework::Framework;
 use crate::groups::Groups;
 use crate::matrix::Matrix;
 use crate::pipeline::{ScoreError, Scored};
-use crate::settings::{Aggregation, Imputation, MissingPolicy, Settings, Treatment};
+use crate::settings::{Imputation, MissingPolicy, Settings, Treatment};
 
 /// Why an analysis could not be done. Every message says what to do.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -203,15 +204,7 @@ impl Tree {
     }
 }
 
-/// Scratch buffers of [`eval_node`].
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Scratch {
-    acc: Vec<f64>,
-    wsum: Vec<f64>,
-}
-
-/// Evaluate one plan node exactly as [`Plan::run`] does (same order of operations, so the
-/// same bits): weighted mean over available children, then the node's rescale per group.
+/// One plan node through [`Plan::eval_node`], with the scored state's ids for messages.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn eval_node(
     plan: &Plan,
@@ -224,74 +217,9 @@ pub(crate) fn eval_node(
     unit_ids: &[String],
     scratch: &mut Scratch,
 ) -> Result<(), AnalysisError> {
-    let node = &plan.nodes[pos];
-    let n = normalised.n_rows();
-    scratch.acc.clear();
-    scratch.acc.resize(n, 0.0);
-    scratch.wsum.clear();
-    scratch.wsum.resize(n, 0.0);
-    let (acc, wsum) = (&mut scratch.acc, &mut scratch.wsum);
-    for &c in &node.children {
-        let (values, w) = match c {
-            Child::Indicator(j) => (normalised.col(j), plan.indicator_weights[j]),
-            Child::Aggregate(a) => (out.col(a), plan.aggregate_weights[a]),
-        };
-        if w == 0.0 {
-            continue;
-        }
-        match node.method {
-            Aggregation::Amean => {
-                // Branch-free so it vectorises; adding 0.0 leaves the sums' bits unchanged.
-                for ((a, s), &x) in acc.iter_mut().zip(wsum.iter_mut()).zip(values) {
-                    let present = !x.is_nan();
-                    *a += if present { w * x } else { 0.0 };
-                    *s += if present { w } else { 0.0 };
-                }
-            }
-            m => {
-                for u in 0..n {
-                    let x = values[u];
-                    if x.is_nan() {
-                        continue;
-                    }
-                    if x <= 0.0 {
-                        let child = match c {
-                            Child::Indicator(j) => &names.0[j],
-                            Child::Aggregate(a) => &names.1[a],
-                        };
-                        return Err(AnalysisError::Aggregation(format!(
-                            "{} aggregation of {} needs positive values, but {} has {child} = {x}",
-                            m.label(),
-                            names.1[node.aggregate],
-                            unit_ids[u]
-                        )));
-                    }
-                    acc[u] += if m == Aggregation::Gmean { w * x.ln() } else { w / x };
-                    wsum[u] += w;
-                }
-            }
-        }
-    }
-    let col = raw.col_mut(node.aggregate);
-    for u in 0..n {
-        col[u] = f64::NAN;
-        if wsum[u] > 0.0 && groups.of_unit[u].is_some() {
-            let m = acc[u] / wsum[u];
-            col[u] = match node.method {
-                Aggregation::Amean => m,
-                Aggregation::Gmean => m.exp(),
-                Aggregation::Hmean => 1.0 / m,
-            };
-        }
-    }
-    let dst = out.col_mut(node.aggregate);
-    dst.copy_from_slice(raw.col(node.aggregate));
-    if let Some([lo, hi]) = node.rescale {
-        for members in &groups.members {
-            rescale(dst, members, lo, hi);
-        }
-    }
-    Ok(())
+    let names = Names { indicators: names.0, aggregates: names.1, units: unit_ids };
+    plan.eval_node(pos, normalised, groups, &names, raw, out, scratch)
+        .map_err(|e| AnalysisError::Aggregation(e.to_string()))
 }
 
 /// Mean and sample sd of the directed present values (as `Scored::group_stats`).
@@ -397,21 +325,8 @@ pub(crate) fn show(x: f64) -> String {
 /// of a scored state: the same numbers as [`Plan::run`], for the page's weight sliders. `raw`
 /// and `out` have one column per aggregate.
 pub fn reaggregate(s: &Scored, plan: &Plan, raw: &mut Matrix, out: &mut Matrix) -> Result<(), AnalysisError> {
-    let mut scratch = Scratch::default();
-    for p in 0..plan.nodes.len() {
-        eval_node(
-            plan,
-            p,
-            &s.normalised,
-            raw,
-            out,
-            &s.groups,
-            (&s.indicator_ids, &s.aggregate_ids),
-            &s.units.ids,
-            &mut scratch,
-        )?;
-    }
-    Ok(())
+    let names = Names { indicators: &s.indicator_ids, aggregates: &s.aggregate_ids, units: &s.units.ids };
+    plan.run(&s.normalised, &s.groups, &names, raw, out).map_err(|e| AnalysisError::Aggregation(e.to_string()))
 }
 
 /// Like [`reaggregate`], but only the nodes whose children's weights differ from the scored
