@@ -9,7 +9,9 @@ use nagar_core::pipeline::{self, Scored, WeightOverrides};
 use nagar_core::report::{self, Provenance};
 use nagar_core::{Framework, Group, Imputation, MissingPolicy, Normalisation, Settings, Treatment};
 
+mod analysis_cmds;
 mod commands;
+mod pair_cmds;
 
 #[derive(Parser)]
 #[command(name = "nagar", version, about = "Municipal Performance Index and composite indicators, computed locally.")]
@@ -57,6 +59,22 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Why a unit's index is what it is: one contribution per indicator plus a baseline, summing to the index.
+    #[command(after_help = "Example:\n  nagar explain --framework mpi-2019 --data demo.csv --ulb DEMO-017")]
+    Explain(analysis_cmds::ExplainArgs),
+    /// Improvement priorities: the index gain of reaching the group's 75th percentile on each indicator alone.
+    #[command(after_help = "Example:\n  nagar improve --framework mpi-2019 --data demo.csv --ulb DEMO-017")]
+    Improve(analysis_cmds::ImproveArgs),
+    /// Sister cities: pair the N best-ranked units with the N worst at least total cost (the 20-20 formula).
+    #[command(after_help = "Examples:
+  nagar pair --framework mpi-2019 --data cities.csv --out pairs.csv
+  nagar pair --framework mpi-2019 --data cities.csv --n 10 --within tier --same terrain --weights complement=3,tags=2")]
+    Pair(pair_cmds::PairArgs),
+    /// Peer search: the most similar units that score clearly better in one sector or vertical.
+    #[command(
+        after_help = "Example:\n  nagar peers --framework mpi-2019 --data cities.csv --ulb DEMO-017 --sector 1.3 --k 5"
+    )]
+    Peers(pair_cmds::PeersArgs),
 }
 
 #[derive(Subcommand)]
@@ -137,6 +155,10 @@ fn main() -> ExitCode {
         Command::Frameworks { action: FrameworksAction::Show { name } } => commands::frameworks_show(&name),
         Command::Template { framework, out } => commands::template(&framework, &out),
         Command::Demo { framework, ulbs, seed, out } => commands::demo(&framework, ulbs, seed, out.as_deref()),
+        Command::Explain(a) => analysis_cmds::explain(&a),
+        Command::Improve(a) => analysis_cmds::improve(&a),
+        Command::Pair(a) => pair_cmds::pair(&a),
+        Command::Peers(a) => pair_cmds::peers(&a),
     };
     match result {
         Ok(code) => code,

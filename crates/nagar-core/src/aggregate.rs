@@ -102,69 +102,125 @@ impl Plan {
         &self,
         normalised: &Matrix,
         groups: &Groups,
+        names: &Names,
         raw: &mut Matrix,
         out: &mut Matrix,
-        names: &dyn Fn(Child) -> String,
-        unit_name: &dyn Fn(usize) -> String,
     ) -> Result<(), AggregationError> {
+        let mut scratch = Scratch::default();
+        for pos in 0..self.nodes.len() {
+            self.eval_node(pos, normalised, groups, names, raw, out, &mut scratch)?;
+        }
+        Ok(())
+    }
+
+    /// Evaluate the node at `pos` of the evaluation order (its children must be up to date):
+    /// the weighted mean over available children, then the node's rescale per group.
+    /// What-if and re-weighting call this for the nodes a change reaches, and only those.
+    #[allow(clippy::too_many_arguments)]
+    pub fn eval_node(
+        &self,
+        pos: usize,
+        normalised: &Matrix,
+        groups: &Groups,
+        names: &Names,
+        raw: &mut Matrix,
+        out: &mut Matrix,
+        scratch: &mut Scratch,
+    ) -> Result<(), AggregationError> {
+        let node = &self.nodes[pos];
         let n = normalised.n_rows();
-        for node in &self.nodes {
-            {
-                let col = raw.col_mut(node.aggregate);
-                col.fill(f64::NAN);
-                let mut wsum = vec![0.0; n];
-                let mut acc = vec![0.0; n];
-                for &c in &node.children {
-                    let (values, w) = match c {
-                        Child::Indicator(j) => (normalised.col(j), self.indicator_weights[j]),
-                        Child::Aggregate(a) => (out.col(a), self.aggregate_weights[a]),
-                    };
-                    if w == 0.0 {
-                        continue;
+        scratch.acc.clear();
+        scratch.acc.resize(n, 0.0);
+        scratch.wsum.clear();
+        scratch.wsum.resize(n, 0.0);
+        let (acc, wsum) = (&mut scratch.acc, &mut scratch.wsum);
+        for &c in &node.children {
+            let (values, w) = match c {
+                Child::Indicator(j) => (normalised.col(j), self.indicator_weights[j]),
+                Child::Aggregate(a) => (out.col(a), self.aggregate_weights[a]),
+            };
+            if w == 0.0 {
+                continue;
+            }
+            match node.method {
+                Aggregation::Amean => {
+                    // Branch-free so it vectorises; adding 0.0 leaves the sums' bits unchanged.
+                    for ((a, s), &x) in acc.iter_mut().zip(wsum.iter_mut()).zip(values) {
+                        let present = !x.is_nan();
+                        *a += if present { w * x } else { 0.0 };
+                        *s += if present { w } else { 0.0 };
                     }
+                }
+                method => {
                     for u in 0..n {
                         let x = values[u];
                         if x.is_nan() {
                             continue;
                         }
-                        let term = match node.method {
-                            Aggregation::Amean => w * x,
-                            Aggregation::Gmean | Aggregation::Hmean if x <= 0.0 => {
-                                return Err(AggregationError {
-                                    node: names(Child::Aggregate(node.aggregate)),
-                                    method: if node.method == Aggregation::Gmean { "geometric" } else { "harmonic" },
-                                    unit: unit_name(u),
-                                    child: names(c),
-                                    value: x,
-                                });
-                            }
-                            Aggregation::Gmean => w * x.ln(),
-                            Aggregation::Hmean => w / x,
-                        };
-                        acc[u] += term;
+                        if x <= 0.0 {
+                            return Err(AggregationError {
+                                node: names.aggregate(node.aggregate),
+                                method: if method == Aggregation::Gmean { "geometric" } else { "harmonic" },
+                                unit: names.unit(u),
+                                child: names.child(c),
+                                value: x,
+                            });
+                        }
+                        acc[u] += if method == Aggregation::Gmean { w * x.ln() } else { w / x };
                         wsum[u] += w;
                     }
                 }
-                for u in 0..n {
-                    if wsum[u] > 0.0 && groups.of_unit[u].is_some() {
-                        let m = acc[u] / wsum[u];
-                        col[u] = match node.method {
-                            Aggregation::Amean => m,
-                            Aggregation::Gmean => m.exp(),
-                            Aggregation::Hmean => 1.0 / m,
-                        };
-                    }
-                }
             }
-            let (src, dst) = (raw.col(node.aggregate).to_vec(), out.col_mut(node.aggregate));
-            dst.copy_from_slice(&src);
-            if let Some([lo, hi]) = node.rescale {
-                for members in &groups.members {
-                    rescale(dst, members, lo, hi);
-                }
+        }
+        let col = raw.col_mut(node.aggregate);
+        for u in 0..n {
+            col[u] = f64::NAN;
+            if wsum[u] > 0.0 && groups.of_unit[u].is_some() {
+                let m = acc[u] / wsum[u];
+                col[u] = match node.method {
+                    Aggregation::Amean => m,
+                    Aggregation::Gmean => m.exp(),
+                    Aggregation::Hmean => 1.0 / m,
+                };
+            }
+        }
+        let dst = out.col_mut(node.aggregate);
+        dst.copy_from_slice(raw.col(node.aggregate));
+        if let Some([lo, hi]) = node.rescale {
+            for members in &groups.members {
+                rescale(dst, members, lo, hi);
             }
         }
         Ok(())
+    }
+}
+
+/// Reusable buffers of [`Plan::eval_node`] (no allocation per node in a loop).
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    acc: Vec<f64>,
+    wsum: Vec<f64>,
+}
+
+/// Ids for error messages: indicators, aggregates (framework order) and units.
+pub struct Names<'a> {
+    pub indicators: &'a [String],
+    pub aggregates: &'a [String],
+    pub units: &'a [String],
+}
+
+impl Names<'_> {
+    fn aggregate(&self, a: usize) -> String {
+        self.aggregates.get(a).cloned().unwrap_or_default()
+    }
+    fn unit(&self, u: usize) -> String {
+        self.units.get(u).cloned().unwrap_or_default()
+    }
+    fn child(&self, c: Child) -> String {
+        match c {
+            Child::Indicator(j) => self.indicators.get(j).cloned().unwrap_or_default(),
+            Child::Aggregate(a) => self.aggregate(a),
+        }
     }
 }
 

@@ -263,9 +263,6 @@ impl EvalContext<'_> {
     fn col(&self, id: &str) -> Option<&crate::inputs::InputColumn> {
         self.inputs.get(id)
     }
-    fn value(&self, id: &str, u: usize) -> f64 {
-        self.col(id).map_or(f64::NAN, |c| c.values[u])
-    }
     fn issue(&self, u: usize, column: &str, value: f64, issue: crate::issue::Issue) -> crate::issue::Issue {
         let header = self.col(column).and_then(|c| c.header.clone()).unwrap_or_else(|| column.to_string());
         let mut i = issue.file(self.file).row(self.units.source_rows[u]).column(header);
@@ -444,22 +441,18 @@ impl Derivation {
                 }
             }
             Derivation::CountYes { inputs } => {
+                let ic = cols.many(inputs);
                 for (u, o) in out.iter_mut().enumerate() {
-                    let vals: Vec<f64> = inputs.iter().map(|id| ctx.value(id, u)).collect();
-                    if vals.iter().all(|v| v.is_nan()) {
+                    if ic.iter().all(|c| c[u].is_nan()) {
                         continue;
                     }
-                    for (id, v) in inputs.iter().zip(&vals) {
-                        if v.is_nan() {
-                            issues.push(ctx.issue(
-                                u,
-                                id,
-                                f64::NAN,
-                                Issue::warning(format!("{ind}: {id} is missing and counts as no Y")),
-                            ));
+                    for (id, c) in inputs.iter().zip(&ic) {
+                        if c[u].is_nan() {
+                            let w = Issue::warning(format!("{ind}: {id} is missing and counts as no Y"));
+                            issues.push(ctx.issue(u, id, f64::NAN, w));
                         }
                     }
-                    *o = vals.iter().filter(|v| **v == 1.0).count() as f64;
+                    *o = ic.iter().filter(|c| c[u] == 1.0).count() as f64;
                 }
             }
             Derivation::Lookup { input, table } => {
@@ -491,33 +484,41 @@ impl Derivation {
                 }
             }
             Derivation::ThresholdPoints { per, scale, items } => {
+                let pc = cols.one(per);
+                let ic: Vec<&[f64]> = items.iter().map(|it| cols.one(&it.input)).collect();
                 for (u, o) in out.iter_mut().enumerate() {
-                    let p = ctx.value(per, u);
-                    let counts: Vec<f64> = items.iter().map(|it| ctx.value(&it.input, u)).collect();
-                    if p.is_nan() || p <= 0.0 || counts.iter().all(|c| c.is_nan()) {
+                    let p = pc[u];
+                    if p.is_nan() || p <= 0.0 || ic.iter().all(|c| c[u].is_nan()) {
                         continue;
                     }
                     *o = items
                         .iter()
-                        .zip(&counts)
-                        .filter(|(it, c)| !c.is_nan() && scale * **c / p >= it.threshold)
+                        .zip(&ic)
+                        .filter(|(it, c)| !c[u].is_nan() && scale * c[u] / p >= it.threshold)
                         .count() as f64;
                 }
             }
             Derivation::AboveGroupMean { yes_inputs, inputs } => {
+                let (yc, ic) = (cols.many(yes_inputs), cols.many(inputs));
                 // Group means of each input over the units that report it.
-                let means: Vec<Vec<f64>> = inputs
+                let means: Vec<Vec<f64>> = ic
                     .iter()
-                    .map(|id| {
+                    .map(|c| {
                         ctx.groups
                             .members
                             .iter()
                             .map(|m| {
-                                let v: Vec<f64> = m.iter().map(|&u| ctx.value(id, u)).filter(|x| !x.is_nan()).collect();
-                                if v.is_empty() {
+                                let (mut s, mut k) = (0.0, 0usize);
+                                for &u in m {
+                                    if !c[u].is_nan() {
+                                        s += c[u];
+                                        k += 1;
+                                    }
+                                }
+                                if k == 0 {
                                     f64::NAN
                                 } else {
-                                    v.iter().sum::<f64>() / v.len() as f64
+                                    s / k as f64
                                 }
                             })
                             .collect()
@@ -527,20 +528,18 @@ impl Derivation {
                     let Some(g) = ctx.groups.of_unit[u] else { continue };
                     let mut any = false;
                     let mut pts = 0.0;
-                    for id in yes_inputs {
-                        let v = ctx.value(id, u);
-                        if !v.is_nan() {
+                    for c in &yc {
+                        if !c[u].is_nan() {
                             any = true;
-                            if v == 1.0 {
+                            if c[u] == 1.0 {
                                 pts += 1.0;
                             }
                         }
                     }
-                    for (k, id) in inputs.iter().enumerate() {
-                        let v = ctx.value(id, u);
-                        if !v.is_nan() {
+                    for (k, c) in ic.iter().enumerate() {
+                        if !c[u].is_nan() {
                             any = true;
-                            if v > means[k][g] {
+                            if c[u] > means[k][g] {
                                 pts += 1.0;
                             }
                         }

@@ -324,6 +324,7 @@ impl Framework {
                 }
             }
         }
+        let known: HashSet<&str> = self.inputs.iter().map(|f| f.id.as_str()).collect();
         for i in &self.indicators {
             let e = format!("indicator {}", i.id);
             if !aggs.contains(i.parent.as_str()) {
@@ -359,7 +360,6 @@ impl Framework {
                 errs.push(ferr(&e, m));
             }
             if !self.inputs.is_empty() {
-                let known: HashSet<&str> = self.inputs.iter().map(|f| f.id.as_str()).collect();
                 for input in i.derivation().inputs() {
                     if !known.contains(input.as_str()) {
                         errs.push(ferr(&e, format!("input {input:?} is not in the framework's [[inputs]]")));

@@ -2,6 +2,7 @@
 //! [`RawTable`] as values and returns every stage of every number; no files, no browser.
 
 pub mod aggregate;
+pub mod analysis;
 pub mod demo;
 pub mod derive;
 pub mod fmt;
@@ -12,6 +13,7 @@ pub mod issue;
 pub mod matrix;
 pub mod methods;
 pub mod output;
+pub mod pairing;
 pub mod parse;
 pub mod pipeline;
 pub mod report;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::aggregate::{Child, Plan};
+use crate::aggregate::{Names, Plan};
 use crate::derive::EvalContext;
 use crate::framework::Framework;
 use crate::groups::Groups;
@@ -355,12 +355,10 @@ pub fn score(
     let n_agg = fw.aggregates.len();
     let mut aggregates_raw = Matrix::new(n, n_agg);
     let mut aggregates = Matrix::new(n, n_agg);
-    let names = |c: Child| match c {
-        Child::Indicator(j) => fw.indicators[j].id.clone(),
-        Child::Aggregate(a) => fw.aggregates[a].id.clone(),
-    };
-    let unit_name = |u: usize| units.ids[u].clone();
-    plan.run(&normalised, &groups, &mut aggregates_raw, &mut aggregates, &names, &unit_name)?;
+    let indicator_ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+    let aggregate_ids: Vec<String> = fw.aggregates.iter().map(|a| a.id.clone()).collect();
+    let names = Names { indicators: &indicator_ids, aggregates: &aggregate_ids, units: &units.ids };
+    plan.run(&normalised, &groups, &names, &mut aggregates_raw, &mut aggregates)?;
 
     // Ranks: among units meeting the coverage minimum, within the comparison group / tier.
     let index = aggregates.col(plan.root);
@@ -396,8 +394,8 @@ pub fn score(
         settings: settings.clone(),
         units,
         inputs,
-        indicator_ids: fw.indicators.iter().map(|i| i.id.clone()).collect(),
-        aggregate_ids: fw.aggregates.iter().map(|a| a.id.clone()).collect(),
+        indicator_ids,
+        aggregate_ids,
         derived,
         processed,
         normalised,
@@ -521,8 +519,7 @@ fn outlier_warnings(
     for (j, ind) in fw.indicators.iter().enumerate() {
         let col = derived.col(j);
         for members in &groups.members {
-            let vals: Vec<f64> = members.iter().map(|&u| col[u]).filter(|x| !x.is_nan()).collect();
-            let (mean, sd) = (methods::stats::mean(&vals), methods::stats::sd(&vals));
+            let (mean, sd) = mean_sd_of(members.iter().map(|&u| col[u]));
             if sd.is_nan() || sd <= 0.0 {
                 continue;
             }
@@ -548,6 +545,23 @@ fn outlier_warnings(
 
 /// Mean and sample sd of `direction · x` over the non-missing values (for explanations).
 fn directed_mean_sd(values: &[f64], direction: f64) -> (f64, f64) {
-    let directed: Vec<f64> = values.iter().map(|x| x * direction).collect();
-    (methods::stats::mean(&directed), methods::stats::sd(&directed))
+    mean_sd_of(values.iter().map(|x| x * direction))
+}
+
+/// Mean and sample sd (two passes, no allocation) of the finite values; NaN when undefined.
+fn mean_sd_of<I: Iterator<Item = f64> + Clone>(values: I) -> (f64, f64) {
+    let (mut n, mut sum) = (0usize, 0.0);
+    for x in values.clone().filter(|x| x.is_finite()) {
+        n += 1;
+        sum += x;
+    }
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = sum / n as f64;
+    if n < 2 {
+        return (mean, f64::NAN);
+    }
+    let ss: f64 = values.filter(|x| x.is_finite()).map(|x| (x - mean) * (x - mean)).sum();
+    (mean, (ss / (n - 1) as f64).sqrt())
 }

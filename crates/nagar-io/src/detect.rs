@@ -294,6 +294,27 @@ mod tests {
     }
 
     #[test]
+    fn zip_archives_are_told_apart_by_their_file_names() {
+        let zip = |names: &str| [&b"PK\x03\x04\x14\x00"[..], names.as_bytes()].concat();
+        assert_eq!(sniff_zip(&zip("[Content_Types].xml xl/workbook.xml")), Ok(Format::Xlsx));
+        assert_eq!(sniff_zip(&zip("xl/workbook.bin")), Ok(Format::Xlsb));
+        assert_eq!(sniff_zip(&zip("mimetypeapplication/vnd.oasis.opendocument.spreadsheet")), Ok(Format::Ods));
+        assert!(sniff_zip(&zip("mimetypeapplication/vnd.oasis.opendocument.text")).is_err());
+        assert!(sniff_zip(&zip("word/document.xml")).is_err());
+        let (format, issues) = detect(&zip("mimetypeapplication/vnd.oasis.opendocument.spreadsheet"), "a.ods").unwrap();
+        assert_eq!((format, issues.len()), (Format::Ods, 0));
+    }
+
+    #[test]
+    fn password_protected_workbook_is_named() {
+        let mut bytes = OLE_MAGIC.to_vec();
+        bytes.extend("EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let e = detect(&bytes, "secret.xlsx").unwrap_err();
+        assert!(e.to_string().contains("password"), "{e}");
+        assert_eq!(detect(OLE_MAGIC, "old.xls").unwrap().0, Format::Xls);
+    }
+
+    #[test]
     fn binary_is_not_text() {
         assert!(looks_binary("a\0b"));
         assert!(!looks_binary("a,b\r\n1,2\n\x1a"));

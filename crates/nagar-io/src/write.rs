@@ -111,23 +111,18 @@ pub(crate) struct TemplateColumn {
     pub unit: String,
     /// `None` for identity columns (id, name, state) and fields outside `inputs`.
     pub kind: Option<InputKind>,
-    pub kind_name: &'static str,
+    pub kind_name: String,
     pub used_by: Vec<String>,
     pub allowed: Vec<String>,
     pub note: String,
 }
 
-pub(crate) fn kind_name(k: InputKind) -> &'static str {
-    match k {
-        InputKind::Number => "number",
-        InputKind::Count => "count",
-        InputKind::Amount => "amount",
-        InputKind::Quantity => "quantity",
-        InputKind::Population => "population",
-        InputKind::Percent => "percent",
-        InputKind::SignedPercent => "signed_percent",
-        InputKind::YesNo => "yes_no",
-        InputKind::Text => "text",
+/// The kind as written in framework files (`count`, `yes_no`, ...), from serde so new kinds in
+/// core need no change here.
+pub(crate) fn kind_name(k: InputKind) -> String {
+    match serde_json::to_value(k) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
     }
 }
 
@@ -165,7 +160,7 @@ pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
                     label: ind.map_or_else(|| id.to_string(), |i| i.name.clone()),
                     unit: ind.map(|i| i.unit.clone()).unwrap_or_default(),
                     kind: Some(InputKind::Number),
-                    kind_name: "number",
+                    kind_name: "number".into(),
                     used_by: used_by(id),
                     allowed: Vec::new(),
                     note: String::new(),
@@ -185,7 +180,7 @@ pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
                 label: label.to_string(),
                 unit: String::new(),
                 kind: None,
-                kind_name: "text",
+                kind_name: "text".into(),
                 used_by: Vec::new(),
                 allowed: Vec::new(),
                 note: String::new(),
@@ -198,7 +193,7 @@ pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
         if fw.input(pop).is_none() {
             c.label = "Population".into();
             c.kind = Some(InputKind::Population);
-            c.kind_name = "population";
+            c.kind_name = "population".into();
         }
         out.push(c);
     }

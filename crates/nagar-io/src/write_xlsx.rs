@@ -171,7 +171,7 @@ pub fn write_template_xlsx(fw: &Framework) -> Result<Vec<u8>, WriteError> {
         } else {
             col.allowed.join("; ")
         };
-        let values = [&col.id, &col.label, &col.unit, col.kind_name, &col.used_by.join(", "), &allowed, &col.note];
+        let values = [&col.id, &col.label, &col.unit, &col.kind_name, &col.used_by.join(", "), &allowed, &col.note];
         for (c, v) in values.into_iter().enumerate() {
             if !v.is_empty() {
                 let v = clip(v, 32_767);

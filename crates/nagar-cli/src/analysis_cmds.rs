@@ -1,0 +1,270 @@
+//! `nagar explain` (why this score) and `nagar improve` (improvement priorities): the same
+//! functions as the page (`nagar_core::analysis`), written as CSV/JSON tables.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Args;
+use nagar_core::analysis::{self, Explanation, ImproveOptions, Improvements};
+use nagar_core::output::{OutCell, Sheet};
+
+use crate::{commands, score_file, Fatal, ScoreArgs};
+
+#[derive(Args, Clone)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub common: ScoreArgs,
+    /// Id of the unit to explain (the id column of the data, e.g. ulb_id).
+    #[arg(long)]
+    pub ulb: String,
+    /// Row order: `contribution` (largest |contribution| first) or `id` (framework order).
+    /// The `baseline` row always comes first.
+    #[arg(long, default_value = "contribution")]
+    pub sort: String,
+}
+
+#[derive(Args, Clone)]
+pub struct ImproveArgs {
+    #[command(flatten)]
+    pub common: ScoreArgs,
+    /// Id of the unit (the id column of the data, e.g. ulb_id).
+    #[arg(long)]
+    pub ulb: String,
+    /// Target percentile of the comparison group, 0..1 (R type 7 quantile).
+    #[arg(long, default_value_t = 0.75)]
+    pub percentile: f64,
+}
+
+fn num(x: Option<f64>) -> OutCell {
+    x.map(OutCell::num).unwrap_or(OutCell::Empty)
+}
+
+fn rank(r: Option<u32>) -> OutCell {
+    r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty)
+}
+
+/// The explanation as a table: `id, contribution`, then the stages of each number; the first
+/// row is `baseline`.
+pub fn explain_sheet(e: &Explanation) -> Sheet {
+    let columns = [
+        "id",
+        "contribution",
+        "name",
+        "parent",
+        "derived",
+        "processed",
+        "group_mean",
+        "group_sd",
+        "normalised",
+        "weight",
+        "points_per_unit",
+        "missing",
+        "inputs",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = vec![vec![
+        OutCell::text("baseline"),
+        OutCell::num(e.baseline),
+        OutCell::text(
+            "constant part: the index with every available normalised value at 0 (the group mean), group ranges fixed",
+        ),
+        OutCell::Empty,
+        OutCell::Empty,
+        OutCell::Empty,
+        OutCell::Empty,
+        OutCell::Empty,
+        OutCell::Empty,
+        OutCell::Empty,
+        OutCell::Empty,
+        OutCell::Empty,
+        OutCell::Empty,
+    ]];
+    for r in &e.rows {
+        let inputs: Vec<String> = r
+            .inputs
+            .iter()
+            .map(|i| {
+                let v = match (&i.text, i.value) {
+                    (Some(t), _) => t.clone(),
+                    (None, Some(x)) => nagar_core::fmt::number(x),
+                    (None, None) => String::new(),
+                };
+                format!("{}={v}", i.id)
+            })
+            .collect();
+        rows.push(vec![
+            OutCell::text(&r.id),
+            OutCell::num(r.contribution),
+            OutCell::text(&r.name),
+            OutCell::text(&r.parent),
+            num(r.derived),
+            num(r.processed),
+            num(r.group_mean),
+            num(r.group_sd),
+            num(r.normalised),
+            OutCell::num(r.weight),
+            OutCell::num(r.points_per_unit),
+            OutCell::text(if r.missing { "yes" } else { "" }),
+            OutCell::text(inputs.join("; ")),
+        ]);
+    }
+    Sheet { name: "Explain".into(), columns, rows }
+}
+
+/// Improvement priorities as a table: `id, target_value, gain, new_index, new_rank`, then the rest.
+pub fn improve_sheet(imp: &Improvements) -> Sheet {
+    let columns = [
+        "id",
+        "target_value",
+        "gain",
+        "new_index",
+        "new_rank",
+        "name",
+        "direction",
+        "current_value",
+        "new_rank_in_tier",
+        "best_value",
+        "best_gain",
+        "best_new_index",
+        "best_new_rank",
+        "sentence",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = imp
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                OutCell::text(&r.id),
+                OutCell::num(r.target_value),
+                OutCell::num(r.gain),
+                OutCell::num(r.new_index),
+                rank(r.new_rank),
+                OutCell::text(&r.name),
+                OutCell::num(r.direction),
+                OutCell::num(r.current_value),
+                rank(r.new_rank_in_tier),
+                num(r.best_value),
+                num(r.best_gain),
+                num(r.best_new_index),
+                rank(r.best_new_rank),
+                OutCell::text(&r.sentence),
+            ]
+        })
+        .collect();
+    Sheet { name: "Improve".into(), columns, rows }
+}
+
+fn write_sheet(sheet: &Sheet, out: Option<&Path>) -> Result<(), Fatal> {
+    match out {
+        None => print!("{}", nagar_io::write_csv(sheet)),
+        Some(path) => {
+            let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let bytes = match ext.as_str() {
+                "csv" => nagar_io::write_csv(sheet).into_bytes(),
+                "json" => nagar_io::write_json(sheet).into_bytes(),
+                "xlsx" => nagar_io::write_xlsx(std::slice::from_ref(sheet)).map_err(|e| Fatal(e.to_string()))?,
+                _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),
+            };
+            std::fs::write(path, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
+        }
+    }
+    Ok(())
+}
+
+/// The issues of the unit's own row in full, the others as a count (`nagar validate` lists all).
+fn print_unit_issues(scored: &nagar_core::pipeline::Scored, id: &str) {
+    let row = scored.unit_index(id.trim()).map(|u| scored.units.source_rows[u]);
+    let (mine, others): (Vec<_>, Vec<_>) = scored.issues.iter().cloned().partition(|i| row.is_some() && i.row == row);
+    commands::print_issues_stderr(&mine, false);
+    if !others.is_empty() {
+        eprintln!("{} more issue(s) in other rows of the data (`nagar validate` lists them)", others.len());
+    }
+}
+
+fn show(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+pub fn explain(a: &ExplainArgs) -> Result<ExitCode, Fatal> {
+    let sort_by_id = match a.sort.trim() {
+        "contribution" => false,
+        "id" => true,
+        s => return Err(Fatal(format!("--sort {s:?}: expected contribution or id"))),
+    };
+    let (lf, scored, _, _) = score_file(&a.common)?;
+    print_unit_issues(&scored, &a.ulb);
+    let mut e = analysis::explain(&lf.framework, &scored, &a.ulb)?;
+    if sort_by_id {
+        e.sort_by_id(&lf.framework);
+    }
+    write_sheet(&explain_sheet(&e), a.common.out.as_deref())?;
+    let rank = e.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());
+    let c = e.total - e.baseline;
+    eprintln!(
+        "{} {}: index {} = baseline {} {} {} from the indicators{rank}",
+        e.unit_id,
+        e.unit_name,
+        show(e.index),
+        show(e.baseline),
+        if c < 0.0 { "-" } else { "+" },
+        show(c.abs())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn improve(a: &ImproveArgs) -> Result<ExitCode, Fatal> {
+    let (lf, scored, _, _) = score_file(&a.common)?;
+    print_unit_issues(&scored, &a.ulb);
+    let imp = analysis::improve(&lf.framework, &scored, &a.ulb, &ImproveOptions { percentile: a.percentile })?;
+    write_sheet(&improve_sheet(&imp), a.common.out.as_deref())?;
+    let rank = imp.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());
+    eprintln!("{} {}: index {}{rank}; top improvements:", imp.unit_id, imp.unit_name, show(imp.index));
+    for r in imp.rows.iter().take(10) {
+        eprintln!("  {}", r.sentence);
+    }
+    if imp.rows.is_empty() {
+        eprintln!("  none: at or beyond the target on every reported indicator");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nagar_core::pipeline::{score, WeightOverrides};
+    use nagar_core::Framework;
+
+    fn mpi() -> (Framework, nagar_core::pipeline::Scored) {
+        let f: Framework =
+            nagar_io::load_framework(include_bytes!("../../../frameworks/mpi-2019.toml"), "mpi-2019.toml").unwrap();
+        let t = nagar_core::demo::demo_table(&f, &nagar_core::demo::census_cities(), 60, 7);
+        let s = score(&f, &t, &f.settings, &WeightOverrides::new()).unwrap();
+        (f, s)
+    }
+
+    #[test]
+    fn explain_csv_has_id_contribution_first_and_sums_to_the_index() {
+        let (f, s) = mpi();
+        let id = s.units.ids[3].clone();
+        let e = analysis::explain(&f, &s, &id).unwrap();
+        let sheet = explain_sheet(&e);
+        assert_eq!(&sheet.columns[..2], &["id".to_string(), "contribution".to_string()]);
+        assert_eq!(sheet.rows.len(), 101);
+        assert_eq!(sheet.rows[0][0], OutCell::text("baseline"));
+        let sum: f64 = sheet.rows.iter().map(|r| if let OutCell::Number(x) = r[1] { x } else { 0.0 }).sum();
+        assert!((sum - s.index()[3]).abs() < 1e-9);
+    }
+
+    #[test]
+    fn improve_csv_columns() {
+        let (f, s) = mpi();
+        let id = s.units.ids[3].clone();
+        let imp = analysis::improve(&f, &s, &id, &ImproveOptions::default()).unwrap();
+        let sheet = improve_sheet(&imp);
+        assert_eq!(&sheet.columns[..5], &["id", "target_value", "gain", "new_index", "new_rank"].map(String::from));
+        assert_eq!(sheet.rows.len(), imp.rows.len());
+    }
+}
