@@ -282,8 +282,8 @@ pub fn read_units_and_inputs(
                 Cell::Number(x)
                     if x.is_finite()
                         && !matches!(kind, InputKind::Text | InputKind::YesNo)
-                        && !(kind.non_negative() && *x < 0.0)
-                        && !(kind == InputKind::Percent && *x > 100.0) =>
+                        && (*x >= 0.0 || !kind.non_negative())
+                        && (*x <= 100.0 || kind != InputKind::Percent) =>
                 {
                     c.values[u] = *x;
                     continue;
