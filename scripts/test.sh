@@ -32,7 +32,7 @@ if [ ! -x target/debug/nagar ]; then
 fi
 if [ ! -x /usr/bin/chromium ]; then
   echo "== apt-get install chromium"
-  apt-get update && apt-get install -y --no-install-recommends chromium
+  apt-get update && apt-get install -y chromium
 fi
 echo "== browser tests"
 NAGAR_CLI="$PWD/target/debug/nagar" node --test --test-concurrency=1 tests/e2e/
