@@ -57,6 +57,8 @@ async function open(options = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Console errors include Content-Security-Policy violations.
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
   await page.goto(srv.url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   return { context, page, errors };
