@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use nagar_core::pipeline::{self, Scored, WeightOverrides};
 use nagar_core::report::{self, Provenance};
-use nagar_core::{Framework, Group, Imputation, MissingPolicy, Normalisation, Settings, Treatment};
+use nagar_core::{Framework, Settings};
 
 mod analysis_cmds;
 mod commands;
@@ -208,38 +208,19 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Framework defaults with the command line's overrides.
 pub fn effective_settings(fw: &Framework, a: &ScoreArgs) -> Result<(Settings, WeightOverrides), Fatal> {
-    let mut s = fw.settings.clone();
-    if let Some(g) = &a.group {
-        s.group = Group::parse(g);
-    }
-    if let Some(t) = &a.tiers {
-        s.tiers = t.clone();
-    }
-    if let Some(m) = &a.missing {
-        s.missing = MissingPolicy::parse(m).map_err(Fatal)?;
-    }
-    if let Some(c) = a.min_coverage {
-        s.min_coverage = c;
-    }
-    if let Some(n) = &a.normalise {
-        s.normalise = Normalisation::parse(n).map_err(Fatal)?;
-    }
-    if let Some(m) = &a.aggregate {
-        s.aggregate = nagar_core::Aggregation::parse(m).map_err(Fatal)?;
-    }
-    if let Some(i) = &a.impute {
-        s.impute = Imputation::parse(i).map_err(Fatal)?;
-    }
-    if let Some(t) = &a.treat {
-        s.treat = Treatment::parse(t).map_err(Fatal)?;
-    }
-    if a.denominate {
-        s.denominate = true;
-    }
-    if a.screen.is_some() {
-        s.screen = a.screen;
-    }
-    s.check().map_err(Fatal)?;
+    let overrides = nagar_core::settings::SettingsOverrides {
+        group: a.group.clone(),
+        tiers: a.tiers.clone(),
+        missing: a.missing.clone(),
+        min_coverage: a.min_coverage,
+        normalise: a.normalise.clone(),
+        aggregate: a.aggregate.clone(),
+        impute: a.impute.clone(),
+        treat: a.treat.clone(),
+        denominate: a.denominate.then_some(true),
+        screen: a.screen,
+    };
+    let s = fw.settings.with_overrides(&overrides).map_err(Fatal)?;
     let mut w = WeightOverrides::new();
     for spec in &a.weights {
         let (id, v) = spec.split_once('=').ok_or_else(|| Fatal(format!("--weight {spec:?}: expected ID=W")))?;

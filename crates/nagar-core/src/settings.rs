@@ -396,3 +396,59 @@ impl Group {
         }
     }
 }
+
+/// Overrides of a framework's settings in their text (CLI) forms: what `nagar score`'s flags and
+/// the page's options both say. `None` keeps the framework's value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SettingsOverrides {
+    pub group: Option<String>,
+    pub tiers: Option<String>,
+    pub missing: Option<String>,
+    pub min_coverage: Option<f64>,
+    pub normalise: Option<String>,
+    pub aggregate: Option<String>,
+    pub impute: Option<String>,
+    pub treat: Option<String>,
+    pub denominate: Option<bool>,
+    pub screen: Option<f64>,
+}
+
+impl Settings {
+    /// These settings with the overrides applied, checked.
+    pub fn with_overrides(&self, o: &SettingsOverrides) -> Result<Settings, String> {
+        let mut s = self.clone();
+        if let Some(g) = &o.group {
+            s.group = Group::parse(g);
+        }
+        if let Some(t) = &o.tiers {
+            s.tiers = t.clone();
+        }
+        if let Some(m) = &o.missing {
+            s.missing = MissingPolicy::parse(m)?;
+        }
+        if let Some(c) = o.min_coverage {
+            s.min_coverage = c;
+        }
+        if let Some(n) = &o.normalise {
+            s.normalise = Normalisation::parse(n)?;
+        }
+        if let Some(a) = &o.aggregate {
+            s.aggregate = Aggregation::parse(a)?;
+        }
+        if let Some(i) = &o.impute {
+            s.impute = Imputation::parse(i)?;
+        }
+        if let Some(t) = &o.treat {
+            s.treat = Treatment::parse(t)?;
+        }
+        if let Some(d) = o.denominate {
+            s.denominate = d;
+        }
+        if o.screen.is_some() {
+            s.screen = o.screen;
+        }
+        s.check()?;
+        Ok(s)
+    }
+}

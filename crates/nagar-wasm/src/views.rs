@@ -83,40 +83,18 @@ pub struct Options {
 
 /// The framework's settings with the page's options applied (as `nagar score` applies its flags).
 pub fn effective_settings(fw: &Framework, o: &Options) -> Result<Settings, String> {
-    use nagar_core::{Aggregation, Group, Imputation, MissingPolicy, Normalisation, Treatment};
-    let mut s = fw.settings.clone();
-    if let Some(g) = &o.group {
-        s.group = Group::parse(g);
-    }
-    if let Some(t) = &o.tiers {
-        s.tiers = t.clone();
-    }
-    if let Some(m) = &o.missing {
-        s.missing = MissingPolicy::parse(m)?;
-    }
-    if let Some(c) = o.min_coverage {
-        s.min_coverage = c;
-    }
-    if let Some(n) = &o.normalise {
-        s.normalise = Normalisation::parse(n)?;
-    }
-    if let Some(a) = &o.aggregate {
-        s.aggregate = Aggregation::parse(a)?;
-    }
-    if let Some(i) = &o.impute {
-        s.impute = Imputation::parse(i)?;
-    }
-    if let Some(t) = &o.treat {
-        s.treat = Treatment::parse(t)?;
-    }
-    if let Some(d) = o.denominate {
-        s.denominate = d;
-    }
-    if o.screen.is_some() {
-        s.screen = o.screen;
-    }
-    s.check()?;
-    Ok(s)
+    fw.settings.with_overrides(&nagar_core::settings::SettingsOverrides {
+        group: o.group.clone(),
+        tiers: o.tiers.clone(),
+        missing: o.missing.clone(),
+        min_coverage: o.min_coverage,
+        normalise: o.normalise.clone(),
+        aggregate: o.aggregate.clone(),
+        impute: o.impute.clone(),
+        treat: o.treat.clone(),
+        denominate: o.denominate,
+        screen: o.screen,
+    })
 }
 
 /// The framework's own settings as [`Options`].
