@@ -82,8 +82,8 @@ test('sister cities: the 20 pairs of `nagar pair`, explained, and the same CSV e
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const { page, errors } = await open(context);
   await page.click('a[data-view=sister]');
-  await page.waitForSelector('[data-testid=sister-view] [data-testid=pairs-table] tbody tr');
-  const pairs = await page.$$eval('[data-testid=pairs-table] tbody tr', (rows) => rows.map((r) => `${r.dataset.mentor}>${r.dataset.mentee}`));
+  await page.waitForSelector('[data-testid=sister-view] [data-testid=pairs-table] > tbody > tr');
+  const pairs = await page.$$eval('[data-testid=pairs-table] > tbody > tr', (rows) => rows.map((r) => `${r.dataset.mentor}>${r.dataset.mentee}`));
   assert.equal(pairs.length, 20);
   const cliCsv = cli('pair', '--framework', 'mpi-2019', '--data', files.demo);
   const want = records(cliCsv)
@@ -98,8 +98,8 @@ test('sister cities: the 20 pairs of `nagar pair`, explained, and the same CSV e
   assert.equal(exported.toString('utf8'), cliCsv);
   await page.screenshot({ path: join(SHOTS, 'sister.png'), fullPage: true });
   // An explanation opens; other settings give the CLI's pairs too.
-  await page.click('[data-testid=pairs-table] tbody tr:first-child details summary');
-  await page.locator('[data-testid=pairs-table] tbody tr:first-child details table').scrollIntoViewIfNeeded();
+  await page.click('[data-testid=pairs-table] > tbody > tr:first-child details summary');
+  await page.locator('[data-testid=pairs-table] > tbody > tr:first-child details table').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'sister-why.png') });
   await page.selectOption('#pair-within', 'tier');
   await page.fill('#pair-n', '5');
@@ -111,8 +111,8 @@ test('sister cities: the 20 pairs of `nagar pair`, explained, and the same CSV e
     .filter((r) => r.mentor_id && r.mentee_id)
     .map((r) => `${r.mentor_id}>${r.mentee_id}`)
     .sort();
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=pairs-table] tbody tr').length === n, tierWant.length);
-  const tierGot = await page.$$eval('[data-testid=pairs-table] tbody tr', (rows) => rows.map((r) => `${r.dataset.mentor}>${r.dataset.mentee}`));
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=pairs-table] > tbody > tr').length === n, tierWant.length);
+  const tierGot = await page.$$eval('[data-testid=pairs-table] > tbody > tr', (rows) => rows.map((r) => `${r.dataset.mentor}>${r.dataset.mentee}`));
   assert.deepEqual(tierGot.sort(), tierWant);
   await page.screenshot({ path: join(SHOTS, 'sister-tier.png'), fullPage: true });
   assert.deepEqual(errors, []);
@@ -215,6 +215,7 @@ test('preview my ULB: rank, why, improvements and what-if equal the CLI; nothing
   // A Y/N toggle updates at once too.
   const toggle = await page.$('[data-testid=whatif-field][type=checkbox]');
   if (toggle) {
+    await toggle.evaluate((el) => (el.closest('details').open = true));
     const before3 = await page.evaluate(() => document.body.dataset.whatif ?? '');
     await toggle.click();
     await page.waitForFunction((b) => (document.body.dataset.whatif ?? '') !== b, before3);
@@ -266,6 +267,39 @@ test('preview: an id that is already published asks replace or add as new', asyn
   await page.click('[data-testid=collision-add]');
   await page.waitForSelector('[data-testid=my-index]');
   assert.match(await page.textContent('[data-testid=preview-view] h2'), /-mine/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('axe-core finds no serious accessibility violation in the new views; no sideways scrolling on a phone', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, bypassCSP: true });
+  const { page, errors } = await open(context);
+  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  const found = [];
+  const check = async (name) => {
+    const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    for (const x of res.violations) {
+      if (x.impact === 'serious' || x.impact === 'critical') found.push(`${name}: ${x.id} (${x.impact}): ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    }
+  };
+  await page.click('a[data-view=sister]');
+  await page.waitForSelector('[data-testid=pairs-table] > tbody > tr');
+  await check('sister');
+  await page.click('[data-testid=pairs-table] > tbody > tr:first-child th a');
+  await page.waitForSelector('[data-testid=peers-panel] li.peer, [data-testid=peers-panel] .peers-out p:not(.hint)');
+  await check('profile with peers');
+  await page.click('a[data-view=preview]');
+  await page.setInputFiles('[data-testid=my-file]', files.mine);
+  await page.waitForSelector('[data-testid=my-index]');
+  await check('preview');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(SHOTS, 'preview-phone.png'), fullPage: false });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'preview: no sideways scrolling on a phone');
+  await page.click('a[data-view=sister]');
+  await page.waitForSelector('[data-testid=pairs-table] > tbody > tr');
+  await page.screenshot({ path: join(SHOTS, 'sister-phone.png'), fullPage: false });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'sister cities: no sideways scrolling on a phone');
+  assert.deepEqual(found, []);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -21,6 +21,7 @@ import type {
 } from '../analysis-types';
 import type { Results } from '../protocol';
 import type { AppState } from '../state';
+import { datasetBanner } from './results';
 
 type Source = { kind: 'file'; file: File } | { kind: 'form'; row: FormRow };
 
@@ -276,7 +277,7 @@ function whyView(e: Explanation, sectors: Map<string, string>): HTMLElement {
         h(
           'tbody',
           null,
-          h('tr', { class: 'baseline', 'data-id': 'baseline', 'data-contribution': String(e.baseline) }, h('th', { scope: 'row' }, 'Baseline (every indicator at the group mean)'), h('td', { colspan: 5 }, ''), h('td', { class: 'num strong' }, fmt(e.baseline, 3))),
+          h('tr', { class: 'baseline', 'data-id': 'baseline', 'data-contribution': String(e.baseline) }, h('th', { scope: 'row' }, 'Baseline', h('div', { class: 'hint' }, 'every indicator at the group mean')), h('td', { colspan: 5 }, ''), h('td', { class: 'num strong' }, fmt(e.baseline, 3))),
           e.rows.map((r) =>
             h(
               'tr',
@@ -386,6 +387,7 @@ export function previewView(st: AppState): HTMLElement {
   const root = h('section', { class: 'preview', 'data-testid': 'preview-view', 'aria-labelledby': 'h-preview' });
   root.append(
     h('h1', { id: 'h-preview' }, 'Preview my ULB'),
+    ...[datasetBanner(st.results?.dataset_note)].filter((x): x is HTMLElement => x !== null),
     h('p', { class: 'lead' }, 'If we submitted these numbers, where would we rank among the published cities, why, and which improvements would move us most? Everything is computed on this device; nothing is uploaded or stored unless you save a scenario.'),
   );
   if (!st.results) {

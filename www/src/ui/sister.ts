@@ -8,6 +8,7 @@ import type { Attr, CostWeights, Pair, PairOptions, Pairing, Term, Within } from
 import { TERMS } from '../analysis-types';
 import type { Results } from '../protocol';
 import type { AppState } from '../state';
+import { datasetBanner } from './results';
 
 const DEFAULT_WEIGHTS: CostWeights = { zone: 1, terrain: 1, tier: 0.5, population: 0.5, tags: 1, complement: 2 };
 
@@ -160,7 +161,7 @@ function picture(pairs: Pair[], label: string): HTMLElement {
   const mentors = [...pairs].sort((a, b) => (a.mentor.rank ?? 1e9) - (b.mentor.rank ?? 1e9));
   const mentees = [...pairs].sort((a, b) => (a.mentee.rank ?? 1e9) - (b.mentee.rank ?? 1e9));
   const row = 24;
-  const W = 640, T = 30, L = 210, R = 430;
+  const W = 760, T = 30, L = 290, R = 470;
   const H = T + pairs.length * row + 8;
   const yM = new Map(mentors.map((p, i) => [p.mentor.id, T + i * row + row / 2]));
   const yE = new Map(mentees.map((p, i) => [p.mentee.id, T + i * row + row / 2]));
@@ -168,7 +169,7 @@ function picture(pairs: Pair[], label: string): HTMLElement {
   svg.append(s('title', null, `${label}: each mentor (left) joined to its mentee (right)`));
   svg.append(s('text', { x: L - 10, y: 16, class: 'axis-label', 'text-anchor': 'end' }, 'Mentors (best ranked)'));
   svg.append(s('text', { x: R + 10, y: 16, class: 'axis-label' }, 'Mentees'));
-  const short = (t: string) => (t.length > 24 ? `${t.slice(0, 23)}…` : t);
+  const short = (t: string) => (t.length > 30 ? `${t.slice(0, 29)}…` : t);
   for (const p of pairs) {
     const line = s('line', { x1: L, x2: R, y1: yM.get(p.mentor.id)!, y2: yE.get(p.mentee.id)!, class: 'pair-line' });
     line.append(s('title', null, `${p.mentor.name} mentors ${p.mentee.name} (cost ${fmt(p.cost, 2)})`));
@@ -334,6 +335,7 @@ export function sisterView(st: AppState): HTMLElement {
     'section',
     { class: 'sister', 'data-testid': 'sister-view', 'aria-labelledby': 'h-sister' },
     h('h1', { id: 'h-sister' }, 'Sister cities'),
+    datasetBanner(st.results?.dataset_note),
     h(
       'p',
       { class: 'lead' },
