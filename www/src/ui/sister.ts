@@ -3,7 +3,7 @@
 // picture and a table with an explanation per pair, the CSV export, and the units that could
 // not be placed with the reason.
 import './analysis.css';
-import { clear, fmt, fmtInt, h, s } from '../dom';
+import { clear, fmt, h, s } from '../dom';
 import type { Attr, CostWeights, Pair, PairOptions, Pairing, Term, Within } from '../analysis-types';
 import { TERMS } from '../analysis-types';
 import type { Results } from '../protocol';
@@ -339,7 +339,7 @@ export function sisterView(st: AppState): HTMLElement {
     h(
       'p',
       { class: 'lead' },
-      `The ${fmtInt(view.options.n)} best-ranked cities each mentor one of the ${fmtInt(view.options.n)} lowest-ranked (the “20-20 formula”), paired so that the total cost is the least possible: similar region, terrain, size and problems, and a mentor that is strong where its mentee is weakest.`,
+      'The best-ranked cities each mentor one of the lowest-ranked (the Ministry’s “20-20 formula”: N = 20), paired so that the total cost is the least possible: similar region, terrain, size and problems, and a mentor that is strong where its mentee is weakest.',
     ),
     settingsForm(st, redraw),
     out,
