@@ -303,3 +303,58 @@ test('axe-core finds no serious accessibility violation in the new views; no sid
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('preview: my ULB typed in the form (inline message for an impossible value); my changes survive a settings change', async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const { page, errors } = await open(context);
+  await page.click('a[data-view=preview]');
+  await page.click('text=Or type my ULB in a form');
+  await page.waitForSelector('form.blank');
+  // Every input of my row as text, in the form; one of them impossible.
+  const values = Object.fromEntries(header.map((c, k) => [c, files.mineRow[k]]));
+  await page.fill('#bf-id', 'MY-FORM');
+  await page.fill('#bf-state', values.state ?? '');
+  await page.fill('#bf-population', values.population ?? '');
+  const fields = await page.$$eval('form.blank [data-field]', (l) => l.map((e) => ({ id: e.dataset.field, tag: e.tagName })));
+  for (const f of fields) {
+    const v = values[f.id] ?? '';
+    if (v === '') continue;
+    await page.$eval(`form.blank [data-field="${f.id}"]`, (el, v) => {
+      if (el.tagName === 'SELECT') el.value = v;
+      else el.value = v;
+      el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }));
+    }, v);
+  }
+  const bad = fields.find((f) => f.tag === 'INPUT').id;
+  await page.fill(`form.blank [data-field="${bad}"]`, '-5');
+  await page.click('form.blank button[type=submit]');
+  await page.waitForSelector('[data-testid=my-index]');
+  await page.waitForFunction((id) => /\S/.test(document.getElementById(`bf-${id}-msg`)?.textContent ?? ''), bad);
+  // The same row with that value missing, scored by the CLI.
+  const row = header.map((c) => (c === 'ulb_id' ? 'MY-FORM' : c === 'ulb_name' ? 'My ULB' : c === bad ? '' : values[c]));
+  const formFile = join(dir, 'form-combined.csv');
+  writeFileSync(formFile, [header, ...demoRows, row].map(csvLine).join('\n') + '\n');
+  const cliMe = records(cli('score', '--framework', 'mpi-2019', '--data', formFile)).find((r) => r.ulb_id === 'MY-FORM');
+  assert.ok(Math.abs((await myIndex(page)) - Number(cliMe.index)) < 1e-9, `form ${await myIndex(page)} vs CLI ${cliMe.index}`);
+
+  // A what-if change, then another missing-data policy: the preview is re-scored with my change kept.
+  const field = await page.$eval('[data-testid=whatif-field][type=text]', (e) => ({ id: e.dataset.field, value: e.value }));
+  const changed = String(Math.round(Number(field.value || '10') * 2 + 3));
+  let mark = await page.evaluate(() => document.body.dataset.whatif ?? '');
+  await page.fill(`[data-testid=whatif-field][data-field="${field.id}"]`, changed);
+  await page.waitForFunction((b) => (document.body.dataset.whatif ?? '') !== b, mark);
+  mark = await page.evaluate(() => document.body.dataset.preview ?? '');
+  await page.selectOption('#missing', 'mean');
+  await page.waitForFunction((b) => (document.body.dataset.preview ?? '') !== b, mark, { timeout: 30_000 });
+  await page.waitForSelector('[data-testid=my-index]');
+  const row2 = header.map((c, k) => (c === field.id ? changed : row[k]));
+  writeFileSync(formFile, [header, ...demoRows, row2].map(csvLine).join('\n') + '\n');
+  // The page's settings as the CLI takes them (the vertical weights as the sliders hold them).
+  const weights = await page.$$eval('#weights input', (l) => l.map((e) => `${e.dataset.vertical}=${e.value}`));
+  const wargs = weights.flatMap((w) => ['--weight', w]);
+  const cliMe2 = records(cli('score', '--framework', 'mpi-2019', '--data', formFile, '--missing', 'mean', ...wargs)).find((r) => r.ulb_id === 'MY-FORM');
+  assert.ok(Math.abs((await myIndex(page)) - Number(cliMe2.index)) < 1e-9, `after the settings change ${await myIndex(page)} vs CLI ${cliMe2.index}`);
+  assert.equal(await page.$eval(`[data-testid=whatif-field][data-field="${field.id}"]`, (e) => e.value), changed);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
