@@ -186,7 +186,10 @@ export interface PreviewReport {
   ranked_before: number;
   ranked_after: number;
   mine: UnitScores[];
+  /// Only the published units whose rank changes (the bindings leave out the others).
   moves: RankMove[];
+  /// Published units whose rank does not change.
+  unchanged: number;
   replaced: string[];
   renamed: [string, string][];
   my_issues: IssueJson[];
@@ -319,4 +322,6 @@ export interface PreviewBundle {
   /// Why explain/improve could not be computed (e.g. my unit has no index).
   analysisError: string | null;
   result: WhatIfResult | null;
+  /// The explanation and priorities are not computed yet (a what-if change: ask `previewAnalyses`).
+  pending?: boolean;
 }

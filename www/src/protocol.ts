@@ -48,6 +48,7 @@ export type AnalysisRequest =
   | { op: 'previewBundle' }
   | { op: 'whatIfUnit'; id: string }
   | { op: 'whatIfSet'; field: string; text: string }
+  | { op: 'previewAnalyses' }
   | { op: 'whatIfCsv' }
   | { op: 'forgetPreview' };
 

@@ -90,9 +90,13 @@ export async function handleAnalysis(ws: Workspace, req: Request, tools: WorkerT
       return bundle(ws, ws.previewReport(), currentUnit, true);
     }
     case 'whatIfSet': {
+      // The fast part only (my scores, everyone's rank); the page asks for the explanation and
+      // the priorities once the person pauses (`previewAnalyses`).
       const change = ws.whatIfSet(r.field, r.text) as { result: WhatIfResult; report: PreviewReport };
-      return bundle(ws, change.report, currentUnit, false, change.result);
+      return { report: change.report, unit: currentUnit, form: null, explain: null, improve: null, analysisError: null, result: change.result, pending: true } satisfies PreviewBundle;
     }
+    case 'previewAnalyses':
+      return analyses(ws, currentUnit);
     case 'whatIfCsv':
       return new TextEncoder().encode(ws.whatIfCsv());
     case 'forgetPreview':

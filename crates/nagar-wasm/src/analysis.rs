@@ -62,7 +62,23 @@ struct FormRow {
 #[derive(Serialize)]
 struct WhatIfChange {
     result: analysis::WhatIfResult,
+    report: ReportView,
+}
+
+/// The preview report for the page: only the published units whose rank changes are listed in
+/// `moves` (the page shows those; with 5,000 cities the full list costs more to pass than to
+/// compute), `unchanged` counts the others.
+#[derive(Serialize)]
+struct ReportView {
+    #[serde(flatten)]
     report: analysis::PreviewReport,
+    unchanged: usize,
+}
+
+fn report_view(mut report: analysis::PreviewReport) -> ReportView {
+    let before = report.moves.len();
+    report.moves.retain(|m| m.change != Some(0));
+    ReportView { unchanged: before - report.moves.len(), report }
 }
 
 fn pair_error(e: PairError) -> JsValue {
@@ -258,7 +274,7 @@ impl Workspace {
     #[wasm_bindgen(js_name = previewReport)]
     pub fn preview_report(&self) -> JsResult<JsValue> {
         let (p, w) = self.preview_session()?;
-        to_js(&p.report_for(w))
+        to_js(&report_view(p.report_for(w)))
     }
 
     /// Start the what-if session on another of my units (a file with several rows).
@@ -281,7 +297,7 @@ impl Workspace {
         let w = self.analysis.what_if.as_mut().ok_or_else(|| js_error(ErrorKind::Input, "no preview yet"))?;
         let result = w.set_input_text(field, text).map_err(analysis_error)?;
         let (p, w) = self.preview_session()?;
-        to_js(&WhatIfChange { result, report: p.report_for(w) })
+        to_js(&WhatIfChange { result, report: report_view(p.report_for(w)) })
     }
 
     /// The what-if form: every input of my unit grouped by sector, with its current value.
@@ -348,7 +364,7 @@ impl Workspace {
             &self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "load the published data first"))?.table;
         let p = analysis::preview(fw, published, &mine, &settings, &weights, &opts).map_err(analysis_error)?;
         let w = p.what_if(&p.mine[0]).map_err(analysis_error)?;
-        let report = p.report_for(&w);
+        let report = report_view(p.report_for(&w));
         self.analysis.preview = Some(p);
         self.analysis.what_if = Some(w);
         to_js(&report)

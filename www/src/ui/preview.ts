@@ -360,7 +360,7 @@ function fieldControl(f: FormField, idx: string, live: boolean, onValue: (text: 
     let timer = 0;
     input.addEventListener('input', () => {
       clearTimeout(timer);
-      timer = window.setTimeout(() => onValue((input as HTMLInputElement).value, msg, input), live ? 60 : 0);
+      timer = window.setTimeout(() => onValue((input as HTMLInputElement).value, msg, input), live ? 30 : 0);
     });
   }
   return h('div', { class: 'form-field' }, h('label', { for: id }, fieldLabel(f)), input, msg);
@@ -431,9 +431,11 @@ export function previewView(st: AppState): HTMLElement {
     const me = b.report.mine.find((m) => m.id === b.unit) ?? b.report.mine[0];
     clear(summaryBar);
     clear(resultsBox);
-    clear(whyBox);
-    clear(improveBox);
     clear(movesBox);
+    if (!b.pending) {
+      clear(whyBox);
+      clear(improveBox);
+    }
     if (!me) return;
     summaryBar.append(h('span', null, h('strong', null, me.name || me.id), ` · index ${fmt(me.index, 2)} · rank ${rankText(me)}`, b.result?.full_rescore ? h('span', { class: 'hint' }, ' (re-scored in full)') : null));
     const warnings = [...b.report.warnings, ...(b.result?.warnings ?? [])];
@@ -472,14 +474,23 @@ export function previewView(st: AppState): HTMLElement {
         : null,
       nodesTable(me),
     ));
+    movesBox.append(movesView(b.report.moves));
+    if (b.pending) {
+      whyBox.classList.add('stale');
+      improveBox.classList.add('stale');
+      return;
+    }
+    whyBox.classList.remove('stale');
+    improveBox.classList.remove('stale');
     if (b.explain) whyBox.append(whyView(b.explain, sectorNames()));
     if (b.improve) improveBox.append(improveView(b.improve));
     if (!b.explain || !b.improve) whyBox.append(h('p', { class: 'banner' }, b.analysisError ?? 'No explanation for this unit.'));
-    movesBox.append(movesView(b.report.moves));
   };
 
   // What-if: one change at a time; the latest value of a field wins.
   let busy = false;
+  /// Ends the pause before the explanation early: a new change came.
+  let wake: (() => void) | null = null;
   const queue = new Map<string, { text: string; msg: HTMLElement; input: HTMLElement }>();
   const pump = async () => {
     if (busy) return;
@@ -499,11 +510,34 @@ export function previewView(st: AppState): HTMLElement {
         job.input.setAttribute('aria-invalid', 'true');
       }
     }
+    document.body.dataset.whatifScores = String(Date.now());
+    // Then the explanation and the priorities (the priorities re-score every indicator: ~0.1 s
+    // for 5,000 cities), once the person pauses, for the latest state.
+    if (pv.bundle?.pending) {
+      await new Promise<void>((ok) => {
+        wake = ok;
+        setTimeout(ok, 150);
+      });
+      wake = null;
+    }
+    if (pv.bundle?.pending && !queue.size) {
+      try {
+        const a = await st.engine.call<Pick<PreviewBundle, 'explain' | 'improve' | 'analysisError'>>({ op: 'previewAnalyses' });
+        if (!queue.size && pv.bundle) {
+          pv.bundle = { ...pv.bundle, ...a, pending: false };
+          update(pv.bundle);
+        }
+      } catch {
+        /* shown on the next change */
+      }
+    }
     busy = false;
+    if (queue.size) return void pump();
     document.body.dataset.whatif = String(Date.now());
   };
   const onWhatIf = (f: FormField, text: string, msg: HTMLElement, input: HTMLElement) => {
     queue.set(f.id, { text, msg, input });
+    wake?.();
     void pump();
   };
 
