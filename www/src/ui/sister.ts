@@ -59,7 +59,7 @@ function download(bytes: Uint8Array, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-function settingsForm(st: AppState, redraw: () => void): HTMLElement {
+function settingsForm(st: AppState, redraw: () => void, defaults: () => void): HTMLElement {
   const o = view.options;
   const num = (id: string, label: string, value: number, attrs: Record<string, string | number>, set: (x: number) => void) =>
     h(
@@ -140,14 +140,7 @@ function settingsForm(st: AppState, redraw: () => void): HTMLElement {
       h('button', { type: 'submit', class: 'button primary', 'data-testid': 'pair-run' }, 'Pair the cities'),
       h(
         'button',
-        {
-          type: 'button',
-          class: 'button',
-          onclick: () => {
-            view.options = { n: 20, within: 'all', same: [], weights: { ...DEFAULT_WEIGHTS } };
-            void run(st).then(redraw);
-          },
-        },
+        { type: 'button', class: 'button', 'data-testid': 'pair-defaults', onclick: defaults },
         'Defaults',
       ),
     ),
@@ -320,7 +313,7 @@ function resultView(st: AppState, p: Pairing): HTMLElement {
           ),
         )
       : null,
-    p.issues.length ? h('details', null, h('summary', null, `${p.issues.length} notes`), h('ul', null, p.issues.map((i) => h('li', null, i.message)))) : null,
+    p.issues.length ? h('details', null, h('summary', null, `${p.issues.length} note${p.issues.length === 1 ? '' : 's'}`), h('ul', null, p.issues.map((i) => h('li', null, i.message)))) : null,
   );
 }
 
@@ -341,9 +334,19 @@ export function sisterView(st: AppState): HTMLElement {
       { class: 'lead' },
       'The best-ranked cities each mentor one of the lowest-ranked (the Ministry’s “20-20 formula”: N = 20), paired so that the total cost is the least possible: similar region, terrain, size and problems, and a mentor that is strong where its mentee is weakest.',
     ),
-    settingsForm(st, redraw),
     out,
   );
+  // Defaults: the same options object (the form's handlers hold it), a new form showing them.
+  let form: HTMLElement;
+  const defaults = () => {
+    Object.assign(view.options, { n: 20, within: 'all', same: [], weights: { ...DEFAULT_WEIGHTS } });
+    const fresh = settingsForm(st, redraw, defaults);
+    form.replaceWith(fresh);
+    form = fresh;
+    void run(st).then(redraw);
+  };
+  form = settingsForm(st, redraw, defaults);
+  out.before(form);
   if (view.pairing && view.results === st.results) redraw();
   else {
     out.append(h('p', { class: 'hint' }, 'Pairing…'));
