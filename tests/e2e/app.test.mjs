@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { DIST, ROOT, launch, parseCsv, serve, sheetsModule, tmp } from './lib.mjs';
@@ -57,6 +57,8 @@ async function open(options = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Console errors include Content-Security-Policy violations.
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
   await page.goto(srv.url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   return { context, page, errors };
@@ -149,6 +151,15 @@ test('malformed files show their issues, names are shown as text, and the app ke
   await page.setInputFiles('[data-testid=data-file]', bad('not-records.json', '{"cities": 12}'));
   await page.waitForFunction(() => /not-records\.json/.test(document.querySelector('#status')?.textContent ?? ''));
   assert.match(await page.textContent('#status'), /not-records\.json/);
+  // A 200 MB file (sparse: no disk used): refused with a message before it is read.
+  const huge = bad('huge.csv', '');
+  truncateSync(huge, 200 * 1024 * 1024);
+  await page.setInputFiles('[data-testid=data-file]', huge);
+  await page.waitForFunction(() => /huge\.csv is 200 MB/.test(document.querySelector('#status')?.textContent ?? ''));
+  // A workbook with no data.
+  await page.setInputFiles('[data-testid=data-file]', bad('empty.xlsx', sheets.writeXlsx([{ name: 'Data', columns: [], rows: [] }])));
+  await page.waitForFunction(() => /empty\.xlsx/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 30_000 });
+  assert.match(await page.getAttribute('#status', 'class'), /error/);
   // A CSV with HTML in a name and bad values: scored, every issue listed with row and column.
   const csv = readFileSync(files.csv, 'utf8').split('\n');
   const header = parseCsv(csv[0])[0];

@@ -81,3 +81,8 @@ export function pct(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   return `${Math.round(x * 100)}%`;
 }
+
+/// "1 error", "2 errors".
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n.toLocaleString('en-IN')} ${n === 1 ? word : many}`;
+}

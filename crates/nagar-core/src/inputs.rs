@@ -276,6 +276,20 @@ pub fn read_units_and_inputs(
             let Some(k) = *col else { continue };
             let cell = &row[k];
             let kind = c.kind;
+            // Fast path for the common cells: blank, and plain numbers that need no issue.
+            match cell {
+                Cell::Empty => continue,
+                Cell::Number(x)
+                    if x.is_finite()
+                        && !matches!(kind, InputKind::Text | InputKind::YesNo)
+                        && (*x >= 0.0 || !kind.non_negative())
+                        && (*x <= 100.0 || kind != InputKind::Percent) =>
+                {
+                    c.values[u] = *x;
+                    continue;
+                }
+                _ => {}
+            }
             let mut report = |m: String, error: bool| {
                 let i = if error { Issue::error(m) } else { Issue::warning(m) };
                 issues.push(i.file(&file).row(src).column(&table.columns[k]).value(cell.display()));

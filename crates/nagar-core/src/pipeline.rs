@@ -313,33 +313,11 @@ pub fn score(
     let mut normalised = Matrix::new(n, n_ind);
     let mut group_stats = vec![vec![(f64::NAN, f64::NAN); groups.len()]; n_ind];
     let mut scratch = Vec::with_capacity(n);
-    for (j, ind) in fw.indicators.iter().enumerate() {
-        let method = ind.normalise.as_ref().unwrap_or(&settings.normalise);
-        for (g, members) in groups.members.iter().enumerate() {
-            scratch.clear();
-            scratch.extend(members.iter().map(|&u| processed.get(u, j)));
-            group_stats[j][g] = directed_mean_sd(&scratch, ind.direction);
-            methods::normalise::normalise(&mut scratch, method, ind.direction, ind.target, ind.goalposts)
-                .map_err(|m| ScoreError::Settings(format!("indicator {}: {m}", ind.id)))?;
-            for (k, &u) in members.iter().enumerate() {
-                normalised.set(u, j, scratch[k]);
-            }
-            // Missing-data policy: substitute the group's mean or worst normalised value.
-            if settings.missing != MissingPolicy::Reweight {
-                let present: Vec<f64> = scratch.iter().copied().filter(|x| !x.is_nan()).collect();
-                if present.is_empty() {
-                    continue;
-                }
-                let sub = match settings.missing {
-                    MissingPolicy::Mean => present.iter().sum::<f64>() / present.len() as f64,
-                    _ => present.iter().copied().fold(f64::INFINITY, f64::min),
-                };
-                for &u in members {
-                    if normalised.get(u, j).is_nan() {
-                        normalised.set(u, j, sub);
-                    }
-                }
-            }
+    for (j, stats) in group_stats.iter_mut().enumerate() {
+        for (g, st) in stats.iter_mut().enumerate() {
+            let (proc_col, norm_col) = (processed.col(j), normalised.col_mut(j));
+            normalise_in_group(fw, settings, &groups, j, g, proc_col, norm_col, st, &mut scratch)
+                .map_err(ScoreError::Settings)?;
         }
     }
 
@@ -412,6 +390,52 @@ pub fn score(
         group_stats,
         issues,
     })
+}
+
+/// Normalise indicator `j` within group `g`: the group's processed values through the
+/// normalisation method, then the missing-data policy's substitute (the group's mean or worst
+/// normalised value) for its missing members. Also records the group's (mean, sd) of the
+/// directed values. What-if and improvement re-run exactly this for one column.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn normalise_in_group(
+    fw: &Framework,
+    settings: &Settings,
+    groups: &Groups,
+    j: usize,
+    g: usize,
+    processed: &[f64],
+    norm: &mut [f64],
+    stats: &mut (f64, f64),
+    scratch: &mut Vec<f64>,
+) -> Result<(), String> {
+    let ind = &fw.indicators[j];
+    let method = ind.normalise.as_ref().unwrap_or(&settings.normalise);
+    let members = &groups.members[g];
+    scratch.clear();
+    scratch.extend(members.iter().map(|&u| processed[u]));
+    *stats = directed_mean_sd(scratch, ind.direction);
+    methods::normalise::normalise(scratch, method, ind.direction, ind.target, ind.goalposts)
+        .map_err(|m| format!("indicator {}: {m}", ind.id))?;
+    for (k, &u) in members.iter().enumerate() {
+        norm[u] = scratch[k];
+    }
+    if settings.missing != MissingPolicy::Reweight {
+        let (mut sum, mut count, mut min) = (0.0, 0usize, f64::INFINITY);
+        for &x in scratch.iter().filter(|x| !x.is_nan()) {
+            sum += x;
+            count += 1;
+            min = min.min(x);
+        }
+        if count > 0 {
+            let sub = if settings.missing == MissingPolicy::Mean { sum / count as f64 } else { min };
+            for &u in members {
+                if norm[u].is_nan() {
+                    norm[u] = sub;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Rank by value, descending, within each key; ties share the smallest rank (1, 2, 2, 4).
@@ -544,7 +568,7 @@ fn outlier_warnings(
 }
 
 /// Mean and sample sd of `direction · x` over the non-missing values (for explanations).
-fn directed_mean_sd(values: &[f64], direction: f64) -> (f64, f64) {
+pub(crate) fn directed_mean_sd(values: &[f64], direction: f64) -> (f64, f64) {
     mean_sd_of(values.iter().map(|x| x * direction))
 }
 

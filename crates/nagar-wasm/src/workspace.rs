@@ -49,10 +49,12 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_json.rs"));
 }
 
-/// A built-in framework, from its JSON form made at build time (see build.rs).
+/// A built-in framework, from its JSON form made at build time (see build.rs). The list is
+/// generated from `frameworks/*.toml`; a test checks it is nagar-io's built-in list, which the CLI
+/// uses. nagar-io's list itself is not called here: it holds the TOML texts.
 pub fn builtin_framework(name: &str) -> Result<Framework, JsValue> {
-    let known = || nagar_io::builtin::names().join(", ");
-    let json = nagar_io::builtin::framework_source(name).and(builtin::builtin_json(name)).ok_or_else(|| {
+    let known = || builtin::BUILTIN.iter().map(|b| b.0).collect::<Vec<_>>().join(", ");
+    let json = builtin::BUILTIN.iter().find(|b| b.0 == name).map(|b| b.1).ok_or_else(|| {
         js_error(ErrorKind::Framework, format!("no built-in framework {name:?} (known: {})", known()))
     })?;
     let fw: Framework = serde_json::from_str(json).map_err(|e| js_error(ErrorKind::Internal, e))?;
@@ -77,7 +79,7 @@ impl Workspace {
     #[wasm_bindgen(js_name = builtinFrameworks, unchecked_return_type = "Choice[]")]
     pub fn builtin_frameworks() -> JsResult<JsValue> {
         let mut out = Vec::new();
-        for name in nagar_io::builtin::names() {
+        for (name, _, _) in builtin::BUILTIN {
             if let Ok(fw) = builtin_framework(name) {
                 out.push(views::Choice { id: name.to_string(), name: fw.name });
             }
@@ -89,8 +91,8 @@ impl Workspace {
     #[wasm_bindgen(js_name = useBuiltin, unchecked_return_type = "FrameworkInfo")]
     pub fn use_builtin(&mut self, name: &str) -> JsResult<JsValue> {
         let fw = builtin_framework(name)?;
-        let src = nagar_io::builtin::framework_source(name).unwrap_or_default();
-        self.set_framework(fw, format!("built-in {name}"), sha256_hex(src.as_bytes()))
+        let sha = builtin::BUILTIN.iter().find(|b| b.0 == name).map(|b| b.2.to_string()).unwrap_or_default();
+        self.set_framework(fw, format!("built-in {name}"), sha)
     }
 
     /// An uploaded framework file (TOML, JSON or a COINr iMeta table), as the spreadsheet
@@ -280,10 +282,13 @@ mod tests {
     /// The main module's JSON copy of each built-in framework is exactly what the CLI loads.
     #[test]
     fn builtin_json_is_the_cli_framework() {
-        for name in nagar_io::builtin::names() {
-            let json = builtin::builtin_json(name).expect("every built-in has a JSON form");
+        let names: Vec<&str> = builtin::BUILTIN.iter().map(|b| b.0).collect();
+        assert_eq!(names, nagar_io::builtin::names());
+        for (name, json, sha) in builtin::BUILTIN {
             let from_json: Framework = serde_json::from_str(json).unwrap();
             assert_eq!(Some(from_json), nagar_io::builtin::framework(name), "{name}");
+            let src = nagar_io::builtin::framework_source(name).unwrap();
+            assert_eq!(*sha, sha256_hex(src.as_bytes()), "{name}");
         }
     }
 

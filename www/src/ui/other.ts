@@ -1,5 +1,5 @@
 // The comparison, data check, method and privacy views.
-import { fmt, h, pct } from '../dom';
+import { fmt, h, pct, plural } from '../dom';
 import type { FrameworkDoc, IssueView, Profile } from '../../pkg/core/nagar_wasm';
 import type { Actions, AppState } from '../state';
 import { groupedBars } from './charts';
@@ -106,7 +106,7 @@ export function validationView(st: AppState, act: Actions): HTMLElement {
     h('h1', { id: 'h-val' }, 'Data check'),
     st.data ? h('p', null, `File `, h('strong', null, file), ` (${st.data.format}, ${st.data.rows} rows, ${st.data.columns.length} columns). Rows are numbered as a spreadsheet shows them (the header is row 1). Scoring goes ahead; problem values are left out and counted as missing.`) : null,
     st.scoreError ? h('p', { class: 'banner error', role: 'alert' }, h('strong', null, 'This file could not be scored. '), st.scoreError) : null,
-    h('ul', { class: 'counts' }, h('li', { class: 'error' }, `${counts.error ?? 0} errors`), h('li', { class: 'warning' }, `${counts.warning ?? 0} warnings`), h('li', { class: 'info' }, `${counts.info ?? 0} notes`)),
+    h('ul', { class: 'counts' }, h('li', { class: 'error' }, plural(counts.error ?? 0, 'error')), h('li', { class: 'warning' }, plural(counts.warning ?? 0, 'warning')), h('li', { class: 'info' }, plural(counts.info ?? 0, 'note'))),
     filters,
     body,
     pager,

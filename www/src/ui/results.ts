@@ -1,5 +1,5 @@
 // Results: summary, distribution of the index, and the sortable, filterable table.
-import { fmt, h, pct } from '../dom';
+import { fmt, h, pct, plural } from '../dom';
 import type { Results, UnitRow } from '../../pkg/core/nagar_wasm';
 import type { Actions, AppState, SortKey } from '../state';
 import { histogram } from './charts';
@@ -14,7 +14,7 @@ export function summary(r: Results, st: AppState): HTMLElement {
     { class: 'cards' },
     card('Cities scored', String(r.units.length)),
     card('Ranked', String(r.ranked), r.ranked < r.units.length ? `${r.units.length - r.ranked} below the coverage minimum or without score` : ''),
-    card('Data check', `${errors} errors`, `${warnings} warnings`, '#/validation'),
+    card('Data check', plural(errors, 'error'), plural(warnings, 'warning'), '#/validation'),
     card('Framework', st.framework?.name ?? r.framework, st.framework?.version ? `version ${st.framework.version}` : '', '', true),
   );
 }

@@ -40,7 +40,7 @@ use crate::framework::Framework;
 use crate::groups::Groups;
 use crate::matrix::Matrix;
 use crate::pipeline::{ScoreError, Scored};
-use crate::settings::{Imputation, MissingPolicy, Settings, Treatment};
+use crate::settings::{Imputation, Settings, Treatment};
 
 /// Why an analysis could not be done. Every message says what to do.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -222,21 +222,6 @@ pub(crate) fn eval_node(
         .map_err(|e| AnalysisError::Aggregation(e.to_string()))
 }
 
-/// Mean and sample sd of the directed present values (as `Scored::group_stats`).
-pub(crate) fn mean_sd(x: impl Iterator<Item = f64>, direction: f64) -> (f64, f64) {
-    let v: Vec<f64> = x.filter(|v| !v.is_nan()).map(|v| v * direction).collect();
-    if v.is_empty() {
-        return (f64::NAN, f64::NAN);
-    }
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    if v.len() < 2 {
-        return (m, f64::NAN);
-    }
-    let ss = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>();
-    (m, (ss / (n - 1.0)).sqrt())
-}
-
 /// Re-normalise indicator `j` within group `g` from the processed column, as the pipeline does
 /// (method, then the missing-data policy's substitute), writing into `norm` and `stats`.
 #[allow(clippy::too_many_arguments)]
@@ -251,36 +236,8 @@ pub(crate) fn renormalise_group(
     stats: &mut (f64, f64),
     scratch: &mut Vec<f64>,
 ) -> Result<(), AnalysisError> {
-    let ind = &fw.indicators[j];
-    let method = ind.normalise.as_ref().unwrap_or(&settings.normalise);
-    let members = &groups.members[g];
-    scratch.clear();
-    scratch.extend(members.iter().map(|&u| processed[u]));
-    *stats = mean_sd(scratch.iter().copied(), ind.direction);
-    crate::methods::normalise::normalise(scratch, method, ind.direction, ind.target, ind.goalposts)
-        .map_err(|m| AnalysisError::Score(ScoreError::Settings(format!("indicator {}: {m}", ind.id))))?;
-    for (k, &u) in members.iter().enumerate() {
-        norm[u] = scratch[k];
-    }
-    if settings.missing != MissingPolicy::Reweight {
-        let (mut sum, mut cnt, mut min) = (0.0, 0usize, f64::INFINITY);
-        for &x in scratch.iter() {
-            if !x.is_nan() {
-                sum += x;
-                cnt += 1;
-                min = min.min(x);
-            }
-        }
-        if cnt > 0 {
-            let sub = if settings.missing == MissingPolicy::Mean { sum / cnt as f64 } else { min };
-            for &u in members {
-                if norm[u].is_nan() {
-                    norm[u] = sub;
-                }
-            }
-        }
-    }
-    Ok(())
+    crate::pipeline::normalise_in_group(fw, settings, groups, j, g, processed, norm, stats, scratch)
+        .map_err(|m| AnalysisError::Score(ScoreError::Settings(m)))
 }
 
 /// Whether a unit is ranked given its index (pipeline rule: scored, not screened, coverage met).
