@@ -66,6 +66,8 @@ async function open(context) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Console errors include Content-Security-Policy violations.
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
   await page.goto(srv.url);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   await page.click('[data-testid=demo-data]');
