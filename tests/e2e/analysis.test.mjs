@@ -252,6 +252,12 @@ test('preview my ULB: rank, why, improvements and what-if equal the CLI; nothing
   await page.click('[data-testid=save-scenario]');
   await page.waitForFunction(async () => (await indexedDB.databases()).some((d) => d.name === 'nagar-scenarios'));
   await page.waitForSelector('[data-testid=forget-scenarios]:not([disabled])');
+  // Opening the saved scenario gives the same state (my file, my changes replayed).
+  const current = await myIndex(page);
+  const mark = await page.evaluate(() => document.body.dataset.preview ?? '');
+  await page.click('.saved-list button');
+  await page.waitForFunction((m) => (document.body.dataset.preview ?? '') !== m, mark);
+  assert.equal(await myIndex(page), current);
   await page.click('[data-testid=forget-scenarios]');
   await page.waitForFunction(async () => (await indexedDB.databases()).length === 0);
   assert.equal(await page.evaluate(() => localStorage.length), 0);
