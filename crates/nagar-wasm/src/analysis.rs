@@ -259,7 +259,7 @@ impl Workspace {
         if row.id.trim().is_empty() {
             return Err(js_error(ErrorKind::Input, "give my ULB an id (any text not used by a published city)"));
         }
-        let table = form_table(&self.fw_scored()?.0.clone(), &row);
+        let table = form_table(self.fw_scored()?.0, &row);
         self.start_preview(table, on_collision)
     }
 

@@ -36,7 +36,8 @@ const pv: {
   results: Results | null;
   error: string | null;
   askCollision: string | null;
-  blank: FormSection[] | null;
+  /// The empty form, for the framework it was made for.
+  blank: { framework: unknown; sections: FormSection[] } | null;
 } = { source: null, collision: undefined, edits: new Map(), bundle: null, form: null, results: null, error: null, askCollision: null, blank: null };
 
 // ---------------------------------------------------------------- engine calls
@@ -655,7 +656,7 @@ export function previewView(st: AppState): HTMLElement {
   const openBlank = async () => {
     clear(blankBox);
     try {
-      pv.blank ??= await st.engine.call<FormSection[]>({ op: 'inputForm' });
+      if (pv.blank?.framework !== st.framework) pv.blank = { framework: st.framework, sections: await st.engine.call<FormSection[]>({ op: 'inputForm' }) };
     } catch (e) {
       blankBox.append(h('p', { class: 'banner error' }, e instanceof Error ? e.message : String(e)));
       return;
@@ -681,7 +682,7 @@ export function previewView(st: AppState): HTMLElement {
         },
       },
       h('div', { class: 'form-grid' }, text('id', 'Id (any text not used by a published city)'), text('name', 'Name'), text('state', 'State'), text('population', 'Population')),
-      sectionsView(pv.blank, 'bf', false, (f, t, msg) => {
+      sectionsView(pv.blank.sections, 'bf', false, (f, t, msg) => {
         values[f.id] = t;
         msgs.set(f.id, msg);
       }),
