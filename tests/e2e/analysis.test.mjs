@@ -291,6 +291,13 @@ test('preview: an id that is already published asks replace or add as new', asyn
   await page.click('[data-testid=collision-add]');
   await page.waitForSelector('[data-testid=my-index]');
   assert.match(await page.textContent('[data-testid=preview-view] h2'), /-mine/);
+  // A file made for another framework: a clear message, the preview stays as it was.
+  const other = join(dir, 'other.csv');
+  writeFileSync(other, 'uCode,uName,pop,water_supply_lpcd\nX1,Somewhere,1000,135\n');
+  await page.setInputFiles('[data-testid=my-file]', other);
+  await page.waitForSelector('.preview-status .banner.error');
+  assert.match(await page.textContent('.preview-status'), /another framework|id column/);
+  assert.match(await page.textContent('[data-testid=preview-view] h2'), /-mine/);
   // A file of two rows: both are scored; the what-if switches between them.
   const two = join(dir, 'two.csv');
   const a = [...demoRows[30]], b = [...demoRows[60]];

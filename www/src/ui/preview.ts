@@ -35,16 +35,16 @@ const pv: {
   form: FormSection[] | null;
   results: Results | null;
   error: string | null;
-  askCollision: string | null;
+  askCollision: { message: string; source: Source } | null;
   /// The empty form, for the framework it was made for.
   blank: { framework: unknown; sections: FormSection[] } | null;
 } = { source: null, collision: undefined, edits: new Map(), bundle: null, form: null, results: null, error: null, askCollision: null, blank: null };
 
 // ---------------------------------------------------------------- engine calls
 
+/// Score my rows (then replay my changes). On failure the previous preview stays (the engine
+/// keeps it too) and the message says why; an id collision asks what to do with this source.
 async function start(st: AppState, source: Source, collision: CollisionChoice | undefined, edits: Map<string, string>): Promise<void> {
-  pv.source = source;
-  pv.collision = collision;
   pv.askCollision = null;
   pv.error = null;
   try {
@@ -62,17 +62,23 @@ async function start(st: AppState, source: Source, collision: CollisionChoice | 
       }
     }
     if (kept.size) b = await st.engine.call<PreviewBundle>({ op: 'previewBundle' });
+    pv.source = source;
+    pv.collision = collision;
     pv.edits = kept;
     pv.bundle = b;
     pv.form = b.form;
+    pv.results = st.results;
   } catch (e) {
-    pv.bundle = null;
-    pv.form = null;
     const err = e instanceof Error ? e : new Error(String(e));
-    if (err.name === 'IdCollision') pv.askCollision = err.message;
+    if (err.name === 'IdCollision') pv.askCollision = { message: err.message, source };
     else pv.error = err.message;
+    // A failed re-run after new published scores: what is shown is stale, say so once.
+    if (pv.results !== st.results) {
+      pv.bundle = null;
+      pv.form = null;
+      pv.results = st.results;
+    }
   }
-  pv.results = st.results;
 }
 
 // ---------------------------------------------------------------- saved scenarios (IndexedDB)
@@ -409,17 +415,18 @@ export function previewView(st: AppState): HTMLElement {
 
   const showStatus = () => {
     clear(status);
-    if (pv.askCollision) {
+    const ask = pv.askCollision;
+    if (ask) {
       status.append(
         h(
           'div',
           { class: 'banner', role: 'alert' },
-          h('p', null, pv.askCollision),
+          h('p', null, ask.message),
           h(
             'p',
             { class: 'button-row' },
-            h('button', { type: 'button', class: 'button', 'data-testid': 'collision-replace', onclick: () => void run(pv.source!, 'replace') }, 'Replace the published row'),
-            h('button', { type: 'button', class: 'button', 'data-testid': 'collision-add', onclick: () => void run(pv.source!, 'add-as-new') }, 'Add mine as a new city'),
+            h('button', { type: 'button', class: 'button', 'data-testid': 'collision-replace', onclick: () => void run(ask.source, 'replace') }, 'Replace the published row'),
+            h('button', { type: 'button', class: 'button', 'data-testid': 'collision-add', onclick: () => void run(ask.source, 'add-as-new') }, 'Add mine as a new city'),
           ),
         ),
       );
