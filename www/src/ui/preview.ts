@@ -21,6 +21,7 @@ import type {
 } from '../analysis-types';
 import type { Results } from '../protocol';
 import type { AppState } from '../state';
+import { bars } from './charts';
 import { datasetBanner } from './results';
 
 type Source = { kind: 'file'; file: File } | { kind: 'form'; row: FormRow };
@@ -171,23 +172,13 @@ function cards(u: UnitScores): HTMLElement {
 
 function nodesTable(u: UnitScores): HTMLElement {
   const verticals = u.nodes.filter((n) => !u.nodes.some((m) => m.id === n.parent));
+  const sectors = u.nodes.filter((n) => verticals.some((v) => v.id === n.parent));
+  const who = u.name || u.id;
   return h(
     'div',
-    { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'My verticals and sectors' },
-    h(
-      'table',
-      { class: 'data compare' },
-      h('caption', null, 'Verticals and sectors'),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Vertical / sector'), h('th', { scope: 'col', class: 'num' }, 'Score'))),
-      h(
-        'tbody',
-        null,
-        verticals.map((v) => [
-          h('tr', { class: 'vertical' }, h('th', { scope: 'row' }, v.name), h('td', { class: 'num strong' }, fmt(v.value))),
-          u.nodes.filter((n) => n.parent === v.id).map((n) => h('tr', { class: 'sector' }, h('th', { scope: 'row' }, `  ${n.name}`), h('td', { class: 'num' }, fmt(n.value)))),
-        ]),
-      ),
-    ),
+    { class: 'my-nodes' },
+    h('section', null, h('h3', null, 'Verticals'), bars(verticals.map((v) => ({ label: v.name, value: v.value })), `Vertical scores of ${who}`)),
+    h('section', null, h('h3', null, 'Sectors'), bars(sectors.map((x) => ({ label: x.name, value: x.value })), `Sector scores of ${who}`)),
   );
 }
 
