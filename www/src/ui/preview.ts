@@ -182,7 +182,7 @@ function nodesTable(u: UnitScores): HTMLElement {
   );
 }
 
-function movesView(moves: RankMove[]): HTMLElement {
+function movesView(moves: RankMove[], unchanged: number): HTMLElement {
   const moved = moves.filter((m) => m.change !== null && m.change !== 0).sort((a, b) => Math.abs(b.change!) - Math.abs(a.change!) || (a.rank_after ?? 0) - (b.rank_after ?? 0));
   const down = moved.filter((m) => m.change! < 0).length;
   const up = moved.length - down;
@@ -190,7 +190,7 @@ function movesView(moves: RankMove[]): HTMLElement {
     'section',
     { 'data-testid': 'rank-moves', 'aria-labelledby': 'h-moves' },
     h('h2', { id: 'h-moves' }, 'How other cities move'),
-    h('p', null, moved.length === 0 ? 'No published city changes rank when mine is included.' : `With my ULB included, ${down} published ${down === 1 ? 'city moves' : 'cities move'} down and ${up} up (scores are relative: adding a city shifts the group’s averages and ranges).`),
+    h('p', null, moved.length === 0 ? 'No published city changes rank when mine is included.' : `With my ULB included, ${down} published ${down === 1 ? 'city moves' : 'cities move'} down, ${up} up and ${unchanged} keep their rank (scores are relative: adding a city shifts the group’s averages and ranges).`),
     moved.length
       ? h(
           'div',
@@ -412,7 +412,8 @@ export function previewView(st: AppState): HTMLElement {
         h(
           'div',
           { class: 'banner', role: 'alert' },
-          h('p', null, ask.message),
+          h('p', null, h('strong', null, 'This id is already in the published data. '), 'Should my row replace the published one, or be added as a new city (with “-mine” added to its id)?'),
+          h('p', { class: 'hint' }, ask.message),
           h(
             'p',
             { class: 'button-row' },
@@ -473,7 +474,7 @@ export function previewView(st: AppState): HTMLElement {
         : null,
       nodesTable(me),
     ));
-    movesBox.append(movesView(b.report.moves));
+    movesBox.append(movesView(b.report.moves, b.report.unchanged));
     if (b.pending) {
       whyBox.classList.add('stale');
       improveBox.classList.add('stale');
