@@ -7,6 +7,9 @@ import { newState, type Actions } from './state';
 import { profileView } from './ui/profile';
 import { resultsView } from './ui/results';
 import { compareView, methodView, privacyView, validationView } from './ui/other';
+import { sisterView } from './ui/sister';
+import { peersPanel } from './ui/peers';
+import { previewView } from './ui/preview';
 
 const engine = new Engine();
 const st = newState(engine);
@@ -369,9 +372,17 @@ function render(): void {
     case 'city': {
       const fallback = needResults();
       if (fallback) return show(fallback);
-      actions.profile(decodeURIComponent(arg)).then((p) => show(profileView(st, actions, p)), (e) => failed('City', e));
+      actions.profile(decodeURIComponent(arg)).then((p) => {
+        const el = profileView(st, actions, p);
+        el.append(peersPanel(st, p));
+        show(el);
+      }, (e) => failed('City', e));
       return;
     }
+    case 'sister':
+      return show(needResults() ?? sisterView(st));
+    case 'preview':
+      return show(previewView(st));
     default: {
       const fallback = needResults();
       return show(fallback ?? resultsView(st, actions));

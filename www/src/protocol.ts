@@ -1,6 +1,8 @@
 // Messages between the page and the engine worker.
 import type { DataInfo, FrameworkDoc, FrameworkInfo, Options, Profile, Results, Choice } from '../pkg/core/nagar_wasm';
 
+import type { CollisionChoice, FormRow, PairOptions, PeerOptions } from './analysis-types';
+
 export type { DataInfo, FrameworkDoc, FrameworkInfo, Options, Profile, Results, Choice };
 
 export interface Ready {
@@ -31,7 +33,24 @@ export type Request =
   | { op: 'export'; format: 'csv' | 'json' | 'xlsx' }
   | { op: 'template'; format: 'csv' | 'xlsx' }
   | { op: 'issuesCsv' }
-  | { op: 'demoCsv' };
+  | { op: 'demoCsv' }
+  | AnalysisRequest;
+
+/// Sister cities, peers, preview and what-if (www/src/analysis-types.ts; handled in worker.ts).
+export type AnalysisRequest =
+  | { op: 'pair'; options: PairOptions }
+  | { op: 'pairsCsv' }
+  | { op: 'searchNodes' }
+  | { op: 'peers'; ulb: string; node: string; options: PeerOptions }
+  | { op: 'inputForm' }
+  | { op: 'previewFile'; file: File; onCollision?: CollisionChoice }
+  | { op: 'previewForm'; row: FormRow; onCollision?: CollisionChoice }
+  | { op: 'previewBundle' }
+  | { op: 'whatIfUnit'; id: string }
+  | { op: 'whatIfSet'; field: string; text: string }
+  | { op: 'previewAnalyses' }
+  | { op: 'whatIfCsv' }
+  | { op: 'forgetPreview' };
 
 export interface Reply {
   id: number;

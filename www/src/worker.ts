@@ -4,6 +4,7 @@
 // modules from the app's own origin.
 import init, { Workspace, engineVersion } from '../pkg/core/nagar_wasm.js';
 import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Reply, type Request } from './protocol';
+import { handleAnalysis } from './worker-analysis';
 
 type Sheets = typeof import('../pkg/sheets/nagar_sheets.js');
 
@@ -150,6 +151,8 @@ async function handle(req: Request): Promise<unknown> {
       return new TextEncoder().encode(ws.issuesCsv());
     case 'demoCsv':
       return new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
+    default:
+      return handleAnalysis(ws, req, { readFile, sheets, progress });
   }
 }
 

@@ -20,6 +20,8 @@ use wasm_bindgen::prelude::*;
 pub mod views;
 
 #[cfg(feature = "workspace")]
+mod analysis;
+#[cfg(feature = "workspace")]
 mod workspace;
 #[cfg(feature = "workspace")]
 pub use workspace::Workspace;

@@ -10,16 +10,16 @@ use wasm_bindgen::prelude::*;
 use crate::views::{self, Options, TableTransfer};
 use crate::{from_js, js_error, to_js, ErrorKind};
 
-struct LoadedFramework {
-    framework: Framework,
+pub(crate) struct LoadedFramework {
+    pub(crate) framework: Framework,
     source: String,
     sha256: String,
 }
 
-struct LoadedData {
-    table: RawTable,
+pub(crate) struct LoadedData {
+    pub(crate) table: RawTable,
     issues: Vec<Issue>,
-    note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 type JsResult<T> = Result<T, JsValue>;
@@ -28,10 +28,12 @@ type JsResult<T> = Result<T, JsValue>;
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Workspace {
-    fw: Option<LoadedFramework>,
-    data: Option<LoadedData>,
-    options: Options,
-    scored: Option<Scored>,
+    pub(crate) fw: Option<LoadedFramework>,
+    pub(crate) data: Option<LoadedData>,
+    pub(crate) options: Options,
+    pub(crate) scored: Option<Scored>,
+    /// Pairing, peers, preview and what-if (see `analysis.rs`).
+    pub(crate) analysis: crate::analysis::AnalysisState,
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -108,6 +110,7 @@ impl Workspace {
         self.fw = Some(LoadedFramework { framework, source, sha256 });
         self.options = Options::default();
         self.scored = None;
+        self.analysis.reset();
         to_js(&info)
     }
 
@@ -149,6 +152,7 @@ impl Workspace {
         let info = views::data_info(&table, &format, &issues, note.clone());
         self.data = Some(LoadedData { table, issues, note });
         self.scored = None;
+        self.analysis.reset();
         to_js(&info)
     }
 
