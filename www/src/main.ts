@@ -142,7 +142,8 @@ function fillSettings(): void {
       type: 'range',
       min: 0,
       max: top * 3,
-      step: top / 100,
+      // Hundredths: the framework weights (0.30, 0.20, 0.15) sit exactly on the steps.
+      step: 0.01,
       value: w,
       'data-vertical': v.id,
       'aria-describedby': `${id}-share`,
