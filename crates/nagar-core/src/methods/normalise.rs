@@ -68,7 +68,7 @@ pub fn normalise(
 /// `mean_target`. COINr returns NA (one value: `sd()` is NA) or NaN (0/0) there.
 pub fn zscore(values: &mut [f64], mean_target: f64, sd_target: f64) {
     let m = stats::mean(values);
-    let s = stats::sd(values);
+    let s = stats::sd_about(values, m);
     let degenerate = !(s.is_finite() && s > 0.0);
     for v in values.iter_mut().filter(|v| v.is_finite()) {
         *v = if degenerate { mean_target } else { (*v - m) / s * sd_target + mean_target };

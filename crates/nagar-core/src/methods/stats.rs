@@ -35,12 +35,22 @@ pub fn mean(values: &[f64]) -> f64 {
 
 /// Sample standard deviation (denominator n - 1, as R's `sd()`); NaN with fewer than 2 values.
 pub fn sd(values: &[f64]) -> f64 {
-    let n = count(values);
+    if count(values) < 2 {
+        return f64::NAN;
+    }
+    sd_about(values, mean(values))
+}
+
+/// [`sd`] when the mean `m` of the same values is already known (the same bits, two passes fewer).
+pub fn sd_about(values: &[f64], m: f64) -> f64 {
+    let (mut n, mut ss) = (0usize, 0.0f64);
+    for v in finite(values) {
+        n += 1;
+        ss += (v - m) * (v - m);
+    }
     if n < 2 {
         return f64::NAN;
     }
-    let m = mean(values);
-    let ss: f64 = finite(values).map(|v| (v - m) * (v - m)).sum();
     (ss / (n as f64 - 1.0)).sqrt()
 }
 
