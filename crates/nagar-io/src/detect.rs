@@ -228,31 +228,38 @@ type Notes = Vec<(nagar_core::Severity, String)>;
 fn decode_text_kind(bytes: &[u8]) -> Result<(Cow<'_, str>, Notes), ReadErrorKind> {
     use nagar_core::Severity;
     let mut notes = Vec::new();
-    let text: Cow<'_, str> = if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let body = &bytes[bom_len..];
-        let (text, had_errors) = enc.decode_without_bom_handling(body);
-        if enc != encoding_rs::UTF_8 {
-            notes.push((Severity::Info, format!("the file is {} text; read as such", enc.name())));
+    let text: Cow<'_, str> = if let Some(body) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        match std::str::from_utf8(body) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => {
+                notes.push((
+                    Severity::Warning,
+                    "the file has bytes that are not valid UTF-8; they are shown as \u{FFFD}".to_string(),
+                ));
+                String::from_utf8_lossy(body)
+            }
         }
+    } else if let Some((body, big_endian, name)) = utf16_bom(bytes) {
+        let (text, had_errors) = decode_utf16(body, big_endian);
+        notes.push((Severity::Info, format!("the file is {name} text; read as such")));
         if had_errors {
             notes.push((
                 Severity::Warning,
-                format!("the file has bytes that are not valid {}; they are shown as \u{FFFD}", enc.name()),
+                format!("the file has bytes that are not valid {name}; they are shown as \u{FFFD}"),
             ));
         }
-        text
+        Cow::Owned(text)
     } else {
         match std::str::from_utf8(bytes) {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => {
-                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
                 notes.push((
                     Severity::Warning,
                     "the file is not UTF-8; it was read as Windows-1252 (Western European). If letters look \
                      wrong, save it as \"CSV UTF-8\""
                         .to_string(),
                 ));
-                text
+                Cow::Owned(decode_windows_1252(bytes))
             }
         }
     };
@@ -319,5 +326,77 @@ mod tests {
         assert!(looks_binary("a\0b"));
         assert!(!looks_binary("a,b\r\n1,2\n\x1a"));
         assert!(looks_binary("\x01\x02\x03abc"));
+    }
+}
+
+/// A UTF-16 byte-order mark: the body after it, whether it is big-endian, and the encoding's name.
+fn utf16_bom(bytes: &[u8]) -> Option<(&[u8], bool, &'static str)> {
+    if let Some(body) = bytes.strip_prefix(b"\xFF\xFE") {
+        Some((body, false, "UTF-16LE"))
+    } else {
+        bytes.strip_prefix(b"\xFE\xFF").map(|body| (body, true, "UTF-16BE"))
+    }
+}
+
+/// UTF-16 to a String; unpaired surrogates and an odd last byte become U+FFFD (and are reported).
+fn decode_utf16(body: &[u8], big_endian: bool) -> (String, bool) {
+    let units = body.chunks_exact(2).map(|p| {
+        if big_endian {
+            u16::from_be_bytes([p[0], p[1]])
+        } else {
+            u16::from_le_bytes([p[0], p[1]])
+        }
+    });
+    let mut had_errors = body.len() % 2 != 0;
+    let mut out: String = char::decode_utf16(units)
+        .map(|r| {
+            r.unwrap_or_else(|_| {
+                had_errors = true;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    if body.len() % 2 != 0 {
+        out.push(char::REPLACEMENT_CHARACTER);
+    }
+    (out, had_errors)
+}
+
+/// Windows-1252 (the WHATWG index): bytes 0x80–0x9F map to the characters below, every other
+/// byte to the code point of the same value. A table, not a library: the decoder library linked
+/// the tables of every encoding it knows into the browser module (about 130 KB gzipped).
+const WINDOWS_1252_80_9F: [char; 32] = [
+    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{02C6}',
+    '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}', '\u{0090}', '\u{2018}',
+    '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{02DC}', '\u{2122}', '\u{0161}',
+    '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+];
+
+fn decode_windows_1252(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| if (0x80..=0x9F).contains(&b) { WINDOWS_1252_80_9F[usize::from(b - 0x80)] } else { char::from(b) })
+        .collect()
+}
+
+#[cfg(test)]
+mod encoding_tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_maps_the_euro_sign_quotes_and_latin_1() {
+        // 0x80 €, 0x93/0x94 “ ”, 0xE9 é, 0x41 A
+        assert_eq!(decode_windows_1252(b"\x80\x93A\x94\xE9"), "€“A”é");
+    }
+
+    #[test]
+    fn utf16_with_either_byte_order_is_read_and_bad_units_are_replaced() {
+        let le: Vec<u8> = "é,1".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = "é,1".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(decode_utf16(&le, false), ("é,1".to_string(), false));
+        assert_eq!(decode_utf16(&be, true), ("é,1".to_string(), false));
+        let (text, bad) = decode_utf16(&[0x00, 0xD8, 0x41, 0x00], false); // lone high surrogate, then A
+        assert!(bad);
+        assert_eq!(text, "\u{FFFD}A");
     }
 }
