@@ -347,7 +347,8 @@ fn decode_utf16(body: &[u8], big_endian: bool) -> (String, bool) {
             u16::from_le_bytes([p[0], p[1]])
         }
     });
-    let mut had_errors = body.len() % 2 != 0;
+    let odd = !body.len().is_multiple_of(2);
+    let mut had_errors = odd;
     let mut out: String = char::decode_utf16(units)
         .map(|r| {
             r.unwrap_or_else(|_| {
@@ -356,7 +357,7 @@ fn decode_utf16(body: &[u8], big_endian: bool) -> (String, bool) {
             })
         })
         .collect();
-    if body.len() % 2 != 0 {
+    if odd {
         out.push(char::REPLACEMENT_CHARACTER);
     }
     (out, had_errors)
