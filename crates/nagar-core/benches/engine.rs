@@ -9,7 +9,6 @@
 //!
 //! Run: `cargo bench -p nagar-core --bench engine` (add `-- --quick` for a fast pass).
 
-
 // A long-lived process re-scores in a loop (what-if, Monte Carlo, the page's worker). glibc hands
 // the freed 4 MB stage matrices back to the kernel after every run, so each run would pay ~30% in
 // page faults that a process keeping its memory (wasm's linear memory, mimalloc) does not.
