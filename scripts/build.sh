@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the static site into www/dist/ (deployable as is, under any sub-path):
 #  1. the main WebAssembly module (Workspace: CSV/JSON, scoring, exports)  → www/pkg/core
-#  2. the spreadsheet module (XLSX/ODS read, XLSX write; loaded lazily)   → www/pkg/sheets
-#     Both are the crate crates/nagar-wasm, built twice with different features.
-#  3. the page (Vite + TypeScript), with its service worker.
+#  2. the full module (the same plus the analyses; loaded lazily)           → www/pkg/full
+#  3. the spreadsheet module (XLSX/ODS read, XLSX write; loaded lazily)     → www/pkg/sheets
+#     All three are the crate crates/nagar-wasm, built with different features.
+#  4. the page (Vite + TypeScript), with its service worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -21,20 +22,18 @@ wasm_pack() {
 }
 echo "== wasm: main module"
 wasm_pack core nagar_wasm
+echo "== wasm: full module (analyses)"
+wasm_pack full nagar_full -- --features analysis
 echo "== wasm: spreadsheet module"
-# Size over speed here: the fast-code overrides of the profile are for the main module's scoring.
-wasm_pack sheets nagar_sheets -- --no-default-features --features spreadsheet \
-  --config 'profile.wasm-release.package.nagar-core.opt-level="z"' \
-  --config 'profile.wasm-release.package.nagar-io.opt-level="z"' \
-  --config 'profile.wasm-release.package.csv-core.opt-level="z"'
+wasm_pack sheets nagar_sheets -- --no-default-features --features spreadsheet
 
-node scripts/lib/strip-wasm-names.mjs www/pkg/core/nagar_wasm_bg.wasm www/pkg/sheets/nagar_sheets_bg.wasm
+node scripts/lib/strip-wasm-names.mjs www/pkg/core/nagar_wasm_bg.wasm www/pkg/full/nagar_full_bg.wasm www/pkg/sheets/nagar_sheets_bg.wasm
 
 echo "== typecheck"
 npx --no-install tsc -p www/tsconfig.json
 echo "== vite build"
 npx --no-install vite build www --logLevel warn
-for f in www/pkg/core/nagar_wasm_bg.wasm www/pkg/sheets/nagar_sheets_bg.wasm; do
+for f in www/pkg/core/nagar_wasm_bg.wasm www/pkg/full/nagar_full_bg.wasm www/pkg/sheets/nagar_sheets_bg.wasm; do
   printf '%s: %s bytes, %s gzipped\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
 done
 echo "www/dist: $(find www/dist -type f | wc -l) files, $(tar -C www/dist -cf - . | gzip -9 | wc -c) bytes gzipped (tar)"

@@ -1,7 +1,7 @@
 // The worker's side of the analyses: sister cities, peers, and the private preview with
 // what-if, "why this score" and improvement priorities. Everything stays in the worker's
 // memory (the Workspace); nothing is stored or sent anywhere.
-import type { Workspace } from '../pkg/core/nagar_wasm.js';
+import type { Workspace } from '../pkg/full/nagar_full.js';
 import type { Explanation, Improvements, PreviewBundle, PreviewReport, WhatIfResult } from './analysis-types';
 import type { AnalysisRequest, Request } from './protocol';
 

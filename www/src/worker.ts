@@ -1,14 +1,72 @@
 // The engine: runs the WebAssembly modules off the page's thread, so the page never freezes.
-// The main module (CSV/JSON) loads at start; the spreadsheet module loads the first time a
-// workbook is read or written. Nothing here touches the network except fetching those two
-// modules from the app's own origin.
-import init, { Workspace, engineVersion } from '../pkg/core/nagar_wasm.js';
+// The main module (CSV/JSON: score, results, exports) loads at start. Two more load the first
+// time they are needed: the spreadsheet module (a workbook read or written, a framework file
+// uploaded) and the full module (the analyses: sister cities, peers, preview, what-if). The
+// full module is the main module plus the analyses; when it arrives, the loaded framework,
+// data and options are replayed into it and it replaces the main module's Workspace. Nothing
+// here touches the network except fetching those modules from the app's own origin.
+import init, { Workspace, engineVersion, type Options } from '../pkg/core/nagar_wasm.js';
+import type { Workspace as FullWorkspace } from '../pkg/full/nagar_full.js';
 import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Reply, type Request } from './protocol';
 import { handleAnalysis } from './worker-analysis';
 
 type Sheets = typeof import('../pkg/sheets/nagar_sheets.js');
+type Full = typeof import('../pkg/full/nagar_full.js');
 
-let ws: Workspace;
+/// The current Workspace: the main module's, or the full module's once it has been loaded
+/// (the same calls, plus the analyses).
+let ws: Workspace | FullWorkspace;
+let isFull = false;
+
+/// What was loaded, in order, so it can be replayed into the full module's Workspace.
+interface Replay {
+  framework: { builtin: string } | { value: unknown; bytes: Uint8Array; name: string };
+  data: { bytes: Uint8Array; name: string } | { table: unknown } | null;
+  options: Options | null;
+}
+const replay: Replay = { framework: { builtin: 'mpi-2019' }, data: null, options: null };
+
+let fullModule: Promise<Full> | null = null;
+
+/// The Workspace with the analyses: loads the full module the first time and moves the
+/// current framework, data and options into it.
+async function fullWorkspace(): Promise<FullWorkspace> {
+  if (isFull) return ws as FullWorkspace;
+  if (!fullModule) {
+    progress('Loading the analyses', 0, 0);
+    fullModule = import('../pkg/full/nagar_full.js').then(async (m) => {
+      await m.default();
+      return m;
+    });
+    fullModule.catch(() => (fullModule = null));
+  }
+  const m = await fullModule;
+  if (isFull) return ws as FullWorkspace;
+  const next = new m.Workspace();
+  try {
+    const f = replay.framework;
+    if ('builtin' in f) next.useBuiltin(f.builtin);
+    else next.loadFrameworkValue(f.value, f.bytes, f.name);
+    const d = replay.data;
+    if (d) {
+      if ('table' in d) next.loadTable(d.table);
+      else next.loadData(d.bytes, d.name);
+      if (replay.options !== null) next.setOptions(replay.options);
+      try {
+        next.score();
+      } catch {
+        // The same error the main module showed; the analyses report it again when asked.
+      }
+    }
+  } catch (e) {
+    next.free();
+    throw e;
+  }
+  ws.free();
+  ws = next;
+  isFull = true;
+  return next;
+}
 /// The synthetic demo file, made once the engine is idle, so "Try the demo data" only reads it.
 let demoCsv: Uint8Array | null = null;
 const DEMO_FILE = `synthetic-demo-${DEMO_ULBS}-ulbs.csv`;
@@ -96,12 +154,15 @@ async function handle(req: Request): Promise<unknown> {
       await init();
       ws = new Workspace();
       const frameworks = Workspace.builtinFrameworks();
-      const framework = ws.useBuiltin(frameworks[0]?.id ?? 'mpi-2019');
+      const name = frameworks[0]?.id ?? 'mpi-2019';
+      const framework = ws.useBuiltin(name);
+      Object.assign(replay, { framework: { builtin: name }, data: null, options: null });
       prepareDemo();
       return { version: engineVersion(), frameworks, framework };
     }
     case 'useBuiltin': {
       const info = ws.useBuiltin(req.name);
+      Object.assign(replay, { framework: { builtin: req.name }, options: null });
       prepareDemo();
       return info;
     }
@@ -111,6 +172,7 @@ async function handle(req: Request): Promise<unknown> {
       const bytes = await readFile(req.file);
       const value = (await sheets()).readFramework(bytes, req.file.name);
       const info = ws.loadFrameworkValue(value, bytes, req.file.name);
+      Object.assign(replay, { framework: { value, bytes, name: req.file.name }, options: null });
       prepareDemo();
       return info;
     }
@@ -121,21 +183,27 @@ async function handle(req: Request): Promise<unknown> {
       let data;
       try {
         data = ws.loadData(bytes, req.file.name);
+        replay.data = { bytes, name: req.file.name };
       } catch (e) {
         if (!isNeedsSpreadsheet(e)) throw e;
         const sh = await sheets();
         progress('Reading the workbook', 0, 0);
-        data = ws.loadTable(sh.readSpreadsheet(bytes, req.file.name));
+        const table: unknown = sh.readSpreadsheet(bytes, req.file.name);
+        data = ws.loadTable(table);
+        replay.data = { table };
       }
       return scoreLoaded(data, t0);
     }
     case 'loadDemo': {
       const t0 = performance.now();
       const bytes = demoCsv ?? new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
-      return scoreLoaded(ws.loadData(bytes, DEMO_FILE), t0);
+      const data = ws.loadData(bytes, DEMO_FILE);
+      replay.data = { bytes, name: DEMO_FILE };
+      return scoreLoaded(data, t0);
     }
     case 'setOptions':
       ws.setOptions(req.options);
+      replay.options = req.options;
       return ws.score();
     case 'profile':
       return ws.profile(req.id);
@@ -152,7 +220,7 @@ async function handle(req: Request): Promise<unknown> {
     case 'demoCsv':
       return new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
     default:
-      return handleAnalysis(ws, req, { readFile, sheets, progress });
+      return handleAnalysis(await fullWorkspace(), req, { readFile, sheets, progress });
   }
 }
 

@@ -4,13 +4,18 @@
 //! The crate is built twice (see `scripts/build.sh`):
 //! - feature `workspace` (default): the main module, one stateful [`Workspace`] — load a
 //!   framework, load CSV/JSON data, set options, score, read results, export CSV/JSON;
+//! - features `workspace,analysis`: the full module, the same Workspace plus the analyses
+//!   (sister cities, peers, preview, what-if, explain, improve), loaded by the page the first time
+//!   one of them is asked for; the page then replays the loaded framework, data and options into
+//!   it and uses it from there on;
 //! - `--no-default-features --features spreadsheet`: the spreadsheet module, loaded by the page
 //!   the first time an XLSX/ODS file is read or written. Stateless functions that turn workbook
 //!   bytes into the values the main module takes, and sheets into XLSX bytes. Keeping calamine
 //!   and rust_xlsxwriter out of the main module keeps the first load small.
 //!
 //! Conventions, in one place each: values cross the boundary through [`to_js`]/[`from_js`]
-//! (one `serde_wasm_bindgen` configuration), and every failure becomes a JS `Error` through
+//! (one serializer, serde_json, and the browser's own `JSON.parse`/`JSON.stringify`: one serde
+//! format per type keeps the modules small), and every failure becomes a JS `Error` through
 //! [`js_error`], whose `name` tells the page what kind of failure it is ([`ErrorKind`]).
 
 use serde::de::DeserializeOwned;
@@ -19,7 +24,7 @@ use wasm_bindgen::prelude::*;
 
 pub mod views;
 
-#[cfg(feature = "workspace")]
+#[cfg(feature = "analysis")]
 mod analysis;
 #[cfg(feature = "workspace")]
 mod workspace;
@@ -31,17 +36,19 @@ mod sheets;
 #[cfg(feature = "spreadsheet")]
 pub use sheets::*;
 
-/// The one serializer configuration: plain JSON-like values (maps as objects, `None` as `null`),
-/// so what the page receives is what `JSON.stringify` would show.
+/// The one serializer configuration: the value as JSON text, turned into a JS value by the
+/// browser's `JSON.parse` (maps as objects, `None` as `null`; a non-finite number would be
+/// `null`, and the views carry none).
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(ErrorKind::Internal, format!("cannot convert a value for the page: {e}")))
+    let text = serde_json::to_string(value)
+        .map_err(|e| js_error(ErrorKind::Internal, format!("cannot convert a value for the page: {e}")))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// The inverse of [`to_js`], for values the page sends (options, tables, sheets).
 pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(ErrorKind::Input, format!("{what}: {e}")))
+    let text: String = js_sys::JSON::stringify(&value)?.into();
+    serde_json::from_str(&text).map_err(|e| js_error(ErrorKind::Input, format!("{what}: {e}")))
 }
 
 /// What went wrong, as the `name` of the JS `Error` the page receives.

@@ -32,7 +32,8 @@ pub struct Workspace {
     pub(crate) data: Option<LoadedData>,
     pub(crate) options: Options,
     pub(crate) scored: Option<Scored>,
-    /// Pairing, peers, preview and what-if (see `analysis.rs`).
+    /// Pairing, peers, preview and what-if (see `analysis.rs`; the full module only).
+    #[cfg(feature = "analysis")]
     pub(crate) analysis: crate::analysis::AnalysisState,
 }
 
@@ -110,6 +111,7 @@ impl Workspace {
         self.fw = Some(LoadedFramework { framework, source, sha256 });
         self.options = Options::default();
         self.scored = None;
+        #[cfg(feature = "analysis")]
         self.analysis.reset();
         to_js(&info)
     }
@@ -152,6 +154,7 @@ impl Workspace {
         let info = views::data_info(&table, &format, &issues, note.clone());
         self.data = Some(LoadedData { table, issues, note });
         self.scored = None;
+        #[cfg(feature = "analysis")]
         self.analysis.reset();
         to_js(&info)
     }

@@ -8,7 +8,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn json(v: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(v).expect("a JSON-like value")
+    let text: String = js_sys::JSON::stringify(&v).expect("a JSON-like value").into();
+    serde_json::from_str(&text).expect("JSON")
 }
 
 fn error_name(e: JsValue) -> String {

@@ -1,7 +1,7 @@
-//! The analysis bindings under Node (`wasm-pack test --node crates/nagar-wasm`): pairing, peers,
+//! The analysis bindings under Node (`wasm-pack test --node crates/nagar-wasm --features spreadsheet,analysis`): pairing, peers,
 //! preview with its id-collision choice, what-if and its errors, explain and improve — the calls
 //! the page's Sister cities and Preview views make.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "analysis"))]
 
 use nagar_wasm::Workspace;
 use serde_json::Value;
@@ -9,7 +9,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn json(v: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(v).expect("a JSON-like value")
+    let text: String = js_sys::JSON::stringify(&v).expect("a JSON-like value").into();
+    serde_json::from_str(&text).expect("JSON")
 }
 
 fn error_name(e: JsValue) -> String {
