@@ -1,6 +1,7 @@
 // The page's side of the engine worker: promise-returning calls, progress events, and a
 // restart if the WebAssembly module ever traps (the page keeps working).
 import type { Progress, Reply, Request } from './protocol';
+import { unpackReply } from './results-unpack';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -28,7 +29,7 @@ export class Engine {
       if (!p) return;
       this.pending.delete(msg.id);
       if (this.pending.size === 0) this.onProgress(null);
-      if (msg.ok) p.resolve(msg.result);
+      if (msg.ok) p.resolve(unpackReply(msg.result));
       else {
         const e = new Error(msg.error?.message ?? 'unknown error');
         e.name = msg.error?.name ?? 'Error';

@@ -13,9 +13,11 @@ export interface Ready {
 
 /// A loaded data file and its first scoring run. `results` is null when the file could be read
 /// but not scored (no id column, no known columns): `error` says why.
-export interface Loaded {
+/// (The worker sends the results packed, `Loaded<ResultsTransfer>`; the page's engine client
+/// unpacks them: www/src/results-unpack.ts.)
+export interface Loaded<R = Results> {
   data: DataInfo;
-  results: Results | null;
+  results: R | null;
   error: string | null;
   /// Milliseconds spent in the engine (read + score), for the benchmark.
   engineMs: number;

@@ -9,6 +9,7 @@ import init, { Workspace, engineVersion, type Options } from '../pkg/core/nagar_
 import type { Workspace as FullWorkspace } from '../pkg/full/nagar_full.js';
 import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Reply, type Request } from './protocol';
 import { handleAnalysis } from './worker-analysis';
+import { transferables, type ResultsTransfer } from './results-unpack';
 
 type Sheets = typeof import('../pkg/sheets/nagar_sheets.js');
 type Full = typeof import('../pkg/full/nagar_full.js');
@@ -136,7 +137,7 @@ function isNeedsSpreadsheet(e: unknown): boolean {
 }
 
 /// Score after loading data; a file that can be read but not scored still shows its issues.
-function scoreLoaded(data: Loaded['data'], t0: number): Loaded {
+function scoreLoaded(data: Loaded['data'], t0: number): Loaded<ResultsTransfer> {
   try {
     const results = ws.score();
     return { data, results, error: null, engineMs: performance.now() - t0 };
@@ -233,6 +234,5 @@ self.onmessage = async (ev: MessageEvent<{ id: number; req: Request }>) => {
     const err = e instanceof Error ? e : new Error(String(e));
     reply = { id, ok: false, error: { name: err.name, message: err.message } };
   }
-  const transfer = reply.result instanceof Uint8Array ? [reply.result.buffer] : [];
-  postMessage(reply, { transfer });
+  postMessage(reply, { transfer: transferables(reply.result) });
 };

@@ -6,11 +6,36 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// One or several input field ids (TOML: `"a"` or `["a", "b"]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Fields {
     One(String),
     Many(Vec<String>),
+}
+
+/// Read by hand rather than as `#[serde(untagged)]`, which buffers the value in serde's generic
+/// content tree and tries each variant: the same two forms, much less code in every wasm module.
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a field id or a list of field ids")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Fields, E> {
+                Ok(Fields::One(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Fields, A::Error> {
+                let mut v = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    v.push(s);
+                }
+                Ok(Fields::Many(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Fields {
@@ -35,65 +60,177 @@ pub struct ThresholdItem {
     pub provisional: bool,
 }
 
+/// Written as a table with a `kind` (internally tagged). Read through [`DerivationForm`], not
+/// serde's internally tagged enums, which buffer every table in a generic content tree (about
+/// 12 KB of each gzipped wasm module, measured); the accepted files and values are the same.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "DerivationForm")]
 pub enum Derivation {
     /// The input as given.
     Value { input: String },
     /// scale * sum(num) / sum(den). `share`: num is part of den (warn when num > den).
-    Ratio {
-        num: Fields,
-        den: Fields,
-        #[serde(default = "one")]
-        scale: f64,
-        #[serde(default)]
-        share: bool,
-    },
+    Ratio { num: Fields, den: Fields, scale: f64, share: bool },
     /// 100 * (sanctioned - actual) / sanctioned.
     Vacancy { sanctioned: String, actual: String },
     /// Mean of several inputs, all required.
     Mean { inputs: Vec<String> },
     /// Ratio per year (num[k] / den[k] * scale), averaged over the years where it exists.
-    YearlyRatioMean {
-        num: Vec<String>,
-        den: Vec<String>,
-        #[serde(default = "one")]
-        scale: f64,
-        #[serde(default)]
-        share: bool,
-    },
+    YearlyRatioMean { num: Vec<String>, den: Vec<String>, scale: f64, share: bool },
     /// Mean of the available years, optionally divided by `per` and times `scale`.
-    YearsMean {
-        inputs: Vec<String>,
-        #[serde(default)]
-        per: Option<String>,
-        #[serde(default = "one")]
-        scale: f64,
-    },
+    YearsMean { inputs: Vec<String>, per: Option<String>, scale: f64 },
     /// Number of Y answers; missing only if all are missing.
     CountYes { inputs: Vec<String> },
     /// Text → points, matched case-insensitively after trimming. Unknown text is an error.
     Lookup { input: String, table: BTreeMap<String, f64> },
     /// One point per item whose `scale * count / per` reaches its threshold.
-    ThresholdPoints {
-        per: String,
-        #[serde(default = "one")]
-        scale: f64,
-        items: Vec<ThresholdItem>,
-    },
+    ThresholdPoints { per: String, scale: f64, items: Vec<ThresholdItem> },
     /// One point per Y in `yes_inputs`, plus one per input strictly above the comparison
     /// group's mean of that input. Missing only if all are missing.
-    AboveGroupMean {
-        #[serde(default)]
-        yes_inputs: Vec<String>,
-        inputs: Vec<String>,
-    },
+    AboveGroupMean { yes_inputs: Vec<String>, inputs: Vec<String> },
     /// |value of `of` - benchmark|.
     AbsDeviation { of: Box<Derivation>, benchmark: f64 },
 }
 
-fn one() -> f64 {
-    1.0
+/// The kinds of [`Derivation`], as written in `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum DerivationKind {
+    Value,
+    Ratio,
+    Vacancy,
+    Mean,
+    YearlyRatioMean,
+    YearsMean,
+    CountYes,
+    Lookup,
+    ThresholdPoints,
+    AboveGroupMean,
+    AbsDeviation,
+}
+
+/// A derivation table as written: `kind` and every field some kind takes. Checked against the
+/// kind by `TryFrom` (a field the kind does not take, or a missing one, is an error).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DerivationForm {
+    kind: DerivationKind,
+    input: Option<String>,
+    num: Option<Fields>,
+    den: Option<Fields>,
+    scale: Option<f64>,
+    share: Option<bool>,
+    sanctioned: Option<String>,
+    actual: Option<String>,
+    inputs: Option<Vec<String>>,
+    per: Option<String>,
+    table: Option<BTreeMap<String, f64>>,
+    items: Option<Vec<ThresholdItem>>,
+    yes_inputs: Option<Vec<String>>,
+    of: Option<Box<Derivation>>,
+    benchmark: Option<f64>,
+}
+
+impl TryFrom<DerivationForm> for Derivation {
+    type Error = String;
+
+    fn try_from(f: DerivationForm) -> Result<Self, String> {
+        use DerivationKind as K;
+        let kind = f.kind;
+        let name = match kind {
+            K::Value => "value",
+            K::Ratio => "ratio",
+            K::Vacancy => "vacancy",
+            K::Mean => "mean",
+            K::YearlyRatioMean => "yearly_ratio_mean",
+            K::YearsMean => "years_mean",
+            K::CountYes => "count_yes",
+            K::Lookup => "lookup",
+            K::ThresholdPoints => "threshold_points",
+            K::AboveGroupMean => "above_group_mean",
+            K::AbsDeviation => "abs_deviation",
+        };
+        let allowed: &[&str] = match kind {
+            K::Value => &["input"],
+            K::Lookup => &["input", "table"],
+            K::Ratio | K::YearlyRatioMean => &["num", "den", "scale", "share"],
+            K::Vacancy => &["sanctioned", "actual"],
+            K::Mean | K::CountYes => &["inputs"],
+            K::YearsMean => &["inputs", "per", "scale"],
+            K::ThresholdPoints => &["per", "scale", "items"],
+            K::AboveGroupMean => &["yes_inputs", "inputs"],
+            K::AbsDeviation => &["of", "benchmark"],
+        };
+        let given = [
+            ("input", f.input.is_some()),
+            ("num", f.num.is_some()),
+            ("den", f.den.is_some()),
+            ("scale", f.scale.is_some()),
+            ("share", f.share.is_some()),
+            ("sanctioned", f.sanctioned.is_some()),
+            ("actual", f.actual.is_some()),
+            ("inputs", f.inputs.is_some()),
+            ("per", f.per.is_some()),
+            ("table", f.table.is_some()),
+            ("items", f.items.is_some()),
+            ("yes_inputs", f.yes_inputs.is_some()),
+            ("of", f.of.is_some()),
+            ("benchmark", f.benchmark.is_some()),
+        ];
+        if let Some((field, _)) = given.iter().find(|(k, set)| *set && !allowed.contains(k)) {
+            return Err(format!(
+                "unknown field `{field}` for kind `{name}`, expected {}",
+                allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let need = |field: &str| format!("missing field `{field}` (kind `{name}`)");
+        let list = |v: Option<Fields>, field: &str| match v {
+            Some(Fields::Many(v)) => Ok(v),
+            Some(Fields::One(_)) => Err(format!("`{field}` of kind `{name}` must be a list of field ids")),
+            None => Err(need(field)),
+        };
+        let scale = f.scale.unwrap_or(1.0);
+        Ok(match kind {
+            K::Value => Derivation::Value { input: f.input.ok_or_else(|| need("input"))? },
+            K::Ratio => Derivation::Ratio {
+                num: f.num.ok_or_else(|| need("num"))?,
+                den: f.den.ok_or_else(|| need("den"))?,
+                scale,
+                share: f.share.unwrap_or(false),
+            },
+            K::Vacancy => Derivation::Vacancy {
+                sanctioned: f.sanctioned.ok_or_else(|| need("sanctioned"))?,
+                actual: f.actual.ok_or_else(|| need("actual"))?,
+            },
+            K::Mean => Derivation::Mean { inputs: f.inputs.ok_or_else(|| need("inputs"))? },
+            K::YearlyRatioMean => Derivation::YearlyRatioMean {
+                num: list(f.num, "num")?,
+                den: list(f.den, "den")?,
+                scale,
+                share: f.share.unwrap_or(false),
+            },
+            K::YearsMean => {
+                Derivation::YearsMean { inputs: f.inputs.ok_or_else(|| need("inputs"))?, per: f.per, scale }
+            }
+            K::CountYes => Derivation::CountYes { inputs: f.inputs.ok_or_else(|| need("inputs"))? },
+            K::Lookup => Derivation::Lookup {
+                input: f.input.ok_or_else(|| need("input"))?,
+                table: f.table.ok_or_else(|| need("table"))?,
+            },
+            K::ThresholdPoints => Derivation::ThresholdPoints {
+                per: f.per.ok_or_else(|| need("per"))?,
+                scale,
+                items: f.items.ok_or_else(|| need("items"))?,
+            },
+            K::AboveGroupMean => Derivation::AboveGroupMean {
+                yes_inputs: f.yes_inputs.unwrap_or_default(),
+                inputs: f.inputs.ok_or_else(|| need("inputs"))?,
+            },
+            K::AbsDeviation => Derivation::AbsDeviation {
+                of: f.of.ok_or_else(|| need("of"))?,
+                benchmark: f.benchmark.ok_or_else(|| need("benchmark"))?,
+            },
+        })
+    }
 }
 
 impl Derivation {
@@ -296,7 +433,7 @@ fn sum(cols: &[&[f64]], u: usize) -> f64 {
 }
 
 fn lookup_key(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_uppercase()).collect()
+    s.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 impl Derivation {
@@ -561,3 +698,87 @@ impl Derivation {
 }
 
 type HashMapKey = std::collections::HashMap<String, f64>;
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    fn all_kinds() -> Vec<Derivation> {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        vec![
+            Derivation::Value { input: "a".into() },
+            Derivation::Ratio {
+                num: Fields::One("a".into()),
+                den: Fields::Many(v(&["b", "c"])),
+                scale: 100.0,
+                share: true,
+            },
+            Derivation::Vacancy { sanctioned: "s".into(), actual: "a".into() },
+            Derivation::Mean { inputs: v(&["a", "b"]) },
+            Derivation::YearlyRatioMean { num: v(&["a1", "a2"]), den: v(&["b1", "b2"]), scale: 1.0, share: false },
+            Derivation::YearsMean { inputs: v(&["y1", "y2"]), per: Some("p".into()), scale: 1e5 },
+            Derivation::CountYes { inputs: v(&["q"]) },
+            Derivation::Lookup { input: "r".into(), table: [("AA".to_string(), 4.0)].into_iter().collect() },
+            Derivation::ThresholdPoints {
+                per: "pop".into(),
+                scale: 1e5,
+                items: vec![ThresholdItem {
+                    input: "h".into(),
+                    threshold: 1.5,
+                    source: "p.3".into(),
+                    provisional: true,
+                }],
+            },
+            Derivation::AboveGroupMean { yes_inputs: v(&["y"]), inputs: v(&["x"]) },
+            Derivation::AbsDeviation { of: Box::new(Derivation::Value { input: "a".into() }), benchmark: 135.0 },
+        ]
+    }
+
+    #[test]
+    fn every_kind_reads_back_what_it_writes_in_json_and_toml() {
+        for d in all_kinds() {
+            let json = serde_json::to_string(&d).unwrap();
+            assert_eq!(serde_json::from_str::<Derivation>(&json).unwrap(), d, "{json}");
+            #[derive(Serialize, Deserialize, PartialEq, Debug)]
+            struct Wrap {
+                derive: Derivation,
+            }
+            let toml_text = toml::to_string(&Wrap { derive: d.clone() }).unwrap();
+            assert_eq!(toml::from_str::<Wrap>(&toml_text).unwrap().derive, d, "{toml_text}");
+        }
+    }
+
+    #[test]
+    fn defaults_as_documented() {
+        let d: Derivation = serde_json::from_str(r#"{"kind":"ratio","num":"a","den":["b"]}"#).unwrap();
+        assert_eq!(
+            d,
+            Derivation::Ratio {
+                num: Fields::One("a".into()),
+                den: Fields::Many(vec!["b".into()]),
+                scale: 1.0,
+                share: false
+            }
+        );
+        let d: Derivation = serde_json::from_str(r#"{"inputs":["x"],"kind":"above_group_mean"}"#).unwrap();
+        assert_eq!(
+            d,
+            Derivation::AboveGroupMean { yes_inputs: vec![], inputs: vec!["x".into()] },
+            "kind may come last"
+        );
+    }
+
+    #[test]
+    fn wrong_fields_are_named() {
+        let err = |t: &str| serde_json::from_str::<Derivation>(t).unwrap_err().to_string();
+        assert!(err(r#"{"kind":"value","input":"a","scale":2}"#)
+            .contains("unknown field `scale` for kind `value`, expected `input`"));
+        assert!(err(r#"{"kind":"vacancy","sanctioned":"s"}"#).contains("missing field `actual` (kind `vacancy`)"));
+        assert!(err(r#"{"kind":"ratio","num":"a","den":"b","bogus":1}"#).contains("unknown field `bogus`"));
+        assert!(err(r#"{"kind":"yearly_ratio_mean","num":"a","den":["b"]}"#)
+            .contains("`num` of kind `yearly_ratio_mean` must be a list"));
+        assert!(err(r#"{"kind":"median","input":"a"}"#).contains("unknown variant `median`"));
+        assert!(err(r#"{"input":"a"}"#).contains("missing field `kind`"));
+        assert!(err(r#"{"kind":"ratio","num":3,"den":"b"}"#).contains("a field id or a list of field ids"));
+    }
+}

@@ -221,7 +221,11 @@ pub fn read_units_and_inputs(
         units.zone.push(text_of(zone_col));
         units.terrain.push(text_of(terrain_col));
         units.tags.push(
-            text_of(tags_col).split([';', ',']).map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect(),
+            text_of(tags_col)
+                .split([';', ','])
+                .map(|t| t.trim().to_ascii_lowercase())
+                .filter(|t| !t.is_empty())
+                .collect(),
         );
         let pop = match pop_col {
             Some(k) => match parse::cell_number(&row[k], false) {
@@ -339,7 +343,7 @@ pub fn cell_text(cell: &Cell) -> String {
 
 /// Lenient key for matching state names: case, `&`/`and`, punctuation and spaces ignored.
 pub fn state_key(s: &str) -> String {
-    let s = s.to_lowercase().replace('&', " and ");
+    let s = s.to_ascii_lowercase().replace('&', " and ");
     let words: Vec<String> = s
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && *w != "and" && *w != "the")

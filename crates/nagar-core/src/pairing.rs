@@ -53,7 +53,7 @@ pub enum Within {
 
 impl Within {
     pub fn parse(s: &str) -> Result<Self, String> {
-        match s.trim().to_lowercase().as_str() {
+        match s.trim().to_ascii_lowercase().as_str() {
             "all" => Ok(Within::All),
             "tier" => Ok(Within::Tier),
             "zone" => Ok(Within::Zone),
@@ -82,7 +82,7 @@ pub enum Attr {
 
 impl Attr {
     pub fn parse(s: &str) -> Result<Self, String> {
-        match s.trim().to_lowercase().as_str() {
+        match s.trim().to_ascii_lowercase().as_str() {
             "zone" => Ok(Attr::Zone),
             "terrain" => Ok(Attr::Terrain),
             "tier" => Ok(Attr::Tier),
@@ -169,7 +169,7 @@ impl CostWeights {
         let mut w = *self;
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (k, v) = part.split_once('=').ok_or_else(|| format!("weights: {part:?} is not TERM=W"))?;
-            let k = k.trim().to_lowercase();
+            let k = k.trim().to_ascii_lowercase();
             let x: f64 = v.trim().parse().map_err(|_| format!("weights: {part:?}: {:?} is not a number", v.trim()))?;
             let slot =
                 w.slot(&k).ok_or_else(|| format!("weights: unknown term {k:?} (terms: {})", Self::TERMS.join(", ")))?;
@@ -410,7 +410,7 @@ impl<'a> Ctx<'a> {
             }
         }
         sectors.sort_unstable();
-        let key = |v: &Vec<String>| v.iter().map(|x| x.trim().to_lowercase()).collect::<Vec<_>>();
+        let key = |v: &Vec<String>| v.iter().map(|x| x.trim().to_ascii_lowercase()).collect::<Vec<_>>();
         Ok(Ctx { fw, s, sectors, rescale, terrain_key: key(&s.units.terrain), zone_key: key(&s.units.zone) })
     }
 
@@ -619,7 +619,7 @@ pub fn pair(fw: &Framework, s: &Scored, opts: &PairOptions) -> Result<Pairing, P
             Within::Tier => tier_order.iter().position(|t| *t == s.tier[u]).unwrap_or(usize::MAX),
             _ => 0,
         };
-        by_key.entry((g, tier_pos, label.to_lowercase())).or_insert_with(|| (label, Vec::new())).1.push(u);
+        by_key.entry((g, tier_pos, label.to_ascii_lowercase())).or_insert_with(|| (label, Vec::new())).1.push(u);
     }
     if !no_label.is_empty() {
         issues.push(Issue::warning(format!(

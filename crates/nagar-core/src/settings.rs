@@ -3,36 +3,19 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Normalisation of one indicator (applied after `x * direction`, as COINr does).
+/// Normalisation of one indicator (applied after `x * direction`, as COINr does). Written as a
+/// table with a `method`; read through [`MethodForm`] (see [`crate::derive::Derivation`] for why).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "method", rename_all = "snake_case", try_from = "MethodForm")]
 pub enum Normalisation {
     /// (x - mean) / sd * sd_target + mean_target, sample sd. sd = 0 or < 2 values: every value → mean_target.
-    Zscore {
-        #[serde(default)]
-        mean: f64,
-        #[serde(default = "one")]
-        sd: f64,
-    },
+    Zscore { mean: f64, sd: f64 },
     /// (x - min) / (max - min) * (hi - lo) + lo.
-    Minmax {
-        #[serde(default)]
-        lo: f64,
-        #[serde(default = "hundred")]
-        hi: f64,
-    },
+    Minmax { lo: f64, hi: f64 },
     /// Goalposts (COINr `n_goalposts`): per-indicator [lower, upper] from the framework.
-    Goalposts {
-        #[serde(default = "one")]
-        scale: f64,
-        #[serde(default = "yes")]
-        truncate: bool,
-    },
+    Goalposts { scale: f64, truncate: bool },
     /// Distance to target (COINr `n_dist2targ`): target from the indicator.
-    Dist2targ {
-        #[serde(default)]
-        cap_max: bool,
-    },
+    Dist2targ { cap_max: bool },
     /// Rank, ties take the minimum rank (COINr `n_rank`).
     Rank,
     /// Percentile rank (COINr `n_prank`).
@@ -41,14 +24,87 @@ pub enum Normalisation {
     None,
 }
 
-fn one() -> f64 {
-    1.0
+/// A method table as written (`method` and every parameter some method takes), for
+/// [`Normalisation`], [`Imputation`] and [`Treatment`]. Each checks the parameters against the
+/// method it names: a parameter the method does not take, or a missing one, is an error.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodForm {
+    method: String,
+    mean: Option<f64>,
+    sd: Option<f64>,
+    lo: Option<f64>,
+    hi: Option<f64>,
+    scale: Option<f64>,
+    truncate: Option<bool>,
+    cap_max: Option<bool>,
+    column: Option<String>,
+    winmax: Option<usize>,
+    skew_thresh: Option<f64>,
+    kurt_thresh: Option<f64>,
 }
-fn hundred() -> f64 {
-    100.0
+
+impl MethodForm {
+    /// An error if a parameter outside `allowed` is given.
+    fn only(&self, what: &str, allowed: &[&str]) -> Result<(), String> {
+        let given = [
+            ("mean", self.mean.is_some()),
+            ("sd", self.sd.is_some()),
+            ("lo", self.lo.is_some()),
+            ("hi", self.hi.is_some()),
+            ("scale", self.scale.is_some()),
+            ("truncate", self.truncate.is_some()),
+            ("cap_max", self.cap_max.is_some()),
+            ("column", self.column.is_some()),
+            ("winmax", self.winmax.is_some()),
+            ("skew_thresh", self.skew_thresh.is_some()),
+            ("kurt_thresh", self.kurt_thresh.is_some()),
+        ];
+        match given.iter().find(|(k, set)| *set && !allowed.contains(k)) {
+            None => Ok(()),
+            Some((k, _)) if allowed.is_empty() => {
+                Err(format!("unknown field `{k}`: {what} method `{}` takes no parameters", self.method))
+            }
+            Some((k, _)) => Err(format!(
+                "unknown field `{k}` for {what} method `{}`, expected {}",
+                self.method,
+                allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    fn unknown(&self, what: &str, expected: &str) -> String {
+        format!("unknown {what} method `{}`, expected one of {expected}", self.method)
+    }
 }
-fn yes() -> bool {
-    true
+
+impl TryFrom<MethodForm> for Normalisation {
+    type Error = String;
+    fn try_from(f: MethodForm) -> Result<Self, String> {
+        const W: &str = "normalisation";
+        Ok(match f.method.as_str() {
+            "zscore" => {
+                f.only(W, &["mean", "sd"])?;
+                Normalisation::Zscore { mean: f.mean.unwrap_or(0.0), sd: f.sd.unwrap_or(1.0) }
+            }
+            "minmax" => {
+                f.only(W, &["lo", "hi"])?;
+                Normalisation::Minmax { lo: f.lo.unwrap_or(0.0), hi: f.hi.unwrap_or(100.0) }
+            }
+            "goalposts" => {
+                f.only(W, &["scale", "truncate"])?;
+                Normalisation::Goalposts { scale: f.scale.unwrap_or(1.0), truncate: f.truncate.unwrap_or(true) }
+            }
+            "dist2targ" => {
+                f.only(W, &["cap_max"])?;
+                Normalisation::Dist2targ { cap_max: f.cap_max.unwrap_or(false) }
+            }
+            "rank" => f.only(W, &[]).map(|_| Normalisation::Rank)?,
+            "prank" => f.only(W, &[]).map(|_| Normalisation::Prank)?,
+            "none" => f.only(W, &[]).map(|_| Normalisation::None)?,
+            _ => return Err(f.unknown(W, "`zscore`, `minmax`, `goalposts`, `dist2targ`, `rank`, `prank`, `none`")),
+        })
+    }
 }
 
 impl Default for Normalisation {
@@ -164,9 +220,9 @@ impl MissingPolicy {
     }
 }
 
-/// Imputation of missing indicator values before normalisation.
+/// Imputation of missing indicator values before normalisation (read through [`MethodForm`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "method", rename_all = "snake_case", try_from = "MethodForm")]
 pub enum Imputation {
     #[default]
     None,
@@ -201,18 +257,15 @@ impl Imputation {
     }
 }
 
-/// Outlier treatment (COINr `Treat()` default method).
+/// Outlier treatment (COINr `Treat()` default method; read through [`MethodForm`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "method", rename_all = "snake_case", try_from = "MethodForm")]
 pub enum Treatment {
     #[default]
     None,
     Winsorise {
-        #[serde(default = "winmax")]
         winmax: usize,
-        #[serde(default = "skew_thresh")]
         skew_thresh: f64,
-        #[serde(default = "kurt_thresh")]
         kurt_thresh: f64,
     },
 }
@@ -225,6 +278,44 @@ fn skew_thresh() -> f64 {
 }
 fn kurt_thresh() -> f64 {
     3.5
+}
+
+impl TryFrom<MethodForm> for Imputation {
+    type Error = String;
+    fn try_from(f: MethodForm) -> Result<Self, String> {
+        const W: &str = "imputation";
+        let column = |f: MethodForm| {
+            f.only(W, &["column"])?;
+            f.column.ok_or_else(|| format!("missing field `column` (imputation method `{}`)", f.method))
+        };
+        Ok(match f.method.as_str() {
+            "none" => f.only(W, &[]).map(|_| Imputation::None)?,
+            "mean" => f.only(W, &[]).map(|_| Imputation::Mean)?,
+            "median" => f.only(W, &[]).map(|_| Imputation::Median)?,
+            "mean_group" => Imputation::MeanGroup { column: column(f)? },
+            "median_group" => Imputation::MedianGroup { column: column(f)? },
+            _ => return Err(f.unknown(W, "`none`, `mean`, `median`, `mean_group`, `median_group`")),
+        })
+    }
+}
+
+impl TryFrom<MethodForm> for Treatment {
+    type Error = String;
+    fn try_from(f: MethodForm) -> Result<Self, String> {
+        const W: &str = "treatment";
+        Ok(match f.method.as_str() {
+            "none" => f.only(W, &[]).map(|_| Treatment::None)?,
+            "winsorise" => {
+                f.only(W, &["winmax", "skew_thresh", "kurt_thresh"])?;
+                Treatment::Winsorise {
+                    winmax: f.winmax.unwrap_or_else(winmax),
+                    skew_thresh: f.skew_thresh.unwrap_or_else(skew_thresh),
+                    kurt_thresh: f.kurt_thresh.unwrap_or_else(kurt_thresh),
+                }
+            }
+            _ => return Err(f.unknown(W, "`none`, `winsorise`")),
+        })
+    }
 }
 
 impl Treatment {
@@ -450,5 +541,60 @@ impl Settings {
         }
         s.check()?;
         Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+
+    #[test]
+    fn every_method_reads_back_what_it_writes() {
+        let norms = [
+            Normalisation::Zscore { mean: 10.0, sd: 2.0 },
+            Normalisation::Minmax { lo: 1.0, hi: 10.0 },
+            Normalisation::Goalposts { scale: 100.0, truncate: false },
+            Normalisation::Dist2targ { cap_max: true },
+            Normalisation::Rank,
+            Normalisation::Prank,
+            Normalisation::None,
+        ];
+        for n in norms {
+            let j = serde_json::to_string(&n).unwrap();
+            assert_eq!(serde_json::from_str::<Normalisation>(&j).unwrap(), n, "{j}");
+        }
+        let imps = [
+            Imputation::None,
+            Imputation::Mean,
+            Imputation::Median,
+            Imputation::MeanGroup { column: "g".into() },
+            Imputation::MedianGroup { column: "g".into() },
+        ];
+        for i in imps {
+            let j = serde_json::to_string(&i).unwrap();
+            assert_eq!(serde_json::from_str::<Imputation>(&j).unwrap(), i, "{j}");
+        }
+        for t in [Treatment::None, Treatment::Winsorise { winmax: 3, skew_thresh: 1.0, kurt_thresh: 2.0 }] {
+            let j = serde_json::to_string(&t).unwrap();
+            assert_eq!(serde_json::from_str::<Treatment>(&j).unwrap(), t, "{j}");
+        }
+    }
+
+    #[test]
+    fn defaults_and_errors() {
+        let n: Normalisation = serde_json::from_str(r#"{"method":"minmax"}"#).unwrap();
+        assert_eq!(n, Normalisation::Minmax { lo: 0.0, hi: 100.0 });
+        let n: Normalisation = serde_json::from_str(r#"{"method":"goalposts"}"#).unwrap();
+        assert_eq!(n, Normalisation::Goalposts { scale: 1.0, truncate: true });
+        let t: Treatment = serde_json::from_str(r#"{"method":"winsorise"}"#).unwrap();
+        assert_eq!(t, Treatment::winsorise_default());
+        let err = |t: &str| serde_json::from_str::<Normalisation>(t).unwrap_err().to_string();
+        assert!(err(r#"{"method":"zscore","lo":1}"#)
+            .contains("unknown field `lo` for normalisation method `zscore`, expected `mean`, `sd`"));
+        assert!(err(r#"{"method":"rank","sd":1}"#).contains("takes no parameters"));
+        assert!(err(r#"{"method":"zcore"}"#).contains("unknown normalisation method `zcore`"));
+        assert!(err(r#"{"method":"zscore","typo":1}"#).contains("unknown field `typo`"));
+        let e = serde_json::from_str::<Imputation>(r#"{"method":"mean_group"}"#).unwrap_err().to_string();
+        assert!(e.contains("missing field `column`"), "{e}");
     }
 }

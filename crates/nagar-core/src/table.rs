@@ -85,7 +85,7 @@ pub fn normalise_header(name: &str) -> String {
                 out.push('_');
             }
             sep = false;
-            out.extend(ch.to_lowercase());
+            out.push(ch.to_ascii_lowercase());
         }
     }
     out

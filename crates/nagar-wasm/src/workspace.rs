@@ -168,8 +168,9 @@ impl Workspace {
         Ok(())
     }
 
-    /// Score the data with the framework and options; the results table's values.
-    #[wasm_bindgen(unchecked_return_type = "Results")]
+    /// Score the data with the framework and options; the results table's values, packed
+    /// (`PackedResults` with its `unit_numbers`: a `Float64Array`).
+    #[wasm_bindgen(unchecked_return_type = "PackedResults & { unit_numbers: Float64Array }")]
     pub fn score(&mut self) -> JsResult<JsValue> {
         let lf = self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))?;
         let data = self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no data loaded"))?;
@@ -184,9 +185,11 @@ impl Workspace {
         let mut issues = data.issues.clone();
         issues.append(&mut scored.issues);
         scored.issues = issues;
-        let out = views::results(&lf.framework, &scored, &data.table.file, data.note.clone());
+        let (packed, numbers) = views::results(&lf.framework, &scored, &data.table.file, data.note.clone());
         self.scored = Some(scored);
-        to_js(&out)
+        let out = to_js(&packed)?;
+        js_sys::Reflect::set(&out, &"unit_numbers".into(), &js_sys::Float64Array::from(&numbers[..]))?;
+        Ok(out)
     }
 
     /// The city profile of one unit of the last run.

@@ -4,17 +4,10 @@
 
 use nagar_wasm::Workspace;
 use serde_json::Value;
-use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn json(v: JsValue) -> Value {
-    let text: String = js_sys::JSON::stringify(&v).expect("a JSON-like value").into();
-    serde_json::from_str(&text).expect("JSON")
-}
-
-fn error_name(e: JsValue) -> String {
-    js_sys::Reflect::get(&e, &"name".into()).unwrap().as_string().unwrap()
-}
+mod common;
+use common::{error_name, json, results};
 
 fn mpi() -> Workspace {
     let mut ws = Workspace::new();
@@ -38,7 +31,7 @@ fn demo_scores_and_exports_like_the_cli() {
     let data = json(ws.load_demo(120, 2019).unwrap());
     assert_eq!(data["rows"], 120);
     assert_eq!(data["dataset_note"], "synthetic demo data");
-    let res = json(ws.score().unwrap());
+    let res = results(ws.score().unwrap());
     let units = res["units"].as_array().unwrap();
     assert_eq!(units.len(), 120);
     assert!(res["ranked"].as_u64().unwrap() > 100);
@@ -68,10 +61,10 @@ fn demo_scores_and_exports_like_the_cli() {
 fn options_and_weights_change_the_scores() {
     let mut ws = mpi();
     ws.load_demo(60, 7).unwrap();
-    let before = json(ws.score().unwrap());
+    let before = results(ws.score().unwrap());
     let opts = serde_json::json!({ "weights": { "services": 0.0 }, "missing": "worst" });
     ws.set_options(nagar_wasm::to_js(&opts).unwrap()).unwrap();
-    let after = json(ws.score().unwrap());
+    let after = results(ws.score().unwrap());
     let index = |r: &Value| r["units"].as_array().unwrap().iter().map(|u| u["index"].clone()).collect::<Vec<_>>();
     assert_ne!(index(&before), index(&after));
     let bad = serde_json::json!({ "missing": "sometimes" });

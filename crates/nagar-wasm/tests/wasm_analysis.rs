@@ -4,18 +4,11 @@
 #![cfg(all(target_arch = "wasm32", feature = "analysis"))]
 
 use nagar_wasm::Workspace;
-use serde_json::Value;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn json(v: JsValue) -> Value {
-    let text: String = js_sys::JSON::stringify(&v).expect("a JSON-like value").into();
-    serde_json::from_str(&text).expect("JSON")
-}
-
-fn error_name(e: JsValue) -> String {
-    js_sys::Reflect::get(&e, &"name".into()).unwrap().as_string().unwrap()
-}
+mod common;
+use common::{error_name, json, results};
 
 fn demo() -> (Workspace, String) {
     let mut ws = Workspace::new();
@@ -93,7 +86,7 @@ fn preview_what_if_explain_improve() {
     let mut fresh = Workspace::new();
     fresh.use_builtin("mpi-2019").unwrap();
     fresh.load_data(combined.as_bytes(), "combined.csv").unwrap();
-    let res = json(fresh.score().unwrap());
+    let res = results(fresh.score().unwrap());
     let me = res["units"].as_array().unwrap().iter().find(|u| u["id"] == "MY-1").unwrap().clone();
     assert!((me["index"].as_f64().unwrap() - after).abs() < 1e-9);
     // New data forgets the preview.

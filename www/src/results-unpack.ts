@@ -1,0 +1,64 @@
+// The results of a scoring run arrive packed (Rust: views::PackedResults): the units' text in
+// columns and all their numbers in one Float64Array, which crosses from the worker without
+// copying. Here they become the `Results` the views use: one object per unit.
+import type { PackedResults, Results, UnitRow } from '../pkg/core/nagar_wasm';
+
+/// What the worker sends for a scoring run.
+export type ResultsTransfer = PackedResults & { unit_numbers: Float64Array };
+
+/// Numbers of a unit before its verticals and sectors (views::UNIT_NUMBER_FIELDS):
+/// population, coverage, index, rank, rank in tier.
+const FIXED = 5;
+
+const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+export function isResultsTransfer(v: unknown): v is ResultsTransfer {
+  return typeof v === 'object' && v !== null && 'unit_numbers' in v && (v as ResultsTransfer).unit_numbers instanceof Float64Array;
+}
+
+export function unpackResults(p: ResultsTransfer): Results {
+  const { unit_text: t, unit_numbers: n, ...rest } = p;
+  const nv = p.verticals.length;
+  const ns = p.sectors.length;
+  const width = FIXED + nv + ns;
+  if (n.length !== t.id.length * width) throw new Error(`packed results: ${n.length} numbers for ${t.id.length} units of ${width}`);
+  const units: UnitRow[] = t.id.map((id, u) => {
+    const o = u * width;
+    return {
+      id,
+      name: t.name[u],
+      state: t.state[u],
+      zone: t.zone[u],
+      tier: t.tier[u],
+      population: orNull(n[o]),
+      coverage: n[o + 1],
+      index: orNull(n[o + 2]),
+      rank: orNull(n[o + 3]),
+      rank_in_tier: orNull(n[o + 4]),
+      flag: t.flag[u],
+      verticals: Array.from(n.subarray(o + FIXED, o + FIXED + nv), orNull),
+      sectors: Array.from(n.subarray(o + FIXED + nv, o + width), orNull),
+    };
+  });
+  return { ...rest, units };
+}
+
+/// A worker reply with its packed results (itself, or its `results` field) unpacked.
+export function unpackReply(v: unknown): unknown {
+  if (isResultsTransfer(v)) return unpackResults(v);
+  if (typeof v === 'object' && v !== null && 'results' in v && isResultsTransfer((v as { results: unknown }).results)) {
+    const r = v as { results: ResultsTransfer };
+    return { ...r, results: unpackResults(r.results) };
+  }
+  return v;
+}
+
+/// The buffers a reply can hand over instead of copying.
+export function transferables(v: unknown): Transferable[] {
+  if (v instanceof Uint8Array) return [v.buffer as ArrayBuffer];
+  if (isResultsTransfer(v)) return [v.unit_numbers.buffer as ArrayBuffer];
+  if (typeof v === 'object' && v !== null && 'results' in v && isResultsTransfer((v as { results: unknown }).results)) {
+    return [(v as { results: ResultsTransfer }).results.unit_numbers.buffer as ArrayBuffer];
+  }
+  return [];
+}
