@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static site into www/dist/ (deployable as is, under any sub-path):
 #  1. the main WebAssembly module (Workspace: CSV/JSON, scoring, exports)  → www/pkg/core
-#  2. the full module (the same plus the analyses; loaded lazily)           → www/pkg/full
+#  2. the full module (a Workspace with the analyses; loaded lazily)       → www/pkg/full
 #  3. the spreadsheet module (XLSX/ODS read, XLSX write; loaded lazily)     → www/pkg/sheets
 #     All three are the crate crates/nagar-wasm, built with different features.
 #  4. the page (Vite + TypeScript), with its service worker.
@@ -23,7 +23,7 @@ wasm_pack() {
 echo "== wasm: main module"
 wasm_pack core nagar_wasm
 echo "== wasm: full module (analyses)"
-wasm_pack full nagar_full -- --features analysis
+wasm_pack full nagar_full -- --no-default-features --features analysis
 echo "== wasm: spreadsheet module"
 wasm_pack sheets nagar_sheets -- --no-default-features --features spreadsheet
 

@@ -2,9 +2,9 @@
 // The main module (CSV/JSON: score, results, exports) loads at start. Two more load the first
 // time they are needed: the spreadsheet module (a workbook read or written, a framework file
 // uploaded) and the full module (the analyses: sister cities, peers, preview, what-if). The
-// full module is the main module plus the analyses; when it arrives, the loaded framework,
-// data and options are replayed into it and it replaces the main module's Workspace. Nothing
-// here touches the network except fetching those modules from the app's own origin.
+// full module keeps a second Workspace; the main module's framework, data and options are
+// replayed into it before an analysis whenever they changed. Nothing here touches the network
+// except fetching those modules from the app's own origin.
 import init, { Workspace, engineVersion, type Options } from '../pkg/core/nagar_wasm.js';
 import type { Workspace as FullWorkspace } from '../pkg/full/nagar_full.js';
 import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Reply, type Request } from './protocol';
@@ -14,25 +14,31 @@ import { transferables, type ResultsTransfer } from './results-unpack';
 type Sheets = typeof import('../pkg/sheets/nagar_sheets.js');
 type Full = typeof import('../pkg/full/nagar_full.js');
 
-/// The current Workspace: the main module's, or the full module's once it has been loaded
-/// (the same calls, plus the analyses).
-let ws: Workspace | FullWorkspace;
-let isFull = false;
+/// The main module's Workspace: everything but the analyses.
+let ws: Workspace;
 
-/// What was loaded, in order, so it can be replayed into the full module's Workspace.
+/// What the main Workspace holds, to replay into the analyses' Workspace, and what changed
+/// since the last replay.
 interface Replay {
   framework: { builtin: string } | { value: unknown; bytes: Uint8Array; name: string };
   data: { bytes: Uint8Array; name: string } | { table: unknown } | null;
   options: Options | null;
+  changed: { framework: boolean; data: boolean; options: boolean };
 }
-const replay: Replay = { framework: { builtin: 'mpi-2019' }, data: null, options: null };
+const replay: Replay = {
+  framework: { builtin: 'mpi-2019' },
+  data: null,
+  options: null,
+  changed: { framework: true, data: true, options: true },
+};
 
 let fullModule: Promise<Full> | null = null;
+let analysisWs: FullWorkspace | null = null;
 
-/// The Workspace with the analyses: loads the full module the first time and moves the
-/// current framework, data and options into it.
-async function fullWorkspace(): Promise<FullWorkspace> {
-  if (isFull) return ws as FullWorkspace;
+/// The analyses' Workspace, up to date with the main one (the full module is loaded the first
+/// time). Its own state (my preview rows, the what-if session) is kept while only the options
+/// change, as in the main Workspace; a new framework or new data starts it afresh.
+async function analysisWorkspace(): Promise<FullWorkspace> {
   if (!fullModule) {
     progress('Loading the analyses', 0, 0);
     fullModule = import('../pkg/full/nagar_full.js').then(async (m) => {
@@ -42,32 +48,35 @@ async function fullWorkspace(): Promise<FullWorkspace> {
     fullModule.catch(() => (fullModule = null));
   }
   const m = await fullModule;
-  if (isFull) return ws as FullWorkspace;
-  const next = new m.Workspace();
-  try {
-    const f = replay.framework;
-    if ('builtin' in f) next.useBuiltin(f.builtin);
-    else next.loadFrameworkValue(f.value, f.bytes, f.name);
-    const d = replay.data;
-    if (d) {
-      if ('table' in d) next.loadTable(d.table);
-      else next.loadData(d.bytes, d.name);
-      if (replay.options !== null) next.setOptions(replay.options);
-      try {
-        next.score();
-      } catch {
-        // The same error the main module showed; the analyses report it again when asked.
-      }
-    }
-  } catch (e) {
-    next.free();
-    throw e;
+  if (!analysisWs) {
+    analysisWs = new m.Workspace();
+    replay.changed = { framework: true, data: true, options: true };
   }
-  ws.free();
-  ws = next;
-  isFull = true;
-  return next;
+  const a = analysisWs;
+  const c = replay.changed;
+  if (!c.framework && !c.data && !c.options) return a;
+  if (c.framework) {
+    const f = replay.framework;
+    if ('builtin' in f) a.loadFrameworkValue(ws.frameworkValue(), new Uint8Array(0), f.builtin);
+    else a.loadFrameworkValue(f.value, f.bytes, f.name);
+  }
+  const d = replay.data;
+  if (d && (c.framework || c.data)) {
+    if ('table' in d) a.loadTable(d.table);
+    else a.loadData(d.bytes, d.name);
+  }
+  if (replay.options !== null && (c.framework || c.options)) a.setOptions(replay.options);
+  replay.changed = { framework: false, data: false, options: false };
+  if (d) {
+    try {
+      a.run();
+    } catch {
+      // The error the main module showed; the analyses say so again when asked.
+    }
+  }
+  return a;
 }
+
 /// The synthetic demo file, made once the engine is idle, so "Try the demo data" only reads it.
 let demoCsv: Uint8Array | null = null;
 const DEMO_FILE = `synthetic-demo-${DEMO_ULBS}-ulbs.csv`;
@@ -158,12 +167,14 @@ async function handle(req: Request): Promise<unknown> {
       const name = frameworks[0]?.id ?? 'mpi-2019';
       const framework = ws.useBuiltin(name);
       Object.assign(replay, { framework: { builtin: name }, data: null, options: null });
+      replay.changed = { framework: true, data: true, options: true };
       prepareDemo();
       return { version: engineVersion(), frameworks, framework };
     }
     case 'useBuiltin': {
       const info = ws.useBuiltin(req.name);
       Object.assign(replay, { framework: { builtin: req.name }, options: null });
+      replay.changed.framework = true;
       prepareDemo();
       return info;
     }
@@ -174,6 +185,7 @@ async function handle(req: Request): Promise<unknown> {
       const value = (await sheets()).readFramework(bytes, req.file.name);
       const info = ws.loadFrameworkValue(value, bytes, req.file.name);
       Object.assign(replay, { framework: { value, bytes, name: req.file.name }, options: null });
+      replay.changed.framework = true;
       prepareDemo();
       return info;
     }
@@ -185,6 +197,7 @@ async function handle(req: Request): Promise<unknown> {
       try {
         data = ws.loadData(bytes, req.file.name);
         replay.data = { bytes, name: req.file.name };
+        replay.changed.data = true;
       } catch (e) {
         if (!isNeedsSpreadsheet(e)) throw e;
         const sh = await sheets();
@@ -192,6 +205,7 @@ async function handle(req: Request): Promise<unknown> {
         const table: unknown = sh.readSpreadsheet(bytes, req.file.name);
         data = ws.loadTable(table);
         replay.data = { table };
+        replay.changed.data = true;
       }
       return scoreLoaded(data, t0);
     }
@@ -200,11 +214,13 @@ async function handle(req: Request): Promise<unknown> {
       const bytes = demoCsv ?? new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
       const data = ws.loadData(bytes, DEMO_FILE);
       replay.data = { bytes, name: DEMO_FILE };
+      replay.changed.data = true;
       return scoreLoaded(data, t0);
     }
     case 'setOptions':
       ws.setOptions(req.options);
       replay.options = req.options;
+      replay.changed.options = true;
       return ws.score();
     case 'profile':
       return ws.profile(req.id);
@@ -221,7 +237,7 @@ async function handle(req: Request): Promise<unknown> {
     case 'demoCsv':
       return new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
     default:
-      return handleAnalysis(await fullWorkspace(), req, { readFile, sheets, progress });
+      return handleAnalysis(await analysisWorkspace(), req, { readFile, sheets, progress });
   }
 }
 

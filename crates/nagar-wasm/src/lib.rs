@@ -2,12 +2,12 @@
 //! `nagar-core`, every file format from `nagar-io`; this crate only converts values.
 //!
 //! The crate is built twice (see `scripts/build.sh`):
-//! - feature `workspace` (default): the main module, one stateful [`Workspace`] — load a
+//! - feature `main` (default): the main module, one stateful [`Workspace`] — load a
 //!   framework, load CSV/JSON data, set options, score, read results, export CSV/JSON;
-//! - features `workspace,analysis`: the full module, the same Workspace plus the analyses
-//!   (sister cities, peers, preview, what-if, explain, improve), loaded by the page the first time
-//!   one of them is asked for; the page then replays the loaded framework, data and options into
-//!   it and uses it from there on;
+//! - `--no-default-features --features analysis`: the full module, a second Workspace with the
+//!   analyses (sister cities, peers, preview, what-if, explain, improve) instead of the results
+//!   views and exports, loaded by the page the first time an analysis is asked for; the page
+//!   replays the main module's framework, data and options into it whenever they changed;
 //! - `--no-default-features --features spreadsheet`: the spreadsheet module, loaded by the page
 //!   the first time an XLSX/ODS file is read or written. Stateless functions that turn workbook
 //!   bytes into the values the main module takes, and sheets into XLSX bytes. Keeping calamine

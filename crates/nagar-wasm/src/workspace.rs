@@ -3,6 +3,7 @@
 //! by the same nagar-core/nagar-io calls as `nagar score`, so exports match the CLI's byte for byte.
 
 use nagar_core::pipeline::{self, Scored, WeightOverrides};
+#[cfg(feature = "main")]
 use nagar_core::report::{self, Provenance};
 use nagar_core::{Framework, Issue, RawTable};
 use wasm_bindgen::prelude::*;
@@ -12,7 +13,10 @@ use crate::{from_js, js_error, to_js, ErrorKind};
 
 pub(crate) struct LoadedFramework {
     pub(crate) framework: Framework,
+    /// Provenance for the exports (main module).
+    #[cfg_attr(not(feature = "main"), allow(dead_code))]
     source: String,
+    #[cfg_attr(not(feature = "main"), allow(dead_code))]
     sha256: String,
 }
 
@@ -46,10 +50,13 @@ fn base_name(file_name: &str) -> &str {
     file_name.rsplit(['/', '\\']).next().unwrap_or(file_name)
 }
 
+/// The built-in frameworks and the demo data: the main module only.
+#[cfg(feature = "main")]
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_json.rs"));
 }
 
+#[cfg(feature = "main")]
 /// A built-in framework, from its JSON form made at build time (see build.rs). The list is
 /// generated from `frameworks/*.toml`; a test checks it is nagar-io's built-in list, which the CLI
 /// uses. nagar-io's list itself is not called here: it holds the TOML texts.
@@ -63,6 +70,7 @@ pub fn builtin_framework(name: &str) -> Result<Framework, JsValue> {
     Ok(fw)
 }
 
+#[cfg(feature = "main")]
 /// The synthetic demo file as `nagar demo --ulbs N --seed S` writes it (CSV text).
 pub fn demo_csv_text(fw: &Framework, ulbs: usize, seed: u64) -> Result<String, String> {
     let table = nagar_io::builtin::demo_table(fw, ulbs, seed)?;
@@ -74,26 +82,6 @@ impl Workspace {
     #[wasm_bindgen(constructor)]
     pub fn new() -> Workspace {
         Workspace::default()
-    }
-
-    /// The built-in frameworks (id and display name).
-    #[wasm_bindgen(js_name = builtinFrameworks, unchecked_return_type = "Choice[]")]
-    pub fn builtin_frameworks() -> JsResult<JsValue> {
-        let mut out = Vec::new();
-        for (name, _, _) in builtin::BUILTIN {
-            if let Ok(fw) = builtin_framework(name) {
-                out.push(views::Choice { id: name.to_string(), name: fw.name });
-            }
-        }
-        to_js(&out)
-    }
-
-    /// Use a built-in framework (`mpi-2019`).
-    #[wasm_bindgen(js_name = useBuiltin, unchecked_return_type = "FrameworkInfo")]
-    pub fn use_builtin(&mut self, name: &str) -> JsResult<JsValue> {
-        let fw = builtin_framework(name)?;
-        let sha = builtin::BUILTIN.iter().find(|b| b.0 == name).map(|b| b.2.to_string()).unwrap_or_default();
-        self.set_framework(fw, format!("built-in {name}"), sha)
     }
 
     /// An uploaded framework file (TOML, JSON or a COINr iMeta table), as the spreadsheet
@@ -136,19 +124,6 @@ impl Workspace {
         self.set_data(t.table, t.format, t.issues)
     }
 
-    /// Generate the synthetic demo data (as `nagar demo`) and load it as the CSV file it would be.
-    #[wasm_bindgen(js_name = loadDemo, unchecked_return_type = "DataInfo")]
-    pub fn load_demo(&mut self, ulbs: usize, seed: u32) -> JsResult<JsValue> {
-        let csv = self.demo_csv(ulbs, seed)?;
-        self.load_data(csv.as_bytes(), &format!("synthetic-demo-{ulbs}-ulbs.csv"))
-    }
-
-    /// The synthetic demo file's text, for download.
-    #[wasm_bindgen(js_name = demoCsv)]
-    pub fn demo_csv(&self, ulbs: usize, seed: u32) -> JsResult<String> {
-        demo_csv_text(&self.framework()?.framework, ulbs, seed as u64).map_err(|m| js_error(ErrorKind::Data, m))
-    }
-
     fn set_data(&mut self, table: RawTable, format: String, issues: Vec<Issue>) -> JsResult<JsValue> {
         let note = nagar_io::builtin::dataset_note(&table);
         let info = views::data_info(&table, &format, &issues, note.clone());
@@ -168,15 +143,16 @@ impl Workspace {
         Ok(())
     }
 
-    /// Score the data with the framework and options; the results table's values, packed
-    /// (`PackedResults` with its `unit_numbers`: a `Float64Array`).
-    #[wasm_bindgen(unchecked_return_type = "PackedResults & { unit_numbers: Float64Array }")]
-    pub fn score(&mut self) -> JsResult<JsValue> {
+    /// Score the data with the framework and options and keep the run for the calls that read
+    /// it (the analyses of the full module). `score` (main module) does this and returns the
+    /// results table.
+    pub fn run(&mut self) -> JsResult<()> {
         let lf = self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))?;
         let data = self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no data loaded"))?;
         let settings =
             views::effective_settings(&lf.framework, &self.options).map_err(|m| js_error(ErrorKind::Settings, m))?;
         let weights: WeightOverrides = self.options.weights.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        self.scored = None;
         let mut scored = pipeline::score(&lf.framework, &data.table, &settings, &weights).map_err(|e| match e {
             pipeline::ScoreError::Settings(_) => js_error(ErrorKind::Settings, e),
             pipeline::ScoreError::Framework { .. } => js_error(ErrorKind::Framework, e),
@@ -185,8 +161,62 @@ impl Workspace {
         let mut issues = data.issues.clone();
         issues.append(&mut scored.issues);
         scored.issues = issues;
-        let (packed, numbers) = views::results(&lf.framework, &scored, &data.table.file, data.note.clone());
         self.scored = Some(scored);
+        Ok(())
+    }
+}
+
+impl Workspace {
+    fn framework(&self) -> JsResult<&LoadedFramework> {
+        self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))
+    }
+
+}
+
+/// The main module's calls: built-in frameworks, demo data, the results views and exports.
+#[cfg(feature = "main")]
+#[wasm_bindgen]
+impl Workspace {
+    /// The built-in frameworks (id and display name).
+    #[wasm_bindgen(js_name = builtinFrameworks, unchecked_return_type = "Choice[]")]
+    pub fn builtin_frameworks() -> JsResult<JsValue> {
+        let mut out = Vec::new();
+        for (name, _, _) in builtin::BUILTIN {
+            if let Ok(fw) = builtin_framework(name) {
+                out.push(views::Choice { id: name.to_string(), name: fw.name });
+            }
+        }
+        to_js(&out)
+    }
+
+    /// Use a built-in framework (`mpi-2019`).
+    #[wasm_bindgen(js_name = useBuiltin, unchecked_return_type = "FrameworkInfo")]
+    pub fn use_builtin(&mut self, name: &str) -> JsResult<JsValue> {
+        let fw = builtin_framework(name)?;
+        let sha = builtin::BUILTIN.iter().find(|b| b.0 == name).map(|b| b.2.to_string()).unwrap_or_default();
+        self.set_framework(fw, format!("built-in {name}"), sha)
+    }
+
+    /// Generate the synthetic demo data (as `nagar demo`) and load it as the CSV file it would be.
+    #[wasm_bindgen(js_name = loadDemo, unchecked_return_type = "DataInfo")]
+    pub fn load_demo(&mut self, ulbs: usize, seed: u32) -> JsResult<JsValue> {
+        let csv = self.demo_csv(ulbs, seed)?;
+        self.load_data(csv.as_bytes(), &format!("synthetic-demo-{ulbs}-ulbs.csv"))
+    }
+
+    /// The synthetic demo file's text, for download.
+    #[wasm_bindgen(js_name = demoCsv)]
+    pub fn demo_csv(&self, ulbs: usize, seed: u32) -> JsResult<String> {
+        demo_csv_text(&self.framework()?.framework, ulbs, seed as u64).map_err(|m| js_error(ErrorKind::Data, m))
+    }
+
+    /// Score the data with the framework and options; the results table's values, packed
+    /// (`PackedResults` with its `unit_numbers`: a `Float64Array`).
+    #[wasm_bindgen(unchecked_return_type = "PackedResults & { unit_numbers: Float64Array }")]
+    pub fn score(&mut self) -> JsResult<JsValue> {
+        self.run()?;
+        let (lf, data, scored) = self.last_run()?;
+        let (packed, numbers) = views::results(&lf.framework, scored, &data.table.file, data.note.clone());
         let out = to_js(&packed)?;
         js_sys::Reflect::set(&out, &"unit_numbers".into(), &js_sys::Float64Array::from(&numbers[..]))?;
         Ok(out)
@@ -257,11 +287,8 @@ impl Workspace {
     }
 }
 
+#[cfg(feature = "main")]
 impl Workspace {
-    fn framework(&self) -> JsResult<&LoadedFramework> {
-        self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))
-    }
-
     fn last_run(&self) -> JsResult<(&LoadedFramework, &LoadedData, &Scored)> {
         match (&self.fw, &self.data, &self.scored) {
             (Some(f), Some(d), Some(s)) => Ok((f, d, s)),
@@ -281,7 +308,7 @@ impl Workspace {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "main"))]
 mod tests {
     use super::*;
 
