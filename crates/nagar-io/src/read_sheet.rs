@@ -3,9 +3,9 @@
 
 use std::io::Cursor;
 
+use calamine::{Data, Ods, Range, Reader, Xlsx};
 #[cfg(feature = "legacy-spreadsheet")]
 use calamine::{Xls, Xlsb};
-use calamine::{Data, Ods, Range, Reader, Xlsx};
 use nagar_core::{Cell, Issue, RawTable};
 
 use crate::detect::Format;
