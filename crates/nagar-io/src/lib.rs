@@ -4,8 +4,10 @@
 //! CLI and in the browser (WebAssembly). Problems in a user's file become [`Issue`]s naming the
 //! file, row, column and value; a file that cannot be read at all is a [`ReadError`].
 //!
-//! Feature `spreadsheet` (default): XLSX/XLS/XLSB/ODS reading (calamine) and XLSX writing
+//! Feature `spreadsheet` (default): XLSX/ODS reading (calamine) and XLSX writing
 //! (rust_xlsxwriter). Without it, CSV and JSON still work and spreadsheets give a clear error.
+//! Feature `legacy-spreadsheet` (default): also XLS and XLSB reading; without it (the browser),
+//! those files give an error asking for the file as .xlsx.
 //!
 //! [`Issue`]: nagar_core::Issue
 
@@ -89,6 +91,10 @@ pub enum ReadErrorKind {
     UnknownSheet { sheet: String, available: Vec<String> },
     #[error("{0} files need the `spreadsheet` feature, which this build leaves out; save the data as CSV")]
     SpreadsheetUnsupported(&'static str),
+    /// An `.xls`/`.xlsb` workbook in a build without the `legacy-spreadsheet` feature (the
+    /// browser): the person can save it again in a format this build reads.
+    #[error("{0} workbooks cannot be read here; open the file in Excel or LibreOffice, save it as Excel Workbook (.xlsx), and load that file")]
+    LegacySpreadsheetUnsupported(&'static str),
 }
 
 impl ReadError {

@@ -1,9 +1,11 @@
-//! Workbooks (XLSX, XLS, XLSB, ODS) through calamine: one sheet, first non-empty row = header,
-//! rows numbered as the spreadsheet shows them.
+//! Workbooks (XLSX, ODS, and with feature `legacy-spreadsheet` XLS and XLSB) through calamine:
+//! one sheet, first non-empty row = header, rows numbered as the spreadsheet shows them.
 
 use std::io::Cursor;
 
-use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{Data, Ods, Range, Reader, Xlsx};
+#[cfg(feature = "legacy-spreadsheet")]
+use calamine::{Xls, Xlsb};
 use nagar_core::{Cell, Issue, RawTable};
 
 use crate::detect::Format;
@@ -13,39 +15,22 @@ use crate::{DataRead, ReadError, ReadErrorKind};
 pub(crate) fn read_sheet(bytes: &[u8], file: &str, format: Format, sheet: Option<&str>) -> Result<DataRead, ReadError> {
     let err = |m: String| ReadError::new(file, ReadErrorKind::Spreadsheet(m));
     let cursor = Cursor::new(bytes);
-    let mut book: Sheets<Cursor<&[u8]>> = match format {
-        Format::Xlsx => Sheets::Xlsx(Xlsx::new(cursor).map_err(|e| err(e.to_string()))?),
-        Format::Xls => Sheets::Xls(Xls::new(cursor).map_err(|e| err(e.to_string()))?),
-        Format::Xlsb => Sheets::Xlsb(Xlsb::new(cursor).map_err(|e| err(e.to_string()))?),
-        Format::Ods => Sheets::Ods(Ods::new(cursor).map_err(|e| err(e.to_string()))?),
+    // Each reader type is opened on its own (not through calamine's `Sheets`, which names every
+    // format) so that a build without `legacy-spreadsheet` links no XLS/XLSB code.
+    let picked = match format {
+        Format::Xlsx => pick_sheet(Xlsx::new(cursor).map_err(|e| err(e.to_string()))?, "Xlsx", file, sheet)?,
+        Format::Ods => pick_sheet(Ods::new(cursor).map_err(|e| err(e.to_string()))?, "Ods", file, sheet)?,
+        #[cfg(feature = "legacy-spreadsheet")]
+        Format::Xls => pick_sheet(Xls::new(cursor).map_err(|e| err(e.to_string()))?, "Xls", file, sheet)?,
+        #[cfg(feature = "legacy-spreadsheet")]
+        Format::Xlsb => pick_sheet(Xlsb::new(cursor).map_err(|e| err(e.to_string()))?, "Xlsb", file, sheet)?,
+        #[cfg(not(feature = "legacy-spreadsheet"))]
+        Format::Xls | Format::Xlsb => {
+            return Err(ReadError::new(file, ReadErrorKind::LegacySpreadsheetUnsupported(format.name())))
+        }
         Format::Csv | Format::Json => return Err(err(format!("{} is not a spreadsheet format", format.name()))),
     };
-    let names = book.sheet_names();
-    let mut issues = Vec::new();
-    let name = match sheet {
-        Some(wanted) => names
-            .iter()
-            .find(|n| n.as_str() == wanted)
-            .or_else(|| names.iter().find(|n| n.trim().eq_ignore_ascii_case(wanted.trim())))
-            .cloned()
-            .ok_or_else(|| {
-                ReadError::new(
-                    file,
-                    ReadErrorKind::UnknownSheet { sheet: wanted.to_string(), available: names.clone() },
-                )
-            })?,
-        None => {
-            let first = names.first().cloned().ok_or_else(|| err("the workbook has no sheets".into()))?;
-            if names.len() > 1 {
-                let others = names.get(1..).unwrap_or_default().join(", ");
-                issues.push(
-                    Issue::info(format!("read the first sheet, {first:?}; the workbook also has: {others}")).file(file),
-                );
-            }
-            first
-        }
-    };
-    let range = book.worksheet_range(&name).map_err(|e| err(format!("sheet {name:?}: {e}")))?;
+    let PickedSheet { name, range, mut issues } = picked;
     let Some((row0, _)) = range.start() else {
         return Err(err(format!("the sheet {name:?} has no data")));
     };
@@ -89,6 +74,51 @@ pub(crate) fn read_sheet(bytes: &[u8], file: &str, format: Format, sheet: Option
         issues.push(Issue::warning("the sheet has a header but no data rows").file(file).row(header_row));
     }
     Ok(DataRead { table, format, issues })
+}
+
+/// The sheet chosen in a workbook, its cells, and a note when other sheets were passed over.
+struct PickedSheet {
+    name: String,
+    range: Range<Data>,
+    issues: Vec<Issue>,
+}
+
+/// Choose the sheet (by name, or the first one) and read its cells. The only code generic over
+/// the workbook type, kept small because it is instantiated once per format. `kind` prefixes a
+/// failure as calamine's own `Error` does ("Xlsx error: ...").
+fn pick_sheet<'a, R>(mut book: R, kind: &str, file: &str, sheet: Option<&str>) -> Result<PickedSheet, ReadError>
+where
+    R: Reader<Cursor<&'a [u8]>>,
+    R::Error: std::fmt::Display,
+{
+    let err = |m: String| ReadError::new(file, ReadErrorKind::Spreadsheet(m));
+    let names = book.sheet_names();
+    let mut issues = Vec::new();
+    let name = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .or_else(|| names.iter().find(|n| n.trim().eq_ignore_ascii_case(wanted.trim())))
+            .cloned()
+            .ok_or_else(|| {
+                ReadError::new(
+                    file,
+                    ReadErrorKind::UnknownSheet { sheet: wanted.to_string(), available: names.clone() },
+                )
+            })?,
+        None => {
+            let first = names.first().cloned().ok_or_else(|| err("the workbook has no sheets".into()))?;
+            if names.len() > 1 {
+                let others = names.get(1..).unwrap_or_default().join(", ");
+                issues.push(
+                    Issue::info(format!("read the first sheet, {first:?}; the workbook also has: {others}")).file(file),
+                );
+            }
+            first
+        }
+    };
+    let range = book.worksheet_range(&name).map_err(|e| err(format!("sheet {name:?}: {kind} error: {e}")))?;
+    Ok(PickedSheet { name, range, issues })
 }
 
 fn is_blank(d: &Data) -> bool {

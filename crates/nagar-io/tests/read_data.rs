@@ -393,3 +393,15 @@ fn fuzz_json_like_csv_never_numbers_a_row_before_its_header() {
     let r = ok(bytes, "x.csv");
     assert!(r.table.source_rows.iter().all(|&row| row >= 2), "{:?}", r.table.source_rows);
 }
+
+/// Without `legacy-spreadsheet` (the browser's build: `cargo test -p nagar-io
+/// --no-default-features --features spreadsheet`), .xls/.xlsb files are a clear error.
+#[cfg(all(feature = "spreadsheet", not(feature = "legacy-spreadsheet")))]
+#[test]
+fn old_binary_workbooks_are_an_error_naming_the_file() {
+    let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    ole.resize(4096, 0);
+    let e = read(&ole, "cities.xls").unwrap_err();
+    assert_eq!(e.kind, ReadErrorKind::LegacySpreadsheetUnsupported("Excel 97-2003 (.xls)"));
+    assert!(e.to_string().starts_with("cities.xls: Excel 97-2003 (.xls) workbooks cannot be read here"), "{e}");
+}

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::{from_js, js_error, to_js, ErrorKind};
 
-/// Read a data file of any supported format (XLSX/XLS/XLSB/ODS, also CSV/JSON) into the value
+/// Read a data file of any supported format (XLSX/ODS, also CSV/JSON) into the value
 /// the main module's `Workspace.loadTable` takes. `sheet`: worksheet name (default: the first).
 #[wasm_bindgen(js_name = readSpreadsheet, unchecked_return_type = "TableTransfer")]
 pub fn read_spreadsheet(bytes: &[u8], file_name: &str, sheet: Option<String>) -> Result<JsValue, JsValue> {

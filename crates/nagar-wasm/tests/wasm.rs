@@ -119,3 +119,21 @@ fn workbooks_round_trip_through_the_spreadsheet_module() {
     let broken = nagar_wasm::read_framework(b"id = 1", "broken.toml").unwrap_err();
     assert_eq!(error_name(broken), "FrameworkError");
 }
+
+/// The spreadsheet module leaves out XLS/XLSB (nagar-io's `legacy-spreadsheet`): such a file is a
+/// `DataError` naming the file and asking for .xlsx, for data and framework files alike.
+#[cfg(feature = "spreadsheet")]
+#[wasm_bindgen_test]
+fn old_binary_workbooks_ask_for_xlsx() {
+    let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    ole.resize(4096, 0);
+    let e = nagar_wasm::read_spreadsheet(&ole, "cities-2019.xls", None).unwrap_err();
+    assert_eq!(error_name(e.clone()), "DataError");
+    let message = js_sys::Error::from(e).message().as_string().unwrap();
+    assert!(message.starts_with("cities-2019.xls: Excel 97-2003 (.xls) workbooks cannot be read here"), "{message}");
+    assert!(message.contains("save it as Excel Workbook (.xlsx)"), "{message}");
+    let e = nagar_wasm::read_framework(&ole, "imeta.xls").unwrap_err();
+    assert_eq!(error_name(e.clone()), "FrameworkError");
+    let message = js_sys::Error::from(e).message().as_string().unwrap();
+    assert!(message.contains("imeta.xls") && message.contains(".xlsx"), "{message}");
+}
