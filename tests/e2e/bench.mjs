@@ -2,7 +2,7 @@
 // Chromium on this machine, and the sizes the page downloads. Prints a Markdown table.
 //   node tests/e2e/bench.mjs            (after `npm run build` and `cargo build -p nagar-cli`)
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST, ROOT, launch, serve, tmp } from './lib.mjs';
@@ -50,21 +50,53 @@ const rows = [
   await measure('synthetic demo data (button)', () => page.click('[data-testid=demo-data]')),
   await measure(`5,000-ULB MPI CSV (${kb(statSync(big).size)})`, () => page.setInputFiles('[data-testid=data-file]', big)),
 ];
+
+// What-if on the 5,000-ULB data: my row (a copy of one published row under a new id) in the
+// Preview view, then changes to one of its number fields. Each change is timed by the page from
+// the engine call to my new scores and ranks on screen (window.nagarWhatIf); the explanation,
+// the priorities and everyone's rank moves follow when the person pauses and are not part of it.
+const lines = readFileSync(big, 'utf8').split('\n');
+const mineRow = lines[18].split(',');
+mineRow[0] = 'MY-BENCH';
+const mine = join(dir, 'mine.csv');
+writeFileSync(mine, `${lines[0]}\n${mineRow.join(',')}\n`);
+await page.click('a[data-view=preview]');
+await page.waitForSelector('[data-testid=preview-view]');
+await page.setInputFiles('[data-testid=my-file]', mine);
+await page.waitForSelector('[data-testid=my-index]', { timeout: 120_000 });
+const field = await page.$eval('[data-testid=whatif-field][type=text]', (e) => e.dataset.field);
+const whatIf = [];
+for (let i = 0; i < RUNS + 1; i++) {
+  const before = await page.evaluate(() => document.body.dataset.whatif ?? '');
+  const changes = await page.evaluate(() => document.body.dataset.whatifChange ?? '0');
+  await page.fill(`[data-testid=whatif-field][data-field="${field}"]`, String(100 + i * 7));
+  await page.waitForFunction((c) => (document.body.dataset.whatifChange ?? '0') !== c, changes, { timeout: 60_000 });
+  const t = await page.evaluate(() => window.nagarWhatIf);
+  // Let the pause work (explanation, priorities, moves) finish before the next change.
+  await page.waitForFunction((b) => (document.body.dataset.whatif ?? '') !== b, before, { timeout: 60_000 });
+  if (i > 0) whatIf.push(t); // the first is a warm-up
+}
 await browser.close();
 await srv.close();
 
 const all = files(DIST);
 const wasm = (pat) => all.find((f) => pat.test(f));
 const siteGz = all.reduce((a, f) => a + gz(join(DIST, f)), 0);
-const firstLoad = all.filter((f) => !/nagar_sheets/.test(f)).reduce((a, f) => a + gz(join(DIST, f)), 0);
+const firstLoad = all.filter((f) => !/nagar_(sheets|full)/.test(f)).reduce((a, f) => a + gz(join(DIST, f)), 0);
 
 console.log(`Chromium ${browser.version()}, ${RUNS} runs each (median), ${new Date().toISOString().slice(0, 10)}\n`);
 console.log('| data | cities | drop → rendered table | of which engine (read + score) |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.name} | ${r.units} | ${r.total.toFixed(0)} ms | ${r.engine.toFixed(0)} ms |`);
+console.log(`\n| what-if change (5,000 ULBs + my row; field \`${field}\`) | median | max |`);
+console.log('| --- | ---: | ---: |');
+const col = (k) => whatIf.map((t) => t[k]);
+console.log(`| engine (re-derive my row, re-normalise, re-aggregate, re-rank) | ${median(col('engineMs')).toFixed(1)} ms | ${Math.max(...col('engineMs')).toFixed(1)} ms |`);
+console.log(`| page: call → my new scores and ranks rendered | ${median(col('totalMs')).toFixed(1)} ms | ${Math.max(...col('totalMs')).toFixed(1)} ms |`);
 console.log('\n| size (gzip -9) | bytes |');
 console.log('| --- | ---: |');
 console.log(`| main wasm module (scores a CSV) | ${kb(gz(join(DIST, wasm(/nagar_wasm_bg.*\.wasm$/))))} |`);
+console.log(`| full module with the analyses (lazy) | ${kb(gz(join(DIST, wasm(/nagar_full_bg.*\.wasm$/))))} |`);
 console.log(`| spreadsheet module (lazy) | ${kb(gz(join(DIST, wasm(/nagar_sheets_bg.*\.wasm$/))))} |`);
-console.log(`| first load without the spreadsheet module | ${kb(firstLoad)} |`);
+console.log(`| first load (without the lazy modules) | ${kb(firstLoad)} |`);
 console.log(`| whole site (${all.length} files) | ${kb(siteGz)} |`);

@@ -190,6 +190,9 @@ export interface PreviewReport {
   moves: RankMove[];
   /// Published units whose rank does not change.
   unchanged: number;
+  /// After a what-if change: `moves` and `unchanged` are not computed yet (they follow when the
+  /// person pauses); the page keeps showing the previous ones, marked as updating.
+  moves_pending: boolean;
   replaced: string[];
   renamed: [string, string][];
   my_issues: IssueJson[];
@@ -324,4 +327,6 @@ export interface PreviewBundle {
   result: WhatIfResult | null;
   /// The explanation and priorities are not computed yet (a what-if change: ask `previewAnalyses`).
   pending?: boolean;
+  /// Milliseconds the engine spent on a what-if change (for the benchmark).
+  engineMs?: number;
 }

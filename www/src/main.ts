@@ -20,6 +20,7 @@ declare global {
     /// Timings of the last data load, read by the benchmark: from the drop (or click) to the
     /// rendered table, and the part spent in the engine.
     nagarTimings?: { totalMs: number; engineMs: number; units: number };
+    nagarWhatIf?: { totalMs: number; engineMs: number };
   }
 }
 

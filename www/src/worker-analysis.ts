@@ -90,13 +90,16 @@ export async function handleAnalysis(ws: Workspace, req: Request, tools: WorkerT
       return bundle(ws, ws.previewReport(), currentUnit, true);
     }
     case 'whatIfSet': {
-      // The fast part only (my scores, everyone's rank); the page asks for the explanation and
-      // the priorities once the person pauses (`previewAnalyses`).
+      // The fast part only (my scores and ranks); the page asks for the explanation, the
+      // priorities and everyone's rank moves once the person pauses (`previewAnalyses`).
+      const t0 = performance.now();
       const change = ws.whatIfSet(r.field, r.text) as { result: WhatIfResult; report: PreviewReport };
-      return { report: change.report, unit: currentUnit, form: null, explain: null, improve: null, analysisError: null, result: change.result, pending: true } satisfies PreviewBundle;
+      const engineMs = performance.now() - t0;
+      return { report: change.report, unit: currentUnit, form: null, explain: null, improve: null, analysisError: null, result: change.result, pending: true, engineMs } satisfies PreviewBundle;
     }
     case 'previewAnalyses':
-      return analyses(ws, currentUnit);
+      // Once the person pauses: the explanation, the priorities and everyone's rank moves.
+      return { ...analyses(ws, currentUnit), report: ws.previewReport() as PreviewReport } satisfies Pick<PreviewBundle, 'explain' | 'improve' | 'analysisError' | 'report'>;
     case 'whatIfCsv':
       return new TextEncoder().encode(ws.whatIfCsv());
     case 'forgetPreview':

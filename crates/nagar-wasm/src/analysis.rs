@@ -58,7 +58,9 @@ struct FormRow {
     values: std::collections::BTreeMap<String, String>,
 }
 
-/// The result of a what-if change: my unit's scores and everyone's rank moves.
+/// The result of a what-if change: my unit's scores and ranks, at once; everyone's rank moves
+/// are left out (`moves_pending`) and come with `previewReport` when the person pauses (for
+/// 5,000 cities they cost more than the change itself).
 #[derive(Serialize)]
 struct WhatIfChange {
     result: analysis::WhatIfResult,
@@ -73,12 +75,14 @@ struct ReportView {
     #[serde(flatten)]
     report: analysis::PreviewReport,
     unchanged: usize,
+    /// `moves` and `unchanged` were not computed (a what-if change; see [`WhatIfChange`]).
+    moves_pending: bool,
 }
 
 fn report_view(mut report: analysis::PreviewReport) -> ReportView {
     let before = report.moves.len();
     report.moves.retain(|m| m.change != Some(0));
-    ReportView { unchanged: before - report.moves.len(), report }
+    ReportView { unchanged: before - report.moves.len(), report, moves_pending: false }
 }
 
 fn pair_error(e: PairError) -> JsValue {
@@ -297,7 +301,8 @@ impl Workspace {
         let w = self.analysis.what_if.as_mut().ok_or_else(|| js_error(ErrorKind::Input, "no preview yet"))?;
         let result = w.set_input_text(field, text).map_err(analysis_error)?;
         let (p, w) = self.preview_session()?;
-        to_js(&WhatIfChange { result, report: report_view(p.report_for(w)) })
+        let report = ReportView { report: p.summary_for(w), unchanged: 0, moves_pending: true };
+        to_js(&WhatIfChange { result, report })
     }
 
     /// The what-if form: every input of my unit grouped by sector, with its current value.

@@ -431,7 +431,9 @@ export function previewView(st: AppState): HTMLElement {
     const me = b.report.mine.find((m) => m.id === b.unit) ?? b.report.mine[0];
     clear(summaryBar);
     clear(resultsBox);
-    clear(movesBox);
+    // After a what-if change the moves follow when the person pauses: keep the previous ones.
+    movesBox.classList.toggle('stale', b.report.moves_pending);
+    if (!b.report.moves_pending) clear(movesBox);
     if (!b.pending) {
       clear(whyBox);
       clear(improveBox);
@@ -474,7 +476,7 @@ export function previewView(st: AppState): HTMLElement {
         : null,
       nodesTable(me),
     ));
-    movesBox.append(movesView(b.report.moves, b.report.unchanged));
+    if (!b.report.moves_pending) movesBox.append(movesView(b.report.moves, b.report.unchanged));
     if (b.pending) {
       whyBox.classList.add('stale');
       improveBox.classList.add('stale');
@@ -499,12 +501,16 @@ export function previewView(st: AppState): HTMLElement {
       const [field, job] = queue.entries().next().value as [string, { text: string; msg: HTMLElement; input: HTMLElement }];
       queue.delete(field);
       try {
+        const t0 = performance.now();
         const b = await st.engine.call<PreviewBundle>({ op: 'whatIfSet', field, text: job.text });
         job.msg.textContent = b.result?.warnings.length ? b.result.warnings.join(' ') : '';
         job.input.removeAttribute('aria-invalid');
         pv.edits.set(field, job.text);
         pv.bundle = b;
         update(b);
+        // For the benchmark (tests/e2e/bench.mjs): one change, from the call to my new scores shown.
+        window.nagarWhatIf = { totalMs: performance.now() - t0, engineMs: b.engineMs ?? NaN };
+        document.body.dataset.whatifChange = String(Number(document.body.dataset.whatifChange ?? 0) + 1);
       } catch (e) {
         job.msg.textContent = e instanceof Error ? e.message : String(e);
         job.input.setAttribute('aria-invalid', 'true');
@@ -522,7 +528,7 @@ export function previewView(st: AppState): HTMLElement {
     }
     if (pv.bundle?.pending && !queue.size) {
       try {
-        const a = await st.engine.call<Pick<PreviewBundle, 'explain' | 'improve' | 'analysisError'>>({ op: 'previewAnalyses' });
+        const a = await st.engine.call<Pick<PreviewBundle, 'explain' | 'improve' | 'analysisError' | 'report'>>({ op: 'previewAnalyses' });
         if (!queue.size && pv.bundle) {
           pv.bundle = { ...pv.bundle, ...a, pending: false };
           update(pv.bundle);

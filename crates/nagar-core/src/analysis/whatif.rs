@@ -364,23 +364,27 @@ pub fn preview(
 impl Preview {
     /// My scores and everyone's rank change with my rows as uploaded.
     pub fn report(&self) -> PreviewReport {
-        self.report_with(&self.with)
+        self.report_with(&self.with, true)
     }
 
     /// The same for the current state of a what-if session started with [`Preview::what_if`]
     /// (my changed inputs): my new scores and everyone's rank change against the published ranks.
     pub fn report_for(&self, what_if: &WhatIf) -> PreviewReport {
-        self.report_with(what_if.scored())
+        self.report_with(what_if.scored(), true)
     }
 
-    fn report_with(&self, w: &Scored) -> PreviewReport {
+    /// [`Preview::report_for`] without `moves` (left empty): my scores and the counts only, for
+    /// answering a what-if change at once; everyone's moves can follow with `report_for`.
+    pub fn summary_for(&self, what_if: &WhatIf) -> PreviewReport {
+        self.report_with(what_if.scored(), false)
+    }
+
+    fn report_with(&self, w: &Scored, with_moves: bool) -> PreviewReport {
         let fw = &self.framework;
-        let pos: HashMap<&str, usize> = w.units.ids.iter().enumerate().map(|(u, id)| (id.as_str(), u)).collect();
-        let mine_set: HashSet<&str> = self.mine.iter().map(|s| s.as_str()).collect();
         let mine: Vec<UnitScores> = self
             .mine
             .iter()
-            .filter_map(|id| pos.get(id.as_str()).copied())
+            .filter_map(|id| w.unit_index(id))
             .map(|u| {
                 let mut s = unit_scores(fw, w, u);
                 s.original_id = self.renamed.iter().find(|(_, b)| *b == s.id).map(|(a, _)| a.clone());
@@ -388,7 +392,15 @@ impl Preview {
             })
             .collect();
         let wo = &self.without;
-        let moves = (0..wo.units.len())
+        let (pos, mine_set): (HashMap<&str, usize>, HashSet<&str>) = if with_moves {
+            (
+                w.units.ids.iter().enumerate().map(|(u, id)| (id.as_str(), u)).collect(),
+                self.mine.iter().map(|s| s.as_str()).collect(),
+            )
+        } else {
+            Default::default()
+        };
+        let moves = (0..if with_moves { wo.units.len() } else { 0 })
             .filter_map(|v| {
                 let id = &wo.units.ids[v];
                 let u = *pos.get(id.as_str())?;
