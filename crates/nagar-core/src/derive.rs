@@ -739,13 +739,30 @@ mod form_tests {
         for d in all_kinds() {
             let json = serde_json::to_string(&d).unwrap();
             assert_eq!(serde_json::from_str::<Derivation>(&json).unwrap(), d, "{json}");
-            #[derive(Serialize, Deserialize, PartialEq, Debug)]
-            struct Wrap {
-                derive: Derivation,
-            }
-            let toml_text = toml::to_string(&Wrap { derive: d.clone() }).unwrap();
-            assert_eq!(toml::from_str::<Wrap>(&toml_text).unwrap().derive, d, "{toml_text}");
         }
+        // TOML, as framework files write derivations: inline tables, nested for abs_deviation.
+        #[derive(Deserialize)]
+        struct Wrap {
+            derive: Derivation,
+        }
+        let t = r#"derive = { kind = "abs_deviation", of = { kind = "ratio", num = "a", den = ["b", "c"], scale = 100.0, share = true }, benchmark = 135.0 }"#;
+        let want = Derivation::AbsDeviation {
+            of: Box::new(Derivation::Ratio {
+                num: Fields::One("a".into()),
+                den: Fields::Many(vec!["b".into(), "c".into()]),
+                scale: 100.0,
+                share: true,
+            }),
+            benchmark: 135.0,
+        };
+        assert_eq!(toml::from_str::<Wrap>(t).unwrap().derive, want);
+        let t = "[derive]\nkind = \"lookup\"\ninput = \"r\"\ntable = { AA = 4.0 }\n";
+        assert_eq!(toml::from_str::<Wrap>(t).unwrap().derive, all_kinds()[7]);
+        let e = toml::from_str::<Wrap>("derive = { kind = \"value\", input = \"a\", den = \"b\" }")
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("unknown field `den` for kind `value`"), "{e}");
     }
 
     #[test]

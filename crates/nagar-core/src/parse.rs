@@ -3,9 +3,18 @@
 
 use crate::table::Cell;
 
+/// `s.trim()`, without decoding characters when both ends are visible ASCII (then there is
+/// nothing to trim): the common case of every cell of a data file.
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Text that means "no value".
 pub fn is_missing_marker(s: &str) -> bool {
-    let t = s.trim();
+    let t = trim(s);
     t.is_empty()
         || t == "-"
         || t == "–"
@@ -72,7 +81,7 @@ pub fn parse_number(text: &str, percent: bool) -> Result<Option<f64>, String> {
 
 /// Y/N answers: `Y, Yes, 1, True` and `N, No, 0, False`, any case, trimmed.
 pub fn parse_yes_no(text: &str) -> Result<Option<bool>, String> {
-    let t = text.trim();
+    let t = trim(text);
     if is_missing_marker(t) {
         return Ok(None);
     }
@@ -145,5 +154,17 @@ mod tests {
         }
         assert_eq!(parse_yes_no("NA"), Ok(None));
         assert!(parse_yes_no("maybe").is_err());
+    }
+}
+
+#[cfg(test)]
+mod trim_tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn trim_is_str_trim(s in "[ \\t\\u{a0}\\u{2003}\\u{3000}]{0,2}\\PC{0,8}[ \\t\\u{a0}\\u{85}]{0,2}") {
+            prop_assert_eq!(super::trim(&s), s.trim());
+        }
     }
 }

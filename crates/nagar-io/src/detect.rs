@@ -270,16 +270,22 @@ fn decode_text_kind(bytes: &[u8]) -> Result<(Cow<'_, str>, Notes), ReadErrorKind
 }
 
 /// NUL anywhere, or more than 1% control characters (other than tab, CR, LF, form feed and a
-/// DOS end-of-file mark), means this is not text.
+/// DOS end-of-file mark), means this is not text. Counted on the UTF-8 bytes (this runs over the
+/// whole file): characters are the bytes that start one, and the control characters (Unicode
+/// Cc) are the bytes 0x00-0x1F and 0x7F, and U+0080-U+009F, encoded as 0xC2 0x80-0x9F.
 fn looks_binary(text: &str) -> bool {
+    let b = text.as_bytes();
     let mut chars = 0usize;
     let mut controls = 0usize;
-    for c in text.chars() {
-        chars += 1;
-        match c {
-            '\0' => return true,
-            '\t' | '\n' | '\r' | '\x0c' | '\x1a' => {}
-            c if c.is_control() => controls += 1,
+    for (i, &x) in b.iter().enumerate() {
+        if x & 0xC0 != 0x80 {
+            chars += 1;
+        }
+        match x {
+            0 => return true,
+            b'\t' | b'\n' | b'\r' | 0x0c | 0x1a => {}
+            0x01..=0x1f | 0x7f => controls += 1,
+            0xC2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => controls += 1,
             _ => {}
         }
     }
@@ -399,5 +405,42 @@ mod encoding_tests {
         let (text, bad) = decode_utf16(&[0x00, 0xD8, 0x41, 0x00], false); // lone high surrogate, then A
         assert!(bad);
         assert_eq!(text, "\u{FFFD}A");
+    }
+}
+
+#[cfg(test)]
+mod binary_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The definition, on characters: what `looks_binary` computes on bytes.
+    fn looks_binary_by_chars(text: &str) -> bool {
+        let (mut chars, mut controls) = (0usize, 0usize);
+        for c in text.chars() {
+            chars += 1;
+            match c {
+                '\0' => return true,
+                '\t' | '\n' | '\r' | '\x0c' | '\x1a' => {}
+                c if c.is_control() => controls += 1,
+                _ => {}
+            }
+        }
+        controls > 0 && controls * 100 > chars
+    }
+
+    proptest! {
+        #[test]
+        fn byte_count_equals_char_count(s in "(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\\u{a0}\\u{100}-\\u{10ff}]){0,200}") {
+            prop_assert_eq!(looks_binary(&s), looks_binary_by_chars(&s));
+        }
+    }
+
+    #[test]
+    fn examples() {
+        assert!(looks_binary("a\0b"));
+        assert!(looks_binary("\u{85}abc"), "one C1 control in four characters");
+        assert!(!looks_binary("ä,ö\r\n\tx\x0c\x1a"));
+        assert!(looks_binary(&format!("{}\x01\x02", "x".repeat(100))));
+        assert!(!looks_binary(&format!("{}\x01", "x".repeat(100))));
     }
 }

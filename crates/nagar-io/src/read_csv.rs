@@ -81,9 +81,22 @@ impl<'a> Lines<'a> {
     /// The line at byte offset `to` (offsets only move forward).
     fn at(&mut self, to: usize) -> usize {
         let to = to.min(self.text.len());
+        // Locals, not fields, in the loop: this runs over every byte of the file.
+        let (mut line, mut after_cr) = (self.line, self.after_cr);
         for &b in self.text.get(self.pos..to).unwrap_or_default() {
-            self.step(b);
+            if b > b'\r' {
+                after_cr = false;
+            } else if b == b'\n' {
+                line += usize::from(!after_cr);
+                after_cr = false;
+            } else if b == b'\r' {
+                line += 1;
+                after_cr = true;
+            } else {
+                after_cr = false;
+            }
         }
+        (self.line, self.after_cr) = (line, after_cr);
         self.pos = self.pos.max(to);
         self.line
     }
@@ -117,7 +130,7 @@ fn reader(delimiter: u8, text: &str) -> csv::Reader<&[u8]> {
 }
 
 fn text_cell(field: &str) -> Cell {
-    let t = field.trim();
+    let t = nagar_core::parse::trim(field);
     if t.is_empty() {
         Cell::Empty
     } else {

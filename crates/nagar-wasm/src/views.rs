@@ -768,7 +768,10 @@ mod tests {
             expect.extend(row.verticals.iter().chain(&row.sectors).map(|&v| nan(v)));
             let got = &numbers[u * width..(u + 1) * width];
             assert!(got.iter().zip(&expect).all(|(a, b)| a == b || (a.is_nan() && b.is_nan())), "unit {u}");
-            assert_eq!((&r.unit_text.id[u], &r.unit_text.name[u], &r.unit_text.flag[u]), (&row.id, &row.name, &row.flag));
+            assert_eq!(
+                (&r.unit_text.id[u], &r.unit_text.name[u], &r.unit_text.flag[u]),
+                (&row.id, &row.name, &row.flag)
+            );
         }
         assert!(numbers.chunks(width).any(|c| c[3] == 1.0), "someone ranks first");
         let p = profile(&fw, &s, &table, 0, None);

@@ -170,7 +170,6 @@ impl Workspace {
     fn framework(&self) -> JsResult<&LoadedFramework> {
         self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))
     }
-
 }
 
 /// The main module's calls: built-in frameworks, demo data, the results views and exports.
