@@ -20,7 +20,7 @@ function files(d, prefix = '') {
 }
 
 const gz = (p) => gzipSync(readFileSync(p), { level: 9 }).length;
-const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
+const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
 
 const dir = tmp('nagar-bench-');
 const big = join(dir, 'mpi-5000.csv');

@@ -80,7 +80,7 @@ pub enum Derivation {
     YearsMean { inputs: Vec<String>, per: Option<String>, scale: f64 },
     /// Number of Y answers; missing only if all are missing.
     CountYes { inputs: Vec<String> },
-    /// Text → points, matched case-insensitively after trimming. Unknown text is an error.
+    /// Text → points, matched ignoring ASCII case and spaces. Unknown text is an error.
     Lookup { input: String, table: BTreeMap<String, f64> },
     /// One point per item whose `scale * count / per` reaches its threshold.
     ThresholdPoints { per: String, scale: f64, items: Vec<ThresholdItem> },
