@@ -78,7 +78,12 @@ export interface Bar {
 export function bars(items: Bar[], title: string): HTMLElement {
   const vals = items.flatMap((b) => [b.value ?? NaN, b.reference ?? NaN]);
   const [lo, hi] = domain(vals);
-  const rowH = 26, L = 190, R = 54, T = 6, W = 640;
+  // The label column fits the longest label (about 7.5 units a character at the labels' size),
+  // so names such as "Transparency & Accountability" are not cut at the left edge.
+  const short = (label: string) => (label.length > 36 ? `${label.slice(0, 35)}…` : label);
+  const longest = Math.max(0, ...items.map((b) => short(b.label).length));
+  const rowH = 26, R = 54, T = 6, W = 640;
+  const L = Math.min(290, Math.max(120, 16 + longest * 7.5));
   const H = T + items.length * rowH + 22;
   const x = (v: number) => L + ((v - lo) / (hi - lo)) * (W - L - R);
   const zero = x(Math.max(lo, Math.min(hi, 0)));
@@ -90,8 +95,7 @@ export function bars(items: Bar[], title: string): HTMLElement {
   }
   items.forEach((b, i) => {
     const yy = T + i * rowH;
-    const label = b.label.length > 28 ? `${b.label.slice(0, 27)}…` : b.label;
-    svg.append(s('text', { x: L - 8, y: yy + rowH / 2 + 4, class: 'bar-label', 'text-anchor': 'end' }, label));
+    svg.append(s('text', { x: L - 8, y: yy + rowH / 2 + 4, class: 'bar-label', 'text-anchor': 'end' }, short(b.label)));
     if (b.value !== null && Number.isFinite(b.value)) {
       const x1 = Math.min(zero, x(b.value));
       const r = s('rect', { x: x1, y: yy + 5, width: Math.max(1, Math.abs(x(b.value) - zero)), height: rowH - 10, class: 'bar' });
