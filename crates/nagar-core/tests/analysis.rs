@@ -801,6 +801,11 @@ fn preview_scores_with_and_without_my_rows() {
     for mv in &rep2.moves {
         assert_eq!(mv.rank_after, full2.rank[full2.unit_index(&mv.id).unwrap()]);
     }
+    // The quick summary of a change is the same report without the moves.
+    let mut without_moves = rep2.clone();
+    without_moves.moves.clear();
+    assert!(!rep2.moves.is_empty());
+    assert_eq!(p.summary_for(&w), without_moves);
     let e = explain(&f, w.scored(), "mine1").unwrap();
     assert!((e.total - e.index).abs() < 1e-9);
 }
