@@ -176,12 +176,7 @@ impl TryFrom<DerivationForm> for Derivation {
             ("of", f.of.is_some()),
             ("benchmark", f.benchmark.is_some()),
         ];
-        if let Some((field, _)) = given.iter().find(|(k, set)| *set && !allowed.contains(k)) {
-            return Err(format!(
-                "unknown field `{field}` for kind `{name}`, expected {}",
-                allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
-            ));
-        }
+        crate::settings::only_allowed(&given, allowed, &format!("kind `{name}`"))?;
         let need = |field: &str| format!("missing field `{field}` (kind `{name}`)");
         let list = |v: Option<Fields>, field: &str| match v {
             Some(Fields::Many(v)) => Ok(v),

@@ -24,6 +24,20 @@ pub enum Normalisation {
     None,
 }
 
+/// The first field of a flat form (a table read before its kind is known) that is set but not
+/// `allowed` for `of` (e.g. "kind `ratio`"), as the error message; `given` pairs each field's
+/// name with whether it is set. Shared by the derivation and method forms.
+pub(crate) fn only_allowed(given: &[(&str, bool)], allowed: &[&str], of: &str) -> Result<(), String> {
+    match given.iter().find(|(k, set)| *set && !allowed.contains(k)) {
+        None => Ok(()),
+        Some((k, _)) if allowed.is_empty() => Err(format!("unknown field `{k}`: {of} takes no parameters")),
+        Some((k, _)) => Err(format!(
+            "unknown field `{k}` for {of}, expected {}",
+            allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
 /// A method table as written (`method` and every parameter some method takes), for
 /// [`Normalisation`], [`Imputation`] and [`Treatment`]. Each checks the parameters against the
 /// method it names: a parameter the method does not take, or a missing one, is an error.
@@ -60,17 +74,7 @@ impl MethodForm {
             ("skew_thresh", self.skew_thresh.is_some()),
             ("kurt_thresh", self.kurt_thresh.is_some()),
         ];
-        match given.iter().find(|(k, set)| *set && !allowed.contains(k)) {
-            None => Ok(()),
-            Some((k, _)) if allowed.is_empty() => {
-                Err(format!("unknown field `{k}`: {what} method `{}` takes no parameters", self.method))
-            }
-            Some((k, _)) => Err(format!(
-                "unknown field `{k}` for {what} method `{}`, expected {}",
-                self.method,
-                allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
-            )),
-        }
+        only_allowed(&given, allowed, &format!("{what} method `{}`", self.method))
     }
 
     fn unknown(&self, what: &str, expected: &str) -> String {
