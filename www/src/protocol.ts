@@ -1,5 +1,6 @@
 // Messages between the page and the engine worker.
-import type { DataInfo, FrameworkDoc, FrameworkInfo, Options, Profile, Results, Choice } from '../pkg/core/nagar_wasm';
+import type { DataInfo, FrameworkDoc, FrameworkInfo, Options, Profile, Choice } from '../pkg/core/nagar_wasm';
+import type { Results } from './results-unpack';
 
 import type { CollisionChoice, FormRow, PairOptions, PeerOptions } from './analysis-types';
 

@@ -1,7 +1,11 @@
 // The results of a scoring run arrive packed (Rust: views::PackedResults): the units' text in
 // columns and all their numbers in one Float64Array, which crosses from the worker without
 // copying. Here they become the `Results` the views use: one object per unit.
-import type { PackedResults, Results, UnitRow } from '../pkg/core/nagar_wasm';
+import type { PackedResults, UnitRow } from '../pkg/core/nagar_wasm';
+
+/// Everything the results view shows after one scoring run: `PackedResults` with one object per
+/// unit instead of the packed columns.
+export type Results = Omit<PackedResults, 'unit_text'> & { units: UnitRow[] };
 
 /// What the worker sends for a scoring run.
 export type ResultsTransfer = PackedResults & { unit_numbers: Float64Array };

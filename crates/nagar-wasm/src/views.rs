@@ -220,33 +220,15 @@ pub struct UnitRow {
     pub rank_in_tier: Option<u32>,
     /// Why the unit has no rank ("" when ranked).
     pub flag: String,
-    /// Scores of [`Results::verticals`], same order.
+    /// Scores of the run's verticals (`PackedResults::verticals`), same order.
     pub verticals: Vec<Option<f64>>,
-    /// Scores of [`Results::sectors`], same order.
+    /// Scores of the run's sectors (`PackedResults::sectors`), same order.
     pub sectors: Vec<Option<f64>>,
 }
 
-/// Everything the results view shows after one scoring run, as the page uses it. The engine
-/// sends it as [`PackedResults`] (much faster for thousands of units); the page unpacks it
-/// into this shape (`www/src/results-unpack.ts`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
-pub struct Results {
-    pub framework: String,
-    pub file: String,
-    pub id_header: String,
-    pub has_tiers: bool,
-    pub verticals: Vec<NodeRef>,
-    pub sectors: Vec<NodeRef>,
-    pub units: Vec<UnitRow>,
-    pub ranked: usize,
-    /// Reading issues first, then scoring issues (as `nagar score` prints them).
-    pub issues: Vec<IssueView>,
-    pub dataset_note: Option<String>,
-    /// The effective settings as (name, value) pairs.
-    pub settings: Vec<Choice>,
-}
-
-/// [`Results`] as it leaves the engine: the units in columns. Their text goes as JSON
+/// The results of a scoring run as they leave the engine: the units in columns (the page turns
+/// them into one object per unit, its type `Results`, in `www/src/results-unpack.ts`). Their
+/// text goes as JSON
 /// ([`UnitText`]); every number goes in one `Float64Array`, `unit_numbers`, that
 /// `Workspace.score` attaches beside it: per unit, in unit order, [`UNIT_NUMBER_FIELDS`]
 /// values, then the verticals, then the sectors; NaN for "none". For 5,000 units this takes a

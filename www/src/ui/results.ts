@@ -1,6 +1,7 @@
 // Results: summary, distribution of the index, and the sortable, filterable table.
 import { fmt, h, pct, plural } from '../dom';
-import type { Results, UnitRow } from '../../pkg/core/nagar_wasm';
+import type { UnitRow } from '../../pkg/core/nagar_wasm';
+import type { Results } from '../results-unpack';
 import type { Actions, AppState, SortKey } from '../state';
 import { histogram } from './charts';
 
