@@ -6,7 +6,10 @@ use nagar_core::pairing::{
     Role, Within,
 };
 use nagar_core::pipeline::{score, Scored, WeightOverrides};
-use nagar_core::{Cell, Framework, RawTable, Settings};
+use nagar_core::{Framework, RawTable, Settings};
+
+mod common;
+use common::table;
 
 // ---------------------------------------------------------------- helpers
 
@@ -26,20 +29,6 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-}
-
-fn table(text: &str) -> RawTable {
-    let mut lines = text.trim().lines();
-    let header: Vec<String> = lines.next().unwrap().split(',').map(|s| s.trim().to_string()).collect();
-    let mut t = RawTable::new("test.csv", header);
-    for (k, l) in lines.enumerate() {
-        let cells = l
-            .split(',')
-            .map(|s| if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.trim().to_string()) })
-            .collect();
-        t.push_row(cells, k + 2);
-    }
-    t
 }
 
 /// index ← V1 {S1 ← a1, a2 ; S2 ← b1}, V2 {S3 ← c1 ; S4 ← d1}; sectors rescaled 0..100 as MPI;

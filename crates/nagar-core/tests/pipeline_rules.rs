@@ -1,21 +1,10 @@
 //! Pipeline rules on tiny frameworks, with numbers worked by hand in the comments.
 
 use nagar_core::pipeline::{score, WeightOverrides};
-use nagar_core::{Aggregation, Cell, Framework, Group, MissingPolicy, RawTable, Settings};
+use nagar_core::{Aggregation, Framework, Group, MissingPolicy, RawTable, Settings};
 
-fn table(text: &str) -> RawTable {
-    let mut lines = text.trim().lines();
-    let header: Vec<String> = lines.next().unwrap().split(',').map(|s| s.trim().to_string()).collect();
-    let mut t = RawTable::new("test.csv", header);
-    for (k, l) in lines.enumerate() {
-        let cells = l
-            .split(',')
-            .map(|s| if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.trim().to_string()) })
-            .collect();
-        t.push_row(cells, k + 2);
-    }
-    t
-}
+mod common;
+use common::table;
 
 /// Index ← {A ← a1, a2 ; B ← b1}, all weights 1, z-scores, arithmetic means.
 fn framework(extra: &str) -> Framework {
