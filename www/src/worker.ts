@@ -18,7 +18,7 @@ type Full = typeof import('../pkg/full/nagar_full.js');
 let ws: Workspace;
 
 /// What the main Workspace holds, to replay into the analyses' Workspace, and what changed
-/// since the last replay.
+/// since the last replay. Changed only through `remember`, which keeps the two together.
 interface Replay {
   framework: { builtin: string } | { value: unknown; bytes: Uint8Array; name: string };
   data: { bytes: Uint8Array; name: string } | { table: unknown } | null;
@@ -30,6 +30,23 @@ const replay: Replay = {
   data: null,
   options: null,
   changed: { framework: true, data: true, options: true },
+};
+
+const remember = {
+  /// A new framework: the Workspace resets its options to the framework's (data stays).
+  framework(f: Replay['framework']): void {
+    replay.framework = f;
+    replay.options = null;
+    replay.changed.framework = true;
+  },
+  data(d: NonNullable<Replay['data']>): void {
+    replay.data = d;
+    replay.changed.data = true;
+  },
+  options(o: Options): void {
+    replay.options = o;
+    replay.changed.options = true;
+  },
 };
 
 let fullModule: Promise<Full> | null = null;
@@ -166,15 +183,13 @@ async function handle(req: Request): Promise<unknown> {
       const frameworks = Workspace.builtinFrameworks();
       const name = frameworks[0]?.id ?? 'mpi-2019';
       const framework = ws.useBuiltin(name);
-      Object.assign(replay, { framework: { builtin: name }, data: null, options: null });
-      replay.changed = { framework: true, data: true, options: true };
+      remember.framework({ builtin: name });
       prepareDemo();
       return { version: engineVersion(), frameworks, framework };
     }
     case 'useBuiltin': {
       const info = ws.useBuiltin(req.name);
-      Object.assign(replay, { framework: { builtin: req.name }, options: null });
-      replay.changed.framework = true;
+      remember.framework({ builtin: req.name });
       prepareDemo();
       return info;
     }
@@ -184,8 +199,7 @@ async function handle(req: Request): Promise<unknown> {
       const bytes = await readFile(req.file);
       const value = (await sheets()).readFramework(bytes, req.file.name);
       const info = ws.loadFrameworkValue(value, bytes, req.file.name);
-      Object.assign(replay, { framework: { value, bytes, name: req.file.name }, options: null });
-      replay.changed.framework = true;
+      remember.framework({ value, bytes, name: req.file.name });
       prepareDemo();
       return info;
     }
@@ -196,16 +210,14 @@ async function handle(req: Request): Promise<unknown> {
       let data;
       try {
         data = ws.loadData(bytes, req.file.name);
-        replay.data = { bytes, name: req.file.name };
-        replay.changed.data = true;
+        remember.data({ bytes, name: req.file.name });
       } catch (e) {
         if (!isNeedsSpreadsheet(e)) throw e;
         const sh = await sheets();
         progress('Reading the workbook', 0, 0);
         const table: unknown = sh.readSpreadsheet(bytes, req.file.name);
         data = ws.loadTable(table);
-        replay.data = { table };
-        replay.changed.data = true;
+        remember.data({ table });
       }
       return scoreLoaded(data, t0);
     }
@@ -213,14 +225,12 @@ async function handle(req: Request): Promise<unknown> {
       const t0 = performance.now();
       const bytes = demoCsv ?? new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
       const data = ws.loadData(bytes, DEMO_FILE);
-      replay.data = { bytes, name: DEMO_FILE };
-      replay.changed.data = true;
+      remember.data({ bytes, name: DEMO_FILE });
       return scoreLoaded(data, t0);
     }
     case 'setOptions':
       ws.setOptions(req.options);
-      replay.options = req.options;
-      replay.changed.options = true;
+      remember.options(req.options);
       return ws.score();
     case 'profile':
       return ws.profile(req.id);

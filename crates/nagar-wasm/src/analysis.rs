@@ -15,12 +15,12 @@
 use nagar_core::analysis::{self, AnalysisError, Collision, ImproveOptions, Preview, PreviewOptions, WhatIf};
 use nagar_core::output::OutCell;
 use nagar_core::pairing::{self, PairError, PairOptions, PeerOptions};
-use nagar_core::pipeline::{Scored, WeightOverrides};
-use nagar_core::{Cell, RawTable, Settings};
+use nagar_core::pipeline::Scored;
+use nagar_core::{Cell, RawTable};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-use crate::views::{self, TableTransfer};
+use crate::views::TableTransfer;
 use crate::workspace::Workspace;
 use crate::{from_js, js_error, to_js, ErrorKind};
 
@@ -353,14 +353,6 @@ impl Workspace {
         }
     }
 
-    fn settings_and_weights(&self) -> JsResult<(Settings, WeightOverrides)> {
-        let lf = self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))?;
-        let settings =
-            views::effective_settings(&lf.framework, &self.options).map_err(|m| js_error(ErrorKind::Settings, m))?;
-        let weights: WeightOverrides = self.options.weights.iter().map(|(k, v)| (k.clone(), *v)).collect();
-        Ok((settings, weights))
-    }
-
     fn start_preview(&mut self, mine: RawTable, on_collision: Option<String>) -> JsResult<JsValue> {
         let opts = PreviewOptions { on_collision: collision(on_collision)?, ..PreviewOptions::default() };
         let (settings, weights) = self.settings_and_weights()?;
@@ -379,6 +371,7 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nagar_core::pipeline::WeightOverrides;
 
     #[test]
     fn a_form_row_scores_like_the_same_row_in_a_file() {

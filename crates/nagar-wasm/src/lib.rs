@@ -1,7 +1,7 @@
 //! WebAssembly bindings of nagar for the browser app. Thin: every number comes from
 //! `nagar-core`, every file format from `nagar-io`; this crate only converts values.
 //!
-//! The crate is built twice (see `scripts/build.sh`):
+//! The crate is built three times (see `scripts/build.sh`):
 //! - feature `main` (default): the main module, one stateful [`Workspace`] — load a
 //!   framework, load CSV/JSON data, set options, score, read results, export CSV/JSON;
 //! - `--no-default-features --features analysis`: the full module, a second Workspace with the

@@ -5,7 +5,7 @@
 use nagar_core::pipeline::{self, Scored, WeightOverrides};
 #[cfg(feature = "main")]
 use nagar_core::report::{self, Provenance};
-use nagar_core::{Framework, Issue, RawTable};
+use nagar_core::{Framework, Issue, RawTable, Settings};
 use wasm_bindgen::prelude::*;
 
 use crate::views::{self, Options, TableTransfer};
@@ -147,12 +147,10 @@ impl Workspace {
     /// it (the analyses of the full module). `score` (main module) does this and returns the
     /// results table.
     pub fn run(&mut self) -> JsResult<()> {
-        let lf = self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))?;
-        let data = self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no data loaded"))?;
-        let settings =
-            views::effective_settings(&lf.framework, &self.options).map_err(|m| js_error(ErrorKind::Settings, m))?;
-        let weights: WeightOverrides = self.options.weights.iter().map(|(k, v)| (k.clone(), *v)).collect();
         self.scored = None;
+        let (settings, weights) = self.settings_and_weights()?;
+        let lf = self.framework()?;
+        let data = self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no data loaded"))?;
         let mut scored = pipeline::score(&lf.framework, &data.table, &settings, &weights).map_err(|e| match e {
             pipeline::ScoreError::Settings(_) => js_error(ErrorKind::Settings, e),
             pipeline::ScoreError::Framework { .. } => js_error(ErrorKind::Framework, e),
@@ -169,6 +167,15 @@ impl Workspace {
 impl Workspace {
     fn framework(&self) -> JsResult<&LoadedFramework> {
         self.fw.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))
+    }
+
+    /// The settings and weight overrides the options give for the loaded framework (what a
+    /// scoring run, a preview and the settings sheet of an export use).
+    pub(crate) fn settings_and_weights(&self) -> JsResult<(Settings, WeightOverrides)> {
+        let settings = views::effective_settings(&self.framework()?.framework, &self.options)
+            .map_err(|m| js_error(ErrorKind::Settings, m))?;
+        let weights: WeightOverrides = self.options.weights.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        Ok((settings, weights))
     }
 }
 
@@ -258,7 +265,7 @@ impl Workspace {
         let (lf, _, s) = self.last_run()?;
         let fw = &lf.framework;
         let prov = self.provenance()?;
-        let weights: WeightOverrides = self.options.weights.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let (_, weights) = self.settings_and_weights()?;
         let sheets = [
             report::scores_sheet(fw, s, &prov),
             report::indicators_sheet(fw, s),

@@ -1,6 +1,6 @@
 //! The bindings under Node (`wasm-pack test --node crates/nagar-wasm -- --features spreadsheet`):
 //! the Workspace calls the page makes, their errors, and the spreadsheet module's round trip.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "main"))]
 
 use nagar_wasm::Workspace;
 use serde_json::Value;

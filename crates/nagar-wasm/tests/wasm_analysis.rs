@@ -1,7 +1,7 @@
 //! The analysis bindings under Node (`wasm-pack test --node crates/nagar-wasm --features spreadsheet,analysis`): pairing, peers,
 //! preview with its id-collision choice, what-if and its errors, explain and improve — the calls
 //! the page's Sister cities and Preview views make.
-#![cfg(all(target_arch = "wasm32", feature = "analysis"))]
+#![cfg(all(target_arch = "wasm32", feature = "main", feature = "analysis"))]
 
 use nagar_wasm::Workspace;
 use wasm_bindgen::JsValue;
