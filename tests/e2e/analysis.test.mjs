@@ -5,10 +5,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DIST, ROOT, launch, parseCsv, serve, tmp } from './lib.mjs';
+import { DIST, ROOT, assertOnlyOwnStaticGets, launch, parseCsv, serve, tmp } from './lib.mjs';
 
 const SHOTS = join(ROOT, 'tests/e2e/screenshots');
 const CLI =
@@ -155,9 +155,6 @@ test('learn from peers: the panel in a city profile lists the peers of `nagar pe
   await context.close();
 });
 
-function readdirRecursive(d, prefix = '') {
-  return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? readdirRecursive(join(d, n), `${prefix}${n}/`) : [`${prefix}${n}`]));
-}
 
 async function whyRows(page) {
   return page.$$eval('[data-testid=why-table] tbody tr', (rows) => rows.map((r) => [r.dataset.id, Number(r.dataset.contribution)]));
@@ -263,19 +260,7 @@ test('preview my ULB: rank, why, improvements and what-if equal the CLI; nothing
   assert.equal(await page.evaluate(() => localStorage.length), 0);
 
   // No request left the origin; after the first load, only GETs of the app's own files.
-  const origin = new URL(srv.url).origin;
-  const built = new Set(['/', ...readdirRecursive(DIST).map((f) => `/${f}`)]);
-  for (const r of requests) {
-    const u = new URL(r.url);
-    if (u.protocol === 'blob:' || u.protocol === 'data:') continue;
-    assert.equal(u.origin, origin, `request to another origin: ${r.url}`);
-    if (r.at >= loadedAt) {
-      assert.equal(r.method, 'GET', `${r.method} ${r.url}`);
-      assert.equal(u.search, '', `query string: ${r.url}`);
-      assert.equal(r.body ?? null, null, `body: ${r.url}`);
-      assert.ok(built.has(u.pathname), `not a static file of the app: ${r.url}`);
-    }
-  }
+  assertOnlyOwnStaticGets(requests, srv.url, loadedAt);
   for (const l of srv.log) assert.ok(l.method === 'GET' || l.method === 'HEAD', `${l.method} ${l.url}`);
   assert.deepEqual(errors, []);
   await context.close();

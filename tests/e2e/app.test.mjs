@@ -4,10 +4,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { DIST, ROOT, launch, parseCsv, serve, sheetsModule, tmp } from './lib.mjs';
+import { DIST, ROOT, assertOnlyOwnStaticGets, launch, parseCsv, serve, sheetsModule, tmp } from './lib.mjs';
 
 const SHOTS = join(ROOT, 'tests/e2e/screenshots');
 const CLI = process.env.NAGAR_CLI ?? join(ROOT, 'target/release/nagar');
@@ -256,26 +256,11 @@ test('no request leaves the origin; after load only GETs of static files; scorin
   await upload(page, files.xlsx);
   await page.click('a[data-view=method]');
   await page.waitForSelector('.method');
-  const origin = new URL(srv.url).origin;
-  const built = new Set(['/', ...readdirRecursive(DIST).map((f) => `/${f}`)]);
-  for (const r of requests) {
-    const u = new URL(r.url);
-    if (u.protocol === 'blob:' || u.protocol === 'data:') continue;
-    assert.equal(u.origin, origin, `request to another origin: ${r.url}`);
-    if (r.at >= loadedAt) {
-      assert.equal(r.method, 'GET', `${r.method} ${r.url}`);
-      assert.equal(u.search, '', `query string: ${r.url}`);
-      assert.equal(r.body ?? null, null, `body: ${r.url}`);
-      assert.ok(built.has(u.pathname), `not a static file of the app: ${r.url}`);
-    }
-  }
+  assertOnlyOwnStaticGets(requests, srv.url, loadedAt);
   for (const l of srv.log) assert.equal(l.method === 'GET' || l.method === 'HEAD', true, `${l.method} ${l.url}`);
   await context.close();
 });
 
-function readdirRecursive(d, prefix = '') {
-  return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? readdirRecursive(join(d, n), `${prefix}${n}/`) : [`${prefix}${n}`]));
-}
 
 test('after the first visit the app reloads and scores CSV and XLSX offline', async () => {
   const { context, page, errors } = await open();

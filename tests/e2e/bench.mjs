@@ -2,10 +2,10 @@
 // Chromium on this machine, and the sizes the page downloads. Prints a Markdown table.
 //   node tests/e2e/bench.mjs            (after `npm run build` and `cargo build -p nagar-cli`)
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, ROOT, launch, serve, tmp } from './lib.mjs';
+import { DIST, ROOT, builtFiles, launch, serve, tmp } from './lib.mjs';
 
 const CLI = process.env.NAGAR_CLI ?? join(ROOT, 'target/release/nagar');
 const RUNS = Number(process.env.RUNS ?? 7);
@@ -15,9 +15,6 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-function files(d, prefix = '') {
-  return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n), `${prefix}${n}/`) : [`${prefix}${n}`]));
-}
 
 const gz = (p) => gzipSync(readFileSync(p), { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(0)} KiB`;
@@ -79,7 +76,7 @@ for (let i = 0; i < RUNS + 1; i++) {
 await browser.close();
 await srv.close();
 
-const all = files(DIST);
+const all = builtFiles();
 const wasm = (pat) => all.find((f) => pat.test(f));
 const siteGz = all.reduce((a, f) => a + gz(join(DIST, f)), 0);
 const firstLoad = all.filter((f) => !/nagar_(sheets|full)/.test(f)).reduce((a, f) => a + gz(join(DIST, f)), 0);

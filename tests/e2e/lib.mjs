@@ -1,7 +1,8 @@
 // Shared helpers of the browser tests and the benchmark: a static server for www/dist on
 // loopback, and Debian's Chromium driven by playwright-core (no browser is downloaded).
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
@@ -97,4 +98,28 @@ export async function sheetsModule() {
   const m = await import(join(ROOT, 'www/pkg/sheets/nagar_sheets.js'));
   await m.default({ module_or_path: readFileSync(join(ROOT, 'www/pkg/sheets/nagar_sheets_bg.wasm')) });
   return m;
+}
+
+/// Every file of the built site, as paths relative to www/dist (`assets/x.js`).
+export function builtFiles(d = DIST, prefix = '') {
+  return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? builtFiles(join(d, n), `${prefix}${n}/`) : [`${prefix}${n}`]));
+}
+
+/// The privacy rule, checked on recorded requests (`{ url, method, body, at }`): none leaves the
+/// page's origin, and after `loadedAt` each is a GET of one of the app's own static files, with no
+/// query string and no body.
+export function assertOnlyOwnStaticGets(requests, pageUrl, loadedAt) {
+  const origin = new URL(pageUrl).origin;
+  const built = new Set(['/', ...builtFiles().map((f) => `/${f}`)]);
+  for (const r of requests) {
+    const u = new URL(r.url);
+    if (u.protocol === 'blob:' || u.protocol === 'data:') continue;
+    assert.equal(u.origin, origin, `request to another origin: ${r.url}`);
+    if (r.at >= loadedAt) {
+      assert.equal(r.method, 'GET', `${r.method} ${r.url}`);
+      assert.equal(u.search, '', `query string: ${r.url}`);
+      assert.equal(r.body ?? null, null, `body: ${r.url}`);
+      assert.ok(built.has(u.pathname), `not a static file of the app: ${r.url}`);
+    }
+  }
 }
