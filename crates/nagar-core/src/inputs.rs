@@ -295,6 +295,11 @@ pub fn read_units_and_inputs(
                 _ => {}
             }
             let mut report = |m: String, error: bool| {
+                // The population column is read twice (the unit's size for tiers, above, and an
+                // input field); its problems were reported with the unit.
+                if Some(k) == pop_col {
+                    return;
+                }
                 let i = if error { Issue::error(m) } else { Issue::warning(m) };
                 issues.push(i.file(&file).row(src).column(&table.columns[k]).value(cell.display()));
             };

@@ -361,3 +361,19 @@ fn comparison_group_zone_uses_the_zone_derived_from_the_state() {
     assert_eq!(s.rank, vec![Some(1), Some(2), Some(1), Some(2)]);
     assert_eq!(s.groups.labels, vec!["Eastern", "Southern"]);
 }
+
+#[test]
+fn a_bad_population_cell_is_reported_once() {
+    // `population` is both the unit's size (tiers) and an input field (per-capita indicators):
+    // one cell, one issue, and missing in both uses.
+    let t = table(&["population", "teachers_sanctioned"], &[&["12a", "10"], &["-5", "10"], &["50000", "10"]]);
+    let s = run(&t);
+    let about = |row: usize| {
+        s.issues.iter().filter(|i| i.row == Some(row) && i.column.as_deref() == Some("population")).count()
+    };
+    assert_eq!(about(2), 1, "{:?}", s.issues);
+    assert_eq!(about(3), 1, "{:?}", s.issues);
+    assert_eq!(about(4), 0);
+    assert!(s.units.population[0].is_nan() && s.units.population[1].is_nan());
+    assert_eq!(s.units.population[2], 50000.0);
+}
