@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the static site into www/dist/ (deployable as is, under any sub-path):
 #  1. the main WebAssembly module (Workspace: CSV/JSON, scoring, exports)  → www/pkg/core
-#  2. the full module (a Workspace with the analyses; loaded lazily)       → www/pkg/full
-#  3. the spreadsheet module (XLSX/ODS read, XLSX write; loaded lazily)     → www/pkg/sheets
-#     All three are the crate crates/nagar-wasm, built with different features.
-#  4. the page (Vite + TypeScript), with its service worker.
+#  2. the full module (a Workspace with the analyses, and the framework-file
+#     readers; loaded lazily)                                              → www/pkg/full
+#  3. the spreadsheet-reading module (XLSX/ODS; loaded lazily)              → www/pkg/sheets-read
+#  4. the spreadsheet-writing module (XLSX export, template; loaded lazily) → www/pkg/sheets-write
+#     All four are the crate crates/nagar-wasm, built with different features.
+#  5. the page (Vite + TypeScript), with its service worker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -24,16 +26,20 @@ echo "== wasm: main module"
 wasm_pack core nagar_wasm
 echo "== wasm: full module (analyses)"
 wasm_pack full nagar_full -- --no-default-features --features analysis
-echo "== wasm: spreadsheet module"
-wasm_pack sheets nagar_sheets -- --no-default-features --features spreadsheet
+echo "== wasm: spreadsheet-reading module"
+wasm_pack sheets-read nagar_sheets_read -- --no-default-features --features sheets-read
+echo "== wasm: spreadsheet-writing module"
+wasm_pack sheets-write nagar_sheets_write -- --no-default-features --features sheets-write
 
-node scripts/lib/strip-wasm-names.mjs www/pkg/core/nagar_wasm_bg.wasm www/pkg/full/nagar_full_bg.wasm www/pkg/sheets/nagar_sheets_bg.wasm
+modules="www/pkg/core/nagar_wasm_bg.wasm www/pkg/full/nagar_full_bg.wasm www/pkg/sheets-read/nagar_sheets_read_bg.wasm www/pkg/sheets-write/nagar_sheets_write_bg.wasm"
+# shellcheck disable=SC2086
+node scripts/lib/strip-wasm-names.mjs $modules
 
 echo "== typecheck"
 npx --no-install tsc -p www/tsconfig.json
 echo "== vite build"
 npx --no-install vite build www --logLevel warn
-for f in www/pkg/core/nagar_wasm_bg.wasm www/pkg/full/nagar_full_bg.wasm www/pkg/sheets/nagar_sheets_bg.wasm; do
+for f in $modules; do
   printf '%s: %s bytes, %s gzipped\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
 done
 echo "www/dist: $(find www/dist -type f | wc -l) files, $(tar -C www/dist -cf - . | gzip -9 | wc -c) bytes gzipped (tar)"

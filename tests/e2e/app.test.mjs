@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { DIST, ROOT, assertOnlyOwnStaticGets, launch, parseCsv, serve, sheetsModule, tmp } from './lib.mjs';
 
@@ -132,6 +132,43 @@ test('CSV, XLSX and JSON uploads give exactly the scores of `nagar score`', asyn
         }
       }
     }
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/// COINr's ASEM example (../shared/data/coinr-asem), as the Rust conformance tests find it.
+function asemFile(name) {
+  const dirs = [join(ROOT, '..', 'shared'), process.env.NAGAR_SHARED, '/work/shared'].filter(Boolean);
+  const found = dirs.map((d) => join(d, 'data', 'coinr-asem', name)).find((p) => existsSync(p));
+  assert.ok(found, `${name} not found under ${dirs.join(', ')} (set NAGAR_SHARED)`);
+  return found;
+}
+
+test('framework files (TOML, and a COINr iMeta table as CSV and as XLSX) score like `nagar score --framework`', async () => {
+  const { context, page, errors } = await open();
+  const imetaCsv = asemFile('ASEM_iMeta.csv');
+  const [columns, ...rows] = parseCsv(readFileSync(imetaCsv, 'utf8')).filter((r) => r.length > 1);
+  const imetaXlsx = join(dir, 'ASEM_iMeta.xlsx');
+  writeFileSync(imetaXlsx, sheets.writeXlsx([{ name: 'iMeta', columns, rows: rows.map((r) => r.map(typed)) }]));
+  const cases = [
+    [join(ROOT, 'frameworks', 'mpi-2019.toml'), files.csv],
+    [imetaCsv, asemFile('ASEM_iData.csv')],
+    [imetaXlsx, asemFile('ASEM_iData.csv')],
+  ];
+  for (const [framework, data] of cases) {
+    const name = basename(framework);
+    const cliOut = join(dir, `cli-${name}.csv`);
+    cli('score', '--framework', framework, '--data', data, '--out', cliOut);
+    await page.setInputFiles('[data-testid=framework-file]', framework);
+    await page.waitForFunction((n) => (document.querySelector('#status')?.textContent ?? '').includes(`loaded from ${n}`), name, {
+      timeout: 30_000,
+    });
+    await upload(page, data);
+    const web = parseCsv((await download(page, 'export-csv')).bytes.toString('utf8'));
+    const want = parseCsv(readFileSync(cliOut, 'utf8'));
+    assert.ok(want.length > 40, `${name}: ${want.length} rows`);
+    assert.deepEqual(web, want, `${name}: the page's export differs from the CLI's`);
   }
   assert.deepEqual(errors, []);
   await context.close();

@@ -94,6 +94,7 @@ console.log('\n| size (gzip -9) | bytes |');
 console.log('| --- | ---: |');
 console.log(`| main wasm module (scores a CSV) | ${kb(gz(join(DIST, wasm(/nagar_wasm_bg.*\.wasm$/))))} |`);
 console.log(`| full module with the analyses (lazy) | ${kb(gz(join(DIST, wasm(/nagar_full_bg.*\.wasm$/))))} |`);
-console.log(`| spreadsheet module (lazy) | ${kb(gz(join(DIST, wasm(/nagar_sheets_bg.*\.wasm$/))))} |`);
+console.log(`| spreadsheet-reading module (lazy) | ${kb(gz(join(DIST, wasm(/nagar_sheets_read_bg.*\.wasm$/))))} |`);
+console.log(`| spreadsheet-writing module (lazy) | ${kb(gz(join(DIST, wasm(/nagar_sheets_write_bg.*\.wasm$/))))} |`);
 console.log(`| first load (without the lazy modules) | ${kb(firstLoad)} |`);
 console.log(`| whole site (${all.length} files) | ${kb(siteGz)} |`);

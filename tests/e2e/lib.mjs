@@ -93,11 +93,21 @@ export function parseCsv(text) {
   return rows;
 }
 
-/// The spreadsheet module under Node (to make and read XLSX files in tests).
-export async function sheetsModule() {
-  const m = await import(join(ROOT, 'www/pkg/sheets/nagar_sheets.js'));
-  await m.default({ module_or_path: readFileSync(join(ROOT, 'www/pkg/sheets/nagar_sheets_bg.wasm')) });
+/// One of the built wasm modules under Node (`www/pkg/<dir>/<name>.js`).
+async function wasmModule(dir, name) {
+  const m = await import(join(ROOT, `www/pkg/${dir}/${name}.js`));
+  await m.default({ module_or_path: readFileSync(join(ROOT, `www/pkg/${dir}/${name}_bg.wasm`)) });
   return m;
+}
+
+/// The spreadsheet modules under Node, to make and read XLSX files in tests: `writeXlsx` and
+/// `templateXlsx` from the writing module, `readSpreadsheet` from the reading module.
+export async function sheetsModule() {
+  const [read, write] = await Promise.all([
+    wasmModule('sheets-read', 'nagar_sheets_read'),
+    wasmModule('sheets-write', 'nagar_sheets_write'),
+  ]);
+  return { readSpreadsheet: read.readSpreadsheet, writeXlsx: write.writeXlsx, templateXlsx: write.templateXlsx };
 }
 
 /// Every file of the built site, as paths relative to www/dist (`assets/x.js`).

@@ -5,11 +5,11 @@ import type { Workspace } from '../pkg/full/nagar_full.js';
 import type { Explanation, Improvements, PreviewBundle, PreviewReport, WhatIfResult } from './analysis-types';
 import type { AnalysisRequest, Request } from './protocol';
 
-type Sheets = typeof import('../pkg/sheets/nagar_sheets.js');
+type SheetsReader = typeof import('../pkg/sheets-read/nagar_sheets_read.js');
 
 export interface WorkerTools {
   readFile(file: File): Promise<Uint8Array>;
-  sheets(): Promise<Sheets>;
+  sheetsReader(): Promise<SheetsReader>;
   progress(phase: string, loaded: number, total: number): void;
 }
 
@@ -75,7 +75,7 @@ export async function handleAnalysis(ws: Workspace, req: Request, tools: WorkerT
         report = ws.loadMyRows(bytes, r.file.name, r.onCollision ?? null);
       } catch (e) {
         if (!(e instanceof Error && e.name === 'NeedsSpreadsheet')) throw e;
-        const sh = await tools.sheets();
+        const sh = await tools.sheetsReader();
         report = ws.loadMyTable(sh.readSpreadsheet(bytes, r.file.name), r.onCollision ?? null);
       }
       return started(ws, report);

@@ -1,17 +1,19 @@
 // The engine: runs the WebAssembly modules off the page's thread, so the page never freezes.
-// The main module (CSV/JSON: score, results, exports) loads at start. Two more load the first
-// time they are needed: the spreadsheet module (a workbook read or written, a framework file
-// uploaded) and the full module (the analyses: sister cities, peers, preview, what-if). The
-// full module keeps a second Workspace; the main module's framework, data and options are
-// replayed into it before an analysis whenever they changed. Nothing here touches the network
-// except fetching those modules from the app's own origin.
+// The main module (CSV/JSON: score, results, exports) loads at start. Three more load the first
+// time they are needed: the spreadsheet-reading module (an XLSX/ODS file read), the
+// spreadsheet-writing module (an XLSX file written) and the full module (the analyses: sister
+// cities, peers, preview, what-if; and framework files uploaded). The full module keeps a
+// second Workspace; the main module's framework, data and options are replayed into it before
+// an analysis whenever they changed. Nothing here touches the network except fetching those
+// modules from the app's own origin.
 import init, { Workspace, engineVersion, type Options } from '../pkg/core/nagar_wasm.js';
 import type { Workspace as FullWorkspace } from '../pkg/full/nagar_full.js';
 import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Reply, type Request } from './protocol';
 import { handleAnalysis } from './worker-analysis';
 import { transferables, type ResultsTransfer } from './results-unpack';
 
-type Sheets = typeof import('../pkg/sheets/nagar_sheets.js');
+type SheetsReader = typeof import('../pkg/sheets-read/nagar_sheets_read.js');
+type SheetsWriter = typeof import('../pkg/sheets-write/nagar_sheets_write.js');
 type Full = typeof import('../pkg/full/nagar_full.js');
 
 /// The main module's Workspace: everything but the analyses.
@@ -49,22 +51,34 @@ const remember = {
   },
 };
 
-let fullModule: Promise<Full> | null = null;
+/// A lazily loaded module: imported and initialised once, the first time it is asked for (a
+/// failed load is tried again next time).
+function lazy<M extends { default: () => Promise<unknown> }>(phase: string, load: () => Promise<M>): () => Promise<M> {
+  let module: Promise<M> | null = null;
+  return () => {
+    if (!module) {
+      progress(phase, 0, 0);
+      module = load().then(async (m) => {
+        await m.default();
+        return m;
+      });
+      module.catch(() => (module = null));
+    }
+    return module;
+  };
+}
+
+const full = lazy<Full>('Loading the analyses', () => import('../pkg/full/nagar_full.js'));
+const sheetsReader = lazy<SheetsReader>('Loading spreadsheet support', () => import('../pkg/sheets-read/nagar_sheets_read.js'));
+const sheetsWriter = lazy<SheetsWriter>('Loading spreadsheet support', () => import('../pkg/sheets-write/nagar_sheets_write.js'));
+
 let analysisWs: FullWorkspace | null = null;
 
 /// The analyses' Workspace, up to date with the main one (the full module is loaded the first
 /// time). Its own state (my preview rows, the what-if session) is kept while only the options
 /// change, as in the main Workspace; a new framework or new data starts it afresh.
 async function analysisWorkspace(): Promise<FullWorkspace> {
-  if (!fullModule) {
-    progress('Loading the analyses', 0, 0);
-    fullModule = import('../pkg/full/nagar_full.js').then(async (m) => {
-      await m.default();
-      return m;
-    });
-    fullModule.catch(() => (fullModule = null));
-  }
-  const m = await fullModule;
+  const m = await full();
   if (!analysisWs) {
     analysisWs = new m.Workspace();
     replay.changed = { framework: true, data: true, options: true };
@@ -108,20 +122,6 @@ function prepareDemo(): void {
     }
   }, 0);
 }
-let sheetsModule: Promise<Sheets> | null = null;
-
-function sheets(): Promise<Sheets> {
-  if (!sheetsModule) {
-    progress('Loading spreadsheet and framework support', 0, 0);
-    sheetsModule = import('../pkg/sheets/nagar_sheets.js').then(async (m) => {
-      await m.default();
-      return m;
-    });
-    sheetsModule.catch(() => (sheetsModule = null));
-  }
-  return sheetsModule;
-}
-
 function progress(phase: string, loaded: number, total: number): void {
   postMessage({ progress: { phase, loaded, total } });
 }
@@ -194,10 +194,19 @@ async function handle(req: Request): Promise<unknown> {
       return info;
     }
     case 'loadFramework': {
-      // Framework files (TOML, JSON, iMeta tables) are parsed by the second module, which has
-      // the TOML and spreadsheet readers; the main module stays small.
+      // Framework files are read by the full module, which has the TOML reader; an iMeta
+      // workbook is first read as a table by the spreadsheet-reading module. The main module
+      // stays small.
       const bytes = await readFile(req.file);
-      const value = (await sheets()).readFramework(bytes, req.file.name);
+      const f = await full();
+      let value: unknown;
+      try {
+        value = f.readFramework(bytes, req.file.name);
+      } catch (e) {
+        if (!isNeedsSpreadsheet(e)) throw e;
+        const table: unknown = (await sheetsReader()).readSpreadsheet(bytes, req.file.name);
+        value = f.frameworkFromTable(table, req.file.name);
+      }
       const info = ws.loadFrameworkValue(value, bytes, req.file.name);
       remember.framework({ value, bytes, name: req.file.name });
       prepareDemo();
@@ -213,7 +222,7 @@ async function handle(req: Request): Promise<unknown> {
         remember.data({ bytes, name: req.file.name });
       } catch (e) {
         if (!isNeedsSpreadsheet(e)) throw e;
-        const sh = await sheets();
+        const sh = await sheetsReader();
         progress('Reading the workbook', 0, 0);
         const table: unknown = sh.readSpreadsheet(bytes, req.file.name);
         data = ws.loadTable(table);
@@ -237,17 +246,17 @@ async function handle(req: Request): Promise<unknown> {
     case 'doc':
       return ws.frameworkDoc();
     case 'export':
-      if (req.format === 'xlsx') return (await sheets()).writeXlsx(ws.exportSheets());
+      if (req.format === 'xlsx') return (await sheetsWriter()).writeXlsx(ws.exportSheets());
       return ws.export(req.format);
     case 'template':
-      if (req.format === 'xlsx') return (await sheets()).templateXlsx(ws.frameworkValue());
+      if (req.format === 'xlsx') return (await sheetsWriter()).templateXlsx(ws.frameworkValue());
       return new TextEncoder().encode(ws.templateCsv());
     case 'issuesCsv':
       return new TextEncoder().encode(ws.issuesCsv());
     case 'demoCsv':
       return new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
     default:
-      return handleAnalysis(await analysisWorkspace(), req, { readFile, sheets, progress });
+      return handleAnalysis(await analysisWorkspace(), req, { readFile, sheetsReader, progress });
   }
 }
 

@@ -4,8 +4,9 @@
 //! CLI and in the browser (WebAssembly). Problems in a user's file become [`Issue`]s naming the
 //! file, row, column and value; a file that cannot be read at all is a [`ReadError`].
 //!
-//! Feature `spreadsheet` (default): XLSX/ODS reading (calamine) and XLSX writing
-//! (rust_xlsxwriter). Without it, CSV and JSON still work and spreadsheets give a clear error.
+//! Feature `spreadsheet` (default): XLSX/ODS reading (calamine, feature `spreadsheet-read`) and
+//! XLSX writing (rust_xlsxwriter, feature `spreadsheet-write`). Without reading, CSV and JSON
+//! still work and spreadsheets give a clear error.
 //! Feature `legacy-spreadsheet` (default): also XLS and XLSB reading; without it (the browser),
 //! those files give an error asking for the file as .xlsx.
 //!
@@ -17,10 +18,10 @@ mod framework;
 mod header;
 mod read_csv;
 mod read_json;
-#[cfg(feature = "spreadsheet")]
+#[cfg(feature = "spreadsheet-read")]
 mod read_sheet;
 mod write;
-#[cfg(feature = "spreadsheet")]
+#[cfg(feature = "spreadsheet-write")]
 mod write_xlsx;
 
 use nagar_core::{Issue, RawTable};
@@ -29,7 +30,7 @@ pub use builtin::table_to_sheet;
 pub use detect::Format;
 pub use framework::{imeta_to_framework, load_framework};
 pub use write::{formula_safe, write_csv, write_json, write_template_csv};
-#[cfg(feature = "spreadsheet")]
+#[cfg(feature = "spreadsheet-write")]
 pub use write_xlsx::{write_template_xlsx, write_xlsx};
 
 /// How to read a data file.
@@ -124,12 +125,32 @@ pub fn read_data(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Da
     Ok(read)
 }
 
-#[cfg(feature = "spreadsheet")]
+/// Read a workbook (XLSX/ODS, and XLS/XLSB with `legacy-spreadsheet`) into a [`RawTable`], as
+/// [`read_data`] does, but nothing else: a CSV or JSON file is an error. The browser's
+/// spreadsheet-reading module uses it, so it carries no CSV or JSON reader.
+pub fn read_workbook(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<DataRead, ReadError> {
+    if bytes.len() > opts.max_bytes {
+        return Err(ReadError::new(file_name, ReadErrorKind::TooLarge { size: bytes.len(), limit: opts.max_bytes }));
+    }
+    let (format, mut issues) = detect::detect(bytes, file_name)?;
+    if !format.is_spreadsheet() {
+        return Err(ReadError::new(
+            file_name,
+            ReadErrorKind::Spreadsheet(format!("the file is {}, not a workbook", format.name())),
+        ));
+    }
+    let mut read = read_spreadsheet(bytes, file_name, format, opts)?;
+    issues.append(&mut read.issues);
+    read.issues = issues;
+    Ok(read)
+}
+
+#[cfg(feature = "spreadsheet-read")]
 fn read_spreadsheet(bytes: &[u8], file_name: &str, format: Format, opts: &ReadOptions) -> Result<DataRead, ReadError> {
     read_sheet::read_sheet(bytes, file_name, format, opts.sheet.as_deref())
 }
 
-#[cfg(not(feature = "spreadsheet"))]
+#[cfg(not(feature = "spreadsheet-read"))]
 fn read_spreadsheet(_: &[u8], file_name: &str, format: Format, _: &ReadOptions) -> Result<DataRead, ReadError> {
     Err(ReadError::new(file_name, ReadErrorKind::SpreadsheetUnsupported(format.name())))
 }

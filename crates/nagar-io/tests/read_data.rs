@@ -298,6 +298,29 @@ mod spreadsheet {
         assert_eq!((e.row, e.column.as_deref(), e.value.as_deref()), (Some(6), Some("population"), Some("#DIV/0!")));
     }
 
+    /// `read_workbook` (the browser's spreadsheet-reading module) reads exactly what
+    /// `read_data` reads from a workbook, and refuses text files instead of parsing them.
+    #[test]
+    fn read_workbook_reads_workbooks_only() {
+        let bytes = workbook(|wb| {
+            let ws = wb.add_worksheet();
+            ws.write_string(0, 0, "ulb_id").unwrap();
+            ws.write_string(0, 1, "population").unwrap();
+            ws.write_string(1, 0, "A1").unwrap();
+            ws.write_number(1, 1, 5000.0).unwrap();
+        });
+        let opts = ReadOptions::default();
+        let a = nagar_io::read_workbook(&bytes, "book.xlsx", &opts).unwrap();
+        assert_eq!(a, ok(&bytes, "book.xlsx"));
+        assert_eq!(a.table.rows[0], vec![text("A1"), Cell::Number(5000.0)]);
+        let e = nagar_io::read_workbook(b"ulb_id,population\nA1,5000\n", "data.csv", &opts).unwrap_err();
+        assert_eq!(e.to_string(), "data.csv: spreadsheet: the file is CSV, not a workbook");
+        let e = nagar_io::read_workbook(b"[{\"ulb_id\": \"A1\"}]", "data.json", &opts).unwrap_err();
+        assert_eq!(e.to_string(), "data.json: spreadsheet: the file is JSON, not a workbook");
+        let big = nagar_io::read_workbook(&bytes, "book.xlsx", &ReadOptions { max_bytes: 10, ..opts.clone() });
+        assert!(matches!(big.unwrap_err().kind, ReadErrorKind::TooLarge { limit: 10, .. }));
+    }
+
     #[test]
     fn named_sheet_and_unknown_sheet() {
         let bytes = workbook(|wb| {
@@ -357,7 +380,7 @@ mod spreadsheet {
     }
 }
 
-#[cfg(not(feature = "spreadsheet"))]
+#[cfg(not(feature = "spreadsheet-read"))]
 #[test]
 fn spreadsheets_need_the_feature() {
     let e = read(b"PK\x03\x04....xl/workbook.xml....", "a.xlsx").unwrap_err();

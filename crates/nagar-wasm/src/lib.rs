@@ -1,17 +1,22 @@
 //! WebAssembly bindings of nagar for the browser app. Thin: every number comes from
 //! `nagar-core`, every file format from `nagar-io`; this crate only converts values.
 //!
-//! The crate is built three times (see `scripts/build.sh`):
+//! The crate is built four times (see `scripts/build.sh`):
 //! - feature `main` (default): the main module, one stateful [`Workspace`] — load a
 //!   framework, load CSV/JSON data, set options, score, read results, export CSV/JSON;
 //! - `--no-default-features --features analysis`: the full module, a second Workspace with the
 //!   analyses (sister cities, peers, preview, what-if, explain, improve) instead of the results
-//!   views and exports, loaded by the page the first time an analysis is asked for; the page
-//!   replays the main module's framework, data and options into it whenever they changed;
-//! - `--no-default-features --features spreadsheet`: the spreadsheet module, loaded by the page
-//!   the first time an XLSX/ODS file is read or written. Stateless functions that turn workbook
-//!   bytes into the values the main module takes, and sheets into XLSX bytes. Keeping calamine
-//!   and rust_xlsxwriter out of the main module keeps the first load small.
+//!   views and exports, loaded by the page the first time an analysis is asked for (the page
+//!   replays the main module's framework, data and options into it whenever they changed), and
+//!   the framework-file readers (TOML, JSON, COINr iMeta tables), used when a framework file is
+//!   uploaded;
+//! - `--no-default-features --features sheets-read`: the spreadsheet-reading module, loaded the
+//!   first time an XLSX/ODS file is read: workbook bytes → the table the main module takes;
+//! - `--no-default-features --features sheets-write`: the spreadsheet-writing module, loaded
+//!   the first time an XLSX file is written: sheets → XLSX bytes, and the XLSX template.
+//!
+//! Keeping calamine, rust_xlsxwriter and the TOML reader out of the main module keeps the first
+//! load small; keeping reading and writing apart keeps each spreadsheet module small.
 //!
 //! Conventions, in one place each: values cross the boundary through [`to_js`]/[`from_js`]
 //! (one serializer, serde_json, and the browser's own `JSON.parse`/`JSON.stringify`: one serde
@@ -31,9 +36,9 @@ mod workspace;
 #[cfg(feature = "workspace")]
 pub use workspace::Workspace;
 
-#[cfg(feature = "spreadsheet")]
+#[cfg(any(feature = "sheets-read", feature = "sheets-write", feature = "analysis"))]
 mod sheets;
-#[cfg(feature = "spreadsheet")]
+#[cfg(any(feature = "sheets-read", feature = "sheets-write", feature = "analysis"))]
 pub use sheets::*;
 
 /// The one serializer configuration: the value as JSON text, turned into a JS value by the

@@ -87,9 +87,9 @@ fn bad_files_are_errors_not_panics() {
     assert_eq!(error_name(ws.load_data(zip, "cities.xlsx").unwrap_err()), want);
 }
 
-#[cfg(feature = "spreadsheet")]
+#[cfg(all(feature = "spreadsheet", feature = "analysis"))]
 #[wasm_bindgen_test]
-fn workbooks_round_trip_through_the_spreadsheet_module() {
+fn workbooks_round_trip_through_the_spreadsheet_modules() {
     let mut ws = mpi();
     ws.load_demo(40, 3).unwrap();
     let csv_scores = ws.export("csv").map(|_| ()).err();
@@ -111,7 +111,7 @@ fn workbooks_round_trip_through_the_spreadsheet_module() {
     assert_eq!(&out[..2], b"PK");
     let tpl = nagar_wasm::template_xlsx(ws.framework_value().unwrap()).unwrap();
     assert_eq!(&tpl[..2], b"PK");
-    // A framework file, read there and loaded here.
+    // A framework file, read by the full module and loaded here.
     let src = nagar_io::builtin::framework_source("mpi-2019").unwrap();
     let fwv = nagar_wasm::read_framework(src.as_bytes(), "mine.toml").unwrap();
     let info = json(ws.load_framework_value(fwv, src.as_bytes(), "mine.toml").unwrap());
@@ -120,20 +120,62 @@ fn workbooks_round_trip_through_the_spreadsheet_module() {
     assert_eq!(error_name(broken), "FrameworkError");
 }
 
-/// The spreadsheet module leaves out XLS/XLSB (nagar-io's `legacy-spreadsheet`): such a file is a
-/// `DataError` naming the file and asking for .xlsx, for data and framework files alike.
+/// A COINr iMeta table as a workbook: read by the spreadsheet-reading module, converted by the
+/// full module, it is the same framework as the same table as CSV; `readFramework` sends a
+/// workbook back to be read that way.
+#[cfg(all(feature = "spreadsheet", feature = "analysis"))]
+#[wasm_bindgen_test]
+fn imeta_workbooks_give_the_framework_of_the_same_csv() {
+    use nagar_core::output::{OutCell, Sheet};
+    let csv = "iCode,Parent,Type,Weight,Direction,iName\n\
+               a,Index,Indicator,1,1,Alpha\n\
+               b,Index,Indicator,2,-1,Beta\n\
+               Index,,Aggregate,1,NA,The index\n";
+    let from_csv = json(nagar_wasm::read_framework(csv.as_bytes(), "mine.csv").unwrap());
+    let text = |s: &str| OutCell::Text(s.to_string());
+    let rows = vec![
+        vec![text("a"), text("Index"), text("Indicator"), OutCell::Number(1.0), OutCell::Number(1.0), text("Alpha")],
+        vec![text("b"), text("Index"), text("Indicator"), OutCell::Number(2.0), OutCell::Number(-1.0), text("Beta")],
+        vec![text("Index"), OutCell::Empty, text("Aggregate"), OutCell::Number(1.0), text("NA"), text("The index")],
+    ];
+    let columns = ["iCode", "Parent", "Type", "Weight", "Direction", "iName"].map(String::from).to_vec();
+    let sheet = Sheet { name: "iMeta".into(), columns, rows };
+    let xlsx = nagar_wasm::write_xlsx(nagar_wasm::to_js(&[sheet]).unwrap()).unwrap();
+    let e = nagar_wasm::read_framework(&xlsx, "mine.xlsx").unwrap_err();
+    assert_eq!(error_name(e), "NeedsSpreadsheet");
+    let table = nagar_wasm::read_spreadsheet(&xlsx, "mine.xlsx", None).unwrap();
+    let from_xlsx = json(nagar_wasm::framework_from_table(table, "mine.xlsx").unwrap());
+    assert_eq!(from_xlsx["indicators"].as_array().map(Vec::len), Some(2));
+    assert_eq!(from_xlsx.to_string().replace("mine.xlsx", "mine.csv"), from_csv.to_string());
+    // An iMeta table with a mistake is a framework error naming the row.
+    let bad = nagar_wasm::read_spreadsheet(&xlsx, "mine.xlsx", None).unwrap();
+    let mut bad = json(bad);
+    bad["table"]["rows"][1][3] = serde_json::json!("heavy");
+    let e = nagar_wasm::framework_from_table(nagar_wasm::to_js(&bad).unwrap(), "mine.xlsx").unwrap_err();
+    assert_eq!(error_name(e.clone()), "FrameworkError");
+    let message = js_sys::Error::from(e).message().as_string().unwrap();
+    assert!(message.contains("mine.xlsx, row 3") && message.contains("heavy"), "{message}");
+}
+
+/// The spreadsheet-reading module leaves out XLS/XLSB (nagar-io's `legacy-spreadsheet`): such a
+/// file is a `DataError` naming the file and asking for .xlsx, for data and framework files
+/// alike (the page reads an iMeta workbook there too).
 #[cfg(feature = "spreadsheet")]
 #[wasm_bindgen_test]
 fn old_binary_workbooks_ask_for_xlsx() {
     let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
     ole.resize(4096, 0);
-    let e = nagar_wasm::read_spreadsheet(&ole, "cities-2019.xls", None).unwrap_err();
-    assert_eq!(error_name(e.clone()), "DataError");
-    let message = js_sys::Error::from(e).message().as_string().unwrap();
-    assert!(message.starts_with("cities-2019.xls: Excel 97-2003 (.xls) workbooks cannot be read here"), "{message}");
-    assert!(message.contains("save it as Excel Workbook (.xlsx)"), "{message}");
-    let e = nagar_wasm::read_framework(&ole, "imeta.xls").unwrap_err();
-    assert_eq!(error_name(e.clone()), "FrameworkError");
-    let message = js_sys::Error::from(e).message().as_string().unwrap();
-    assert!(message.contains("imeta.xls") && message.contains(".xlsx"), "{message}");
+    for name in ["cities-2019.xls", "imeta.xls"] {
+        let e = nagar_wasm::read_spreadsheet(&ole, name, None).unwrap_err();
+        assert_eq!(error_name(e.clone()), "DataError");
+        let message = js_sys::Error::from(e).message().as_string().unwrap();
+        assert!(
+            message.starts_with(&format!("{name}: Excel 97-2003 (.xls) workbooks cannot be read here")),
+            "{message}"
+        );
+        assert!(message.contains("save it as Excel Workbook (.xlsx)"), "{message}");
+    }
+    // A CSV or JSON file is not read here: the main module reads those.
+    let e = nagar_wasm::read_spreadsheet(b"ulb_id\nA1\n", "data.csv", None).unwrap_err();
+    assert_eq!(error_name(e), "DataError");
 }
