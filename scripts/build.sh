@@ -14,8 +14,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 [ "${NAGAR_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
 
 # wasm-opt is not run (wasm-pack would download it; the npm `binaryen` build of it made the
-# gzipped module larger, measured). `--profile wasm-release` (root Cargo.toml) optimises for size,
-# except nagar-core, nagar-io and csv-core at opt-level 3 in the main module (scoring speed).
+# gzipped module larger, measured). `--profile wasm-release` (root Cargo.toml) optimises for size.
 wasm_pack() {
   local out="$1" name="$2"
   shift 2

@@ -127,7 +127,10 @@ pub fn read_data(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Da
 
 /// Read a workbook (XLSX/ODS, and XLS/XLSB with `legacy-spreadsheet`) into a [`RawTable`], as
 /// [`read_data`] does, but nothing else: a CSV or JSON file is an error. The browser's
-/// spreadsheet-reading module uses it, so it carries no CSV or JSON reader.
+/// spreadsheet-reading module uses it, so it carries no CSV or JSON reader. (Only with
+/// `spreadsheet-read`: the main module's build leaves it out entirely, which keeps the code
+/// generated for `read_data`, the hot path of reading a CSV, as it was.)
+#[cfg(feature = "spreadsheet-read")]
 pub fn read_workbook(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<DataRead, ReadError> {
     if bytes.len() > opts.max_bytes {
         return Err(ReadError::new(file_name, ReadErrorKind::TooLarge { size: bytes.len(), limit: opts.max_bytes }));

@@ -184,7 +184,7 @@ export function privacyView(): HTMLElement {
       'ol',
       { class: 'steps' },
       h('li', null, 'Open the browser’s developer tools (F12, or Ctrl+Shift+I; on a Mac ⌥⌘I) and choose the ', h('strong', null, 'Network'), ' tab.'),
-      h('li', null, 'Open or drop your file and change the settings. For a CSV or JSON file, no new request appears at all. The first time you open a spreadsheet (XLSX or ODS), the page fetches its own spreadsheet module from this site; that request carries none of your data.'),
+      h('li', null, 'Open or drop your file and change the settings. For a CSV or JSON file, no new request appears at all. The first time you open or save a spreadsheet (XLSX or ODS), upload a framework file or open an analysis (sister cities, peers, preview), the page fetches one of its own program files from this site: a plain download with no query and no body, which carries none of your data.'),
       h('li', null, 'You can also switch the network off (“Offline” in the Network tab, or unplug): after the first visit the whole app is cached on this device and keeps working.'),
     ),
     h('h2', null, 'What enforces it'),
