@@ -170,6 +170,10 @@ test('framework files (TOML, and a COINr iMeta table as CSV and as XLSX) score l
     assert.ok(want.length > 40, `${name}: ${want.length} rows`);
     assert.deepEqual(web, want, `${name}: the page's export differs from the CLI's`);
   }
+  // ASEM's z-score aggregates: values that round to zero show as 0.0, never -0.0.
+  const cells = await page.$$eval('[data-testid=results-table] tbody td', (tds) => tds.map((td) => td.textContent.trim()));
+  assert.ok(cells.includes('0.0'), 'some value rounds to zero');
+  assert.ok(!cells.includes('-0.0'), 'no negative zero');
   assert.deepEqual(errors, []);
   await context.close();
 });

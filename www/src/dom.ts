@@ -58,10 +58,16 @@ export function $(sel: string): HTMLElement {
   return el;
 }
 
+/// A negative value that rounds to zero shows as zero ("0.0", not "-0.0"). (Intl's
+/// `signDisplay: 'negative'` does this too, but throws in browsers older than 2022.)
+function unsignedZero(s: string): string {
+  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+}
+
 /// Numbers as people read them: fixed decimals, an en dash for missing.
 export function fmt(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-  return x.toLocaleString('en-IN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return unsignedZero(x.toLocaleString('en-IN', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 }
 
 export function fmtInt(x: number | null | undefined): string {
@@ -74,7 +80,7 @@ export function fmtValue(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   const a = Math.abs(x);
   const d = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : 4;
-  return x.toLocaleString('en-IN', { maximumFractionDigits: d });
+  return unsignedZero(x.toLocaleString('en-IN', { maximumFractionDigits: d }));
 }
 
 export function pct(x: number | null | undefined): string {

@@ -125,13 +125,11 @@ pub fn demo(framework: &str, ulbs: usize, seed: u64, out: Option<&Path>) -> Resu
         return Err(Fatal("--ulbs must be at least 1".into()));
     }
     let table = nagar_io::builtin::demo_table(&lf.framework, ulbs, seed).map_err(Fatal)?;
-    let csv = nagar_io::write_csv(&nagar_io::table_to_sheet(&table));
-    match out {
-        None => print!("{csv}"),
-        Some(p) => {
-            std::fs::write(p, csv).map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
-            eprintln!("{ulbs} synthetic ULBs (seed {seed}) → {} — synthetic demo data, not real cities", p.display());
-        }
+    // As a .csv, .json or .xlsx file by the name's extension (numbers as numbers), or CSV to
+    // standard output.
+    crate::pair_cmds::write_out(out, &nagar_io::table_to_sheet(&table), Vec::new())?;
+    if let Some(p) = out {
+        eprintln!("{ulbs} synthetic ULBs (seed {seed}) → {} — synthetic demo data, not real cities", p.display());
     }
     Ok(ExitCode::SUCCESS)
 }

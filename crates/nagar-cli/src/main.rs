@@ -48,7 +48,9 @@ enum Command {
         out: PathBuf,
     },
     /// Generate synthetic demo data (names are clearly synthetic; values are invented).
-    #[command(after_help = "Example:\n  nagar demo --ulbs 120 --seed 2019 --out demo.csv")]
+    #[command(
+        after_help = "Examples:\n  nagar demo --ulbs 120 --seed 2019 --out demo.csv\n  nagar demo --ulbs 120 --out demo.xlsx"
+    )]
     Demo {
         #[arg(long, default_value = "mpi-2019")]
         framework: String,
@@ -56,6 +58,7 @@ enum Command {
         ulbs: usize,
         #[arg(long, default_value_t = 2019)]
         seed: u64,
+        /// Output file (.csv, .json or .xlsx); CSV to standard output when absent.
         #[arg(long)]
         out: Option<PathBuf>,
     },

@@ -104,8 +104,8 @@ fn settings_rows(kv: Vec<(String, String)>) -> Sheet {
 }
 
 /// Write `sheet` (and, for .xlsx, the extra sheets) to `out` as .csv, .json or .xlsx, as
-/// `nagar score` does, or CSV to standard output.
-fn write_out(out: Option<&Path>, sheet: &Sheet, extra: Vec<Sheet>) -> Result<(), Fatal> {
+/// `nagar score` does, or CSV to standard output. (Also `nagar demo`'s output.)
+pub(crate) fn write_out(out: Option<&Path>, sheet: &Sheet, extra: Vec<Sheet>) -> Result<(), Fatal> {
     let Some(path) = out else {
         print!("{}", nagar_io::write_csv(sheet));
         return Ok(());

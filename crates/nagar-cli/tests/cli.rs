@@ -312,3 +312,33 @@ fn demo_data_scores_and_every_export_says_synthetic() {
     let text = format!("{:?}", settings.table.rows);
     assert!(text.contains("synthetic demo data") && text.contains("framework_sha256"), "{text}");
 }
+
+/// `nagar demo` writes the format its --out name asks for, and every one scores the same.
+#[test]
+fn demo_data_as_csv_json_and_xlsx_scores_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut scores = Vec::new();
+    for ext in ["csv", "json", "xlsx"] {
+        let demo = dir.path().join(format!("demo.{ext}"));
+        ok(&nagar(&["demo", "--ulbs", "30", "--seed", "5", "--out", demo.to_str().unwrap()]));
+        let bytes = std::fs::read(&demo).unwrap();
+        let read = nagar_io::read_data(&bytes, &format!("demo.{ext}"), &Default::default()).unwrap();
+        assert_eq!(read.format.name(), ["CSV", "JSON", "Excel (.xlsx)"][scores.len()], "demo.{ext}");
+        let out = dir.path().join(format!("scores-{ext}.csv"));
+        ok(&nagar(&[
+            "score",
+            "--framework",
+            "mpi-2019",
+            "--data",
+            demo.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        scores.push(std::fs::read_to_string(&out).unwrap());
+    }
+    assert_eq!(scores[0], scores[1], "JSON");
+    assert_eq!(scores[0], scores[2], "XLSX");
+    let bad = nagar(&["demo", "--ulbs", "3", "--out", dir.path().join("demo.txt").to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("use a .csv, .json or .xlsx file name"));
+}
