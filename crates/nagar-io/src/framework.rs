@@ -46,18 +46,136 @@ fn first_char(bytes: &[u8]) -> Option<char> {
     bytes.iter().find(|b| !b.is_ascii_whitespace()).map(|&b| b as char)
 }
 
+/// A TOML framework is read in two steps: the TOML document is turned into the same framework in
+/// JSON, which is then read like a JSON framework. One reader of the framework types (serde_json)
+/// serves both forms, which keeps the browser's modules small: the TOML parser is a parser only,
+/// not a second set of typed deserializers. Each line of the JSON remembers where in the TOML
+/// its key or value is, so every error still names the TOML file's line and column.
 fn from_toml(bytes: &[u8], file: &str) -> Result<Framework, Vec<FrameworkError>> {
     let text = utf8(bytes, file)?;
-    toml::from_str::<Framework>(text).map_err(|e| {
-        let entry = match e.span() {
-            Some(span) => {
-                let (line, column) = line_column(text, span.start);
-                format!("{file}, line {line}, column {column}")
-            }
-            None => file.to_string(),
-        };
+    let at = |offset: usize| {
+        let (line, column) = line_column(text, offset);
+        format!("{file}, line {line}, column {column}")
+    };
+    let doc = toml::de::DeTable::parse(text).map_err(|e| {
+        let entry = e.span().map_or_else(|| file.to_string(), |span| at(span.start));
         vec![ferr(entry, e.message().trim().to_string())]
+    })?;
+    let start = doc.span().start;
+    let mut json = TomlJson { text: String::with_capacity(text.len() * 2), origin: vec![Origin::at(start)] };
+    json.table(doc.get_ref(), start).map_err(|(offset, message)| vec![ferr(at(offset), message)])?;
+    serde_json::from_str::<Framework>(&json.text).map_err(|e| {
+        let origin = json.origin.get(e.line().saturating_sub(1)).copied().unwrap_or(Origin::at(0));
+        // serde_json places an error after what it read: past the value's first column, the
+        // error is about the value (a wrong type), else about the key (an unknown field).
+        let offset = if e.column() > origin.value_column { origin.value } else { origin.key };
+        vec![ferr(at(offset), json_message(&e))]
     })
+}
+
+/// The error's message without serde_json's " at line L column C" (the position is given apart).
+fn json_message(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string()
+}
+
+/// A TOML document written as JSON, one key or array item per line; `origin[k]` tells where in
+/// the TOML text line `k + 1` of the JSON comes from (a closing bracket: the table or array it
+/// closes).
+struct TomlJson {
+    text: String,
+    origin: Vec<Origin>,
+}
+
+/// Byte offsets in the TOML text of a JSON line's key and value, and the JSON column (1-based,
+/// in bytes, as serde_json counts) where the value begins.
+#[derive(Clone, Copy)]
+struct Origin {
+    key: usize,
+    value: usize,
+    value_column: usize,
+}
+
+impl Origin {
+    fn at(offset: usize) -> Self {
+        Origin { key: offset, value: offset, value_column: 0 }
+    }
+}
+
+type Spanned<'i> = toml::Spanned<toml::de::DeValue<'i>>;
+
+impl TomlJson {
+    fn line(&mut self, offset: usize) {
+        self.text.push('\n');
+        self.origin.push(Origin::at(offset));
+    }
+
+    /// The value of the current line's key begins here, at `offset` in the TOML text.
+    fn value_begins(&mut self, offset: usize) {
+        let column = self.text.len() - self.text.rfind('\n').map_or(0, |i| i + 1) + 1;
+        if let Some(o) = self.origin.last_mut() {
+            o.value = offset;
+            o.value_column = column;
+        }
+    }
+
+    fn string(&mut self, s: &str) {
+        // A string always converts (the `Err` branch cannot happen).
+        self.text.push_str(&serde_json::to_string(s).unwrap_or_default());
+    }
+
+    fn table(&mut self, table: &toml::de::DeTable<'_>, origin: usize) -> Result<(), (usize, String)> {
+        self.text.push('{');
+        for (k, (key, value)) in table.iter().enumerate() {
+            if k > 0 {
+                self.text.push(',');
+            }
+            self.line(key.span().start);
+            self.string(key.get_ref());
+            self.text.push(':');
+            self.value_begins(value.span().start);
+            self.value(value)?;
+        }
+        self.line(origin);
+        self.text.push('}');
+        Ok(())
+    }
+
+    fn value(&mut self, value: &Spanned<'_>) -> Result<(), (usize, String)> {
+        use std::fmt::Write as _;
+        use toml::de::DeValue;
+        let origin = value.span().start;
+        match value.get_ref() {
+            DeValue::String(s) => self.string(s),
+            DeValue::Integer(i) => {
+                let n = i64::from_str_radix(i.as_str(), i.radix())
+                    .map_err(|_| (origin, format!("the integer {} is too large", i.as_str())))?;
+                let _ = write!(self.text, "{n}");
+            }
+            DeValue::Float(f) => match f.as_str().parse::<f64>() {
+                Ok(x) if x.is_finite() => {
+                    let _ = write!(self.text, "{x:?}");
+                }
+                _ => return Err((origin, format!("{} is not a finite number", f.as_str()))),
+            },
+            DeValue::Boolean(b) => self.text.push_str(if *b { "true" } else { "false" }),
+            DeValue::Datetime(d) => self.string(&d.to_string()),
+            DeValue::Array(items) => {
+                self.text.push('[');
+                for (k, item) in items.iter().enumerate() {
+                    if k > 0 {
+                        self.text.push(',');
+                    }
+                    self.line(item.span().start);
+                    self.value(item)?;
+                }
+                self.line(origin);
+                self.text.push(']');
+            }
+            DeValue::Table(t) => self.table(t, origin)?,
+        }
+        Ok(())
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -75,11 +193,8 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 fn from_json(bytes: &[u8], file: &str) -> Result<Framework, Vec<FrameworkError>> {
     let text = utf8(bytes, file)?;
-    serde_json::from_str::<Framework>(text).map_err(|e| {
-        let message = e.to_string();
-        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_string();
-        vec![ferr(format!("{file}, line {}, column {}", e.line(), e.column()), message)]
-    })
+    serde_json::from_str::<Framework>(text)
+        .map_err(|e| vec![ferr(format!("{file}, line {}, column {}", e.line(), e.column()), json_message(&e))])
 }
 
 fn from_imeta_file(bytes: &[u8], file: &str) -> Result<Framework, Vec<FrameworkError>> {

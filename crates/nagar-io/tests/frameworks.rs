@@ -190,6 +190,50 @@ fn toml_unknown_field_names_the_field_and_line() {
     assert!(errs[0].message.contains("unknown field `wieght`"), "{errs:?}");
 }
 
+/// TOML frameworks are read through their JSON form: the built-in framework gives exactly what
+/// reading the TOML straight into the framework types gives, and errors in the types still name
+/// the TOML line and column of the value (an unknown field: of the key; a missing field: of the
+/// table).
+#[test]
+fn toml_through_json_reads_the_builtin_framework_exactly() {
+    let src = nagar_io::builtin::framework_source("mpi-2019").unwrap();
+    let direct: nagar_core::Framework = toml::from_str(src).unwrap();
+    assert_eq!(load_framework(src.as_bytes(), "mpi-2019.toml").unwrap(), direct);
+    let fw = load_framework(MINI.as_bytes(), "mini.toml").unwrap();
+    assert_eq!(fw, toml::from_str::<nagar_core::Framework>(MINI).unwrap());
+}
+
+#[test]
+fn toml_type_errors_name_the_line_and_column_of_the_value() {
+    let bad = MINI.replace("weight = 0.5", "weight = \"heavy\"");
+    let errs = errors(&bad, "mini.toml");
+    assert_eq!(errs[0].entry, "mini.toml, line 43, column 10", "{errs:?}");
+    assert!(errs[0].message.contains("invalid type: string \"heavy\", expected f64"), "{errs:?}");
+    // Inside an inline table.
+    let bad = MINI.replace("scale = 100, share = true", "scale = 100, share = \"yes\"");
+    let errs = errors(&bad, "mini.toml");
+    let line = 1 + MINI.lines().position(|l| l.contains("share = true")).unwrap();
+    assert!(errs[0].entry.starts_with(&format!("mini.toml, line {line}, column ")), "{errs:?}");
+    assert!(errs[0].message.contains("expected a boolean"), "{errs:?}");
+    // Not a finite number.
+    let errs = errors(&MINI.replace("weight = 0.5", "weight = inf"), "mini.toml");
+    assert_eq!(errs[0].entry, "mini.toml, line 43, column 10", "{errs:?}");
+    assert_eq!(errs[0].message, "inf is not a finite number");
+}
+
+#[test]
+fn toml_missing_field_names_the_table() {
+    // The second [[aggregates]] table without its name.
+    let bad = MINI.replacen("name = \"Services\"\n", "", 1);
+    let errs = errors(&bad, "mini.toml");
+    assert!(errs[0].message.contains("missing field `name`"), "{errs:?}");
+    let header = 1 + bad.lines().position(|l| l == "id = \"services\"").unwrap() - 1;
+    assert!(
+        errs[0].entry.starts_with(&format!("mini.toml, line {header}, column ")),
+        "{errs:?} (table header at line {header})"
+    );
+}
+
 #[test]
 fn json_syntax_error_gives_line_and_column() {
     let errs = errors("{\n  \"id\": \"x\",\n  \"name\": }", "f.json");
