@@ -137,6 +137,37 @@ test('CSV, XLSX and JSON uploads give exactly the scores of `nagar score`', asyn
   await context.close();
 });
 
+test('a large file (over 16 MB) shows its reading progress, then scores', async () => {
+  const { context, page, errors } = await open();
+  // The 60 synthetic cities, repeated under new ids until the file is over 16 MB.
+  const [header, ...rows] = readFileSync(files.csv, 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = [header];
+  let size = header.length;
+  for (let k = 1; size <= 17 * 1024 * 1024; k++) {
+    for (const r of rows) {
+      const line = r.replace(/^[^,]*/, (id) => `${id}-${k}`);
+      lines.push(line);
+      size += line.length + 1;
+    }
+  }
+  const big = join(dir, 'large.csv');
+  writeFileSync(big, `${lines.join('\n')}\n`);
+  await page.evaluate(() => {
+    window.__progress = [];
+    new MutationObserver(() => window.__progress.push(document.querySelector('#progress-label').textContent)).observe(
+      document.querySelector('#progress-label'),
+      { childList: true, characterData: true, subtree: true },
+    );
+  });
+  await upload(page, big);
+  const seen = await page.evaluate(() => window.__progress);
+  assert.ok(seen.some((t) => /^Reading: \d+%$/.test(t)), `progress shown: ${JSON.stringify(seen)}`);
+  assert.match(await page.textContent('#status'), new RegExp(`large\\.csv: ${(lines.length - 1).toLocaleString('en-IN')} cities scored`));
+  assert.ok(await page.isHidden('#progress'), 'the progress bar is gone once scored');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /// COINr's ASEM example (../shared/data/coinr-asem), as the Rust conformance tests find it.
 function asemFile(name) {
   const dirs = [join(ROOT, '..', 'shared'), process.env.NAGAR_SHARED, '/work/shared'].filter(Boolean);

@@ -274,7 +274,7 @@ async function loaded(p: Promise<Loaded>, t0: number): Promise<void> {
     } else {
       const n = r.results.units.length;
       const errs = r.results.issues.filter((i) => i.severity === 'error').length;
-      status(`${r.data.file}: ${n} cities scored${errs ? `, ${plural(errs, 'data error')} (see Data check)` : ''}.`, errs ? 'info' : 'ok');
+      status(`${r.data.file}: ${plural(n, 'city', 'cities')} scored${errs ? `, ${plural(errs, 'data error')} (see Data check)` : ''}.`, errs ? 'info' : 'ok');
       if (!location.hash.startsWith('#/results')) go('#/results');
     }
     // The table is in the DOM; the time is taken when the frame that paints it starts.

@@ -126,6 +126,9 @@ function progress(phase: string, loaded: number, total: number): void {
   postMessage({ progress: { phase, loaded, total } });
 }
 
+/// Files above this size are read in chunks, reporting progress.
+const STREAM_ABOVE_BYTES = 16 * 1024 * 1024;
+
 async function readFile(file: File): Promise<Uint8Array> {
   if (file.size > MAX_FILE_BYTES) {
     const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
@@ -135,6 +138,10 @@ async function readFile(file: File): Promise<Uint8Array> {
         'Split the file, or use the nagar command-line tool, which has no such limit.',
     );
   }
+  // A file that reads in well under a second is read in one call (the 5,000-ULB CSV, 4.9 MB:
+  // 10-12 ms, where the chunked stream below took 20-50 ms); a larger one in chunks, with
+  // progress.
+  if (file.size <= STREAM_ABOVE_BYTES) return new Uint8Array(await file.arrayBuffer());
   const out = new Uint8Array(file.size);
   const reader = file.stream().getReader();
   let loaded = 0;
