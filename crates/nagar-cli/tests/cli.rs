@@ -44,6 +44,11 @@ fn ok(out: &Output) {
     assert!(out.status.success(), "exit {:?}\nstderr: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
 }
 
+/// `nagar score --framework mpi-2019 --data DATA --out OUT`, which must succeed.
+fn score_mpi(data: &Path, out: &Path) {
+    ok(&nagar(&["score", "--framework", "mpi-2019", "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+}
+
 /// Compare every column of COINr's full data set (indicators normalised, aggregates) with ours.
 fn assert_matches_coinr(ours: &Path, reference: &str) -> usize {
     let mine = by(&read_csv(ours), "uCode");
@@ -286,21 +291,13 @@ fn demo_data_scores_and_every_export_says_synthetic() {
     let demo = dir.path().join("demo.csv");
     ok(&nagar(&["demo", "--ulbs", "60", "--seed", "3", "--out", demo.to_str().unwrap()]));
     let out = dir.path().join("scores.csv");
-    ok(&nagar(&["score", "--framework", "mpi-2019", "--data", demo.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    score_mpi(&demo, &out);
     let rows = read_csv(&out);
     assert_eq!(rows.len(), 60);
     assert!(rows.iter().all(|r| r["dataset"] == "synthetic demo data"));
     assert!(rows.iter().filter(|r| !r["rank"].is_empty()).count() >= 50);
     let xlsx = dir.path().join("scores.xlsx");
-    ok(&nagar(&[
-        "score",
-        "--framework",
-        "mpi-2019",
-        "--data",
-        demo.to_str().unwrap(),
-        "--out",
-        xlsx.to_str().unwrap(),
-    ]));
+    score_mpi(&demo, &xlsx);
     let bytes = std::fs::read(&xlsx).unwrap();
     for sheet in ["Scores", "Indicators", "Issues", "Settings"] {
         let opts = nagar_io::ReadOptions { sheet: Some(sheet.into()), ..Default::default() };
@@ -325,15 +322,7 @@ fn demo_data_as_csv_json_and_xlsx_scores_the_same() {
         let read = nagar_io::read_data(&bytes, &format!("demo.{ext}"), &Default::default()).unwrap();
         assert_eq!(read.format.name(), ["CSV", "JSON", "Excel (.xlsx)"][scores.len()], "demo.{ext}");
         let out = dir.path().join(format!("scores-{ext}.csv"));
-        ok(&nagar(&[
-            "score",
-            "--framework",
-            "mpi-2019",
-            "--data",
-            demo.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]));
+        score_mpi(&demo, &out);
         scores.push(std::fs::read_to_string(&out).unwrap());
     }
     assert_eq!(scores[0], scores[1], "JSON");
