@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use nagar_core::fmt::number;
-use nagar_core::{Framework, Issue, Severity};
+use nagar_core::{Framework, Issue, Localised, Severity};
 
 use crate::{load_framework, Fatal};
 
@@ -17,15 +17,17 @@ pub fn frameworks_list() -> Result<ExitCode, Fatal> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn frameworks_show(name: &str) -> Result<ExitCode, Fatal> {
+pub fn frameworks_show(name: &str, lang: &str) -> Result<ExitCode, Fatal> {
     let lf = load_framework(name)?;
-    print!("{}", tree(&lf.framework));
+    crate::check_language(&lf.framework, lang)?;
+    print!("{}", tree(&lf.framework, lang));
     Ok(ExitCode::SUCCESS)
 }
 
-/// The framework as an indented tree with weights, directions, caps and derivations.
-pub fn tree(fw: &Framework) -> String {
-    let mut out = format!("{} — {} (version {})\n", fw.id, fw.name, fw.version);
+/// The framework as an indented tree with weights, directions, caps and derivations; names in
+/// `lang` (English where the framework has none in it).
+pub fn tree(fw: &Framework, lang: &str) -> String {
+    let mut out = format!("{} — {} (version {})\n", fw.id, fw.name_in(lang), fw.version);
     if !fw.source.is_empty() {
         out.push_str(&format!("source: {}\n", fw.source));
     }
@@ -42,6 +44,7 @@ pub fn tree(fw: &Framework) -> String {
     let children = fw.children();
     fn walk(
         fw: &Framework,
+        lang: &str,
         id: &str,
         depth: usize,
         children: &std::collections::BTreeMap<&str, (Vec<&nagar_core::Aggregate>, Vec<&nagar_core::Indicator>)>,
@@ -60,10 +63,10 @@ pub fn tree(fw: &Framework) -> String {
             extra.push(m.label());
         }
         let extra = if extra.is_empty() { String::new() } else { format!(" [{}]", extra.join(", ")) };
-        out.push_str(&format!("{pad}{} {}{extra}\n", a.id, a.name));
+        out.push_str(&format!("{pad}{} {}{extra}\n", a.id, a.name_in(lang)));
         if let Some((aggs, inds)) = children.get(id) {
             for c in aggs {
-                walk(fw, &c.id, depth + 1, children, out);
+                walk(fw, lang, &c.id, depth + 1, children, out);
             }
             for i in inds {
                 let pad = "  ".repeat(depth + 1);
@@ -87,7 +90,7 @@ pub fn tree(fw: &Framework) -> String {
                 if !i.source.is_empty() {
                     marks.push(i.source.clone());
                 }
-                out.push_str(&format!("{pad}{} {} [{}]\n", i.id, i.name, marks.join(", ")));
+                out.push_str(&format!("{pad}{} {} [{}]\n", i.id, i.name_in(lang), marks.join(", ")));
                 out.push_str(&format!("{pad}    = {}\n", i.derivation().describe()));
                 if !i.choice.is_empty() {
                     out.push_str(&format!("{pad}    choice: {}\n", i.choice));
@@ -96,17 +99,19 @@ pub fn tree(fw: &Framework) -> String {
         }
     }
     if let Some(root) = fw.root() {
-        walk(fw, &root.id, 0, &children, &mut out);
+        walk(fw, lang, &root.id, 0, &children, &mut out);
     }
     out
 }
 
-pub fn template(framework: &str, out: &Path) -> Result<ExitCode, Fatal> {
+pub fn template(framework: &str, out: &Path, lang: &str) -> Result<ExitCode, Fatal> {
     let lf = load_framework(framework)?;
+    crate::check_language(&lf.framework, lang)?;
     let ext = out.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let bytes = match ext.as_str() {
+        // The CSV template is the header row of column ids: the same in every language.
         "csv" => nagar_io::write_template_csv(&lf.framework).into_bytes(),
-        "xlsx" => nagar_io::write_template_xlsx(&lf.framework).map_err(|e| Fatal(e.to_string()))?,
+        "xlsx" => nagar_io::write_template_xlsx_in(&lf.framework, lang).map_err(|e| Fatal(e.to_string()))?,
         _ => return Err(Fatal(format!("--out {}: use a .csv or .xlsx file name", out.display()))),
     };
     std::fs::write(out, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", out.display())))?;

@@ -26,8 +26,16 @@ enum Command {
     #[command(after_help = "Examples:
   nagar score --framework mpi-2019 --data cities.csv --out scores.csv
   nagar score --framework mpi-2019 --data cities.xlsx --group tier --tiers mpi2020 --out scores.xlsx
-  nagar score --framework ASEM_iMeta.csv --data ASEM_iData.csv --normalise zscore --aggregate amean")]
-    Score(ScoreArgs),
+  nagar score --framework ASEM_iMeta.csv --data ASEM_iData.csv --normalise zscore --aggregate amean
+  nagar score --framework mpi-2019 --data cities.csv --lang hi --out scores-hi.xlsx")]
+    Score {
+        #[command(flatten)]
+        args: ScoreArgs,
+        /// Language of the export's names and texts: en (default) or one the framework has names
+        /// in (mpi-2019: hi). Column ids and numbers are the same in every language.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
     /// Check a data file against a framework and list every issue (nothing is written).
     #[command(after_help = "Example:\n  nagar validate --framework mpi-2019 --data cities.csv")]
     Validate(ScoreArgs),
@@ -39,13 +47,17 @@ enum Command {
     },
     /// Write a blank input file for a framework (CSV, or XLSX with a Dictionary sheet and drop-downs).
     #[command(
-        after_help = "Examples:\n  nagar template --framework mpi-2019 --out template.xlsx\n  nagar template --framework mpi-2019 --out template.csv"
+        after_help = "Examples:\n  nagar template --framework mpi-2019 --out template.xlsx\n  nagar template --framework mpi-2019 --out template.csv\n  nagar template --framework mpi-2019 --lang hi --out template-hi.xlsx"
     )]
     Template {
         #[arg(long)]
         framework: String,
         #[arg(long)]
         out: PathBuf,
+        /// Language of the labels, the Dictionary sheet and the messages: en (default) or one the
+        /// framework has names in (mpi-2019: hi). Column ids are the same in every language.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
     /// Generate synthetic demo data (names are clearly synthetic; values are invented).
     #[command(
@@ -85,7 +97,12 @@ enum FrameworksAction {
     /// Built-in framework names.
     List,
     /// The tree of one framework (built-in name or file).
-    Show { name: String },
+    Show {
+        name: String,
+        /// Names in this language (en, or one the framework has names in).
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -152,11 +169,13 @@ impl<E: std::fmt::Display> From<E> for Fatal {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Score(a) => run_score(&a, false),
-        Command::Validate(a) => run_score(&a, true),
+        Command::Score { args, lang } => run_score(&args, false, &lang),
+        Command::Validate(a) => run_score(&a, true, "en"),
         Command::Frameworks { action: FrameworksAction::List } => commands::frameworks_list(),
-        Command::Frameworks { action: FrameworksAction::Show { name } } => commands::frameworks_show(&name),
-        Command::Template { framework, out } => commands::template(&framework, &out),
+        Command::Frameworks { action: FrameworksAction::Show { name, lang } } => {
+            commands::frameworks_show(&name, &lang)
+        }
+        Command::Template { framework, out, lang } => commands::template(&framework, &out, &lang),
         Command::Demo { framework, ulbs, seed, out } => commands::demo(&framework, ulbs, seed, out.as_deref()),
         Command::Explain(a) => analysis_cmds::explain(&a),
         Command::Improve(a) => analysis_cmds::improve(&a),
@@ -202,6 +221,24 @@ pub fn load_framework(spec: &str) -> Result<LoadedFramework, Fatal> {
         ))
     })?;
     Ok(LoadedFramework { framework, source, sha256: sha256_hex(&bytes) })
+}
+
+/// Checks that the framework has names in `lang` (else the error lists the languages it has) and
+/// says on standard error how many of its names are shown in English for want of a translation.
+pub fn check_language(fw: &Framework, lang: &str) -> Result<(), Fatal> {
+    fw.check_language(lang).map_err(Fatal)?;
+    let missing = fw.missing_names(lang);
+    if !missing.is_empty() {
+        let some: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
+        let more = if missing.len() > 5 { ", ..." } else { "" };
+        eprintln!(
+            "note: {} name(s) have no {lang:?} translation in {} and are shown in English: {}{more}",
+            missing.len(),
+            fw.id,
+            some.join("; ")
+        );
+    }
+    Ok(())
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -255,7 +292,10 @@ pub fn score_file(a: &ScoreArgs) -> Result<(LoadedFramework, Scored, WeightOverr
     Ok((lf, scored, weights, prov))
 }
 
-fn run_score(a: &ScoreArgs, validate_only: bool) -> Result<ExitCode, Fatal> {
+fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode, Fatal> {
+    if lang != "en" {
+        check_language(&load_framework(&a.framework)?.framework, lang)?;
+    }
     let (lf, scored, weights, prov) = score_file(a)?;
     if validate_only {
         commands::print_issues_stdout(&scored.issues);
@@ -270,7 +310,7 @@ fn run_score(a: &ScoreArgs, validate_only: bool) -> Result<ExitCode, Fatal> {
         return Ok(ExitCode::SUCCESS);
     }
     let fw = &lf.framework;
-    let scores = report::scores_sheet(fw, &scored, &prov);
+    let scores = report::scores_sheet_in(fw, &scored, &prov, lang);
     match &a.out {
         None => print!("{}", nagar_io::write_csv(&scores)),
         Some(path) => {
@@ -280,9 +320,10 @@ fn run_score(a: &ScoreArgs, validate_only: bool) -> Result<ExitCode, Fatal> {
                 "json" => nagar_io::write_json(&scores).into_bytes(),
                 "xlsx" => nagar_io::write_xlsx(&[
                     scores,
-                    report::indicators_sheet(fw, &scored),
-                    report::issues_sheet(&scored.issues),
-                    report::settings_sheet(fw, &scored, &weights, &prov),
+                    report::dictionary_sheet(fw, &scored, &weights, lang),
+                    report::indicators_sheet_in(fw, &scored, lang),
+                    report::issues_sheet_in(&scored.issues, lang),
+                    report::settings_sheet_in(fw, &scored, &weights, &prov, lang),
                 ])
                 .map_err(|e| Fatal(e.to_string()))?,
                 _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),

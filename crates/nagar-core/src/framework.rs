@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::derive::Derivation;
+use crate::names::Names;
 use crate::settings::{Aggregation, Normalisation, Settings};
 
 /// A whole composite-indicator framework, as written in `frameworks/*.toml`.
@@ -15,6 +16,10 @@ use crate::settings::{Aggregation, Normalisation, Settings};
 pub struct Framework {
     pub id: String,
     pub name: String,
+    /// This node's name in other languages: language code → name (`names = { hi = "..." }`).
+    /// English is the `name` field itself; a language without an entry falls back to it.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     #[serde(default)]
     pub version: String,
     #[serde(default)]
@@ -39,6 +44,10 @@ pub struct Framework {
     pub inputs: Vec<InputField>,
     pub aggregates: Vec<Aggregate>,
     pub indicators: Vec<Indicator>,
+    /// Units (as written in `unit` fields) in other languages: `"sq km" = { hi = "वर्ग किमी" }`.
+    /// A unit without an entry is shown as written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unit_names: BTreeMap<String, Names>,
 }
 
 /// Which data columns carry identity and context.
@@ -85,6 +94,10 @@ impl Default for Columns {
 pub struct TierScheme {
     pub id: String,
     pub name: String,
+    /// This node's name in other languages: language code → name (`names = { hi = "..." }`).
+    /// English is the `name` field itself; a language without an entry falls back to it.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     #[serde(default)]
     pub source: String,
     /// Tiers from smallest to largest; each applies while population < `below`
@@ -99,6 +112,10 @@ pub struct TierScheme {
 pub struct Tier {
     pub id: String,
     pub name: String,
+    /// This node's name in other languages: language code → name (`names = { hi = "..." }`).
+    /// English is the `name` field itself; a language without an entry falls back to it.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     #[serde(default)]
     pub below: Option<f64>,
     #[serde(default)]
@@ -122,6 +139,10 @@ impl TierScheme {
 pub struct Zone {
     pub id: String,
     pub name: String,
+    /// This node's name in other languages: language code → name (`names = { hi = "..." }`).
+    /// English is the `name` field itself; a language without an entry falls back to it.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     pub states: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -167,6 +188,10 @@ impl InputKind {
 pub struct InputField {
     pub id: String,
     pub label: String,
+    /// This field's label in other languages: language code → name (`names = { hi = "..." }`).
+    /// English is the `label` field itself; a language without an entry falls back to it.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     #[serde(default)]
     pub unit: String,
     #[serde(default)]
@@ -183,6 +208,10 @@ pub struct InputField {
 pub struct Aggregate {
     pub id: String,
     pub name: String,
+    /// This node's name in other languages: language code → name (`names = { hi = "..." }`).
+    /// English is the `name` field itself; a language without an entry falls back to it.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     /// `None` for the root (the index).
     #[serde(default)]
     pub parent: Option<String>,
@@ -205,6 +234,10 @@ pub struct Aggregate {
 pub struct Indicator {
     pub id: String,
     pub name: String,
+    /// This node's name in other languages: language code → name (`names = { hi = "..." }`).
+    /// English is the `name` field itself; a language without an entry falls back to it.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     pub parent: String,
     #[serde(default)]
     pub unit: String,
@@ -431,6 +464,7 @@ impl Framework {
         if let Err(m) = self.settings.check() {
             errs.push(ferr("settings", m));
         }
+        self.check_names(&mut errs);
         if errs.is_empty() {
             Ok(())
         } else {

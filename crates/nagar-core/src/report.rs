@@ -3,7 +3,9 @@
 //! Settings sheets of the XLSX export, so any result can be reproduced.
 
 use crate::framework::Framework;
+use crate::i18n::{fill, text};
 use crate::issue::Issue;
+use crate::names::Localised;
 use crate::output::{OutCell, Sheet};
 use crate::pipeline::{Scored, WeightOverrides};
 
@@ -23,6 +25,21 @@ fn has_any(v: &[String]) -> bool {
 }
 
 pub fn scores_sheet(fw: &Framework, s: &Scored, prov: &Provenance) -> Sheet {
+    scores_sheet_in(fw, s, prov, "en")
+}
+
+/// The demo note in `lang` (other notes as given).
+fn dataset_note_in(note: &str, lang: &str) -> String {
+    if note == text("en", "dataset.demo") {
+        text(lang, "dataset.demo").to_string()
+    } else {
+        note.to_string()
+    }
+}
+
+/// The Scores sheet with its texts in `lang` (tier names, flags, the demo note, the sheet name);
+/// column ids and numbers are those of [`scores_sheet`].
+pub fn scores_sheet_in(fw: &Framework, s: &Scored, prov: &Provenance, lang: &str) -> Sheet {
     let has_tiers = !s.settings.tiers.is_empty();
     let mut columns = vec![s.units.id_header.clone(), "name".to_string()];
     if has_tiers {
@@ -53,14 +70,20 @@ pub fn scores_sheet(fw: &Framework, s: &Scored, prov: &Provenance) -> Sheet {
     if prov.dataset_note.is_some() {
         columns.push("dataset".into());
     }
-    let _ = fw;
+    let scheme = fw.tier_scheme(&s.settings.tiers);
+    let tier_name = |name: &str| -> String {
+        scheme
+            .and_then(|sc| sc.tiers.iter().find(|t| t.name == name))
+            .map_or_else(|| name.to_string(), |t| t.name_in(lang).to_string())
+    };
+    let note = prov.dataset_note.as_deref().map(|n| dataset_note_in(n, lang));
     let index = s.index();
     let rank_cell = |r: Option<u32>| r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty);
     let rows = (0..s.units.len())
         .map(|u| {
             let mut row = vec![OutCell::text(&s.units.ids[u]), OutCell::text(&s.units.names[u])];
             if has_tiers {
-                row.push(OutCell::text(&s.tier_name[u]));
+                row.push(OutCell::text(tier_name(&s.tier_name[u])));
             }
             row.push(OutCell::num(s.coverage[u]));
             row.push(OutCell::num(index[u]));
@@ -75,24 +98,31 @@ pub fn scores_sheet(fw: &Framework, s: &Scored, prov: &Provenance) -> Sheet {
             if has_pop {
                 row.push(OutCell::num(s.units.population[u]));
             }
-            row.push(OutCell::text(flag(s, u)));
-            if let Some(note) = &prov.dataset_note {
+            row.push(OutCell::text(flag_in(s, u, lang)));
+            if let Some(note) = &note {
                 row.push(OutCell::text(note));
             }
             row
         })
         .collect();
-    Sheet { name: "Scores".into(), columns, rows }
+    Sheet { name: text(lang, "sheet.scores").into(), columns, rows }
 }
 
 /// Why a unit has no rank, in words ("" when ranked).
 pub fn flag(s: &Scored, u: usize) -> String {
+    flag_in(s, u, "en")
+}
+
+/// [`flag`] in `lang`.
+pub fn flag_in(s: &Scored, u: usize, lang: &str) -> String {
     if s.screened[u] {
-        "screened out: too little data".into()
+        text(lang, "flag.screened").into()
     } else if s.index()[u].is_nan() {
-        "no score".into()
+        text(lang, "flag.no_score").into()
     } else if s.rank[u].is_none() {
-        format!("low coverage ({:.0}% < {:.0}%): not ranked", s.coverage[u] * 100.0, s.settings.min_coverage * 100.0)
+        let coverage = format!("{:.0}", s.coverage[u] * 100.0);
+        let min = format!("{:.0}", s.settings.min_coverage * 100.0);
+        fill(lang, "flag.low_coverage", &[("coverage", &coverage), ("min", &min)])
     } else {
         String::new()
     }
@@ -100,6 +130,12 @@ pub fn flag(s: &Scored, u: usize) -> String {
 
 /// Long table: one row per unit and indicator, every stage of the number.
 pub fn indicators_sheet(fw: &Framework, s: &Scored) -> Sheet {
+    indicators_sheet_in(fw, s, "en")
+}
+
+/// [`indicators_sheet`] with indicator names and words in `lang`.
+pub fn indicators_sheet_in(fw: &Framework, s: &Scored, lang: &str) -> Sheet {
+    let yes = text(lang, "word.yes");
     let columns = [
         s.units.id_header.as_str(),
         "indicator",
@@ -121,20 +157,30 @@ pub fn indicators_sheet(fw: &Framework, s: &Scored) -> Sheet {
             rows.push(vec![
                 OutCell::text(&s.units.ids[u]),
                 OutCell::text(&ind.id),
-                OutCell::text(&ind.name),
+                OutCell::text(ind.name_in(lang)),
                 OutCell::num(s.derived.get(u, j)),
                 OutCell::num(s.processed.get(u, j)),
                 OutCell::num(m),
                 OutCell::num(sd),
                 OutCell::num(s.normalised.get(u, j)),
-                OutCell::text(if s.derived.get(u, j).is_nan() { "yes" } else { "" }),
+                OutCell::text(if s.derived.get(u, j).is_nan() { yes } else { "" }),
             ]);
         }
     }
-    Sheet { name: "Indicators".into(), columns, rows }
+    Sheet { name: text(lang, "sheet.indicators").into(), columns, rows }
 }
 
 pub fn issues_sheet(issues: &[Issue]) -> Sheet {
+    issues_sheet_in(issues, "en")
+}
+
+/// [`issues_sheet`] with the severity and sheet name in `lang` (messages stay in English).
+pub fn issues_sheet_in(issues: &[Issue], lang: &str) -> Sheet {
+    let severity = |s: crate::issue::Severity| match s {
+        crate::issue::Severity::Info => text(lang, "severity.info"),
+        crate::issue::Severity::Warning => text(lang, "severity.warning"),
+        crate::issue::Severity::Error => text(lang, "severity.error"),
+    };
     let columns = ["file", "row", "column", "value", "severity", "message"].map(String::from).to_vec();
     let rows = issues
         .iter()
@@ -144,19 +190,31 @@ pub fn issues_sheet(issues: &[Issue]) -> Sheet {
                 i.row.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty),
                 OutCell::text(i.column.clone().unwrap_or_default()),
                 OutCell::text(i.value.clone().unwrap_or_default()),
-                OutCell::text(i.severity.as_str()),
+                OutCell::text(severity(i.severity)),
                 OutCell::text(&i.message),
             ]
         })
         .collect();
-    Sheet { name: "Issues".into(), columns, rows }
+    Sheet { name: text(lang, "sheet.issues").into(), columns, rows }
 }
 
 pub fn settings_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, prov: &Provenance) -> Sheet {
+    settings_sheet_in(fw, s, weights, prov, "en")
+}
+
+/// [`settings_sheet`] with the framework's name, the demo note and words in `lang`; setting ids
+/// and numbers unchanged.
+pub fn settings_sheet_in(
+    fw: &Framework,
+    s: &Scored,
+    weights: &WeightOverrides,
+    prov: &Provenance,
+    lang: &str,
+) -> Sheet {
     let st = &s.settings;
     let mut kv: Vec<(String, String)> = vec![
         ("framework_id".into(), fw.id.clone()),
-        ("framework_name".into(), fw.name.clone()),
+        ("framework_name".into(), fw.name_in(lang).to_string()),
         ("framework_version".into(), fw.version.clone()),
         ("framework_source".into(), prov.framework_source.clone()),
         ("framework_sha256".into(), prov.framework_hash.clone()),
@@ -171,7 +229,7 @@ pub fn settings_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, pro
         ("impute".into(), st.impute.label()),
         ("treat".into(), st.treat.label()),
         ("denominate".into(), st.denominate.to_string()),
-        ("screen".into(), st.screen.map(crate::fmt::number).unwrap_or_else(|| "none".into())),
+        ("screen".into(), st.screen.map(crate::fmt::number).unwrap_or_else(|| text(lang, "word.none").into())),
         ("units_scored".into(), s.units.len().to_string()),
         ("units_ranked".into(), s.rank.iter().filter(|r| r.is_some()).count().to_string()),
     ];
@@ -181,11 +239,60 @@ pub fn settings_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, pro
         kv.push((format!("weight:{id}"), crate::fmt::number(*v)));
     }
     if let Some(note) = &prov.dataset_note {
-        kv.insert(0, ("dataset".into(), note.clone()));
+        kv.insert(0, ("dataset".into(), dataset_note_in(note, lang)));
     }
     Sheet {
-        name: "Settings".into(),
+        name: text(lang, "sheet.settings").into(),
         columns: vec!["setting".into(), "value".into()],
         rows: kv.into_iter().map(|(k, v)| vec![OutCell::Text(k), OutCell::Text(v)]).collect(),
     }
+}
+
+/// What each aggregate and indicator column of the Scores sheet is: id, name in `lang`, type,
+/// parent, weight in this run (the framework's, or its override), unit and direction
+/// (indicators), in the Scores sheet's column order.
+pub fn dictionary_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, lang: &str) -> Sheet {
+    let weight = |id: &str, w: f64| OutCell::num(weights.get(id).copied().unwrap_or(w));
+    let columns = [
+        "results.column",
+        "results.name",
+        "results.type",
+        "results.parent",
+        "results.weight",
+        "results.unit",
+        "results.direction",
+    ]
+    .map(|k| text(lang, k).to_string())
+    .to_vec();
+    let root = s.plan.root;
+    let mut rows = Vec::new();
+    for (a, id) in s.aggregate_ids.iter().enumerate() {
+        if a == root && id.eq_ignore_ascii_case("index") {
+            continue;
+        }
+        let Some(agg) = fw.aggregates.iter().find(|x| &x.id == id) else { continue };
+        rows.push(vec![
+            OutCell::text(id),
+            OutCell::text(agg.name_in(lang)),
+            OutCell::text(text(lang, "results.aggregate")),
+            OutCell::text(agg.parent.clone().unwrap_or_default()),
+            weight(id, agg.weight),
+            OutCell::Empty,
+            OutCell::Empty,
+        ]);
+    }
+    for id in &s.indicator_ids {
+        let Some(ind) = fw.indicators.iter().find(|x| &x.id == id) else { continue };
+        let direction = if ind.direction < 0.0 { "results.lower_better" } else { "results.higher_better" };
+        rows.push(vec![
+            OutCell::text(id),
+            OutCell::text(ind.name_in(lang)),
+            OutCell::text(text(lang, "results.indicator")),
+            OutCell::text(&ind.parent),
+            weight(id, ind.weight),
+            OutCell::text(fw.unit_in(&ind.unit, lang)),
+            OutCell::text(text(lang, direction)),
+        ]);
+    }
+    Sheet { name: text(lang, "sheet.dictionary").into(), columns, rows }
 }

@@ -215,7 +215,7 @@ fn text(cell: Option<&Cell>) -> Option<String> {
 ///
 /// Columns (any case): `iCode`, `Parent`, `Type`, `Weight`, `Direction` (required), `iName`,
 /// `Target`, `Denominator`, `Unit`, `Level` (optional; `Level` is not needed since the tree comes
-/// from `Parent`). `NA` or empty means missing. `Type` is `Indicator`, `Aggregate` (the one without
+/// from `Parent`), and `iName_<language>` (`iName_hi`: the name in that language, optional). `NA` or empty means missing. `Type` is `Indicator`, `Aggregate` (the one without
 /// a parent is the index), or `Group`/`Denominator`/`Other`: data columns, listed in the
 /// framework's description. Units are identified by `uCode` and named by `uName`, as in COINr.
 pub fn imeta_to_framework(table: &RawTable, file_name: &str) -> Result<Framework, Vec<FrameworkError>> {
@@ -236,6 +236,16 @@ pub fn imeta_to_framework(table: &RawTable, file_name: &str) -> Result<Framework
     let (c_code, c_parent, c_type, c_weight, c_dir) =
         (col("iCode"), col("Parent"), col("Type"), col("Weight"), col("Direction"));
     let (c_name, c_target, c_den, c_unit) = (col("iName"), col("Target"), col("Denominator"), col("Unit"));
+    // Names in other languages: a column `iName_<language>` (`iName_hi`) per language.
+    let c_names: Vec<(String, usize)> = table
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| {
+            let lang = c.get(..6).filter(|p| p.eq_ignore_ascii_case("iname_")).and(c.get(6..))?;
+            Some((lang.trim().to_string(), k))
+        })
+        .collect();
     let mut aggregates = Vec::new();
     let mut indicators = Vec::new();
     let mut data_columns: Vec<(&'static str, String)> = Vec::new();
@@ -262,6 +272,8 @@ pub fn imeta_to_framework(table: &RawTable, file_name: &str) -> Result<Framework
         };
         let kind = text(get(c_type)).unwrap_or_default();
         let name = text(get(c_name)).unwrap_or_else(|| code.clone());
+        let names: nagar_core::Names =
+            c_names.iter().filter_map(|(lang, c)| Some((lang.clone(), text(get(Some(*c)))?))).collect();
         let parent = text(get(c_parent));
         let source = format!("{file_name} row {row}");
         match kind.to_ascii_lowercase().as_str() {
@@ -288,6 +300,7 @@ pub fn imeta_to_framework(table: &RawTable, file_name: &str) -> Result<Framework
                 indicators.push(Indicator {
                     id: code,
                     name,
+                    names,
                     parent,
                     unit: text(get(c_unit)).unwrap_or_default(),
                     direction,
@@ -323,6 +336,7 @@ pub fn imeta_to_framework(table: &RawTable, file_name: &str) -> Result<Framework
                 aggregates.push(Aggregate {
                     id: code,
                     name,
+                    names,
                     parent,
                     weight,
                     method: None,
@@ -356,6 +370,8 @@ pub fn imeta_to_framework(table: &RawTable, file_name: &str) -> Result<Framework
     }
     Ok(Framework {
         name: id.clone(),
+        names: Default::default(),
+        unit_names: Default::default(),
         id,
         version: String::new(),
         description,

@@ -31,7 +31,7 @@ pub use detect::Format;
 pub use framework::{imeta_to_framework, load_framework};
 pub use write::{formula_safe, write_csv, write_json, write_template_csv};
 #[cfg(feature = "spreadsheet-write")]
-pub use write_xlsx::{write_template_xlsx, write_xlsx};
+pub use write_xlsx::{write_template_xlsx, write_template_xlsx_in, write_xlsx};
 
 /// How to read a data file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,10 +4,11 @@
 use std::borrow::Cow;
 
 use nagar_core::fmt::number;
+use nagar_core::i18n::text;
 use nagar_core::output::{OutCell, Sheet};
 use nagar_core::parse::parse_number;
 use nagar_core::table::normalise_header;
-use nagar_core::{Framework, InputKind};
+use nagar_core::{Framework, InputKind, Localised};
 
 /// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
 /// leading `'`, so opening an export never executes anything (OWASP "CSV injection").
@@ -107,7 +108,10 @@ fn json_string(s: &str) -> String {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct TemplateColumn {
     pub id: String,
+    /// The label in the template's language (English when the framework has none in it).
     pub label: String,
+    /// The English label.
+    pub label_en: String,
     pub unit: String,
     /// `None` for identity columns (id, name, state) and fields outside `inputs`.
     pub kind: Option<InputKind>,
@@ -117,19 +121,27 @@ pub(crate) struct TemplateColumn {
     pub note: String,
 }
 
-/// The kind as written in framework files (`count`, `yes_no`, ...), from serde so new kinds in
-/// core need no change here.
-pub(crate) fn kind_name(k: InputKind) -> String {
-    match serde_json::to_value(k) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
+/// The kind in `lang`; in English as written in framework files (`count`, `yes_no`, ...).
+pub(crate) fn kind_name(k: InputKind, lang: &str) -> String {
+    let key = match k {
+        InputKind::Number => "kind.number",
+        InputKind::Count => "kind.count",
+        InputKind::Amount => "kind.amount",
+        InputKind::Quantity => "kind.quantity",
+        InputKind::Population => "kind.population",
+        InputKind::Percent => "kind.percent",
+        InputKind::SignedPercent => "kind.signed_percent",
+        InputKind::YesNo => "kind.yes_no",
+        InputKind::Text => "kind.text",
+    };
+    text(lang, key).to_string()
 }
 
 /// The template's columns: id, name, state, population (the framework's `columns`), every input
 /// field in `used_inputs()` order, then every denominator column indicators name. A field that is
-/// already present (e.g. population as an input) is not repeated.
-pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
+/// already present (e.g. population as an input) is not repeated. Labels, units and kinds are in
+/// `lang` (English where the framework has no name in it); ids never change.
+pub(crate) fn template_columns(fw: &Framework, lang: &str) -> Vec<TemplateColumn> {
     let mut out: Vec<TemplateColumn> = Vec::new();
     let present =
         |out: &[TemplateColumn], id: &str| out.iter().any(|c| normalise_header(&c.id) == normalise_header(id));
@@ -144,10 +156,11 @@ pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
         match fw.input(id) {
             Some(f) => TemplateColumn {
                 id: f.id.clone(),
-                label: f.label.clone(),
-                unit: f.unit.clone(),
+                label: f.name_in(lang).to_string(),
+                label_en: f.label.clone(),
+                unit: fw.unit_in(&f.unit, lang).to_string(),
                 kind: Some(f.kind),
-                kind_name: kind_name(f.kind),
+                kind_name: kind_name(f.kind, lang),
                 used_by: used_by(id),
                 allowed: f.allowed.clone(),
                 note: f.note.clone(),
@@ -157,10 +170,11 @@ pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
                 let ind = fw.indicators.iter().find(|i| i.id == id);
                 TemplateColumn {
                     id: id.to_string(),
-                    label: ind.map_or_else(|| id.to_string(), |i| i.name.clone()),
-                    unit: ind.map(|i| i.unit.clone()).unwrap_or_default(),
+                    label: ind.map_or_else(|| id.to_string(), |i| i.name_in(lang).to_string()),
+                    label_en: ind.map_or_else(|| id.to_string(), |i| i.name.clone()),
+                    unit: ind.map(|i| fw.unit_in(&i.unit, lang).to_string()).unwrap_or_default(),
                     kind: Some(InputKind::Number),
-                    kind_name: "number".into(),
+                    kind_name: kind_name(InputKind::Number, lang),
                     used_by: used_by(id),
                     allowed: Vec::new(),
                     note: String::new(),
@@ -168,19 +182,17 @@ pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
             }
         }
     };
-    let identity = [
-        (&fw.columns.id, "Unique id of each unit (required)"),
-        (&fw.columns.name, "Name of the unit"),
-        (&fw.columns.state, "State"),
-    ];
+    let identity =
+        [(&fw.columns.id, "template.id"), (&fw.columns.name, "template.name"), (&fw.columns.state, "template.state")];
     for (id, label) in identity {
         if !id.trim().is_empty() && !present(&out, id) {
             out.push(TemplateColumn {
                 id: id.clone(),
-                label: label.to_string(),
+                label: text(lang, label).to_string(),
+                label_en: text("en", label).to_string(),
                 unit: String::new(),
                 kind: None,
-                kind_name: "text".into(),
+                kind_name: kind_name(InputKind::Text, lang),
                 used_by: Vec::new(),
                 allowed: Vec::new(),
                 note: String::new(),
@@ -191,9 +203,10 @@ pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
     if !pop.trim().is_empty() && !present(&out, pop) {
         let mut c = field_column(pop);
         if fw.input(pop).is_none() {
-            c.label = "Population".into();
+            c.label = text(lang, "template.population").into();
+            c.label_en = text("en", "template.population").into();
             c.kind = Some(InputKind::Population);
-            c.kind_name = "population".into();
+            c.kind_name = kind_name(InputKind::Population, lang);
         }
         out.push(c);
     }
@@ -209,7 +222,7 @@ pub(crate) fn template_columns(fw: &Framework) -> Vec<TemplateColumn> {
 /// The CSV data template of a framework: just the header row (see `template_columns`).
 pub fn write_template_csv(fw: &Framework) -> String {
     let mut out = String::new();
-    push_record(&mut out, template_columns(fw).iter().map(|c| formula_safe(&c.id)));
+    push_record(&mut out, template_columns(fw, "en").iter().map(|c| formula_safe(&c.id)));
     out
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use nagar_core::i18n::text;
 use nagar_core::output::{OutCell, Sheet};
 use nagar_core::{Framework, InputKind};
 use rust_xlsxwriter::{
@@ -127,7 +128,15 @@ fn clip(s: &str, max_units: usize) -> String {
 /// fields; a drop-down of `allowed` values when given; 0..100 for percentages; a number ≥ 0 for
 /// counts, amounts, quantities and population.
 pub fn write_template_xlsx(fw: &Framework) -> Result<Vec<u8>, WriteError> {
-    let cols = template_columns(fw);
+    write_template_xlsx_in(fw, "en")
+}
+
+/// [`write_template_xlsx`] in `lang`: sheet names, the Dictionary's headings, labels, units, kinds
+/// and validation messages translated (English where the framework or the catalogue has no text
+/// in `lang`); the Data sheet's header (the column ids) and the values a cell accepts unchanged.
+/// In a language other than English the Dictionary also gives each field's English label.
+pub fn write_template_xlsx_in(fw: &Framework, lang: &str) -> Result<Vec<u8>, WriteError> {
+    let cols = template_columns(fw, lang);
     if cols.len() > MAX_COLS {
         return Err(WriteError(format!("the template has {} columns; Excel allows {MAX_COLS}", cols.len())));
     }
@@ -140,30 +149,38 @@ pub fn write_template_xlsx(fw: &Framework) -> Result<Vec<u8>, WriteError> {
     let mut validations: Vec<(ColNum, DataValidation)> = Vec::new();
     for (c, col) in cols.iter().enumerate() {
         let Ok(xc) = ColNum::try_from(c) else { break };
-        if let Some(dv) = validation(col, &mut lists)? {
+        if let Some(dv) = validation(col, &mut lists, lang)? {
             validations.push((xc, dv));
         }
     }
 
     let data = book.add_worksheet();
-    data.set_name("Data").map_err(xerr("Data"))?;
+    let data_name = text(lang, "sheet.data");
+    data.set_name(data_name).map_err(xerr(data_name))?;
     let ids: Vec<String> = cols.iter().map(|c| c.id.clone()).collect();
-    write_header(data, &ids, &bold, "Data")?;
+    write_header(data, &ids, &bold, data_name)?;
     for (c, col) in cols.iter().enumerate() {
         let Ok(xc) = ColNum::try_from(c) else { break };
         let width = col.id.chars().count().clamp(12, 40) as f64 + 2.0;
-        data.set_column_width(xc, width).map_err(xerr("Data"))?;
-        data.insert_note(0, xc, &Note::new(note_text(col)).add_author_prefix(false)).map_err(xerr("Data"))?;
+        data.set_column_width(xc, width).map_err(xerr(data_name))?;
+        data.insert_note(0, xc, &Note::new(note_text(col)).add_author_prefix(false)).map_err(xerr(data_name))?;
     }
     for (xc, dv) in &validations {
-        data.add_data_validation(1, *xc, TEMPLATE_ROWS, *xc, dv).map_err(xerr("Data"))?;
+        data.add_data_validation(1, *xc, TEMPLATE_ROWS, *xc, dv).map_err(xerr(data_name))?;
     }
 
     let dict = book.add_worksheet();
-    dict.set_name("Dictionary").map_err(xerr("Dictionary"))?;
-    let header: Vec<String> =
-        ["field", "label", "unit", "kind", "used by", "allowed values", "note"].iter().map(|s| s.to_string()).collect();
-    write_header(dict, &header, &bold, "Dictionary")?;
+    let dict_name = text(lang, "sheet.dictionary");
+    dict.set_name(dict_name).map_err(xerr(dict_name))?;
+    // In another language than English, the English label follows the translated one.
+    let english_too = lang != "en";
+    let mut keys = vec!["dict.field", "dict.label"];
+    if english_too {
+        keys.push("dict.label_en");
+    }
+    keys.extend(["dict.unit", "dict.kind", "dict.used_by", "dict.allowed", "dict.note"]);
+    let header: Vec<String> = keys.iter().map(|k| text(lang, k).to_string()).collect();
+    write_header(dict, &header, &bold, dict_name)?;
     for (r, col) in cols.iter().enumerate() {
         let xr = (r + 1) as RowNum;
         let allowed = if col.kind == Some(InputKind::YesNo) && col.allowed.is_empty() {
@@ -171,24 +188,35 @@ pub fn write_template_xlsx(fw: &Framework) -> Result<Vec<u8>, WriteError> {
         } else {
             col.allowed.join("; ")
         };
-        let values = [&col.id, &col.label, &col.unit, &col.kind_name, &col.used_by.join(", "), &allowed, &col.note];
+        let used_by = col.used_by.join(", ");
+        let mut values = vec![&col.id, &col.label];
+        if english_too {
+            values.push(&col.label_en);
+        }
+        values.extend([&col.unit, &col.kind_name, &used_by, &allowed, &col.note]);
         for (c, v) in values.into_iter().enumerate() {
             if !v.is_empty() {
                 let v = clip(v, 32_767);
-                dict.write_string_with_format(xr, c as ColNum, &v, &wrap).map_err(xerr("Dictionary"))?;
+                dict.write_string_with_format(xr, c as ColNum, &v, &wrap).map_err(xerr(dict_name))?;
             }
         }
     }
-    for (c, w) in [24.0, 40.0, 14.0, 12.0, 30.0, 30.0, 50.0].into_iter().enumerate() {
-        dict.set_column_width(c as ColNum, w).map_err(xerr("Dictionary"))?;
+    let mut widths = vec![24.0, 40.0];
+    if english_too {
+        widths.push(40.0);
+    }
+    widths.extend([14.0, 12.0, 30.0, 30.0, 50.0]);
+    for (c, w) in widths.into_iter().enumerate() {
+        dict.set_column_width(c as ColNum, w).map_err(xerr(dict_name))?;
     }
 
     if !lists.is_empty() {
         let ls = book.add_worksheet();
-        ls.set_name("Lists").map_err(xerr("Lists"))?;
+        let lists_name = text(lang, "sheet.lists");
+        ls.set_name(lists_name).map_err(xerr(lists_name))?;
         for (c, list) in lists.iter().enumerate() {
             for (r, v) in list.iter().enumerate() {
-                ls.write_string(r as RowNum, c as ColNum, clip(v, 32_767)).map_err(xerr("Lists"))?;
+                ls.write_string(r as RowNum, c as ColNum, clip(v, 32_767)).map_err(xerr(lists_name))?;
             }
         }
         ls.set_hidden(true);
@@ -209,23 +237,26 @@ fn note_text(col: &TemplateColumn) -> String {
 }
 
 /// The data validation for a template column, if its kind has one.
-fn validation(col: &TemplateColumn, lists: &mut Vec<Vec<String>>) -> Result<Option<DataValidation>, WriteError> {
+fn validation(
+    col: &TemplateColumn,
+    lists: &mut Vec<Vec<String>>,
+    lang: &str,
+) -> Result<Option<DataValidation>, WriteError> {
     let ctx = format!("data validation of {}", col.id);
     let (dv, message) = if !col.allowed.is_empty() {
-        (list_validation(&col.allowed, lists, &ctx)?, "Choose one of the listed values (empty or NA if unknown).")
+        (list_validation(&col.allowed, lists, &ctx, lang)?, text(lang, "valid.list"))
     } else {
         match col.kind {
-            Some(InputKind::YesNo) => (
-                DataValidation::new().allow_list_strings(&["Y", "N"]).map_err(xerr(&ctx))?,
-                "Expected Y or N (empty or NA if unknown).",
-            ),
+            Some(InputKind::YesNo) => {
+                (DataValidation::new().allow_list_strings(&["Y", "N"]).map_err(xerr(&ctx))?, text(lang, "valid.yes_no"))
+            }
             Some(InputKind::Percent) => (
                 DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, 100.0)),
-                "Expected a percentage from 0 to 100 (empty or NA if unknown).",
+                text(lang, "valid.percent"),
             ),
             Some(k) if k.non_negative() => (
                 DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
-                "Expected a number, 0 or more (empty or NA if unknown).",
+                text(lang, "valid.non_negative"),
             ),
             _ => return Ok(None),
         }
@@ -239,13 +270,21 @@ fn validation(col: &TemplateColumn, lists: &mut Vec<Vec<String>>) -> Result<Opti
     Ok(Some(dv))
 }
 
-fn list_validation(values: &[String], lists: &mut Vec<Vec<String>>, ctx: &str) -> Result<DataValidation, WriteError> {
+fn list_validation(
+    values: &[String],
+    lists: &mut Vec<Vec<String>>,
+    ctx: &str,
+    lang: &str,
+) -> Result<DataValidation, WriteError> {
     let inline_len: usize = values.iter().map(|v| v.encode_utf16().count() + 1).sum();
     if inline_len <= MAX_INLINE_LIST && values.iter().all(|v| !v.contains(',')) {
         return DataValidation::new().allow_list_strings(values).map_err(xerr(ctx));
     }
     let column = column_number_to_name(lists.len() as ColNum);
-    let range = format!("=Lists!${column}$1:${column}${}", values.len());
+    let sheet = text(lang, "sheet.lists");
+    // A sheet name other than letters and digits (Devanagari, spaces) is quoted in a formula.
+    let sheet = if sheet.bytes().all(|b| b.is_ascii_alphanumeric()) { sheet.to_string() } else { format!("'{sheet}'") };
+    let range = format!("={sheet}!${column}$1:${column}${}", values.len());
     lists.push(values.to_vec());
     Ok(DataValidation::new().allow_list_formula(Formula::new(range)))
 }

@@ -77,3 +77,14 @@ pub fn template_xlsx(framework: JsValue) -> Result<Vec<u8>, JsValue> {
     let fw: Framework = from_js(framework, "framework")?;
     nagar_io::write_template_xlsx(&fw).map_err(|e| js_error(ErrorKind::Internal, e))
 }
+
+/// [`template_xlsx`] in `lang` (`nagar template --lang LANG`): labels, Dictionary and messages
+/// translated, column ids unchanged; an error listing the framework's languages when it has no
+/// names in `lang`.
+#[cfg(feature = "sheets-write")]
+#[wasm_bindgen(js_name = templateXlsxIn)]
+pub fn template_xlsx_in(framework: JsValue, lang: &str) -> Result<Vec<u8>, JsValue> {
+    let fw: Framework = from_js(framework, "framework")?;
+    fw.check_language(lang).map_err(|m| js_error(ErrorKind::Input, m))?;
+    nagar_io::write_template_xlsx_in(&fw, lang).map_err(|e| js_error(ErrorKind::Internal, e))
+}

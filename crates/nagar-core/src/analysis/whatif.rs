@@ -883,6 +883,7 @@ impl Local {
                     kind: kinds.get(f).copied().unwrap_or_default(),
                     allowed: Vec::new(),
                     note: String::new(),
+                    names: Default::default(),
                 }
             })
             .collect();
