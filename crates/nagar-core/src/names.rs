@@ -126,6 +126,21 @@ impl Framework {
         self.unit_names.get(unit).map_or(unit, |names| localised(names, lang, unit))
     }
 
+    /// Removes every name in other languages (English stays): what the browser's main module
+    /// embeds, to stay within its size budget.
+    pub fn clear_names(&mut self) {
+        self.names.clear();
+        self.unit_names.clear();
+        for s in &mut self.tier_schemes {
+            s.names.clear();
+            s.tiers.iter_mut().for_each(|t| t.names.clear());
+        }
+        self.zones.iter_mut().for_each(|z| z.names.clear());
+        self.inputs.iter_mut().for_each(|f| f.names.clear());
+        self.aggregates.iter_mut().for_each(|a| a.names.clear());
+        self.indicators.iter_mut().for_each(|i| i.names.clear());
+    }
+
     /// Problems in the names: a language code that is not one, `en` (English is the `name` field),
     /// an empty name; each error names the node and the language.
     pub(crate) fn check_names(&self, errs: &mut Vec<FrameworkError>) {

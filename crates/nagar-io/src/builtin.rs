@@ -91,4 +91,9 @@ mod tests {
         let real = RawTable { file: "x.csv".into(), ..RawTable::new("x.csv", vec!["ulb_id".into()]) };
         assert_eq!(dataset_note(&real), None);
     }
+
+    #[test]
+    fn the_demo_note_is_the_catalogues_so_exports_can_translate_it() {
+        assert_eq!(DEMO_NOTE, nagar_core::i18n::text("en", "dataset.demo"));
+    }
 }
