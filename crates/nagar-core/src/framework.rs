@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::derive::Derivation;
-use crate::names::Names;
+use crate::names::{Names, Pairs};
 use crate::settings::{Aggregation, Normalisation, Settings};
 
 /// A whole composite-indicator framework, as written in `frameworks/*.toml`.
@@ -46,8 +46,8 @@ pub struct Framework {
     pub indicators: Vec<Indicator>,
     /// Units (as written in `unit` fields) in other languages: `"sq km" = { hi = "वर्ग किमी" }`.
     /// A unit without an entry is shown as written.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub unit_names: BTreeMap<String, Names>,
+    #[serde(default, skip_serializing_if = "Pairs::is_empty")]
+    pub unit_names: Pairs<Names>,
 }
 
 /// Which data columns carry identity and context.

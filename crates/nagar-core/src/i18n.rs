@@ -1,11 +1,12 @@
-//! nagar's fixed texts (sheet names, headings, validation messages, flags) in one catalogue per
-//! language: `i18n/<language>.txt`, `key = text` lines. Names of a framework's nodes are not here:
-//! they are data in the framework (`crate::names`). A language without a catalogue, or a key
-//! missing from one, gets the English text; unit tests check that every catalogue has every key
-//! and that every key is used.
-
-use std::collections::HashMap;
-use std::sync::OnceLock;
+//! nagar's fixed texts (sheet names, headings, validation messages, flags, kinds) in one catalogue
+//! per language: `i18n/<language>.txt`, one `key = text` per line, `#` lines are comments,
+//! `{name}` is filled in by the code ([`fill`]). Column ids and data values are never translated.
+//! Keys are grouped by prefix (`sheet.`, `dict.`, `valid.`, `kind.`, `results.`, `flag.`, ...).
+//! A new language is a new file with every key, added to `CATALOGUES`. The catalogues carry few
+//! comments: they are compiled into the browser's main module. Names of a framework's nodes are
+//! not here: they are data in the framework (`crate::names`). A language without a catalogue, or
+//! a key missing from one, gets the English text; unit tests check that every catalogue has every
+//! key, that every key is used, and that every key-like literal in the code is in the catalogue.
 
 /// (language code, catalogue text). English first: it is the fallback.
 const CATALOGUES: &[(&str, &str)] = &[("en", include_str!("i18n/en.txt")), ("hi", include_str!("i18n/hi.txt"))];
@@ -15,27 +16,25 @@ pub fn catalogue_languages() -> impl Iterator<Item = &'static str> {
     CATALOGUES.iter().map(|(l, _)| *l)
 }
 
-type Catalogue = HashMap<&'static str, String>;
-
-/// `key = text` lines; blank lines and `#` comments skipped; `\n` in a text is a line break.
-fn parse(text: &'static str) -> Catalogue {
-    text.lines()
-        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+/// The `(key, text)` entries of a catalogue: blank lines and `#` comments skipped.
+fn entries(catalogue: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    catalogue
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
         .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim(), v.trim().replace("\\n", "\n")))
-        .collect()
+        .map(|(k, v)| (k.trim(), v.trim()))
 }
 
-fn catalogues() -> &'static Vec<(&'static str, Catalogue)> {
-    static PARSED: OnceLock<Vec<(&'static str, Catalogue)>> = OnceLock::new();
-    PARSED.get_or_init(|| CATALOGUES.iter().map(|(lang, text)| (*lang, parse(text))).collect())
+/// The text of `key` in a language's catalogue (a scan: catalogues are short, and the browser's
+/// main module is smaller without a hash map of them).
+fn lookup(lang: &str, key: &str) -> Option<&'static str> {
+    let (_, catalogue) = CATALOGUES.iter().find(|(l, _)| *l == lang)?;
+    entries(catalogue).find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// The text of `key` in `lang`, else in English, else the key itself (the tests rule that out).
 pub fn text<'a>(lang: &str, key: &'a str) -> &'a str {
-    let all = catalogues();
-    let find = |l: &str| all.iter().find(|(c, _)| *c == l).and_then(|(_, cat)| cat.get(key)).map(String::as_str);
-    find(lang).or_else(|| find("en")).unwrap_or(key)
+    lookup(lang, key).or_else(|| lookup("en", key)).unwrap_or(key)
 }
 
 /// [`text`] with `{name}` placeholders filled in.
@@ -75,7 +74,7 @@ mod tests {
     }
 
     fn keys(lang: &str) -> BTreeSet<&'static str> {
-        catalogues().iter().find(|(l, _)| *l == lang).unwrap().1.keys().copied().collect()
+        entries(CATALOGUES.iter().find(|(l, _)| *l == lang).unwrap().1).map(|(k, _)| k).collect()
     }
 
     #[test]

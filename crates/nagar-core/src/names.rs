@@ -4,12 +4,76 @@
 //! a visible fallback to English (the `name` / `label` field itself): a missing translation shows
 //! the English name, never an empty label.
 
-use std::collections::{BTreeMap, BTreeSet};
+use serde::{Deserialize, Serialize};
 
 use crate::framework::{Aggregate, Framework, FrameworkError, Indicator, InputField, Tier, TierScheme, Zone};
 
 /// Language code → name. English is never in it: it is the node's `name` (or `label`).
-pub type Names = BTreeMap<String, String>;
+pub type Names = Pairs<String>;
+
+/// A small table keyed by text, in file order, read and written as a TOML/JSON table
+/// (`{ hi = "..." }`). A vector, not a map: these tables hold one or two entries, and the
+/// browser's main module is smaller without the B-tree code (docs/BENCHMARKS.md).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Pairs<V>(pub Vec<(String, V)>);
+
+impl<V> Pairs<V> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    /// Sets `key` (replacing its value if present).
+    pub fn insert(&mut self, key: String, value: V) {
+        match self.get_mut(&key) {
+            Some(v) => *v = value,
+            None => self.0.push((key, value)),
+        }
+    }
+    pub fn remove(&mut self, key: &str) -> Option<V> {
+        let k = self.0.iter().position(|(k2, _)| k2 == key)?;
+        Some(self.0.remove(k).1)
+    }
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl<V: Serialize> Serialize for Pairs<V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Pairs<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<V> {
+            type Value = Pairs<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table such as { hi = \"...\" }")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Pairs<V>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, V>()? {
+                    out.push(entry);
+                }
+                Ok(Pairs(out))
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
 
 /// The language every framework has: its `name` and `label` fields.
 pub const ENGLISH: &str = "en";
@@ -89,15 +153,17 @@ impl Framework {
     /// The languages the framework has names in: English first, then every other language code
     /// used anywhere in it, sorted.
     pub fn languages(&self) -> Vec<String> {
-        let mut codes: BTreeSet<&str> = BTreeSet::new();
+        let mut codes: Vec<&str> = Vec::new();
         for (_, node) in self.named_nodes() {
             codes.extend(node.names().keys().map(String::as_str));
         }
-        for names in self.unit_names.values() {
+        for (_, names) in self.unit_names.iter() {
             codes.extend(names.keys().map(String::as_str));
         }
-        codes.remove(ENGLISH);
-        std::iter::once(ENGLISH.to_string()).chain(codes.into_iter().map(String::from)).collect()
+        codes.retain(|c| *c != ENGLISH);
+        codes.sort_unstable();
+        codes.dedup();
+        std::iter::once(ENGLISH).chain(codes).map(String::from).collect()
     }
 
     /// `Ok` when the framework has names in `lang`; otherwise a message listing the languages it
@@ -145,8 +211,10 @@ impl Framework {
     /// an empty name; each error names the node and the language.
     pub(crate) fn check_names(&self, errs: &mut Vec<FrameworkError>) {
         let mut check = |entry: &str, names: &Names| {
-            for (code, name) in names {
-                let problem = if !is_language_code(code) {
+            for (k, (code, name)) in names.0.iter().enumerate() {
+                let problem = if names.0[..k].iter().any(|(c, _)| c == code) {
+                    Some(format!("names.{code} is given twice"))
+                } else if !is_language_code(code) {
                     Some(format!(
                         "names: {code:?} is not a language code; use a lowercase ISO 639 code such as \"hi\" (Hindi) or \"mr\" (Marathi)"
                     ))
@@ -167,7 +235,7 @@ impl Framework {
         for (entry, node) in self.named_nodes() {
             check(&entry, node.names());
         }
-        for (unit, names) in &self.unit_names {
+        for (unit, names) in self.unit_names.iter() {
             check(&format!("unit_names {unit:?}"), names);
         }
     }
@@ -189,7 +257,7 @@ mod tests {
 
     #[test]
     fn lookup_falls_back_to_english() {
-        let names: Names = [("hi".to_string(), "सेवाएँ".to_string()), ("mr".to_string(), "  ".to_string())].into();
+        let names = Pairs(vec![("hi".to_string(), "सेवाएँ".to_string()), ("mr".to_string(), "  ".to_string())]);
         assert_eq!(localised(&names, "hi", "Services"), "सेवाएँ");
         assert_eq!(localised(&names, "ta", "Services"), "Services");
         assert_eq!(localised(&names, "mr", "Services"), "Services", "a blank name is no name");

@@ -133,6 +133,8 @@ fn bad_names_are_errors_naming_the_node() {
     assert!(errs[0].starts_with("zone northern: names: \"en\" is not needed"), "{errs:?}");
     let errs = with(&|fw| set(&mut fw.tier_schemes[0].tiers[2].names, "hi", ""));
     assert!(errs[0].starts_with("tier large (scheme urdpfi): names.hi is empty"), "{errs:?}");
+    let errs = with(&|fw| fw.indicators[1].names.0.push(("hi".into(), "दूसरा नाम".into())));
+    assert!(errs[0].starts_with("indicator 1.1.2: names.hi is given twice"), "{errs:?}");
     let errs = with(&|fw| set(fw.unit_names.get_mut("sq km").unwrap(), "HI", "वर्ग किमी"));
     assert!(errs[0].starts_with("unit_names \"sq km\": names: \"HI\" is not a language code"), "{errs:?}");
 }
