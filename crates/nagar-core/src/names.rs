@@ -49,6 +49,12 @@ impl<V> Pairs<V> {
     }
 }
 
+impl<V> FromIterator<(String, V)> for Pairs<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
+        Pairs(iter.into_iter().collect())
+    }
+}
+
 impl<V: Serialize> Serialize for Pairs<V> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
