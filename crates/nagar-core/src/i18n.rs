@@ -8,8 +8,12 @@
 //! a key missing from one, gets the English text; unit tests check that every catalogue has every
 //! key, that every key is used, and that every key-like literal in the code is in the catalogue.
 
+use crate::framework::Framework;
+use crate::names::Localised;
+
+const EN: &str = include_str!("i18n/en.txt");
 /// (language code, catalogue text). English first: it is the fallback.
-const CATALOGUES: &[(&str, &str)] = &[("en", include_str!("i18n/en.txt")), ("hi", include_str!("i18n/hi.txt"))];
+const CATALOGUES: &[(&str, &str)] = &[("en", EN), ("hi", include_str!("i18n/hi.txt"))];
 
 /// The languages nagar has fixed texts in.
 pub fn catalogue_languages() -> impl Iterator<Item = &'static str> {
@@ -37,13 +41,79 @@ pub fn text<'a>(lang: &str, key: &'a str) -> &'a str {
     lookup(lang, key).or_else(|| lookup("en", key)).unwrap_or(key)
 }
 
-/// [`text`] with `{name}` placeholders filled in.
-pub fn fill(lang: &str, key: &str, values: &[(&str, &str)]) -> String {
-    let mut s = text(lang, key).to_string();
-    for (name, value) in values {
-        s = s.replace(&format!("{{{name}}}"), value);
+/// A text with its `{name}` placeholders filled in (others are kept as they are).
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after
+            .find('}')
+            .and_then(|close| values.iter().find(|(n, _)| *n == &after[..close]).map(|(_, v)| (close, v)));
+        match value {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    s
+    out.push_str(rest);
+    out
+}
+
+/// Where a sheet's words come from: [`English`] (all the browser's main module needs, which
+/// then carries no other catalogue and no lookup of names) or a [`Language`].
+pub trait Words {
+    /// The catalogue text of `key`.
+    fn text(&self, key: &'static str) -> &'static str;
+    /// A node's name.
+    fn name<'a>(&self, node: &'a dyn Localised) -> &'a str;
+    /// A unit as written in a framework's `unit` field.
+    fn unit<'a>(&self, fw: &'a Framework, unit: &'a str) -> &'a str;
+    /// The language's code.
+    fn code(&self) -> &str;
+}
+
+/// English: the `name` fields and `i18n/en.txt`.
+pub struct English;
+
+impl Words for English {
+    fn text(&self, key: &'static str) -> &'static str {
+        entries(EN).find(|(k, _)| *k == key).map_or(key, |(_, v)| v)
+    }
+    fn name<'a>(&self, node: &'a dyn Localised) -> &'a str {
+        node.english()
+    }
+    fn unit<'a>(&self, _: &'a Framework, unit: &'a str) -> &'a str {
+        unit
+    }
+    fn code(&self) -> &str {
+        "en"
+    }
+}
+
+/// A language by its code: the framework's `names` and the language's catalogue, each falling
+/// back to English.
+pub struct Language<'l>(pub &'l str);
+
+impl Words for Language<'_> {
+    fn text(&self, key: &'static str) -> &'static str {
+        text(self.0, key)
+    }
+    fn name<'a>(&self, node: &'a dyn Localised) -> &'a str {
+        node.name_in(self.0)
+    }
+    fn unit<'a>(&self, fw: &'a Framework, unit: &'a str) -> &'a str {
+        fw.unit_in(unit, self.0)
+    }
+    fn code(&self) -> &str {
+        self.0
+    }
 }
 
 #[cfg(test)]
@@ -136,8 +206,13 @@ mod tests {
         assert_eq!(text("ta", "sheet.scores"), "Scores");
         assert_eq!(text("hi", "no.such_key"), "no.such_key");
         assert_eq!(
-            fill("en", "flag.low_coverage", &[("coverage", "50"), ("min", "66")]),
+            fill(text("en", "flag.low_coverage"), &[("coverage", "50"), ("min", "66")]),
             "low coverage (50% < 66%): not ranked"
         );
+        assert_eq!(fill("{a} {b} {a}{", &[("a", "1")]), "1 {b} 1{", "unknown placeholders are kept");
+        assert_eq!(English.text("sheet.scores"), "Scores");
+        assert_eq!(Language("hi").text("sheet.scores"), "स्कोर");
+        assert_eq!(Language("ta").text("sheet.scores"), "Scores");
+        assert_eq!(English.text("no.such_key"), "no.such_key");
     }
 }

@@ -159,16 +159,19 @@ impl Framework {
     /// The languages the framework has names in: English first, then every other language code
     /// used anywhere in it, sorted.
     pub fn languages(&self) -> Vec<String> {
+        // Kept sorted by insertion (a handful of codes; no sort routine in the main module).
         let mut codes: Vec<&str> = Vec::new();
-        for (_, node) in self.named_nodes() {
-            codes.extend(node.names().keys().map(String::as_str));
-        }
-        for (_, names) in self.unit_names.iter() {
-            codes.extend(names.keys().map(String::as_str));
+        let nodes = self.named_nodes();
+        let all = nodes
+            .iter()
+            .flat_map(|(_, n)| n.names().keys())
+            .chain(self.unit_names.0.iter().flat_map(|(_, n)| n.keys()));
+        for code in all {
+            if let Err(k) = codes.binary_search(&code.as_str()) {
+                codes.insert(k, code);
+            }
         }
         codes.retain(|c| *c != ENGLISH);
-        codes.sort_unstable();
-        codes.dedup();
         std::iter::once(ENGLISH).chain(codes).map(String::from).collect()
     }
 

@@ -3,9 +3,8 @@
 //! Settings sheets of the XLSX export, so any result can be reproduced.
 
 use crate::framework::Framework;
-use crate::i18n::{fill, text};
+use crate::i18n::{fill, English, Language, Words};
 use crate::issue::Issue;
-use crate::names::Localised;
 use crate::output::{OutCell, Sheet};
 use crate::pipeline::{Scored, WeightOverrides};
 
@@ -25,21 +24,25 @@ fn has_any(v: &[String]) -> bool {
 }
 
 pub fn scores_sheet(fw: &Framework, s: &Scored, prov: &Provenance) -> Sheet {
-    scores_sheet_in(fw, s, prov, "en")
-}
-
-/// The demo note in `lang` (other notes as given).
-fn dataset_note_in(note: &str, lang: &str) -> String {
-    if note == text("en", "dataset.demo") {
-        text(lang, "dataset.demo").to_string()
-    } else {
-        note.to_string()
-    }
+    scores_sheet_with(fw, s, prov, &English)
 }
 
 /// The Scores sheet with its texts in `lang` (tier names, flags, the demo note, the sheet name);
 /// column ids and numbers are those of [`scores_sheet`].
 pub fn scores_sheet_in(fw: &Framework, s: &Scored, prov: &Provenance, lang: &str) -> Sheet {
+    scores_sheet_with(fw, s, prov, &Language(lang))
+}
+
+/// The demo note in `w`'s language (other notes as given).
+fn dataset_note_with(note: &str, w: &impl Words) -> String {
+    if note == English.text("dataset.demo") {
+        w.text("dataset.demo").to_string()
+    } else {
+        note.to_string()
+    }
+}
+
+fn scores_sheet_with(fw: &Framework, s: &Scored, prov: &Provenance, w: &impl Words) -> Sheet {
     let has_tiers = !s.settings.tiers.is_empty();
     let mut columns = vec![s.units.id_header.clone(), "name".to_string()];
     if has_tiers {
@@ -74,9 +77,9 @@ pub fn scores_sheet_in(fw: &Framework, s: &Scored, prov: &Provenance, lang: &str
     let tier_name = |name: &str| -> String {
         scheme
             .and_then(|sc| sc.tiers.iter().find(|t| t.name == name))
-            .map_or_else(|| name.to_string(), |t| t.name_in(lang).to_string())
+            .map_or_else(|| name.to_string(), |t| w.name(t).to_string())
     };
-    let note = prov.dataset_note.as_deref().map(|n| dataset_note_in(n, lang));
+    let note = prov.dataset_note.as_deref().map(|n| dataset_note_with(n, w));
     let index = s.index();
     let rank_cell = |r: Option<u32>| r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty);
     let rows = (0..s.units.len())
@@ -98,31 +101,35 @@ pub fn scores_sheet_in(fw: &Framework, s: &Scored, prov: &Provenance, lang: &str
             if has_pop {
                 row.push(OutCell::num(s.units.population[u]));
             }
-            row.push(OutCell::text(flag_in(s, u, lang)));
+            row.push(OutCell::text(flag_with(s, u, w)));
             if let Some(note) = &note {
                 row.push(OutCell::text(note));
             }
             row
         })
         .collect();
-    Sheet { name: text(lang, "sheet.scores").into(), columns, rows }
+    Sheet { name: w.text("sheet.scores").into(), columns, rows }
 }
 
 /// Why a unit has no rank, in words ("" when ranked).
 pub fn flag(s: &Scored, u: usize) -> String {
-    flag_in(s, u, "en")
+    flag_with(s, u, &English)
 }
 
 /// [`flag`] in `lang`.
 pub fn flag_in(s: &Scored, u: usize, lang: &str) -> String {
+    flag_with(s, u, &Language(lang))
+}
+
+fn flag_with(s: &Scored, u: usize, w: &impl Words) -> String {
     if s.screened[u] {
-        text(lang, "flag.screened").into()
+        w.text("flag.screened").into()
     } else if s.index()[u].is_nan() {
-        text(lang, "flag.no_score").into()
+        w.text("flag.no_score").into()
     } else if s.rank[u].is_none() {
         let coverage = format!("{:.0}", s.coverage[u] * 100.0);
         let min = format!("{:.0}", s.settings.min_coverage * 100.0);
-        fill(lang, "flag.low_coverage", &[("coverage", &coverage), ("min", &min)])
+        fill(w.text("flag.low_coverage"), &[("coverage", &coverage), ("min", &min)])
     } else {
         String::new()
     }
@@ -130,12 +137,16 @@ pub fn flag_in(s: &Scored, u: usize, lang: &str) -> String {
 
 /// Long table: one row per unit and indicator, every stage of the number.
 pub fn indicators_sheet(fw: &Framework, s: &Scored) -> Sheet {
-    indicators_sheet_in(fw, s, "en")
+    indicators_sheet_with(fw, s, &English)
 }
 
 /// [`indicators_sheet`] with indicator names and words in `lang`.
 pub fn indicators_sheet_in(fw: &Framework, s: &Scored, lang: &str) -> Sheet {
-    let yes = text(lang, "word.yes");
+    indicators_sheet_with(fw, s, &Language(lang))
+}
+
+fn indicators_sheet_with(fw: &Framework, s: &Scored, w: &impl Words) -> Sheet {
+    let yes = w.text("word.yes");
     let columns = [
         s.units.id_header.as_str(),
         "indicator",
@@ -157,7 +168,7 @@ pub fn indicators_sheet_in(fw: &Framework, s: &Scored, lang: &str) -> Sheet {
             rows.push(vec![
                 OutCell::text(&s.units.ids[u]),
                 OutCell::text(&ind.id),
-                OutCell::text(ind.name_in(lang)),
+                OutCell::text(w.name(ind)),
                 OutCell::num(s.derived.get(u, j)),
                 OutCell::num(s.processed.get(u, j)),
                 OutCell::num(m),
@@ -167,19 +178,23 @@ pub fn indicators_sheet_in(fw: &Framework, s: &Scored, lang: &str) -> Sheet {
             ]);
         }
     }
-    Sheet { name: text(lang, "sheet.indicators").into(), columns, rows }
+    Sheet { name: w.text("sheet.indicators").into(), columns, rows }
 }
 
 pub fn issues_sheet(issues: &[Issue]) -> Sheet {
-    issues_sheet_in(issues, "en")
+    issues_sheet_with(issues, &English)
 }
 
 /// [`issues_sheet`] with the severity and sheet name in `lang` (messages stay in English).
 pub fn issues_sheet_in(issues: &[Issue], lang: &str) -> Sheet {
+    issues_sheet_with(issues, &Language(lang))
+}
+
+fn issues_sheet_with(issues: &[Issue], w: &impl Words) -> Sheet {
     let severity = |s: crate::issue::Severity| match s {
-        crate::issue::Severity::Info => text(lang, "severity.info"),
-        crate::issue::Severity::Warning => text(lang, "severity.warning"),
-        crate::issue::Severity::Error => text(lang, "severity.error"),
+        crate::issue::Severity::Info => w.text("severity.info"),
+        crate::issue::Severity::Warning => w.text("severity.warning"),
+        crate::issue::Severity::Error => w.text("severity.error"),
     };
     let columns = ["file", "row", "column", "value", "severity", "message"].map(String::from).to_vec();
     let rows = issues
@@ -195,11 +210,11 @@ pub fn issues_sheet_in(issues: &[Issue], lang: &str) -> Sheet {
             ]
         })
         .collect();
-    Sheet { name: text(lang, "sheet.issues").into(), columns, rows }
+    Sheet { name: w.text("sheet.issues").into(), columns, rows }
 }
 
 pub fn settings_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, prov: &Provenance) -> Sheet {
-    settings_sheet_in(fw, s, weights, prov, "en")
+    settings_sheet_with(fw, s, weights, prov, &English)
 }
 
 /// [`settings_sheet`] with the framework's name, the demo note and words in `lang`; setting ids
@@ -211,10 +226,20 @@ pub fn settings_sheet_in(
     prov: &Provenance,
     lang: &str,
 ) -> Sheet {
+    settings_sheet_with(fw, s, weights, prov, &Language(lang))
+}
+
+fn settings_sheet_with(
+    fw: &Framework,
+    s: &Scored,
+    weights: &WeightOverrides,
+    prov: &Provenance,
+    w: &impl Words,
+) -> Sheet {
     let st = &s.settings;
     let mut kv: Vec<(String, String)> = vec![
         ("framework_id".into(), fw.id.clone()),
-        ("framework_name".into(), fw.name_in(lang).to_string()),
+        ("framework_name".into(), w.name(fw).to_string()),
         ("framework_version".into(), fw.version.clone()),
         ("framework_source".into(), prov.framework_source.clone()),
         ("framework_sha256".into(), prov.framework_hash.clone()),
@@ -229,20 +254,20 @@ pub fn settings_sheet_in(
         ("impute".into(), st.impute.label()),
         ("treat".into(), st.treat.label()),
         ("denominate".into(), st.denominate.to_string()),
-        ("screen".into(), st.screen.map(crate::fmt::number).unwrap_or_else(|| text(lang, "word.none").into())),
+        ("screen".into(), st.screen.map(crate::fmt::number).unwrap_or_else(|| w.text("word.none").into())),
         ("units_scored".into(), s.units.len().to_string()),
         ("units_ranked".into(), s.rank.iter().filter(|r| r.is_some()).count().to_string()),
     ];
-    let mut w: Vec<(&String, &f64)> = weights.iter().collect();
-    w.sort_by(|a, b| a.0.cmp(b.0));
-    for (id, v) in w {
+    let mut sorted: Vec<(&String, &f64)> = weights.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (id, v) in sorted {
         kv.push((format!("weight:{id}"), crate::fmt::number(*v)));
     }
     if let Some(note) = &prov.dataset_note {
-        kv.insert(0, ("dataset".into(), dataset_note_in(note, lang)));
+        kv.insert(0, ("dataset".into(), dataset_note_with(note, w)));
     }
     Sheet {
-        name: text(lang, "sheet.settings").into(),
+        name: w.text("sheet.settings").into(),
         columns: vec!["setting".into(), "value".into()],
         rows: kv.into_iter().map(|(k, v)| vec![OutCell::Text(k), OutCell::Text(v)]).collect(),
     }
@@ -252,6 +277,7 @@ pub fn settings_sheet_in(
 /// parent, weight in this run (the framework's, or its override), unit and direction
 /// (indicators), in the Scores sheet's column order.
 pub fn dictionary_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, lang: &str) -> Sheet {
+    let w = Language(lang);
     let weight = |id: &str, w: f64| OutCell::num(weights.get(id).copied().unwrap_or(w));
     let columns = [
         "results.column",
@@ -262,7 +288,7 @@ pub fn dictionary_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, l
         "results.unit",
         "results.direction",
     ]
-    .map(|k| text(lang, k).to_string())
+    .map(|k| w.text(k).to_string())
     .to_vec();
     let root = s.plan.root;
     let mut rows = Vec::new();
@@ -273,8 +299,8 @@ pub fn dictionary_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, l
         let Some(agg) = fw.aggregates.iter().find(|x| &x.id == id) else { continue };
         rows.push(vec![
             OutCell::text(id),
-            OutCell::text(agg.name_in(lang)),
-            OutCell::text(text(lang, "results.aggregate")),
+            OutCell::text(w.name(agg)),
+            OutCell::text(w.text("results.aggregate")),
             OutCell::text(agg.parent.clone().unwrap_or_default()),
             weight(id, agg.weight),
             OutCell::Empty,
@@ -286,13 +312,13 @@ pub fn dictionary_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, l
         let direction = if ind.direction < 0.0 { "results.lower_better" } else { "results.higher_better" };
         rows.push(vec![
             OutCell::text(id),
-            OutCell::text(ind.name_in(lang)),
-            OutCell::text(text(lang, "results.indicator")),
+            OutCell::text(w.name(ind)),
+            OutCell::text(w.text("results.indicator")),
             OutCell::text(&ind.parent),
             weight(id, ind.weight),
-            OutCell::text(fw.unit_in(&ind.unit, lang)),
-            OutCell::text(text(lang, direction)),
+            OutCell::text(w.unit(fw, &ind.unit)),
+            OutCell::text(w.text(direction)),
         ]);
     }
-    Sheet { name: text(lang, "sheet.dictionary").into(), columns, rows }
+    Sheet { name: w.text("sheet.dictionary").into(), columns, rows }
 }

@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 
 use nagar_core::fmt::number;
-use nagar_core::i18n::text;
+use nagar_core::i18n::{English, Words};
 use nagar_core::output::{OutCell, Sheet};
 use nagar_core::parse::parse_number;
 use nagar_core::table::normalise_header;
-use nagar_core::{Framework, InputKind, Localised};
+use nagar_core::{Framework, InputKind};
 
 /// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
 /// leading `'`, so opening an export never executes anything (OWASP "CSV injection").
@@ -122,7 +122,7 @@ pub(crate) struct TemplateColumn {
 }
 
 /// The kind in `lang`; in English as written in framework files (`count`, `yes_no`, ...).
-pub(crate) fn kind_name(k: InputKind, lang: &str) -> String {
+pub(crate) fn kind_name(k: InputKind, w: &impl Words) -> String {
     let key = match k {
         InputKind::Number => "kind.number",
         InputKind::Count => "kind.count",
@@ -134,14 +134,14 @@ pub(crate) fn kind_name(k: InputKind, lang: &str) -> String {
         InputKind::YesNo => "kind.yes_no",
         InputKind::Text => "kind.text",
     };
-    text(lang, key).to_string()
+    w.text(key).to_string()
 }
 
 /// The template's columns: id, name, state, population (the framework's `columns`), every input
 /// field in `used_inputs()` order, then every denominator column indicators name. A field that is
 /// already present (e.g. population as an input) is not repeated. Labels, units and kinds are in
 /// `lang` (English where the framework has no name in it); ids never change.
-pub(crate) fn template_columns(fw: &Framework, lang: &str) -> Vec<TemplateColumn> {
+pub(crate) fn template_columns(fw: &Framework, w: &impl Words) -> Vec<TemplateColumn> {
     let mut out: Vec<TemplateColumn> = Vec::new();
     let present =
         |out: &[TemplateColumn], id: &str| out.iter().any(|c| normalise_header(&c.id) == normalise_header(id));
@@ -156,11 +156,11 @@ pub(crate) fn template_columns(fw: &Framework, lang: &str) -> Vec<TemplateColumn
         match fw.input(id) {
             Some(f) => TemplateColumn {
                 id: f.id.clone(),
-                label: f.name_in(lang).to_string(),
+                label: w.name(f).to_string(),
                 label_en: f.label.clone(),
-                unit: fw.unit_in(&f.unit, lang).to_string(),
+                unit: w.unit(fw, &f.unit).to_string(),
                 kind: Some(f.kind),
-                kind_name: kind_name(f.kind, lang),
+                kind_name: kind_name(f.kind, w),
                 used_by: used_by(id),
                 allowed: f.allowed.clone(),
                 note: f.note.clone(),
@@ -170,11 +170,11 @@ pub(crate) fn template_columns(fw: &Framework, lang: &str) -> Vec<TemplateColumn
                 let ind = fw.indicators.iter().find(|i| i.id == id);
                 TemplateColumn {
                     id: id.to_string(),
-                    label: ind.map_or_else(|| id.to_string(), |i| i.name_in(lang).to_string()),
+                    label: ind.map_or_else(|| id.to_string(), |i| w.name(i).to_string()),
                     label_en: ind.map_or_else(|| id.to_string(), |i| i.name.clone()),
-                    unit: ind.map(|i| fw.unit_in(&i.unit, lang).to_string()).unwrap_or_default(),
+                    unit: ind.map(|i| w.unit(fw, &i.unit).to_string()).unwrap_or_default(),
                     kind: Some(InputKind::Number),
-                    kind_name: kind_name(InputKind::Number, lang),
+                    kind_name: kind_name(InputKind::Number, w),
                     used_by: used_by(id),
                     allowed: Vec::new(),
                     note: String::new(),
@@ -188,11 +188,11 @@ pub(crate) fn template_columns(fw: &Framework, lang: &str) -> Vec<TemplateColumn
         if !id.trim().is_empty() && !present(&out, id) {
             out.push(TemplateColumn {
                 id: id.clone(),
-                label: text(lang, label).to_string(),
-                label_en: text("en", label).to_string(),
+                label: w.text(label).to_string(),
+                label_en: English.text(label).to_string(),
                 unit: String::new(),
                 kind: None,
-                kind_name: kind_name(InputKind::Text, lang),
+                kind_name: kind_name(InputKind::Text, w),
                 used_by: Vec::new(),
                 allowed: Vec::new(),
                 note: String::new(),
@@ -203,10 +203,10 @@ pub(crate) fn template_columns(fw: &Framework, lang: &str) -> Vec<TemplateColumn
     if !pop.trim().is_empty() && !present(&out, pop) {
         let mut c = field_column(pop);
         if fw.input(pop).is_none() {
-            c.label = text(lang, "template.population").into();
-            c.label_en = text("en", "template.population").into();
+            c.label = w.text("template.population").into();
+            c.label_en = English.text("template.population").into();
             c.kind = Some(InputKind::Population);
-            c.kind_name = kind_name(InputKind::Population, lang);
+            c.kind_name = kind_name(InputKind::Population, w);
         }
         out.push(c);
     }
@@ -222,7 +222,7 @@ pub(crate) fn template_columns(fw: &Framework, lang: &str) -> Vec<TemplateColumn
 /// The CSV data template of a framework: just the header row (see `template_columns`).
 pub fn write_template_csv(fw: &Framework) -> String {
     let mut out = String::new();
-    push_record(&mut out, template_columns(fw, "en").iter().map(|c| formula_safe(&c.id)));
+    push_record(&mut out, template_columns(fw, &English).iter().map(|c| formula_safe(&c.id)));
     out
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use nagar_core::i18n::text;
+use nagar_core::i18n::{text, Language};
 use nagar_core::output::{OutCell, Sheet};
 use nagar_core::{Framework, InputKind};
 use rust_xlsxwriter::{
@@ -136,7 +136,8 @@ pub fn write_template_xlsx(fw: &Framework) -> Result<Vec<u8>, WriteError> {
 /// in `lang`); the Data sheet's header (the column ids) and the values a cell accepts unchanged.
 /// In a language other than English the Dictionary also gives each field's English label.
 pub fn write_template_xlsx_in(fw: &Framework, lang: &str) -> Result<Vec<u8>, WriteError> {
-    let cols = template_columns(fw, lang);
+    let w = Language(lang);
+    let cols = template_columns(fw, &w);
     if cols.len() > MAX_COLS {
         return Err(WriteError(format!("the template has {} columns; Excel allows {MAX_COLS}", cols.len())));
     }

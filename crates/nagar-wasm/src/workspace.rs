@@ -258,28 +258,21 @@ impl Workspace {
         }
     }
 
-    /// The five sheets of the XLSX export (Scores, Dictionary, Indicators, Issues, Settings), as
-    /// `nagar score --out x.xlsx` writes them; the spreadsheet module's `writeXlsx` makes the file.
+    /// The four sheets of the XLSX export (Scores, Indicators, Issues, Settings), as
+    /// `nagar score --out x.xlsx` writes them (which adds a Dictionary sheet, and takes `--lang`:
+    /// both left out of the main module for its size budget, docs/BENCHMARKS.md); the spreadsheet
+    /// module's `writeXlsx` makes the file.
     #[wasm_bindgen(js_name = exportSheets)]
     pub fn export_sheets(&self) -> JsResult<JsValue> {
-        self.export_sheets_in("en")
-    }
-
-    /// [`Self::export_sheets`] with names and texts in `lang` (`nagar score --lang LANG`); an
-    /// error listing the framework's languages when it has no names in `lang`.
-    #[wasm_bindgen(js_name = exportSheetsIn)]
-    pub fn export_sheets_in(&self, lang: &str) -> JsResult<JsValue> {
         let (lf, _, s) = self.last_run()?;
         let fw = &lf.framework;
-        fw.check_language(lang).map_err(|m| js_error(ErrorKind::Input, m))?;
         let prov = self.provenance()?;
         let (_, weights) = self.settings_and_weights()?;
         let sheets = [
-            report::scores_sheet_in(fw, s, &prov, lang),
-            report::dictionary_sheet(fw, s, &weights, lang),
-            report::indicators_sheet_in(fw, s, lang),
-            report::issues_sheet_in(&s.issues, lang),
-            report::settings_sheet_in(fw, s, &weights, &prov, lang),
+            report::scores_sheet(fw, s, &prov),
+            report::indicators_sheet(fw, s),
+            report::issues_sheet(&s.issues),
+            report::settings_sheet(fw, s, &weights, &prov),
         ];
         to_js(&sheets[..])
     }
