@@ -320,14 +320,18 @@ impl Workspace {
 mod tests {
     use super::*;
 
-    /// The main module's JSON copy of each built-in framework is exactly what the CLI loads.
+    /// The main module's JSON copy of each built-in framework is exactly what the CLI loads,
+    /// less the names in other languages (`build.rs` leaves them out).
     #[test]
     fn builtin_json_is_the_cli_framework() {
         let names: Vec<&str> = builtin::BUILTIN.iter().map(|b| b.0).collect();
         assert_eq!(names, nagar_io::builtin::names());
         for (name, json, sha) in builtin::BUILTIN {
             let from_json: Framework = serde_json::from_str(json).unwrap();
-            assert_eq!(Some(from_json), nagar_io::builtin::framework(name), "{name}");
+            let mut cli = nagar_io::builtin::framework(name).unwrap();
+            assert!(name != &"mpi-2019" || cli.languages() == ["en", "hi"], "the CLI's has Hindi names");
+            cli.clear_names();
+            assert_eq!(from_json, cli, "{name}");
             let src = nagar_io::builtin::framework_source(name).unwrap();
             assert_eq!(*sha, sha256_hex(src.as_bytes()), "{name}");
         }
