@@ -114,6 +114,10 @@ pub struct ScoreArgs {
     /// Minimum share of indicators (0..1) for a unit to be ranked.
     #[arg(long)]
     min_coverage: Option<f64>,
+    /// Smallest comparison group whose units are ranked (default 5); smaller groups get a
+    /// warning and no rank.
+    #[arg(long)]
+    min_group_size: Option<usize>,
     /// zscore | minmax:LO,HI | goalposts | dist2targ | rank | prank | none
     #[arg(long)]
     normalise: Option<String>,
@@ -216,6 +220,7 @@ pub fn effective_settings(fw: &Framework, a: &ScoreArgs) -> Result<(Settings, We
         tiers: a.tiers.clone(),
         missing: a.missing.clone(),
         min_coverage: a.min_coverage,
+        min_group_size: a.min_group_size,
         normalise: a.normalise.clone(),
         aggregate: a.aggregate.clone(),
         impute: a.impute.clone(),

@@ -340,8 +340,23 @@ pub fn score(
 
     // Ranks: among units meeting the coverage minimum, within the comparison group / tier.
     let index = aggregates.col(plan.root);
-    let eligible: Vec<bool> =
-        (0..n).map(|u| !index[u].is_nan() && !screened[u] && coverage[u] >= settings.min_coverage).collect();
+    // A group too small to standardise: its units keep their scores but get no rank. (Only when
+    // the units are split into groups: under `all` the whole file is the group its user chose.)
+    let small = groups.too_small(settings.effective_min_group_size());
+    for (g, _) in small.iter().enumerate().filter(|(_, s)| **s) {
+        issues.push(
+            Issue::warning(small_group_message(&groups.labels[g], groups.members[g].len(), settings.min_group_size))
+                .file(&file),
+        );
+    }
+    let eligible: Vec<bool> = (0..n)
+        .map(|u| {
+            !index[u].is_nan()
+                && !screened[u]
+                && coverage[u] >= settings.min_coverage
+                && groups.of_unit[u].is_some_and(|g| !small[g])
+        })
+        .collect();
     for u in 0..n {
         if !index[u].is_nan() && !screened[u] && coverage[u] < settings.min_coverage {
             issues.push(
@@ -390,6 +405,15 @@ pub fn score(
         group_stats,
         issues,
     })
+}
+
+/// The warning for a comparison group smaller than the minimum (also the reason shown for its
+/// units: `report::flag`).
+pub fn small_group_message(label: &str, size: usize, min: usize) -> String {
+    format!(
+        "comparison group {label:?} has {size} unit{}, fewer than the minimum of {min}: too few to standardise, so its units are not ranked (their scores compare them only with each other)",
+        if size == 1 { "" } else { "s" }
+    )
 }
 
 /// Normalise indicator `j` within group `g`: the group's processed values through the
