@@ -7,7 +7,7 @@
 // scenarios" deletes that database. Nothing goes to localStorage. Every name and value is set
 // as text (the dom helper never uses innerHTML).
 import './analysis.css';
-import { clear, fmt, fmtValue, h, pct, s } from '../dom';
+import { clear, fmt, fmtDateTime, fmtValue, h, pct, plural, s } from '../dom';
 import type {
   CollisionChoice,
   Explanation,
@@ -252,7 +252,7 @@ function inputsText(r: Explanation['rows'][number]): string {
   return r.inputs.map((i) => `${i.id} = ${i.text ?? (i.value === null ? 'missing' : fmtValue(i.value))}`).join('; ');
 }
 
-function whyView(e: Explanation, sectors: Map<string, string>): HTMLElement {
+export function whyView(e: Explanation, sectors: Map<string, string>, who = 'my index'): HTMLElement {
   const sum = e.baseline + e.rows.reduce((a, r) => a + r.contribution, 0);
   return h(
     'section',
@@ -270,7 +270,7 @@ function whyView(e: Explanation, sectors: Map<string, string>): HTMLElement {
       h(
         'table',
         { class: 'data why-table', 'data-testid': 'why-table' },
-        h('caption', { class: 'visually-hidden' }, 'Contribution of each indicator to my index'),
+        h('caption', { class: 'visually-hidden' }, `Contribution of each indicator to ${who}`),
         h('thead', null, h('tr', null, ['Indicator', 'Raw inputs', 'Derived value', 'Group mean', 'Standardised', 'Points per unit', 'Points'].map((c, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, c)))),
         h(
           'tbody',
@@ -296,15 +296,15 @@ function whyView(e: Explanation, sectors: Map<string, string>): HTMLElement {
   );
 }
 
-function improveView(imp: Improvements): HTMLElement {
+export function improveView(imp: Improvements, who = 'my ULB'): HTMLElement {
   const top = imp.rows.slice(0, 10);
   return h(
     'section',
     { class: 'improve', 'aria-labelledby': 'h-imp' },
     h('h2', { id: 'h-imp' }, 'Improvement priorities'),
-    h('p', { class: 'hint' }, `For each indicator alone: the gain if my ULB reached the comparison group’s ${Math.round(imp.percentile * 100)}th percentile on it, everything else fixed and the group re-standardised. Largest gains first.`),
+    h('p', { class: 'hint' }, `For each indicator alone: the gain if ${who} reached the comparison group’s ${Math.round(imp.percentile * 100)}th percentile on it, everything else fixed and the group re-standardised. Largest gains first.`),
     top.length === 0
-      ? h('p', null, 'My ULB is at or beyond the target on every indicator.')
+      ? h('p', null, `${who[0].toUpperCase()}${who.slice(1)} is at or beyond the target on every indicator.`)
       : h(
           'ol',
           { class: 'improve-list', 'data-testid': 'improve-list' },
@@ -602,7 +602,7 @@ export function previewView(st: AppState): HTMLElement {
               'li',
               null,
               h('strong', null, it.name),
-              h('span', { class: 'hint' }, ` saved ${new Date(it.savedAt).toLocaleString()} · ${it.edits.length} changes `),
+              h('span', { class: 'hint' }, ` saved ${fmtDateTime(Date.parse(it.savedAt))} · ${plural(it.edits.length, 'change')} `),
               h(
                 'button',
                 {
