@@ -116,3 +116,9 @@ export function fmtDateTime(ms: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(d.getDate())}-${two(d.getMonth() + 1)}-${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
+
+/// A formula as text ("100000 × a / population"): its long constants in the page's grouping
+/// (1,00,000), the rest as written.
+export function fmtFormula(text: string): string {
+  return text.replace(/(?<![\w.,])\d{4,}(?![\w.,])/g, (d) => Number(d).toLocaleString('en-IN'));
+}

@@ -1,5 +1,5 @@
 // The comparison, data check, method and privacy views.
-import { fmt, fmtDate, fmtInt, fmtValue, h, pct, plural } from '../dom';
+import { fmt, fmtDate, fmtFormula, fmtInt, fmtValue, h, pct, plural } from '../dom';
 import type { FrameworkDoc, IssueView, Profile } from '../../pkg/core/nagar_wasm';
 import type { Actions, AppState } from '../state';
 import { groupedBars } from './charts';
@@ -244,7 +244,7 @@ export function methodView(doc: FrameworkDoc, st: AppState): HTMLElement {
                   'li',
                   null,
                   h('p', null, h('strong', null, i.name), ' ', h('span', { class: 'hint' }, i.id), i.unit ? ` (${i.unit})` : '', ' ', i.direction < 0 ? h('span', { class: 'tag' }, 'lower is better') : null, i.provisional ? h('span', { class: 'tag provisional' }, 'provisional') : null),
-                  h('p', { class: 'derivation' }, '= ', i.derivation, i.cap !== null && i.cap !== undefined ? `; capped at ${num(i.cap)}` : '', i.floor !== null && i.floor !== undefined ? `; floor ${num(i.floor)}` : '', `; weight ${shareText(i.id)}`),
+                  h('p', { class: 'derivation' }, '= ', fmtFormula(i.derivation), i.cap !== null && i.cap !== undefined ? `; capped at ${num(i.cap)}` : '', i.floor !== null && i.floor !== undefined ? `; floor ${num(i.floor)}` : '', `; weight ${shareText(i.id)}`),
                   i.choice ? h('p', null, h('em', null, 'Choice: '), i.choice) : null,
                   i.note ? h('p', null, i.note) : null,
                   i.source ? h('p', { class: 'hint' }, 'Source: ', i.source) : null,

@@ -40,6 +40,9 @@ function peerItem(p: Peer, units: Map<string, string>): HTMLElement {
     ),
     p.drivers.length
       ? h(
+          'div',
+          { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': `Indicators where ${u.name || u.id} does better` },
+          h(
           'table',
           { class: 'data mini drivers' },
           h('caption', { class: 'visually-hidden' }, `Indicators where ${u.name} does better`),
@@ -57,6 +60,7 @@ function peerItem(p: Peer, units: Map<string, string>): HTMLElement {
                 h('td', { class: 'num' }, fmt(d.contribution, 2)),
               ),
             ),
+          ),
           ),
         )
       : null,

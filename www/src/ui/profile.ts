@@ -1,5 +1,5 @@
 // City profile: where one city stands, and every number behind its score.
-import { fmt, fmtCell, fmtInt, fmtValue, h, pct } from '../dom';
+import { fmt, fmtCell, fmtFormula, fmtInt, fmtValue, h, pct } from '../dom';
 import type { Profile, NodeScore, IndicatorRow } from '../../pkg/core/nagar_wasm';
 import type { Actions, AppState } from '../state';
 import { bars, histogram } from './charts';
@@ -47,7 +47,7 @@ function indicatorRow(ind: IndicatorRow): HTMLElement {
   return h(
     'tr',
     { class: ind.derived === null || ind.derived === undefined ? 'missing' : '' },
-    h('th', { scope: 'row' }, h('span', { class: 'ind-name' }, ind.name), ' ', h('span', { class: 'hint' }, ind.id), h('div', null, marks), h('p', { class: 'hint' }, ind.derivation)),
+    h('th', { scope: 'row' }, h('span', { class: 'ind-name' }, ind.name), ' ', h('span', { class: 'hint' }, ind.id), h('div', null, marks), h('p', { class: 'hint' }, fmtFormula(ind.derivation))),
     inputsCell(ind),
     h('td', { class: 'num' }, fmtValue(ind.derived), ind.unit ? h('span', { class: 'unit' }, ` ${ind.unit}`) : null, capped ? h('div', { class: 'hint' }, `used: ${fmtValue(ind.processed)}`) : null),
     h('td', { class: 'num' }, fmtValue(ind.group_mean)),
@@ -82,7 +82,7 @@ function whyPlaceholder(st: AppState, p: Profile, sectorName: Map<string, string
     .then((r) => {
       box.replaceChildren(
         r.explain ? whyView(r.explain, sectorName, `the index of ${name}`) : h('section', null, h('h2', { id: 'h-why' }, 'Why this score'), h('p', null, r.analysisError ?? 'Not available for this city.')),
-        r.improve ? improveView(r.improve, name) : h('section', null, h('h2', { id: 'h-imp' }, 'Improvement priorities'), h('p', null, r.analysisError ?? 'Not available for this city.')),
+        r.improve ? improveView(r.improve, name, new Map(p.indicators.map((i) => [i.id, { unit: i.unit, yesNo: i.unit === 'points' && i.inputs.length === 1 }]))) : h('section', null, h('h2', { id: 'h-imp' }, 'Improvement priorities'), h('p', null, r.analysisError ?? 'Not available for this city.')),
       );
     })
     .catch((e: unknown) => box.replaceChildren(h('h2', { id: 'h-why' }, 'Why this score'), h('p', null, e instanceof Error ? e.message : String(e))))

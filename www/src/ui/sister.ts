@@ -125,6 +125,8 @@ function settingsForm(st: AppState, redraw: () => void, defaults: () => void): H
     {
       class: 'pair-settings',
       'aria-label': 'Pairing settings',
+      // The page checks N itself and says what is wrong (the browser's bubble would not run it).
+      novalidate: true,
       onsubmit: (e: Event) => {
         e.preventDefault();
         // N is read from the field as typed: 0, -3 or 2.5 is refused with a message, never
