@@ -439,6 +439,7 @@ test('every view at 390×844 and 1366×768: screenshots, usable on a phone, and 
         assert.ok(idx <= w, `${where}: the index column is off screen (${idx})`);
       }
     }
+    await show(page, 'results');
     await page.screenshot({ path: join(SHOTS, `results-full-${w}.png`), fullPage: true });
   }
   // The data panel opens again on a phone.
@@ -899,6 +900,27 @@ test('the method page shows the weights in force, as percent, after a slider mov
   await page.waitForSelector('.method');
   const now = await page.textContent('.method .node.depth-1 h3 .hint');
   assert.match(now, /weight 0% of its parent \(changed in Settings\)/, `was ${before}%, now: ${now}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Settings → Advanced: a method chosen in the page scores as `nagar score --normalise` does; the tick-boxes are in sight at 1366 px', async () => {
+  const { context, page, errors } = await open({ viewport: { width: 1366, height: 768 } });
+  await upload(page, files.csv);
+  const box = await page.$eval('[data-testid=results-table] tbody tr input[type=checkbox]', (b) => b.getBoundingClientRect().right);
+  assert.ok(box <= 1366, `the compare tick-box is at ${box} px`);
+  const cliOut = join(dir, 'cli-prank.csv');
+  cli('score', '--framework', 'mpi-2019', '--data', files.csv, '--normalise', 'prank', '--impute', 'median', '--out', cliOut);
+  await page.click('#advanced summary');
+  await page.selectOption('#normalise', 'prank');
+  await page.waitForFunction(() => /Recomputed/.test(document.querySelector('#status')?.textContent ?? ''));
+  await page.evaluate(() => (document.querySelector('#status').textContent = ''));
+  await page.selectOption('#impute', 'median');
+  await page.waitForFunction(() => /Recomputed/.test(document.querySelector('#status')?.textContent ?? ''));
+  const web = parseCsv((await download(page, 'export-csv')).bytes.toString('utf8'));
+  const want = parseCsv(readFileSync(cliOut, 'utf8'));
+  assert.ok(want.length > 50);
+  assert.deepEqual(web, want, 'the page’s export differs from the CLI’s');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -245,10 +245,9 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
     ...r.verticals.map((v, i) => ({ key: `v${i}` as SortKey, label: v.name, num: true })),
   ];
 
-  const head = h(
-    'tr',
-    null,
-    cols.map((c) => {
+  // The compare tick-box comes right after the city's name, in sight at any width.
+  const compareTh = h('th', { scope: 'col', class: 'center' }, h('span', { class: 'visually-hidden' }, 'Add to comparison'), h('span', { 'aria-hidden': 'true' }, 'Compare'));
+  const headCells = cols.map((c) => {
       const active = t.sort === c.key;
       const btn = h(
         'button',
@@ -273,9 +272,8 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
         h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (t.desc ? ' ▼' : ' ▲') : ''),
       );
       return h('th', { scope: 'col', class: [c.num ? 'num' : '', c.opt ? 'opt' : ''].join(' ').trim(), 'aria-sort': active ? (t.desc ? 'descending' : 'ascending') : null }, btn);
-    }),
-    h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Add to comparison'), h('span', { 'aria-hidden': 'true' }, 'Compare')),
-  );
+  });
+  const head = h('tr', null, headCells.slice(0, 2), compareTh, headCells.slice(2));
 
   const tbody = h('tbody');
   const caption = h('caption', { class: 'visually-hidden' });
@@ -299,14 +297,6 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
       { class: u.rank === null || u.rank === undefined ? 'unranked' : '' },
       h('td', { class: 'num' }, fmtInt(u.rank)),
       h('th', { scope: 'row' }, h('a', { href: `#/city/${encodeURIComponent(u.id)}` }, u.name || u.id), u.flag ? h('span', { class: 'flag' }, u.flag) : null),
-      h('td', { class: 'opt' }, u.state),
-      h('td', { class: 'opt' }, u.zone),
-      r.has_tiers ? h('td', { class: 'opt' }, u.tier) : null,
-      h('td', { class: 'num opt' }, pct(u.coverage)),
-      h('td', { class: 'num strong' }, fmt(u.index)),
-      r.has_tiers ? h('td', { class: 'num opt' }, u.rank_in_tier ?? '–') : null,
-      base ? h('td', { class: 'num move' }, moveText(moveOf(base, u))) : null,
-      u.verticals.map((v) => h('td', { class: 'num' }, fmt(v))),
       h(
         'td',
         { class: 'center' },
@@ -318,6 +308,14 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
           onchange: () => act.toggleCompare(u.id),
         }),
       ),
+      h('td', { class: 'opt' }, u.state),
+      h('td', { class: 'opt' }, u.zone),
+      r.has_tiers ? h('td', { class: 'opt' }, u.tier) : null,
+      h('td', { class: 'num opt' }, pct(u.coverage)),
+      h('td', { class: 'num strong' }, fmt(u.index)),
+      r.has_tiers ? h('td', { class: 'num opt' }, u.rank_in_tier ?? '–') : null,
+      base ? h('td', { class: 'num move' }, moveText(moveOf(base, u))) : null,
+      u.verticals.map((v) => h('td', { class: 'num' }, fmt(v))),
     );
   }
 
