@@ -246,7 +246,7 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
   ];
 
   // The compare tick-box comes right after the city's name, in sight at any width.
-  const compareTh = h('th', { scope: 'col', class: 'center' }, h('span', { class: 'visually-hidden' }, 'Add to comparison'), h('span', { 'aria-hidden': 'true' }, 'Compare'));
+  const compareTh = h('th', { scope: 'col', class: 'center' }, h('span', { class: 'visually-hidden' }, 'Add to comparison'), h('span', { class: 'cmp-label', 'aria-hidden': 'true' }, 'Compare'));
   const headCells = cols.map((c) => {
       const active = t.sort === c.key;
       const btn = h(
