@@ -306,13 +306,18 @@ export function whyView(e: Explanation, sectors: Map<string, string>, who = 'my 
 /// yes/no answer (a "points" indicator of a single input, 0 or 1).
 export type IndicatorFacts = Map<string, { unit: string; yesNo: boolean }>;
 
+/// A value with its unit: "4.9%", "1,00,815 ₹ per employee".
+function withUnit(x: number, unit: string): string {
+  return `${fmtValue(x)}${unit === '%' ? '%' : unit ? ` ${unit}` : ''}`;
+}
+
 /// A priority in the page's own words and number formats ("No → Yes" for a yes/no answer,
 /// amounts with Indian grouping and their unit). Without facts, the engine's sentence.
 function prioritySentence(r: Improvements['rows'][number], imp: Improvements, facts?: IndicatorFacts): string {
   const f = facts?.get(r.id);
   if (!f) return r.sentence;
   const yesNo = f.yesNo && [0, 1].includes(r.current_value) && [0, 1].includes(r.target_value);
-  const val = (x: number) => (yesNo ? (x === 1 ? 'Yes' : 'No') : `${fmtValue(x)}${f.unit === '%' ? '%' : f.unit ? ` ${f.unit}` : ''}`);
+  const val = (x: number) => (yesNo ? (x === 1 ? 'Yes' : 'No') : withUnit(x, f.unit));
   const change = `${val(r.current_value)} → ${val(r.target_value)}`;
   const effect = r.gain >= 0 ? `adds ${fmt(r.gain, 2)} points to the index` : `costs ${fmt(-r.gain, 2)} points (the group’s ranges shift)`;
   const moves = imp.rank && r.new_rank ? (imp.rank === r.new_rank ? `, rank stays ${fmtInt(imp.rank)}` : `, rank ${fmtInt(imp.rank)} → ${fmtInt(r.new_rank)}`) : ' (not ranked)';
@@ -337,7 +342,7 @@ export function improveView(imp: Improvements, who = 'my ULB', facts?: Indicator
               { 'data-id': r.id, 'data-gain': String(r.gain), 'data-target': String(r.target_value), 'data-new-rank': r.new_rank ?? '' },
               h('span', { class: 'sentence' }, prioritySentence(r, imp, facts)),
               r.best_value !== null && r.best_gain !== null && !(facts?.get(r.id)?.yesNo ?? false)
-                ? h('span', { class: 'hint' }, ` (the group’s best, ${fmtValue(r.best_value)}${facts?.get(r.id)?.unit ? ` ${facts.get(r.id)!.unit}` : ''}, would add ${fmt(r.best_gain, 2)} points)`)
+                ? h('span', { class: 'hint' }, ` (the group’s best, ${withUnit(r.best_value, facts?.get(r.id)?.unit ?? '')}, would add ${fmt(r.best_gain, 2)} points)`)
                 : null,
             ),
           ),
