@@ -539,6 +539,11 @@ function wire(): void {
     void recompute();
   });
   $('#settings').addEventListener('submit', (e) => e.preventDefault());
+  // On a phone the settings come after the view: one tap takes you there.
+  $('#to-settings').addEventListener('click', () => {
+    $('#h-settings').scrollIntoView({ block: 'start' });
+    ($('#framework') as HTMLSelectElement).focus({ preventScroll: true });
+  });
   $('#data-toggle').addEventListener('click', () => {
     const open = $('#data-body').classList.toggle('open');
     $('#data-toggle').setAttribute('aria-expanded', String(open));
