@@ -1,0 +1,498 @@
+//! Running the replications of a [`Design`] over a nominal scoring run, each from the first
+//! pipeline stage its parameters touch, and the results' statistics.
+//!
+//! Caches: the processed and normalised stages per (imputation, normalisation, missing-data
+//! policy) ([`crate::pipeline::restage`]), and on top of each the aggregates with the nominal
+//! weights per aggregation method. A replication re-evaluates only the plan nodes whose
+//! children's weights differ from the nominal ones (and their ancestors), into buffers reused
+//! from one replication to the next; the replications are run grouped by cache entry (the
+//! results do not depend on the order: each replication is computed from its cache entry alone).
+
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::design::{Block, Design, Params};
+use super::spec::Kind;
+use super::stats::{sa_estimate, summary, Sensitivity, Summary};
+use super::RobustnessError;
+use crate::aggregate::{Child, Names, Plan, Scratch};
+use crate::framework::Framework;
+use crate::groups::Groups;
+use crate::matrix::Matrix;
+use crate::output::{OutCell, Sheet};
+use crate::pipeline::{self, Scored, WeightOverrides};
+use crate::settings::{Aggregation, Imputation, MissingPolicy, Normalisation, Settings};
+use crate::table::RawTable;
+
+/// A replication whose scores could not be computed (all its scores and ranks are missing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// 1-based, as the design's `rep`.
+    pub rep: usize,
+    pub message: String,
+}
+
+/// Normalised stage under one (imputation, normalisation, missing policy).
+struct NormEntry {
+    key: (Imputation, Normalisation, MissingPolicy),
+    data: Result<(Groups, Vec<bool>, Matrix), String>,
+}
+
+/// Aggregates with the nominal weights on a [`NormEntry`], for one aggregation method.
+struct AggEntry {
+    norm: usize,
+    aggregate: Aggregation,
+    plan: Plan,
+    out: Matrix,
+    /// The nominal-weight aggregation failed (e.g. geometric mean of a zero): every node is
+    /// evaluated per replication.
+    failed: bool,
+}
+
+/// The analysis engine over one nominal run.
+pub struct Engine<'a> {
+    fw: &'a Framework,
+    table: &'a RawTable,
+    nominal: &'a Scored,
+    weights: WeightOverrides,
+    norms: Vec<NormEntry>,
+    aggs: Vec<AggEntry>,
+}
+
+/// Every replication's index and rank of every unit, and what failed.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub design: Design,
+    pub id_header: String,
+    pub unit_ids: Vec<String>,
+    pub nominal_score: Vec<f64>,
+    pub nominal_rank: Vec<Option<u32>>,
+    /// Replication-major: `scores[r * n_units + u]`; NaN = missing.
+    pub scores: Vec<f64>,
+    /// Same layout; 0 = no rank.
+    pub ranks: Vec<u32>,
+    /// Ranked units of each comparison group per replication: `group_sizes[r * n_groups + g]`.
+    pub group_sizes: Vec<u32>,
+    pub group_of_unit: Vec<Option<usize>>,
+    pub n_groups: usize,
+    pub failures: Vec<Failure>,
+}
+
+/// Per-unit statistics over the replications ([`Design::stats_rows`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitStats {
+    pub rank: Summary,
+    pub score: Summary,
+    /// Share of the (non-failed) replications in which the unit ranks in the top N / bottom N.
+    pub p_top: f64,
+    pub p_bottom: f64,
+}
+
+impl<'a> Engine<'a> {
+    /// `nominal` must be `pipeline::score(fw, table, &nominal.settings, weights)`.
+    pub fn new(fw: &'a Framework, table: &'a RawTable, nominal: &'a Scored, weights: &WeightOverrides) -> Self {
+        Engine { fw, table, nominal, weights: weights.clone(), norms: Vec::new(), aggs: Vec::new() }
+    }
+
+    fn settings_for(&self, p: &Params) -> Settings {
+        let mut s = self.nominal.settings.clone();
+        if let Some(n) = &p.normalise {
+            s.normalise = n.clone();
+        }
+        if let Some(a) = p.aggregate {
+            s.aggregate = a;
+        }
+        if let Some(m) = p.missing {
+            s.missing = m;
+        }
+        if let Some(i) = &p.impute {
+            s.impute = i.clone();
+        }
+        s
+    }
+
+    /// The cache entry (built on first use) of a replication's settings.
+    fn agg_entry(&mut self, s: &Settings) -> usize {
+        let key = (s.impute.clone(), s.normalise.clone(), s.missing);
+        let norm = match self.norms.iter().position(|e| e.key == key) {
+            Some(k) => k,
+            None => {
+                let data = if self.nominal.settings.impute == s.impute
+                    && self.nominal.settings.normalise == s.normalise
+                    && self.nominal.settings.missing == s.missing
+                {
+                    Ok((self.nominal.groups.clone(), self.nominal.screened.clone(), self.nominal.normalised.clone()))
+                } else {
+                    pipeline::restage(self.fw, self.table, self.nominal, s, &mut Vec::new())
+                        .map(|(p, n)| (p.groups, p.screened, n.normalised))
+                        .map_err(|e| e.to_string())
+                };
+                self.norms.push(NormEntry { key, data });
+                self.norms.len() - 1
+            }
+        };
+        if let Some(k) = self.aggs.iter().position(|e| e.norm == norm && e.aggregate == s.aggregate) {
+            return k;
+        }
+        let plan = pipeline::plan_with_weights(self.fw, s, &self.weights);
+        let n = self.nominal.units.len();
+        let n_agg = self.fw.aggregates.len();
+        let (mut raw, mut out) = (Matrix::new(n, n_agg), Matrix::new(n, n_agg));
+        let failed = match &self.norms[norm].data {
+            Ok((groups, _, normalised)) => {
+                let names = self.names();
+                plan.run(normalised, groups, &names, &mut raw, &mut out).is_err()
+            }
+            Err(_) => true,
+        };
+        self.aggs.push(AggEntry { norm, aggregate: s.aggregate, plan, out, failed });
+        self.aggs.len() - 1
+    }
+
+    fn names(&self) -> Names<'_> {
+        Names {
+            indicators: &self.nominal.indicator_ids,
+            aggregates: &self.nominal.aggregate_ids,
+            units: &self.nominal.units.ids,
+        }
+    }
+
+    /// Run every replication of `design`.
+    pub fn run(&mut self, design: &Design) -> Result<Results, RobustnessError> {
+        let fw = self.fw;
+        let nominal = self.nominal;
+        let n = nominal.units.len();
+        let n_reps = design.rows.len();
+        let n_groups = nominal.groups.len();
+        // Weight targets of the design's weight columns and of exclusions.
+        let target = |id: &str| -> Option<Child> {
+            fw.aggregates
+                .iter()
+                .position(|a| a.id == id)
+                .map(Child::Aggregate)
+                .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
+        };
+        let mut weight_targets = Vec::with_capacity(design.columns.weights.len());
+        for id in &design.columns.weights {
+            weight_targets.push(
+                target(id).ok_or_else(|| {
+                    RobustnessError::Spec(format!("weight:{id}: {id:?} is not in framework {}", fw.id))
+                })?,
+            );
+        }
+        // Cache entry of every replication; then run them grouped by entry.
+        let mut entry_of = Vec::with_capacity(n_reps);
+        for (_, p) in &design.rows {
+            let s = self.settings_for(p);
+            entry_of.push(self.agg_entry(&s));
+        }
+        let mut order: Vec<usize> = (0..n_reps).collect();
+        order.sort_by_key(|&r| entry_of[r]);
+
+        let mut res = Results {
+            design: design.clone(),
+            id_header: nominal.units.id_header.clone(),
+            unit_ids: nominal.units.ids.clone(),
+            nominal_score: nominal.index().to_vec(),
+            nominal_rank: nominal.rank.clone(),
+            scores: vec![f64::NAN; n * n_reps],
+            ranks: vec![0; n * n_reps],
+            group_sizes: vec![0; n_groups * n_reps],
+            group_of_unit: nominal.groups.of_unit.clone(),
+            n_groups,
+            failures: Vec::new(),
+        };
+
+        let n_agg = fw.aggregates.len();
+        let (mut raw, mut out) = (Matrix::new(n, n_agg), Matrix::new(n, n_agg));
+        let mut scratch = Scratch::default();
+        let mut pairs: Vec<(f64, usize)> = Vec::with_capacity(n);
+        let mut stale = vec![true; n_agg];
+        let mut dirty = vec![false; n_agg];
+        let mut current = usize::MAX;
+        let (mut iw, mut aw) = (Vec::new(), Vec::new());
+        let root = nominal.plan.root;
+        let min_cov = nominal.settings.min_coverage;
+        let names =
+            Names { indicators: &nominal.indicator_ids, aggregates: &nominal.aggregate_ids, units: &nominal.units.ids };
+        for &r in &order {
+            let e = entry_of[r];
+            let params = &design.rows[r].1;
+            let entry = &mut self.aggs[e];
+            let (groups, screened, normalised) = match &self.norms[entry.norm].data {
+                Ok((g, s, m)) => (g, s, m),
+                Err(m) => {
+                    res.failures.push(Failure { rep: r + 1, message: m.clone() });
+                    continue;
+                }
+            };
+            if e != current {
+                stale.fill(true);
+                current = e;
+                iw.clone_from(&entry.plan.indicator_weights);
+                aw.clone_from(&entry.plan.aggregate_weights);
+            }
+            // This replication's weights, in the entry's plan (restored below).
+            for (t, &w) in weight_targets.iter().zip(&params.weights) {
+                match *t {
+                    Child::Indicator(j) => entry.plan.indicator_weights[j] = w,
+                    Child::Aggregate(a) => entry.plan.aggregate_weights[a] = w,
+                }
+            }
+            if let Some(Some(id)) = &params.exclude {
+                match target(id) {
+                    Some(Child::Indicator(j)) => entry.plan.indicator_weights[j] = 0.0,
+                    Some(Child::Aggregate(a)) => entry.plan.aggregate_weights[a] = 0.0,
+                    None => {}
+                }
+            }
+            // Nodes to evaluate: a child's weight differs from the entry's nominal plan, or a
+            // child aggregate is re-evaluated (children come before parents in the plan).
+            let changed = |c: &Child, dirty: &[bool]| match *c {
+                Child::Indicator(j) => entry.plan.indicator_weights[j].to_bits() != iw[j].to_bits(),
+                Child::Aggregate(a) => entry.plan.aggregate_weights[a].to_bits() != aw[a].to_bits() || dirty[a],
+            };
+            for node in &entry.plan.nodes {
+                dirty[node.aggregate] = entry.failed || node.children.iter().any(|c| changed(c, &dirty));
+            }
+            let mut failure = None;
+            for (pos, node) in entry.plan.nodes.iter().enumerate() {
+                let k = node.aggregate;
+                if dirty[k] {
+                    if let Err(err) =
+                        entry.plan.eval_node(pos, normalised, groups, &names, &mut raw, &mut out, &mut scratch)
+                    {
+                        failure = Some(err.to_string());
+                        break;
+                    }
+                    stale[k] = true;
+                } else if stale[k] {
+                    out.col_mut(k).copy_from_slice(entry.out.col(k));
+                    stale[k] = false;
+                }
+            }
+            entry.plan.indicator_weights.copy_from_slice(&iw);
+            entry.plan.aggregate_weights.copy_from_slice(&aw);
+            if let Some(message) = failure {
+                res.failures.push(Failure { rep: r + 1, message });
+                continue;
+            }
+            // Rank (pipeline rule: scored, not screened, coverage met; ties share the smallest rank).
+            let index = out.col(root);
+            let scores = &mut res.scores[r * n..(r + 1) * n];
+            scores.copy_from_slice(index);
+            let ranks = &mut res.ranks[r * n..(r + 1) * n];
+            for (g, members) in groups.members.iter().enumerate() {
+                pairs.clear();
+                pairs.extend(
+                    members
+                        .iter()
+                        .filter(|&&u| !index[u].is_nan() && !screened[u] && nominal.coverage[u] >= min_cov)
+                        .map(|&u| (index[u], u)),
+                );
+                pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+                let (mut prev, mut prev_rank) = (f64::NAN, 0u32);
+                for (k, &(x, u)) in pairs.iter().enumerate() {
+                    let rk = if x == prev { prev_rank } else { k as u32 + 1 };
+                    ranks[u] = rk;
+                    prev = x;
+                    prev_rank = rk;
+                }
+                res.group_sizes[r * n_groups + g] = pairs.len() as u32;
+            }
+        }
+        res.failures.sort_by_key(|f| f.rep);
+        Ok(res)
+    }
+}
+
+impl Results {
+    pub fn n_units(&self) -> usize {
+        self.unit_ids.len()
+    }
+
+    fn failed(&self) -> Vec<bool> {
+        let mut f = vec![false; self.design.rows.len()];
+        for x in &self.failures {
+            f[x.rep - 1] = true;
+        }
+        f
+    }
+
+    /// Rank and score statistics of every unit over the replications of [`Design::stats_rows`]
+    /// (failed ones left out), and its top/bottom-N probabilities.
+    pub fn unit_stats(&self, top_n: usize) -> Vec<UnitStats> {
+        let n = self.n_units();
+        let reps = self.design.stats_rows();
+        let failed = self.failed();
+        let ok: Vec<usize> = (0..reps).filter(|&r| !failed[r]).collect();
+        let mut buf = Vec::with_capacity(reps);
+        (0..n)
+            .map(|u| {
+                let rank = summary(
+                    (0..reps).map(|r| match self.ranks[r * n + u] {
+                        0 => f64::NAN,
+                        k => f64::from(k),
+                    }),
+                    &mut buf,
+                );
+                let score = summary((0..reps).map(|r| self.scores[r * n + u]), &mut buf);
+                let (mut top, mut bottom) = (0usize, 0usize);
+                for &r in &ok {
+                    let k = self.ranks[r * n + u] as usize;
+                    if k == 0 {
+                        continue;
+                    }
+                    let m = self.group_of_unit[u].map_or(0, |g| self.group_sizes[r * self.n_groups + g] as usize);
+                    top += usize::from(k <= top_n);
+                    bottom += usize::from(k + top_n > m);
+                }
+                let denom = ok.len().max(1) as f64;
+                UnitStats {
+                    rank,
+                    score,
+                    p_top: if ok.is_empty() { f64::NAN } else { top as f64 / denom },
+                    p_bottom: if ok.is_empty() { f64::NAN } else { bottom as f64 / denom },
+                }
+            })
+            .collect()
+    }
+
+    /// The output of each replication for the sensitivity analysis: the mean over units of
+    /// |rank − nominal rank| (units with both ranks), or one unit's rank. NaN for a failed one.
+    pub fn output(&self, unit: Option<usize>) -> Vec<f64> {
+        let n = self.n_units();
+        let failed = self.failed();
+        (0..self.design.rows.len())
+            .map(|r| {
+                if failed[r] {
+                    return f64::NAN;
+                }
+                let ranks = &self.ranks[r * n..(r + 1) * n];
+                match unit {
+                    Some(u) => match ranks[u] {
+                        0 => f64::NAN,
+                        k => f64::from(k),
+                    },
+                    None => {
+                        let diffs: Vec<f64> = ranks
+                            .iter()
+                            .zip(&self.nominal_rank)
+                            .filter_map(|(&k, nom)| match (k, nom) {
+                                (0, _) | (_, None) => None,
+                                (k, Some(m)) => Some((f64::from(k) - f64::from(*m)).abs()),
+                            })
+                            .collect();
+                        crate::methods::stats::mean(&diffs)
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Sensitivity indices of each input (SA designs only); bootstrap with `nboot` resamples from
+    /// ChaCha8 seeded with `seed`, stream 1.
+    pub fn sensitivity(&self, unit: Option<usize>, nboot: usize, seed: u64) -> Option<Vec<(String, Sensitivity)>> {
+        if self.design.kind != Kind::Sa {
+            return None;
+        }
+        let y = self.output(unit);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(1);
+        let d = self.design.inputs.len();
+        let s = sa_estimate(&y, self.design.n, d, nboot, &mut rng);
+        Some(self.design.inputs.iter().cloned().zip(s).collect())
+    }
+
+    /// `scores.csv` and `ranks.csv`: the id column, `Nominal`, then `r_1` … `r_R`.
+    pub fn scores_sheets(&self) -> (Sheet, Sheet) {
+        let n = self.n_units();
+        let reps = self.design.rows.len();
+        let mut columns = vec![self.id_header.clone(), "Nominal".to_string()];
+        columns.extend((1..=reps).map(|r| format!("r_{r}")));
+        let mut scores = Sheet { name: "scores".into(), columns: columns.clone(), rows: Vec::with_capacity(n) };
+        let mut ranks = Sheet { name: "ranks".into(), columns, rows: Vec::with_capacity(n) };
+        let rank_cell = |k: u32| if k == 0 { OutCell::Empty } else { OutCell::Number(f64::from(k)) };
+        for u in 0..n {
+            let mut s = vec![OutCell::text(&self.unit_ids[u]), OutCell::num(self.nominal_score[u])];
+            s.extend((0..reps).map(|r| OutCell::num(self.scores[r * n + u])));
+            scores.rows.push(s);
+            let mut k = vec![OutCell::text(&self.unit_ids[u]), rank_cell(self.nominal_rank[u].unwrap_or(0))];
+            k.extend((0..reps).map(|r| rank_cell(self.ranks[r * n + u])));
+            ranks.rows.push(k);
+        }
+        (scores, ranks)
+    }
+
+    /// `rankstats.csv`: id, `Nominal`, `Mean`, `Median`, `Q5`, `Q95` of the ranks (COINr's
+    /// columns), then the same of the index (`NominalScore`, `ScoreMean` …) and
+    /// `P_top<N>`, `P_bottom<N>`.
+    pub fn rankstats_sheet(&self, top_n: usize) -> Sheet {
+        let columns: Vec<String> = [
+            self.id_header.as_str(),
+            "Nominal",
+            "Mean",
+            "Median",
+            "Q5",
+            "Q95",
+            "NominalScore",
+            "ScoreMean",
+            "ScoreMedian",
+            "ScoreQ5",
+            "ScoreQ95",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("P_top{top_n}"), format!("P_bottom{top_n}")])
+        .collect();
+        let stats = self.unit_stats(top_n);
+        let rows = stats
+            .iter()
+            .enumerate()
+            .map(|(u, st)| {
+                vec![
+                    OutCell::text(&self.unit_ids[u]),
+                    self.nominal_rank[u].map_or(OutCell::Empty, |k| OutCell::Number(f64::from(k))),
+                    OutCell::num(st.rank.mean),
+                    OutCell::num(st.rank.median),
+                    OutCell::num(st.rank.q5),
+                    OutCell::num(st.rank.q95),
+                    OutCell::num(self.nominal_score[u]),
+                    OutCell::num(st.score.mean),
+                    OutCell::num(st.score.median),
+                    OutCell::num(st.score.q5),
+                    OutCell::num(st.score.q95),
+                    OutCell::num(st.p_top),
+                    OutCell::num(st.p_bottom),
+                ]
+            })
+            .collect();
+        Sheet { name: "rankstats".into(), columns, rows }
+    }
+
+    /// `sensitivity.csv`: `Variable`, `Si`, `STi`, and with a bootstrap `Si_q5`, `Si_q95`,
+    /// `STi_q5`, `STi_q95` (COINr's names).
+    pub fn sensitivity_sheet(&self, s: &[(String, Sensitivity)]) -> Sheet {
+        let boot = s.iter().any(|(_, x)| x.boot.is_some());
+        let mut columns: Vec<String> = ["Variable", "Si", "STi"].iter().map(|s| s.to_string()).collect();
+        if boot {
+            columns.extend(["Si_q5", "Si_q95", "STi_q5", "STi_q95"].iter().map(|s| s.to_string()));
+        }
+        let rows = s
+            .iter()
+            .map(|(name, x)| {
+                let mut row = vec![OutCell::text(name), OutCell::num(x.si), OutCell::num(x.sti)];
+                if let Some(b) = x.boot {
+                    row.extend(b.iter().map(|&v| OutCell::num(v)));
+                }
+                row
+            })
+            .collect();
+        Sheet { name: "sensitivity".into(), columns, rows }
+    }
+}
+
+/// Which block each replication is, for messages.
+pub fn block_of(design: &Design, rep: usize) -> Option<Block> {
+    design.rows.get(rep).map(|(b, _)| *b)
+}
