@@ -50,7 +50,11 @@ fn asem_framework() -> Framework {
     for r in 0..meta.rows.len() {
         match text(r, ty).as_str() {
             "Aggregate" => {
-                src += &format!("[[aggregates]]\nid = \"{}\"\nname = \"x\"\nweight = {}\n", text(r, code), text(r, weight));
+                src += &format!(
+                    "[[aggregates]]\nid = \"{}\"\nname = \"x\"\nweight = {}\n",
+                    text(r, code),
+                    text(r, weight)
+                );
                 if text(r, parent) != "NA" {
                     src += &format!("parent = \"{}\"\n", text(r, parent));
                 }
@@ -87,11 +91,7 @@ fn benches(c: &mut Criterion) {
     };
     let inputs = spec.resolve(&fw).unwrap();
     let weight = |id: &str| {
-        fw.aggregates
-            .iter()
-            .position(|a| a.id == id)
-            .map(|k| nominal.plan.aggregate_weights[k])
-            .unwrap_or(f64::NAN)
+        fw.aggregates.iter().position(|a| a.id == id).map(|k| nominal.plan.aggregate_weights[k]).unwrap_or(f64::NAN)
     };
     let mut g = c.benchmark_group("robustness");
     g.sample_size(10);
@@ -102,6 +102,16 @@ fn benches(c: &mut Criterion) {
             let stats = res.unit_stats(20);
             black_box((res.ranks[17], stats[3].rank.median))
         })
+    });
+
+    // Its parts: the replications alone (design given), the statistics alone.
+    let design = Design::sample(Kind::Ua, spec.n, spec.seed, &inputs, &weight).unwrap();
+    g.bench_function("UA parts: the 1000 replications (Engine::run), MPI 5000 ULBs", |b| {
+        b.iter(|| Engine::new(&fw, &table, black_box(&nominal), &w0).run(&design).unwrap().ranks[17])
+    });
+    let res = Engine::new(&fw, &table, &nominal, &w0).run(&design).unwrap();
+    g.bench_function("UA parts: rank and score statistics of 5000 units over 1000 replications", |b| {
+        b.iter(|| black_box(&res).unit_stats(20)[3].rank.median)
     });
 
     // ASEM SA replay: 200 runs, with Si/STi.

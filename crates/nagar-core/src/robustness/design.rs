@@ -82,8 +82,8 @@ impl Design {
         inputs: &[Input],
         nominal_weight: &dyn Fn(&str) -> f64,
     ) -> Result<Design, RobustnessError> {
-        if n < 3 {
-            return Err(RobustnessError::Spec(format!("N must be at least 3 (got {n})")));
+        if !(3..=super::spec::MAX_N).contains(&n) {
+            return Err(RobustnessError::Spec(format!("N must be between 3 and {} (got {n})", super::spec::MAX_N)));
         }
         if kind == Kind::Sa && inputs.len() < 2 {
             return Err(RobustnessError::Spec(

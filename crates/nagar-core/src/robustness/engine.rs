@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::design::{Block, Design, Params};
 use super::spec::Kind;
-use super::stats::{sa_estimate, summary, Sensitivity, Summary};
+use super::stats::{sa_estimate, summary_of, Sensitivity, Summary};
 use super::RobustnessError;
 use crate::aggregate::{Child, Names, Plan, Scratch};
 use crate::framework::Framework;
@@ -23,6 +23,9 @@ use crate::output::{OutCell, Sheet};
 use crate::pipeline::{self, Scored, WeightOverrides};
 use crate::settings::{Aggregation, Imputation, MissingPolicy, Normalisation, Settings};
 use crate::table::RawTable;
+
+/// Most replication × unit results held at once (12 bytes each: score and rank).
+pub const MAX_VALUES: usize = 200_000_000;
 
 /// A replication whose scores could not be computed (all its scores and ranks are missing).
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +167,12 @@ impl<'a> Engine<'a> {
         let n = nominal.units.len();
         let n_reps = design.rows.len();
         let n_groups = nominal.groups.len();
+        if n_reps.saturating_mul(n.max(1)) > MAX_VALUES {
+            return Err(RobustnessError::Spec(format!(
+                "{n_reps} replications × {n} units = {} results is more than the {MAX_VALUES} kept in memory; use a smaller N",
+                n_reps.saturating_mul(n)
+            )));
+        }
         // Weight targets of the design's weight columns and of exclusions.
         let target = |id: &str| -> Option<Child> {
             fw.aggregates
@@ -320,42 +329,50 @@ impl Results {
     }
 
     /// Rank and score statistics of every unit over the replications of [`Design::stats_rows`]
-    /// (failed ones left out), and its top/bottom-N probabilities.
+    /// (failed ones left out), and its top/bottom-N probabilities. Units are taken in blocks,
+    /// each replication's row of the block copied out at once (the results are stored by
+    /// replication), so the gathering reads memory in order.
     pub fn unit_stats(&self, top_n: usize) -> Vec<UnitStats> {
+        const BLOCK: usize = 64;
         let n = self.n_units();
         let reps = self.design.stats_rows();
         let failed = self.failed();
         let ok: Vec<usize> = (0..reps).filter(|&r| !failed[r]).collect();
-        let mut buf = Vec::with_capacity(reps);
-        (0..n)
-            .map(|u| {
-                let rank = summary(
-                    (0..reps).map(|r| match self.ranks[r * n + u] {
-                        0 => f64::NAN,
-                        k => f64::from(k),
-                    }),
-                    &mut buf,
-                );
-                let score = summary((0..reps).map(|r| self.scores[r * n + u]), &mut buf);
+        let denom = if ok.is_empty() { f64::NAN } else { ok.len() as f64 };
+        let mut ranks = vec![0u32; BLOCK * ok.len()];
+        let mut scores = vec![0f64; BLOCK * ok.len()];
+        let mut buf = Vec::with_capacity(ok.len());
+        let mut out = Vec::with_capacity(n);
+        for u0 in (0..n).step_by(BLOCK) {
+            let b = BLOCK.min(n - u0);
+            for (i, &r) in ok.iter().enumerate() {
+                for k in 0..b {
+                    ranks[k * ok.len() + i] = self.ranks[r * n + u0 + k];
+                    scores[k * ok.len() + i] = self.scores[r * n + u0 + k];
+                }
+            }
+            for k in 0..b {
+                let u = u0 + k;
+                let my_ranks = &ranks[k * ok.len()..(k + 1) * ok.len()];
+                buf.clear();
+                buf.extend(my_ranks.iter().filter(|&&x| x != 0).map(|&x| f64::from(x)));
+                let rank = summary_of(&mut buf);
+                buf.clear();
+                buf.extend(scores[k * ok.len()..(k + 1) * ok.len()].iter().copied().filter(|x| x.is_finite()));
+                let score = summary_of(&mut buf);
                 let (mut top, mut bottom) = (0usize, 0usize);
-                for &r in &ok {
-                    let k = self.ranks[r * n + u] as usize;
-                    if k == 0 {
+                for (&r, &x) in ok.iter().zip(my_ranks) {
+                    if x == 0 {
                         continue;
                     }
                     let m = self.group_of_unit[u].map_or(0, |g| self.group_sizes[r * self.n_groups + g] as usize);
-                    top += usize::from(k <= top_n);
-                    bottom += usize::from(k + top_n > m);
+                    top += usize::from(x as usize <= top_n);
+                    bottom += usize::from(x as usize + top_n > m);
                 }
-                let denom = ok.len().max(1) as f64;
-                UnitStats {
-                    rank,
-                    score,
-                    p_top: if ok.is_empty() { f64::NAN } else { top as f64 / denom },
-                    p_bottom: if ok.is_empty() { f64::NAN } else { bottom as f64 / denom },
-                }
-            })
-            .collect()
+                out.push(UnitStats { rank, score, p_top: top as f64 / denom, p_bottom: bottom as f64 / denom });
+            }
+        }
+        out
     }
 
     /// The output of each replication for the sensitivity analysis: the mean over units of

@@ -9,6 +9,10 @@ use super::RobustnessError;
 use crate::framework::Framework;
 use crate::settings::{Aggregation, Imputation, MissingPolicy, Normalisation};
 
+/// Largest N and bootstrap count accepted (beyond them memory, not statistics, is the limit).
+pub const MAX_N: usize = 1_000_000;
+pub const MAX_NBOOT: usize = 1_000_000;
+
 /// Uncertainty analysis (N random replications) or sensitivity analysis (Saltelli design,
 /// N(d+2) replications).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -203,6 +207,15 @@ impl Spec {
             return Err(RobustnessError::Spec(format!(
                 "N must be at least 3 (got {}): quantiles and variances of fewer replications mean nothing (COINr also requires N > 2)",
                 self.n
+            )));
+        }
+        if self.n > MAX_N {
+            return Err(RobustnessError::Spec(format!("N = {} is more than the {MAX_N} this tool runs", self.n)));
+        }
+        if self.nboot > MAX_NBOOT {
+            return Err(RobustnessError::Spec(format!(
+                "{} bootstrap resamples is more than the {MAX_NBOOT} allowed (1,000 give stable 5-95% intervals)",
+                self.nboot
             )));
         }
         if self.top_n == 0 {

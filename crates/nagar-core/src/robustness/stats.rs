@@ -44,13 +44,50 @@ pub struct Summary {
 }
 
 /// Mean (R's two-pass mean), median, 5th and 95th percentile (type 7) of the finite values.
-/// `buf` is reused (sorted in place).
+/// `buf` is reused (reordered in place).
 pub fn summary(values: impl Iterator<Item = f64>, buf: &mut Vec<f64>) -> Summary {
     buf.clear();
     buf.extend(values.filter(|x| x.is_finite()));
-    let mean = crate::methods::stats::mean(buf);
-    buf.sort_unstable_by(f64::total_cmp);
-    Summary { mean, median: median_sorted(buf), q5: quantile7_sorted(buf, 0.05), q95: quantile7_sorted(buf, 0.95) }
+    summary_of(buf)
+}
+
+/// [`summary`] of finite values, reordered in place. Only the order statistics the quantiles
+/// need are placed (`select_nth_unstable`, ascending positions, each search confined to the
+/// part right of the previous one): the same values as a full sort, in linear time.
+pub fn summary_of(v: &mut [f64]) -> Summary {
+    let n = v.len();
+    let mean = crate::methods::stats::mean(v);
+    if n == 0 {
+        return Summary { mean, median: f64::NAN, q5: f64::NAN, q95: f64::NAN };
+    }
+    let pos = |p: f64| {
+        let h = (n - 1) as f64 * p;
+        (h.floor() as usize, (h.ceil() as usize).min(n - 1))
+    };
+    let (a, b) = pos(0.05);
+    let (c, d) = ((n - 1) / 2, n / 2);
+    let (e, f) = pos(0.95);
+    let mut wanted = [a, b, c, d, e, f];
+    wanted.sort_unstable();
+    let mut start = 0;
+    for &k in &wanted {
+        if k >= start {
+            v[start..].select_nth_unstable_by(k - start, f64::total_cmp);
+            start = k + 1;
+        }
+    }
+    // Now v[k] holds the k-th smallest value for every wanted k.
+    let q = |p: f64| {
+        let h = (n - 1) as f64 * p;
+        let (lo, hi) = pos(p);
+        let g = h - lo as f64;
+        if g > 0.0 && v[hi] != v[lo] {
+            (1.0 - g) * v[lo] + g * v[hi]
+        } else {
+            v[lo]
+        }
+    };
+    Summary { mean, median: (v[c] + v[d]) / 2.0, q5: q(0.05), q95: q(0.95) }
 }
 
 /// Sensitivity indices of one input.
@@ -164,6 +201,24 @@ mod tests {
         assert_eq!(quantile7_sorted(&[7.0], 0.95), 7.0);
         // Ties: equal neighbours give the value itself.
         assert_eq!(quantile7_sorted(&[3.0, 3.0, 3.0], 0.3), 3.0);
+    }
+
+    #[test]
+    fn selected_quantiles_equal_sorted_ones() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for n in 1..60 {
+            for _ in 0..20 {
+                // Few distinct values, to have ties.
+                let v: Vec<f64> = (0..n).map(|_| (unit_uniform(&mut rng) * 7.0).floor()).collect();
+                let mut sorted = v.clone();
+                sorted.sort_unstable_by(f64::total_cmp);
+                let mut w = v.clone();
+                let s = summary_of(&mut w);
+                assert_eq!(s.median.to_bits(), median_sorted(&sorted).to_bits(), "{v:?}");
+                assert_eq!(s.q5.to_bits(), quantile7_sorted(&sorted, 0.05).to_bits(), "{v:?}");
+                assert_eq!(s.q95.to_bits(), quantile7_sorted(&sorted, 0.95).to_bits(), "{v:?}");
+            }
+        }
     }
 
     #[test]
