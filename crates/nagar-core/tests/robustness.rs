@@ -385,8 +385,17 @@ fn replications_that_reprocess_or_renormalise_equal_scoring_from_scratch() {
         ..Spec::default()
     };
     let d = Design::sample(Kind::Ua, 24, 11, &spec.resolve(&fw).unwrap(), &|_| 1.0).unwrap();
-    let res = Engine::new(&fw, &data, &nominal, &w).run(&d).unwrap();
+    let res = Engine::new(&fw, &data, &nominal, &w).threads(1).run(&d).unwrap();
     assert!(res.failures.is_empty());
+    // Any number of threads: the same bits.
+    for k in [2, 3, 7] {
+        let par = Engine::new(&fw, &data, &nominal, &w).threads(k).run(&d).unwrap();
+        assert_eq!(par.ranks, res.ranks, "{k} threads");
+        assert!(par.scores.iter().zip(&res.scores).all(|(a, b)| a.to_bits() == b.to_bits()), "{k} threads");
+        assert_eq!(par.group_sizes, res.group_sizes);
+        let (a, b) = (res.unit_stats_threads(20, 1), res.unit_stats_threads(20, k));
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "unit statistics on {k} threads");
+    }
     let n = res.n_units();
     for (r, (_, p)) in d.rows.iter().enumerate() {
         let mut s = settings.clone();

@@ -24,6 +24,9 @@ use crate::pipeline::{self, Scored, WeightOverrides};
 use crate::settings::{Aggregation, Imputation, MissingPolicy, Normalisation, Settings};
 use crate::table::RawTable;
 
+/// Most threads [`Engine::run`] uses.
+pub const MAX_THREADS: usize = 8;
+
 /// Most replication × unit results held at once (12 bytes each: score and rank).
 pub const MAX_VALUES: usize = 200_000_000;
 
@@ -60,6 +63,7 @@ pub struct Engine<'a> {
     weights: WeightOverrides,
     norms: Vec<NormEntry>,
     aggs: Vec<AggEntry>,
+    threads: usize,
 }
 
 /// Every replication's index and rank of every unit, and what failed.
@@ -94,7 +98,19 @@ pub struct UnitStats {
 impl<'a> Engine<'a> {
     /// `nominal` must be `pipeline::score(fw, table, &nominal.settings, weights)`.
     pub fn new(fw: &'a Framework, table: &'a RawTable, nominal: &'a Scored, weights: &WeightOverrides) -> Self {
-        Engine { fw, table, nominal, weights: weights.clone(), norms: Vec::new(), aggs: Vec::new() }
+        let threads = if cfg!(target_arch = "wasm32") {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |k| k.get()).min(MAX_THREADS)
+        };
+        Engine { fw, table, nominal, weights: weights.clone(), norms: Vec::new(), aggs: Vec::new(), threads }
+    }
+
+    /// Threads for the replications (native; the browser build always uses one). Default: the
+    /// machine's cores, at most [`MAX_THREADS`]. Results are the same for any number.
+    pub fn threads(mut self, k: usize) -> Self {
+        self.threads = if cfg!(target_arch = "wasm32") { 1 } else { k.clamp(1, MAX_THREADS) };
+        self
     }
 
     fn settings_for(&self, p: &Params) -> Settings {
@@ -195,8 +211,6 @@ impl<'a> Engine<'a> {
             let s = self.settings_for(p);
             entry_of.push(self.agg_entry(&s));
         }
-        let mut order: Vec<usize> = (0..n_reps).collect();
-        order.sort_by_key(|&r| entry_of[r]);
 
         let mut res = Results {
             design: design.clone(),
@@ -211,105 +225,40 @@ impl<'a> Engine<'a> {
             n_groups,
             failures: Vec::new(),
         };
-
-        let n_agg = fw.aggregates.len();
-        let (mut raw, mut out) = (Matrix::new(n, n_agg), Matrix::new(n, n_agg));
-        let mut scratch = Scratch::default();
-        let mut pairs: Vec<(f64, usize)> = Vec::with_capacity(n);
-        let mut stale = vec![true; n_agg];
-        let mut dirty = vec![false; n_agg];
-        let mut current = usize::MAX;
-        let (mut iw, mut aw) = (Vec::new(), Vec::new());
-        let root = nominal.plan.root;
-        let min_cov = nominal.settings.min_coverage;
-        let names =
-            Names { indicators: &nominal.indicator_ids, aggregates: &nominal.aggregate_ids, units: &nominal.units.ids };
-        for &r in &order {
-            let e = entry_of[r];
-            let params = &design.rows[r].1;
-            let entry = &mut self.aggs[e];
-            let (groups, screened, normalised) = match &self.norms[entry.norm].data {
-                Ok((g, s, m)) => (g, s, m),
-                Err(m) => {
-                    res.failures.push(Failure { rep: r + 1, message: m.clone() });
-                    continue;
-                }
-            };
-            if e != current {
-                stale.fill(true);
-                current = e;
-                iw.clone_from(&entry.plan.indicator_weights);
-                aw.clone_from(&entry.plan.aggregate_weights);
+        // Contiguous ranges of replications, one per thread; each computes its replications from
+        // the shared caches alone, so the split changes no result (tested: 1 and 2 threads).
+        let threads = self.threads.clamp(1, n_reps.max(1));
+        let per = n_reps.div_ceil(threads).max(1);
+        let ctx = Ctx { engine: self, design, weight_targets: &weight_targets, entry_of: &entry_of };
+        let chunks = res
+            .scores
+            .chunks_mut(per * n.max(1))
+            .zip(res.ranks.chunks_mut(per * n.max(1)))
+            .zip(res.group_sizes.chunks_mut(per * n_groups.max(1)))
+            .enumerate()
+            .map(|(t, ((s, r), g))| (t * per, s, r, g));
+        let mut failures = Vec::new();
+        if threads == 1 || cfg!(target_arch = "wasm32") {
+            for (first, s, r, g) in chunks {
+                failures.extend(ctx.work(first, s, r, g));
             }
-            // This replication's weights, in the entry's plan (restored below).
-            for (t, &w) in weight_targets.iter().zip(&params.weights) {
-                match *t {
-                    Child::Indicator(j) => entry.plan.indicator_weights[j] = w,
-                    Child::Aggregate(a) => entry.plan.aggregate_weights[a] = w,
-                }
-            }
-            if let Some(Some(id)) = &params.exclude {
-                match target(id) {
-                    Some(Child::Indicator(j)) => entry.plan.indicator_weights[j] = 0.0,
-                    Some(Child::Aggregate(a)) => entry.plan.aggregate_weights[a] = 0.0,
-                    None => {}
-                }
-            }
-            // Nodes to evaluate: a child's weight differs from the entry's nominal plan, or a
-            // child aggregate is re-evaluated (children come before parents in the plan).
-            let changed = |c: &Child, dirty: &[bool]| match *c {
-                Child::Indicator(j) => entry.plan.indicator_weights[j].to_bits() != iw[j].to_bits(),
-                Child::Aggregate(a) => entry.plan.aggregate_weights[a].to_bits() != aw[a].to_bits() || dirty[a],
-            };
-            for node in &entry.plan.nodes {
-                dirty[node.aggregate] = entry.failed || node.children.iter().any(|c| changed(c, &dirty));
-            }
-            let mut failure = None;
-            for (pos, node) in entry.plan.nodes.iter().enumerate() {
-                let k = node.aggregate;
-                if dirty[k] {
-                    if let Err(err) =
-                        entry.plan.eval_node(pos, normalised, groups, &names, &mut raw, &mut out, &mut scratch)
-                    {
-                        failure = Some(err.to_string());
-                        break;
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunks
+                    .map(|(first, s, r, g)| {
+                        let ctx = &ctx;
+                        scope.spawn(move || ctx.work(first, s, r, g))
+                    })
+                    .collect();
+                for h in handles {
+                    match h.join() {
+                        Ok(f) => failures.extend(f),
+                        Err(p) => std::panic::resume_unwind(p),
                     }
-                    stale[k] = true;
-                } else if stale[k] {
-                    out.col_mut(k).copy_from_slice(entry.out.col(k));
-                    stale[k] = false;
                 }
-            }
-            entry.plan.indicator_weights.copy_from_slice(&iw);
-            entry.plan.aggregate_weights.copy_from_slice(&aw);
-            if let Some(message) = failure {
-                res.failures.push(Failure { rep: r + 1, message });
-                continue;
-            }
-            // Rank (pipeline rule: scored, not screened, coverage met; ties share the smallest rank).
-            let index = out.col(root);
-            let scores = &mut res.scores[r * n..(r + 1) * n];
-            scores.copy_from_slice(index);
-            let ranks = &mut res.ranks[r * n..(r + 1) * n];
-            for (g, members) in groups.members.iter().enumerate() {
-                pairs.clear();
-                pairs.extend(
-                    members
-                        .iter()
-                        .filter(|&&u| !index[u].is_nan() && !screened[u] && nominal.coverage[u] >= min_cov)
-                        .map(|&u| (index[u], u)),
-                );
-                pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-                let (mut prev, mut prev_rank) = (f64::NAN, 0u32);
-                for (k, &(x, u)) in pairs.iter().enumerate() {
-                    let rk = if x == prev { prev_rank } else { k as u32 + 1 };
-                    ranks[u] = rk;
-                    prev = x;
-                    prev_rank = rk;
-                }
-                res.group_sizes[r * n_groups + g] = pairs.len() as u32;
-            }
+            });
         }
+        res.failures = failures;
         res.failures.sort_by_key(|f| f.rep);
         Ok(res)
     }
@@ -333,6 +282,40 @@ impl Results {
     /// each replication's row of the block copied out at once (the results are stored by
     /// replication), so the gathering reads memory in order.
     pub fn unit_stats(&self, top_n: usize) -> Vec<UnitStats> {
+        let threads = if cfg!(target_arch = "wasm32") {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |k| k.get()).min(MAX_THREADS)
+        };
+        self.unit_stats_threads(top_n, threads)
+    }
+
+    /// [`Results::unit_stats`] on `threads` threads (units split in contiguous ranges; the same
+    /// numbers for any count).
+    pub fn unit_stats_threads(&self, top_n: usize, threads: usize) -> Vec<UnitStats> {
+        let n = self.n_units();
+        let threads = if cfg!(target_arch = "wasm32") { 1 } else { threads.clamp(1, MAX_THREADS) };
+        if threads == 1 || n < 2 {
+            return self.unit_stats_range(top_n, 0, n);
+        }
+        let per = n.div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..n)
+                .step_by(per)
+                .map(|u0| scope.spawn(move || self.unit_stats_range(top_n, u0, (u0 + per).min(n))))
+                .collect();
+            let mut out = Vec::with_capacity(n);
+            for h in handles {
+                match h.join() {
+                    Ok(part) => out.extend(part),
+                    Err(p) => std::panic::resume_unwind(p),
+                }
+            }
+            out
+        })
+    }
+
+    fn unit_stats_range(&self, top_n: usize, from: usize, to: usize) -> Vec<UnitStats> {
         const BLOCK: usize = 64;
         let n = self.n_units();
         let reps = self.design.stats_rows();
@@ -342,9 +325,9 @@ impl Results {
         let mut ranks = vec![0u32; BLOCK * ok.len()];
         let mut scores = vec![0f64; BLOCK * ok.len()];
         let mut buf = Vec::with_capacity(ok.len());
-        let mut out = Vec::with_capacity(n);
-        for u0 in (0..n).step_by(BLOCK) {
-            let b = BLOCK.min(n - u0);
+        let mut out = Vec::with_capacity(to - from);
+        for u0 in (from..to).step_by(BLOCK) {
+            let b = BLOCK.min(to - u0);
             for (i, &r) in ok.iter().enumerate() {
                 for k in 0..b {
                     ranks[k * ok.len() + i] = self.ranks[r * n + u0 + k];
@@ -512,4 +495,132 @@ impl Results {
 /// Which block each replication is, for messages.
 pub fn block_of(design: &Design, rep: usize) -> Option<Block> {
     design.rows.get(rep).map(|(b, _)| *b)
+}
+
+/// What the replication workers share (read only).
+struct Ctx<'e, 'a> {
+    engine: &'e Engine<'a>,
+    design: &'e Design,
+    weight_targets: &'e [Child],
+    entry_of: &'e [usize],
+}
+
+impl Ctx<'_, '_> {
+    /// Replications `first ..` (as many as `scores` holds rows), written into the slices; returns
+    /// the failed ones. Run grouped by cache entry, with buffers reused across replications.
+    fn work(&self, first: usize, scores_out: &mut [f64], ranks_out: &mut [u32], sizes_out: &mut [u32]) -> Vec<Failure> {
+        let e = self.engine;
+        let (fw, nominal) = (e.fw, e.nominal);
+        let n = nominal.units.len();
+        let n_groups = nominal.groups.len();
+        let count = if n == 0 { sizes_out.len() / n_groups.max(1) } else { scores_out.len() / n };
+        let mut order: Vec<usize> = (first..first + count).collect();
+        order.sort_by_key(|&r| self.entry_of[r]);
+        let mut failures = Vec::new();
+        let n_agg = fw.aggregates.len();
+        let (mut raw, mut out) = (Matrix::new(n, n_agg), Matrix::new(n, n_agg));
+        let mut scratch = Scratch::default();
+        let mut pairs: Vec<(f64, usize)> = Vec::with_capacity(n);
+        let mut stale = vec![true; n_agg];
+        let mut dirty = vec![false; n_agg];
+        let mut current = usize::MAX;
+        let mut plan = nominal.plan.clone();
+        let root = nominal.plan.root;
+        let min_cov = nominal.settings.min_coverage;
+        let names =
+            Names { indicators: &nominal.indicator_ids, aggregates: &nominal.aggregate_ids, units: &nominal.units.ids };
+        let target = |id: &str| -> Option<Child> {
+            fw.aggregates
+                .iter()
+                .position(|a| a.id == id)
+                .map(Child::Aggregate)
+                .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
+        };
+        for &r in &order {
+            let k_entry = self.entry_of[r];
+            let params = &self.design.rows[r].1;
+            let entry = &e.aggs[k_entry];
+            let (groups, screened, normalised) = match &e.norms[entry.norm].data {
+                Ok((g, s, m)) => (g, s, m),
+                Err(m) => {
+                    failures.push(Failure { rep: r + 1, message: m.clone() });
+                    continue;
+                }
+            };
+            if k_entry != current {
+                stale.fill(true);
+                current = k_entry;
+                plan.clone_from(&entry.plan);
+            }
+            // This replication's weights (restored below).
+            for (t, &w) in self.weight_targets.iter().zip(&params.weights) {
+                match *t {
+                    Child::Indicator(j) => plan.indicator_weights[j] = w,
+                    Child::Aggregate(a) => plan.aggregate_weights[a] = w,
+                }
+            }
+            if let Some(Some(id)) = &params.exclude {
+                match target(id) {
+                    Some(Child::Indicator(j)) => plan.indicator_weights[j] = 0.0,
+                    Some(Child::Aggregate(a)) => plan.aggregate_weights[a] = 0.0,
+                    None => {}
+                }
+            }
+            // Nodes to evaluate: a child's weight differs from the entry's nominal plan, or a
+            // child aggregate is re-evaluated (children come before parents in the plan).
+            let (iw, aw) = (&entry.plan.indicator_weights, &entry.plan.aggregate_weights);
+            for node in &plan.nodes {
+                let changed = |c: &Child| match *c {
+                    Child::Indicator(j) => plan.indicator_weights[j].to_bits() != iw[j].to_bits(),
+                    Child::Aggregate(a) => plan.aggregate_weights[a].to_bits() != aw[a].to_bits() || dirty[a],
+                };
+                dirty[node.aggregate] = entry.failed || node.children.iter().any(changed);
+            }
+            let mut failure = None;
+            for (pos, node) in plan.nodes.iter().enumerate() {
+                let k = node.aggregate;
+                if dirty[k] {
+                    if let Err(err) = plan.eval_node(pos, normalised, groups, &names, &mut raw, &mut out, &mut scratch)
+                    {
+                        failure = Some(err.to_string());
+                        break;
+                    }
+                    stale[k] = true;
+                } else if stale[k] {
+                    out.col_mut(k).copy_from_slice(entry.out.col(k));
+                    stale[k] = false;
+                }
+            }
+            plan.indicator_weights.copy_from_slice(iw);
+            plan.aggregate_weights.copy_from_slice(aw);
+            if let Some(message) = failure {
+                failures.push(Failure { rep: r + 1, message });
+                continue;
+            }
+            // Rank (pipeline rule: scored, not screened, coverage met; ties share the smallest rank).
+            let i = r - first;
+            let index = out.col(root);
+            scores_out[i * n..(i + 1) * n].copy_from_slice(index);
+            let ranks = &mut ranks_out[i * n..(i + 1) * n];
+            for (g, members) in groups.members.iter().enumerate() {
+                pairs.clear();
+                pairs.extend(
+                    members
+                        .iter()
+                        .filter(|&&u| !index[u].is_nan() && !screened[u] && nominal.coverage[u] >= min_cov)
+                        .map(|&u| (index[u], u)),
+                );
+                pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+                let (mut prev, mut prev_rank) = (f64::NAN, 0u32);
+                for (k, &(x, u)) in pairs.iter().enumerate() {
+                    let rk = if x == prev { prev_rank } else { k as u32 + 1 };
+                    ranks[u] = rk;
+                    prev = x;
+                    prev_rank = rk;
+                }
+                sizes_out[i * n_groups + g] = pairs.len() as u32;
+            }
+        }
+        failures
+    }
 }
