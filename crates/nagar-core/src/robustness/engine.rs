@@ -520,7 +520,7 @@ impl Ctx<'_, '_> {
         let n_agg = fw.aggregates.len();
         let (mut raw, mut out) = (Matrix::new(n, n_agg), Matrix::new(n, n_agg));
         let mut scratch = Scratch::default();
-        let mut pairs: Vec<(f64, usize)> = Vec::with_capacity(n);
+        let mut pairs: Vec<u128> = Vec::with_capacity(n);
         let mut stale = vec![true; n_agg];
         let mut dirty = vec![false; n_agg];
         let mut current = usize::MAX;
@@ -603,16 +603,20 @@ impl Ctx<'_, '_> {
             scores_out[i * n..(i + 1) * n].copy_from_slice(index);
             let ranks = &mut ranks_out[i * n..(i + 1) * n];
             for (g, members) in groups.members.iter().enumerate() {
+                // Sort keys: the index in descending order (f64::total_cmp's order, as bits), unit in
+                // the low 32 bits; a primitive sort is about twice as fast as sorting pairs.
                 pairs.clear();
                 pairs.extend(
                     members
                         .iter()
                         .filter(|&&u| !index[u].is_nan() && !screened[u] && nominal.coverage[u] >= min_cov)
-                        .map(|&u| (index[u], u)),
+                        .map(|&u| (u128::from(descending_key(index[u])) << 32) | u as u128),
                 );
-                pairs.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+                pairs.sort_unstable();
                 let (mut prev, mut prev_rank) = (f64::NAN, 0u32);
-                for (k, &(x, u)) in pairs.iter().enumerate() {
+                for (k, &key) in pairs.iter().enumerate() {
+                    let u = (key & 0xffff_ffff) as usize;
+                    let x = index[u];
                     let rk = if x == prev { prev_rank } else { k as u32 + 1 };
                     ranks[u] = rk;
                     prev = x;
@@ -622,5 +626,26 @@ impl Ctx<'_, '_> {
             }
         }
         failures
+    }
+}
+
+/// A key whose unsigned order is the descending order of `f64::total_cmp` (the same bit
+/// transformation `total_cmp` uses, then inverted).
+fn descending_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    let ascending = if (b as i64) < 0 { !b } else { b | (1 << 63) };
+    !ascending
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn descending_key_orders_as_total_cmp_reversed() {
+        let xs = [f64::NEG_INFINITY, -3.5, -1e-300, -0.0, 0.0, 1e-300, 2.0, 2.0000000000000004, f64::INFINITY];
+        for a in xs {
+            for b in xs {
+                assert_eq!(super::descending_key(a).cmp(&super::descending_key(b)), b.total_cmp(&a), "{a} {b}");
+            }
+        }
     }
 }
