@@ -170,7 +170,15 @@ pub fn robustness(a: &RobustnessArgs) -> Result<ExitCode, Fatal> {
             let t = nagar_io::read_data(&bytes, &name, &nagar_io::ReadOptions::default())
                 .map_err(|e| Fatal(e.to_string()))?
                 .table;
-            Design::from_table(&t, fw)?
+            let d = Design::from_table(&t, fw)?;
+            if a.kind.as_deref().is_some_and(|k| Kind::parse(k).ok() != Some(d.kind)) || a.n.is_some_and(|n| n != d.n) {
+                eprintln!(
+                    "note: --type and --n are taken from the design when one is replayed ({}, N = {})",
+                    if d.kind == Kind::Sa { "sa" } else { "ua" },
+                    d.n
+                );
+            }
+            d
         }
         None => {
             spec.check_numbers()?;
