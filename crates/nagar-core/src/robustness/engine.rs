@@ -513,7 +513,7 @@ impl Ctx<'_, '_> {
         let (fw, nominal) = (e.fw, e.nominal);
         let n = nominal.units.len();
         let n_groups = nominal.groups.len();
-        let count = if n == 0 { sizes_out.len() / n_groups.max(1) } else { scores_out.len() / n };
+        let count = scores_out.len().checked_div(n).unwrap_or(sizes_out.len() / n_groups.max(1));
         let mut order: Vec<usize> = (first..first + count).collect();
         order.sort_by_key(|&r| self.entry_of[r]);
         let mut failures = Vec::new();
@@ -649,7 +649,7 @@ fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
         for &(k, _) in v.iter() {
             count[((k >> shift) & 0xff) as usize] += 1;
         }
-        if count.iter().any(|&c| c == n) {
+        if count.contains(&n) {
             continue;
         }
         let mut at = 0;
