@@ -12,6 +12,7 @@ use nagar_core::{Framework, Settings};
 mod analysis_cmds;
 mod commands;
 mod pair_cmds;
+mod robustness_cmd;
 
 #[derive(Parser)]
 #[command(name = "nagar", version, about = "Municipal Performance Index and composite indicators, computed locally.")]
@@ -78,6 +79,9 @@ enum Command {
         after_help = "Example:\n  nagar peers --framework mpi-2019 --data cities.csv --ulb DEMO-017 --sector 1.3 --k 5"
     )]
     Peers(pair_cmds::PeersArgs),
+    /// How firm each rank is: Monte Carlo uncertainty (ua) or sensitivity (sa) analysis, or the replay of a design.csv.
+    #[command(after_help = robustness_cmd::EXAMPLES)]
+    Robustness(robustness_cmd::RobustnessArgs),
 }
 
 #[derive(Subcommand)]
@@ -166,6 +170,7 @@ fn main() -> ExitCode {
         Command::Improve(a) => analysis_cmds::improve(&a),
         Command::Pair(a) => pair_cmds::pair(&a),
         Command::Peers(a) => pair_cmds::peers(&a),
+        Command::Robustness(a) => robustness_cmd::robustness(&a),
     };
     match result {
         Ok(code) => code,
@@ -238,14 +243,19 @@ pub fn effective_settings(fw: &Framework, a: &ScoreArgs) -> Result<(Settings, We
     Ok((s, w))
 }
 
+/// Read the data file of `--data` (and `--sheet`).
+pub fn read_data_file(a: &ScoreArgs) -> Result<nagar_io::DataRead, Fatal> {
+    let bytes = std::fs::read(&a.data).map_err(|e| Fatal(format!("{}: cannot read: {e}", a.data.display())))?;
+    let name = a.data.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let opts = nagar_io::ReadOptions { sheet: a.sheet.clone(), ..Default::default() };
+    nagar_io::read_data(&bytes, &name, &opts).map_err(|e| Fatal(e.to_string()))
+}
+
 /// Read and score a data file; issues of reading are merged into the result's issues.
 pub fn score_file(a: &ScoreArgs) -> Result<(LoadedFramework, Scored, WeightOverrides, Provenance), Fatal> {
     let lf = load_framework(&a.framework)?;
     let (settings, weights) = effective_settings(&lf.framework, a)?;
-    let bytes = std::fs::read(&a.data).map_err(|e| Fatal(format!("{}: cannot read: {e}", a.data.display())))?;
-    let name = a.data.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let opts = nagar_io::ReadOptions { sheet: a.sheet.clone(), ..Default::default() };
-    let read = nagar_io::read_data(&bytes, &name, &opts).map_err(|e| Fatal(e.to_string()))?;
+    let read = read_data_file(a)?;
     let mut scored = pipeline::score(&lf.framework, &read.table, &settings, &weights)?;
     let mut issues = read.issues;
     issues.append(&mut scored.issues);

@@ -17,6 +17,7 @@ pub mod pairing;
 pub mod parse;
 pub mod pipeline;
 pub mod report;
+pub mod robustness;
 pub mod settings;
 pub mod table;
 
