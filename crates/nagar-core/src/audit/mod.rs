@@ -322,7 +322,14 @@ pub fn audit(fw: &Framework, s: &Scored, opts: &AuditOptions) -> Audit {
             );
         }
         if !st.undefined.is_empty() {
-            flag(&mut flags, id, 1, "undefined", f64::NAN, format!("{id}: some statistics are undefined: {}", st.undefined));
+            flag(
+                &mut flags,
+                id,
+                1,
+                "undefined",
+                f64::NAN,
+                format!("{id}: some statistics are undefined: {}", st.undefined),
+            );
         }
     }
 
@@ -486,8 +493,11 @@ pub fn audit(fw: &Framework, s: &Scored, opts: &AuditOptions) -> Audit {
         }
         let (n_complete, share, loadings, pca_note) = match pca::first_component(&cols, &kid_ids) {
             Ok(p) => {
-                let note =
-                    if kids.len() == 1 { "one child: the first component is all of it".to_string() } else { String::new() };
+                let note = if kids.len() == 1 {
+                    "one child: the first component is all of it".to_string()
+                } else {
+                    String::new()
+                };
                 (p.n_complete, p.variance_share, p.loadings, note)
             }
             Err((m, why)) => {

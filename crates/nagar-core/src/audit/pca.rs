@@ -55,12 +55,8 @@ pub fn first_component(columns: &[&[f64]], names: &[String]) -> Result<Pca, (usi
     });
     let eig = SymmetricEigen::new(corr);
     let total: f64 = eig.eigenvalues.iter().sum();
-    let (top, &lambda) = eig
-        .eigenvalues
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .ok_or((m, "no eigenvalue".to_string()))?;
+    let (top, &lambda) =
+        eig.eigenvalues.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).ok_or((m, "no eigenvalue".to_string()))?;
     let mut loadings: Vec<f64> = eig.eigenvectors.column(top).iter().copied().collect();
     if loadings.iter().sum::<f64>() < 0.0 {
         loadings.iter_mut().for_each(|x| *x = -*x);
