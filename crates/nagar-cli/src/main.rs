@@ -10,6 +10,7 @@ use nagar_core::report::{self, Provenance};
 use nagar_core::{Framework, Settings};
 
 mod analysis_cmds;
+mod audit_cmd;
 mod commands;
 mod pair_cmds;
 
@@ -78,6 +79,14 @@ enum Command {
         after_help = "Example:\n  nagar peers --framework mpi-2019 --data cities.csv --ulb DEMO-017 --sector 1.3 --k 5"
     )]
     Peers(pair_cmds::PeersArgs),
+    /// Statistical audit of a scoring run: indicator statistics, correlations, Cronbach's alpha, PCA, removal impact, flags.
+    #[command(
+        after_help = "Examples:
+  nagar audit --framework mpi-2019 --data cities.csv --out audit/
+  nagar audit --framework ASEM_iMeta.csv --data ASEM_iData.csv --normalise minmax:1,100 --aggregate amean --level 1 --out audit.xlsx",
+        mut_arg("out", |a| a.required(true).help("Output: a directory (one CSV per table) or a .xlsx file (one sheet per table)"))
+    )]
+    Audit(audit_cmd::AuditArgs),
 }
 
 #[derive(Subcommand)]
@@ -162,6 +171,7 @@ fn main() -> ExitCode {
         Command::Improve(a) => analysis_cmds::improve(&a),
         Command::Pair(a) => pair_cmds::pair(&a),
         Command::Peers(a) => pair_cmds::peers(&a),
+        Command::Audit(a) => audit_cmd::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -179,30 +179,62 @@ fn show(x: f64) -> String {
     crate::analysis::show(x)
 }
 
+/// A correlation for messages: three decimals (0.904 is above 0.9; 0.90 would not say so).
+fn show_r(r: f64) -> String {
+    format!("{r:.3}")
+}
+
+/// The order flags are listed in: the coherence findings first, data problems after.
+pub const FLAG_KINDS: [&str; 8] = [
+    "negative_with_parent",
+    "redundant",
+    "low_alpha",
+    "outliers",
+    "low_availability",
+    "mostly_zero",
+    "few_unique",
+    "undefined",
+];
+
+/// The level of every indicator (1) and aggregate (one above its highest child), as COINr counts.
+pub fn levels(s: &Scored) -> (Vec<u32>, Vec<u32>) {
+    let ind_level = vec![1u32; s.indicator_ids.len()];
+    let mut agg_level = vec![2u32; s.aggregate_ids.len()];
+    // Children come before parents in the plan.
+    for node in &s.plan.nodes {
+        let top = node
+            .children
+            .iter()
+            .map(|&c| match c {
+                Child::Indicator(_) => 1,
+                Child::Aggregate(a) => agg_level[a],
+            })
+            .max()
+            .unwrap_or(1);
+        agg_level[node.aggregate] = top + 1;
+    }
+    (ind_level, agg_level)
+}
+
+/// The level of the index: elements of levels 1 to this minus one can be audited by level.
+pub fn index_level(s: &Scored) -> u32 {
+    levels(s).1.get(s.plan.root).copied().unwrap_or(2)
+}
+
 /// Audit a scored run of `fw` (the run's own settings and weights).
 pub fn audit(fw: &Framework, s: &Scored, opts: &AuditOptions) -> Audit {
     let n_ind = s.indicator_ids.len();
     let n_agg = s.aggregate_ids.len();
-    // Levels: children come before parents in the plan.
-    let mut ind_level = vec![1u32; n_ind];
-    let mut agg_level = vec![2u32; n_agg];
+    let (ind_level, agg_level) = levels(s);
     let mut ind_parent: Vec<Option<usize>> = vec![None; n_ind];
     let mut agg_parent: Vec<Option<usize>> = vec![None; n_agg];
     for node in &s.plan.nodes {
-        let mut lvl = 1;
         for &c in &node.children {
             match c {
-                Child::Indicator(j) => {
-                    ind_parent[j] = Some(node.aggregate);
-                    ind_level[j] = 1;
-                }
-                Child::Aggregate(a) => {
-                    agg_parent[a] = Some(node.aggregate);
-                    lvl = lvl.max(agg_level[a]);
-                }
+                Child::Indicator(j) => ind_parent[j] = Some(node.aggregate),
+                Child::Aggregate(a) => agg_parent[a] = Some(node.aggregate),
             }
         }
-        agg_level[node.aggregate] = lvl + 1;
     }
     let root = s.plan.root;
     let top = agg_level[root];
@@ -368,7 +400,7 @@ pub fn audit(fw: &Framework, s: &Scored, opts: &AuditOptions) -> Audit {
                 format!(
                     "{id} is negatively correlated with its parent {pid} (r = {}): it pulls against the aggregate; \
                      check its direction",
-                    show(cp.r)
+                    show_r(cp.r)
                 ),
             );
         }
@@ -419,7 +451,7 @@ pub fn audit(fw: &Framework, s: &Scored, opts: &AuditOptions) -> Audit {
                              same thing twice",
                             kid_ids[a],
                             kid_ids[b],
-                            show(c.r),
+                            show_r(c.r),
                             show(opts.redundant_r)
                         ),
                     );
@@ -477,7 +509,7 @@ pub fn audit(fw: &Framework, s: &Scored, opts: &AuditOptions) -> Audit {
                     "the {} children of {aid} have Cronbach's alpha {} (below {}): they do not measure one thing \
                      consistently",
                     kids.len(),
-                    show(alpha),
+                    show_r(alpha),
                     show(opts.alpha_min)
                 ),
             );
@@ -530,6 +562,7 @@ pub fn audit(fw: &Framework, s: &Scored, opts: &AuditOptions) -> Audit {
         flag(&mut flags, &r.element, r.level, "undefined", f64::NAN, format!("removing {}: {}", r.element, r.note));
     }
 
+    flags.sort_by_key(|f| FLAG_KINDS.iter().position(|k| *k == f.kind).unwrap_or(FLAG_KINDS.len()));
     Audit {
         corr_method: method,
         elements,
