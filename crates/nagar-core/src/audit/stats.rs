@@ -141,8 +141,8 @@ pub fn column_stats(id: &str, values: &[f64], t: &StatsThresholds) -> IndicatorS
     let per_all = |k: usize| if n == 0 { f64::NAN } else { k as f64 / nf };
     // R: ifelse(NA, ...) is NA; comparisons with NaN are NA.
     let cmp = |x: f64, threshold: f64, bad: &'static str| (!x.is_nan()).then(|| flag(x >= threshold, bad));
-    let skew_hi = (!skew.is_nan()).then(|| skew.abs() > t.skew);
-    let kurt_hi = (!kurt.is_nan()).then(|| kurt > t.kurt);
+    let skew_hi = (!skew.is_nan()).then_some(skew.abs() > t.skew);
+    let kurt_hi = (!kurt.is_nan()).then_some(kurt > t.kurt);
     // R's `&`: FALSE if either side is FALSE, NA if the other is NA, else TRUE.
     let out = match (skew_hi, kurt_hi) {
         (Some(false), _) | (_, Some(false)) => Some(false),
