@@ -199,6 +199,21 @@ fn all_levels_by_default_and_the_facts_coinr_shows() {
     // COINr's reference: SusEcFin has alpha -0.44 → flagged; Instit 0.20 too; ConEcFin 0.92 not.
     let low: Vec<&str> = a.flags.iter().filter(|f| f.kind == "low_alpha").map(|f| f.element.as_str()).collect();
     assert!(low.contains(&"SusEcFin") && low.contains(&"Instit") && !low.contains(&"ConEcFin"), "{low:?}");
+    // TBTs correlates negatively with Instit in COINr's corr_with_parent.csv (r = -0.586): flagged,
+    // with that r; no other element is.
+    let neg: Vec<&audit::Flag> = a.flags.iter().filter(|f| f.kind == "negative_with_parent").collect();
+    assert_eq!(neg.len(), 1, "{neg:?}");
+    assert_eq!(neg[0].element, "TBTs");
+    assert!((neg[0].value - -0.585647401518365).abs() < 1e-9 && neg[0].message.contains("Instit"), "{:?}", neg[0]);
+    // Redundant pairs (|r| > 0.9 between siblings), each checked against the sibling correlations.
+    for f in a.flags.iter().filter(|f| f.kind == "redundant") {
+        let pair =
+            a.corr_children.iter().find(|r| r.element == f.element && f.message.contains(&format!("and {} ", r.with)));
+        assert!(pair.is_some_and(|p| p.r.abs() > 0.9 && p.r == f.value), "{f:?}");
+    }
+    let redundant = a.corr_children.iter().filter(|r| r.r.abs() > 0.9).count();
+    assert_eq!(a.flags.iter().filter(|f| f.kind == "redundant").count(), redundant);
+    assert!(redundant >= 1);
     // Flights is OUT in COINr's stats_raw (skew 2.10, kurt 4.51).
     assert!(a.flags.iter().any(|f| f.kind == "outliers" && f.element == "Flights"));
     assert!(!a.flags.iter().any(|f| f.kind == "outliers" && f.element == "LPI"));
