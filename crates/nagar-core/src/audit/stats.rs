@@ -121,21 +121,20 @@ pub fn column_stats(id: &str, values: &[f64], t: &StatsThresholds) -> IndicatorS
     let skew = stats::skew(&avail);
     let kurt = stats::kurt(&avail);
     let n_nonzero = avail.iter().filter(|&&x| x != 0.0).count();
+    // Sorted once: distinct values are adjacent, and so are the members of a 15-digit group
+    // (rounding is monotone), so both counts are runs; a key is formatted only for two adjacent
+    // values that differ by less than 1e-14 relatively (else their 15-digit roundings differ).
     let mut sorted: Vec<f64> = avail.iter().map(|&x| if x == 0.0 { 0.0 } else { x }).collect();
     sorted.sort_by(f64::total_cmp);
-    sorted.dedup_by(|a, b| a == b);
-    let n_unique = sorted.len();
-    let n_same = {
-        let mut keys: Vec<String> = avail.iter().map(|&x| key15(x)).collect();
-        keys.sort_unstable();
-        let mut best = 0usize;
-        let mut run = 0usize;
-        for k in 0..keys.len() {
-            run = if k > 0 && keys[k] == keys[k - 1] { run + 1 } else { 1 };
-            best = best.max(run);
-        }
-        (n_avail > 0).then_some(best)
-    };
+    let (mut n_unique, mut best, mut run) = (0usize, 0usize, 0usize);
+    for k in 0..sorted.len() {
+        let (a, b) = (if k > 0 { sorted[k - 1] } else { f64::NAN }, sorted[k]);
+        n_unique += usize::from(k == 0 || a != b);
+        let near = k > 0 && (a == b || ((b - a).abs() <= 1e-14 * a.abs().max(b.abs()) && key15(a) == key15(b)));
+        run = if near { run + 1 } else { 1 };
+        best = best.max(run);
+    }
+    let n_same = (n_avail > 0).then_some(best);
     let frc_avail = if n == 0 { f64::NAN } else { af / nf };
     let per_avail = |k: usize| if n_avail == 0 { f64::NAN } else { k as f64 / af };
     let per_all = |k: usize| if n == 0 { f64::NAN } else { k as f64 / nf };
@@ -227,6 +226,11 @@ mod tests {
         let s = column_stats("x", &[a, 0.3, 1.0], &StatsThresholds::default());
         assert_eq!(s.n_unique, 3);
         assert_eq!(s.n_same, Some(2));
+        // Three values equal to 15 digits (unsorted, with a repeat), two that differ in the 15th.
+        let x = [0.30000000000000009, 1.00000000000001, a, 0.3, 1.00000000000002, a, -0.0, 0.0];
+        let s = column_stats("x", &x, &StatsThresholds::default());
+        assert_eq!(s.n_unique, 6); // a, 0.3, 0.30000000000000009, the two 1.0000000000000x, 0
+        assert_eq!(s.n_same, Some(4)); // as.character: "0.3" four times; -0 and 0 are "0" twice
     }
 
     #[test]
