@@ -10,6 +10,7 @@ use nagar_core::report::{self, Provenance};
 use nagar_core::{Framework, Settings};
 
 mod analysis_cmds;
+mod audit_cmd;
 mod commands;
 mod pair_cmds;
 mod robustness_cmd;
@@ -82,6 +83,14 @@ enum Command {
     /// How firm each rank is: Monte Carlo uncertainty (ua) or sensitivity (sa) analysis, or the replay of a design.csv.
     #[command(after_help = robustness_cmd::EXAMPLES)]
     Robustness(robustness_cmd::RobustnessArgs),
+    /// Statistical audit of a scoring run: indicator statistics, correlations, Cronbach's alpha, PCA, removal impact, flags.
+    #[command(
+        after_help = "Examples:
+  nagar audit --framework mpi-2019 --data cities.csv --out audit/
+  nagar audit --framework ASEM_iMeta.csv --data ASEM_iData.csv --normalise minmax:1,100 --aggregate amean --level 1 --out audit.xlsx",
+        mut_arg("out", |a| a.required(true).help("Output: a directory (one CSV per table) or a .xlsx file (one sheet per table)"))
+    )]
+    Audit(audit_cmd::AuditArgs),
 }
 
 #[derive(Subcommand)]
@@ -171,6 +180,7 @@ fn main() -> ExitCode {
         Command::Pair(a) => pair_cmds::pair(&a),
         Command::Peers(a) => pair_cmds::peers(&a),
         Command::Robustness(a) => robustness_cmd::robustness(&a),
+        Command::Audit(a) => audit_cmd::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod analysis;
+pub mod audit;
 pub mod demo;
 pub mod derive;
 pub mod fmt;

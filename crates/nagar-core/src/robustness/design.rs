@@ -6,7 +6,7 @@
 //! `weight:<id>` column per varied weight, for the parameters that vary. A parameter without a
 //! column keeps its nominal value.
 //!
-//! Sampling (docs/METHODOLOGY.md §13): one ChaCha8 stream (`rand_chacha::ChaCha8Rng`,
+//! Sampling (docs/METHODOLOGY.md §14): one ChaCha8 stream (`rand_chacha::ChaCha8Rng`,
 //! `seed_from_u64(seed)`), uniform numbers `(next_u64 >> 11)·2⁻⁵³`. Each input takes one variate
 //! (a weights input one per weight). UA: N rows of variates, row by row. SA: the rows of A, then
 //! the rows of B (each N × D), then for each input i the N rows of A with input i's variates

@@ -1,6 +1,6 @@
 //! Statistics of an uncertainty and sensitivity analysis, computed as R and COINr compute them:
 //! quantiles of type 7 (R's default), first-order and total sensitivity indices with COINr's
-//! `SA_estimate` estimators, and their bootstrap percentiles. Formulas: docs/METHODOLOGY.md §13.
+//! `SA_estimate` estimators, and their bootstrap percentiles. Formulas: docs/METHODOLOGY.md §14.
 
 use rand_chacha::rand_core::RngCore;
 
