@@ -126,6 +126,12 @@ fn flag_with(s: &Scored, u: usize, w: &impl Words) -> String {
         w.text("flag.screened").into()
     } else if s.index()[u].is_nan() {
         w.text("flag.no_score").into()
+    } else if let Some(g) =
+        s.groups.of_unit[u].filter(|&g| s.groups.members[g].len() < s.settings.effective_min_group_size())
+    {
+        let size = s.groups.members[g].len().to_string();
+        let min = s.settings.min_group_size.to_string();
+        fill(w.text("flag.small_group"), &[("size", &size), ("min", &min)])
     } else if s.rank[u].is_none() {
         let coverage = format!("{:.0}", s.coverage[u] * 100.0);
         let min = format!("{:.0}", s.settings.min_coverage * 100.0);
@@ -251,6 +257,7 @@ fn settings_sheet_with(
         ("group".into(), st.group.label()),
         ("tiers".into(), st.tiers.clone()),
         ("min_coverage".into(), crate::fmt::number(st.min_coverage)),
+        ("min_group_size".into(), st.min_group_size.to_string()),
         ("impute".into(), st.impute.label()),
         ("treat".into(), st.treat.label()),
         ("denominate".into(), st.denominate.to_string()),
