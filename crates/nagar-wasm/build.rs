@@ -33,7 +33,12 @@ fn main() {
         // Names in other languages (mpi-2019's Hindi: ~7.7 KB gzipped) are left out of the main
         // module, which has no room for them in its 250 KB budget (docs/BENCHMARKS.md).
         fw.clear_names();
-        let json = serde_json::to_string(&fw).expect("framework to JSON");
+        // Fields at their default (`false`, `""`, `[]`, `{}`, `null`) are left out of the JSON:
+        // serde fills them in again, and the check below proves it (a few KB of the main
+        // module; docs/BENCHMARKS.md).
+        let mut value = serde_json::to_value(&fw).expect("framework to JSON");
+        drop_defaults(&mut value);
+        let json = serde_json::to_string(&value).expect("framework to JSON");
         let back: Framework = serde_json::from_str(&json).expect("framework from JSON");
         assert!(back == fw, "{}: JSON form differs from the TOML form", path.display());
         let sha: String = {
@@ -44,4 +49,24 @@ fn main() {
     }
     code.push_str("];\n");
     std::fs::write(out, code).expect("write builtin_json.rs");
+}
+
+/// Removes, at every depth, the object members whose value is `null`, `false`, `""`, `[]` or `{}`
+/// (after their own members are removed).
+fn drop_defaults(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            m.values_mut().for_each(drop_defaults);
+            m.retain(|_, x| match x {
+                Value::Null | Value::Bool(false) => false,
+                Value::String(s) => !s.is_empty(),
+                Value::Array(a) => !a.is_empty(),
+                Value::Object(o) => !o.is_empty(),
+                _ => true,
+            });
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_defaults),
+        _ => {}
+    }
 }

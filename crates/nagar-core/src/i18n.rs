@@ -83,6 +83,9 @@ pub trait Words {
 pub struct English;
 
 impl Words for English {
+    // One copy of the catalogue scan, not one inlined at every call site (the browser's main
+    // module is smaller by it; docs/BENCHMARKS.md).
+    #[inline(never)]
     fn text(&self, key: &'static str) -> &'static str {
         entries(EN).find(|(k, _)| *k == key).map_or(key, |(_, v)| v)
     }

@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::framework::{Aggregate, Framework, FrameworkError, Indicator, InputField, Tier, TierScheme, Zone};
+#[cfg(feature = "names")]
+use crate::framework::FrameworkError;
+use crate::framework::{Aggregate, Framework, Indicator, InputField, Tier, TierScheme, Zone};
 
 /// Language code → name. English is never in it: it is the node's `name` (or `label`).
 pub type Names = Pairs<String>;
@@ -55,12 +57,14 @@ impl<V> FromIterator<(String, V)> for Pairs<V> {
     }
 }
 
+#[cfg(feature = "names")]
 impl<V: Serialize> Serialize for Pairs<V> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
     }
 }
 
+#[cfg(feature = "names")]
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for Pairs<V> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor<V>(std::marker::PhantomData<V>);
@@ -78,6 +82,25 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Pairs<V> {
             }
         }
         deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// Without the `names` feature (the browser's main module): written as an empty table (the
+/// fields are skipped when empty, so never in practice)...
+#[cfg(not(feature = "names"))]
+impl<V> Serialize for Pairs<V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(std::iter::empty::<((), ())>())
+    }
+}
+
+/// ... and any value is accepted and ignored: a framework handed over with names in other
+/// languages loads as if it had none.
+#[cfg(not(feature = "names"))]
+impl<'de, V> Deserialize<'de> for Pairs<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer)?;
+        Ok(Pairs(Vec::new()))
     }
 }
 
@@ -218,6 +241,7 @@ impl Framework {
 
     /// Problems in the names: a language code that is not one, `en` (English is the `name` field),
     /// an empty name; each error names the node and the language.
+    #[cfg(feature = "names")]
     pub(crate) fn check_names(&self, errs: &mut Vec<FrameworkError>) {
         let mut check = |entry: &str, names: &Names| {
             for (k, (code, name)) in names.0.iter().enumerate() {

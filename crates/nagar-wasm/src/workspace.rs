@@ -3,7 +3,7 @@
 //! by the same nagar-core/nagar-io calls as `nagar score`, so exports match the CLI's byte for byte.
 
 use nagar_core::pipeline::{self, Scored, WeightOverrides};
-#[cfg(feature = "main")]
+#[cfg(any(feature = "main", feature = "analysis"))]
 use nagar_core::report::{self, Provenance};
 use nagar_core::{Framework, Issue, RawTable, Settings};
 use wasm_bindgen::prelude::*;
@@ -248,6 +248,14 @@ impl Workspace {
         to_js(&self.framework()?.framework)
     }
 
+    /// The loaded framework's source and SHA-256 (`[source, sha256]`), which the worker hands to
+    /// the full module's `setFrameworkSource` with a built-in framework.
+    #[wasm_bindgen(js_name = frameworkSource)]
+    pub fn framework_source(&self) -> JsResult<Vec<String>> {
+        let fw = self.framework()?;
+        Ok(vec![fw.source.clone(), fw.sha256.clone()])
+    }
+
     /// The scores sheet as `nagar score --out x.csv` (`csv`) or `x.json` (`json`) writes it.
     pub fn export(&self, format: &str) -> JsResult<Vec<u8>> {
         let sheet = report::scores_sheet(&self.framework()?.framework, self.last_run()?.2, &self.provenance()?);
@@ -258,10 +266,30 @@ impl Workspace {
         }
     }
 
+    /// Every issue of the last run (or of reading, before scoring) as CSV.
+    #[wasm_bindgen(js_name = issuesCsv)]
+    pub fn issues_csv(&self) -> JsResult<String> {
+        let issues = match (&self.scored, &self.data) {
+            (Some(s), _) => &s.issues,
+            (None, Some(d)) => &d.issues,
+            _ => return Err(js_error(ErrorKind::Input, "no data loaded")),
+        };
+        Ok(nagar_io::write_csv(&report::issues_sheet(issues)))
+    }
+
+}
+
+/// The exports that live in the full module (the main module's size budget): the worker replays
+/// the main Workspace into the full one first, with [`Self::set_framework_source`] for a built-in
+/// framework, so the provenance is the same.
+#[cfg(feature = "analysis")]
+#[wasm_bindgen]
+impl Workspace {
     /// The four sheets of the XLSX export (Scores, Indicators, Issues, Settings), as
     /// `nagar score --out x.xlsx` writes them (which adds a Dictionary sheet, and takes `--lang`:
-    /// both left out of the main module for its size budget, docs/BENCHMARKS.md); the spreadsheet
-    /// module's `writeXlsx` makes the file.
+    /// both left out of the page); the spreadsheet module's `writeXlsx` makes the file. In the full
+    /// module, like [`Self::template_csv`]: the main module has no room for them in its size
+    /// budget (docs/BENCHMARKS.md).
     #[wasm_bindgen(js_name = exportSheets)]
     pub fn export_sheets(&self) -> JsResult<JsValue> {
         let (lf, _, s) = self.last_run()?;
@@ -277,25 +305,24 @@ impl Workspace {
         to_js(&sheets[..])
     }
 
-    /// Every issue of the last run (or of reading, before scoring) as CSV.
-    #[wasm_bindgen(js_name = issuesCsv)]
-    pub fn issues_csv(&self) -> JsResult<String> {
-        let issues = match (&self.scored, &self.data) {
-            (Some(s), _) => &s.issues,
-            (None, Some(d)) => &d.issues,
-            _ => return Err(js_error(ErrorKind::Input, "no data loaded")),
-        };
-        Ok(nagar_io::write_csv(&report::issues_sheet(issues)))
-    }
-
     /// The blank input file for the framework, as CSV (`nagar template --out t.csv`).
     #[wasm_bindgen(js_name = templateCsv)]
     pub fn template_csv(&self) -> JsResult<String> {
         Ok(nagar_io::write_template_csv(&self.framework()?.framework))
     }
+
+    /// Sets the loaded framework's provenance (source and SHA-256, as `frameworkSource` of the
+    /// main module gives them): a built-in framework is replayed into the full module as a value.
+    #[wasm_bindgen(js_name = setFrameworkSource)]
+    pub fn set_framework_source(&mut self, source: String, sha256: String) -> JsResult<()> {
+        let fw = self.fw.as_mut().ok_or_else(|| js_error(ErrorKind::Input, "no framework loaded"))?;
+        fw.source = source;
+        fw.sha256 = sha256;
+        Ok(())
+    }
 }
 
-#[cfg(feature = "main")]
+#[cfg(any(feature = "main", feature = "analysis"))]
 impl Workspace {
     fn last_run(&self) -> JsResult<(&LoadedFramework, &LoadedData, &Scored)> {
         match (&self.fw, &self.data, &self.scored) {
