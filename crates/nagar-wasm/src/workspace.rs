@@ -276,7 +276,6 @@ impl Workspace {
         };
         Ok(nagar_io::write_csv(&report::issues_sheet(issues)))
     }
-
 }
 
 /// The exports that live in the full module (the main module's size budget): the worker replays
