@@ -227,7 +227,7 @@ mod tests {
         assert_eq!(s.n_unique, 3);
         assert_eq!(s.n_same, Some(2));
         // Three values equal to 15 digits (unsorted, with a repeat), two that differ in the 15th.
-        let x = [0.30000000000000009, 1.00000000000001, a, 0.3, 1.00000000000002, a, -0.0, 0.0];
+        let x = [0.300_000_000_000_000_1, 1.00000000000001, a, 0.3, 1.00000000000002, a, -0.0, 0.0];
         let s = column_stats("x", &x, &StatsThresholds::default());
         assert_eq!(s.n_unique, 6); // a, 0.3, 0.30000000000000009, the two 1.0000000000000x, 0
         assert_eq!(s.n_same, Some(4)); // as.character: "0.3" four times; -0 and 0 are "0" twice
