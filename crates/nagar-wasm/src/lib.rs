@@ -31,7 +31,7 @@ pub mod views;
 
 #[cfg(feature = "analysis")]
 mod analysis;
-#[cfg(feature = "analysis")]
+#[cfg(feature = "audit")]
 mod audit;
 #[cfg(feature = "workspace")]
 mod workspace;

@@ -1,9 +1,9 @@
 //! The audit binding under Node (`wasm-pack test --node crates/nagar-wasm --features
-//! spreadsheet,analysis`): the page's flow (read the COINr iMeta framework, load the ASEM data,
+//! spreadsheet,analysis,audit`): the page's flow (read the COINr iMeta framework, load the ASEM data,
 //! set the nominal options, score, audit) gives COINr's numbers from
 //! `shared/data/coinr-asem/robustness/` (embedded at compile time: the shared folder must be
 //! beside the repository), and bad requests fail with a named error, never a panic.
-#![cfg(all(target_arch = "wasm32", feature = "main", feature = "analysis"))]
+#![cfg(all(target_arch = "wasm32", feature = "main", feature = "audit"))]
 
 use nagar_wasm::Workspace;
 use wasm_bindgen::JsValue;
