@@ -23,66 +23,114 @@ fn has_any(v: &[String]) -> bool {
 }
 
 pub fn scores_sheet(fw: &Framework, s: &Scored, prov: &Provenance) -> Sheet {
-    let has_tiers = !s.settings.tiers.is_empty();
-    let mut columns = vec![s.units.id_header.clone(), "name".to_string()];
-    if has_tiers {
-        columns.push("tier".into());
-    }
-    columns.extend(["coverage".to_string(), "index".to_string(), "rank".to_string()]);
-    if has_tiers {
-        columns.push("rank_in_tier".into());
-    }
-    let root = s.plan.root;
-    let agg_cols: Vec<usize> = (0..s.aggregate_ids.len())
-        .filter(|&a| !(a == root && s.aggregate_ids[a].eq_ignore_ascii_case("index")))
-        .collect();
-    columns.extend(agg_cols.iter().map(|&a| s.aggregate_ids[a].clone()));
-    columns.extend(s.indicator_ids.iter().cloned());
-    columns.extend(s.indicator_ids.iter().map(|id| format!("norm:{id}")));
-    let ctx: Vec<(&str, &Vec<String>)> =
-        [("state", &s.units.state), ("zone", &s.units.zone), ("terrain", &s.units.terrain)]
-            .into_iter()
-            .filter(|(_, v)| has_any(v))
-            .collect();
-    columns.extend(ctx.iter().map(|(n, _)| n.to_string()));
-    let has_pop = s.units.population.iter().any(|p| !p.is_nan());
-    if has_pop {
-        columns.push("population".into());
-    }
-    columns.push("flag".into());
-    if prov.dataset_note.is_some() {
-        columns.push("dataset".into());
-    }
-    let _ = fw;
-    let index = s.index();
-    let rank_cell = |r: Option<u32>| r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty);
+    let table = ScoresTable::new(fw, s, prov);
     let rows = (0..s.units.len())
         .map(|u| {
-            let mut row = vec![OutCell::text(&s.units.ids[u]), OutCell::text(&s.units.names[u])];
-            if has_tiers {
-                row.push(OutCell::text(&s.tier_name[u]));
-            }
-            row.push(OutCell::num(s.coverage[u]));
-            row.push(OutCell::num(index[u]));
-            row.push(rank_cell(s.rank[u]));
-            if has_tiers {
-                row.push(rank_cell(s.rank_in_tier[u]));
-            }
-            row.extend(agg_cols.iter().map(|&a| OutCell::num(s.aggregates.get(u, a))));
-            row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.derived.get(u, j))));
-            row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.normalised.get(u, j))));
-            row.extend(ctx.iter().map(|(_, v)| OutCell::text(&v[u])));
-            if has_pop {
-                row.push(OutCell::num(s.units.population[u]));
-            }
-            row.push(OutCell::text(flag(s, u)));
-            if let Some(note) = &prov.dataset_note {
-                row.push(OutCell::text(note));
-            }
+            let mut row = Vec::with_capacity(table.columns.len());
+            table.row_into(u, &mut row);
             row
         })
         .collect();
-    Sheet { name: "Scores".into(), columns, rows }
+    Sheet { name: "Scores".into(), columns: table.columns, rows }
+}
+
+/// The Scores sheet without its rows built: the header, and each row on demand. Writers that
+/// stream (the CLI's CSV) fill one reused row at a time instead of holding every row's cells
+/// (200,000 units × 235 columns of cells is 1.5 GB).
+pub struct ScoresTable<'a> {
+    pub columns: Vec<String>,
+    s: &'a Scored,
+    note: Option<&'a str>,
+    has_tiers: bool,
+    has_pop: bool,
+    agg_cols: Vec<usize>,
+    ctx: Vec<&'a [String]>,
+    index: &'a [f64],
+}
+
+impl<'a> ScoresTable<'a> {
+    pub fn new(fw: &Framework, s: &'a Scored, prov: &'a Provenance) -> Self {
+        let _ = fw;
+        let has_tiers = !s.settings.tiers.is_empty();
+        let mut columns = vec![s.units.id_header.clone(), "name".to_string()];
+        if has_tiers {
+            columns.push("tier".into());
+        }
+        columns.extend(["coverage".to_string(), "index".to_string(), "rank".to_string()]);
+        if has_tiers {
+            columns.push("rank_in_tier".into());
+        }
+        let root = s.plan.root;
+        let agg_cols: Vec<usize> = (0..s.aggregate_ids.len())
+            .filter(|&a| !(a == root && s.aggregate_ids[a].eq_ignore_ascii_case("index")))
+            .collect();
+        columns.extend(agg_cols.iter().map(|&a| s.aggregate_ids[a].clone()));
+        columns.extend(s.indicator_ids.iter().cloned());
+        columns.extend(s.indicator_ids.iter().map(|id| format!("norm:{id}")));
+        let ctx: Vec<(&str, &'a [String])> =
+            [("state", &s.units.state[..]), ("zone", &s.units.zone[..]), ("terrain", &s.units.terrain[..])]
+                .into_iter()
+                .filter(|(_, v)| has_any(v))
+                .collect();
+        columns.extend(ctx.iter().map(|(n, _)| n.to_string()));
+        let has_pop = s.units.population.iter().any(|p| !p.is_nan());
+        if has_pop {
+            columns.push("population".into());
+        }
+        columns.push("flag".into());
+        let note = prov.dataset_note.as_deref();
+        if note.is_some() {
+            columns.push("dataset".into());
+        }
+        ScoresTable {
+            columns,
+            s,
+            note,
+            has_tiers,
+            has_pop,
+            agg_cols,
+            ctx: ctx.into_iter().map(|(_, v)| v).collect(),
+            index: s.index(),
+        }
+    }
+
+    /// The number of rows (one per unit).
+    pub fn len(&self) -> usize {
+        self.s.units.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Unit `u`'s row, replacing the contents of `row`.
+    pub fn row_into(&self, u: usize, row: &mut Vec<OutCell>) {
+        let s = self.s;
+        let rank_cell = |r: Option<u32>| r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty);
+        row.clear();
+        row.push(OutCell::text(&s.units.ids[u]));
+        row.push(OutCell::text(&s.units.names[u]));
+        if self.has_tiers {
+            row.push(OutCell::text(&s.tier_name[u]));
+        }
+        row.push(OutCell::num(s.coverage[u]));
+        row.push(OutCell::num(self.index[u]));
+        row.push(rank_cell(s.rank[u]));
+        if self.has_tiers {
+            row.push(rank_cell(s.rank_in_tier[u]));
+        }
+        row.extend(self.agg_cols.iter().map(|&a| OutCell::num(s.aggregates.get(u, a))));
+        row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.derived.get(u, j))));
+        row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.normalised.get(u, j))));
+        row.extend(self.ctx.iter().map(|v| OutCell::text(&v[u])));
+        if self.has_pop {
+            row.push(OutCell::num(s.units.population[u]));
+        }
+        row.push(OutCell::text(flag(s, u)));
+        if let Some(note) = self.note {
+            row.push(OutCell::text(note));
+        }
+    }
 }
 
 /// Why a unit has no rank, in words ("" when ranked).

@@ -129,10 +129,14 @@ fn reader(delimiter: u8, text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes())
 }
 
+/// A field as a cell: empty, a number when the text is one exactly as nagar writes it (no
+/// string kept; `Cell::display` shows the same text), else the trimmed text.
 fn text_cell(field: &str) -> Cell {
     let t = nagar_core::parse::trim(field);
     if t.is_empty() {
         Cell::Empty
+    } else if let Some(x) = nagar_core::parse::plain_number(t) {
+        Cell::Number(x)
     } else {
         Cell::Text(t.to_string())
     }
