@@ -263,6 +263,7 @@ pub fn score_file(a: &ScoreArgs) -> Result<(LoadedFramework, Scored, WeightOverr
     let name = a.data.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let opts = nagar_io::ReadOptions { sheet: a.sheet.clone(), ..Default::default() };
     let read = nagar_io::read_data(&bytes, &name, &opts).map_err(|e| Fatal(e.to_string()))?;
+    drop(bytes); // the table owns its cells: the file's bytes are not needed while scoring
     let mut scored = pipeline::score(&lf.framework, &read.table, &settings, &weights)?;
     let mut issues = read.issues;
     issues.append(&mut scored.issues);

@@ -30,16 +30,42 @@ pub fn push_number(out: &mut String, x: f64) {
     }
     let mut buf = zmij::Buffer::new();
     let s = buf.format_finite(x);
-    match Decimal::of(s) {
-        Some(d) if !d.is_tie(x) => d.push_plain(out),
-        // x lies exactly halfway between two shortest forms: `Display` rounds half up
-        // (568185472287213.25 → …213.3), zmij half to even (…213.2). Keep `Display`'s text.
-        // (Also any text that is not zmij's documented output.)
-        _ => {
-            use std::fmt::Write;
-            let _ = write!(out, "{x}");
+    if !s.as_bytes().contains(&b'e') {
+        // Plain notation already (`-1234.5`, `0.001`, `12340000000.0`): the usual case, kept
+        // to a few byte comparisons.
+        let text = s.strip_suffix(".0").unwrap_or(s);
+        let fraction_digits = match text.bytes().position(|c| c == b'.') {
+            Some(p) => (text.len() - p - 1) as i32,
+            None => -(text.bytes().rev().take_while(|&c| c == b'0').count() as i32),
+        };
+        if !is_tie(x, fraction_digits) {
+            out.push_str(text);
+            return;
+        }
+    } else if let Some(d) = Decimal::of(s) {
+        if !is_tie(x, d.fraction_digits()) {
+            d.push_plain(out);
+            return;
         }
     }
+    // x lies exactly halfway between two shortest forms: `Display` rounds half up
+    // (568185472287213.25 → …213.3), zmij half to even (…213.2). Keep `Display`'s text. (Also
+    // any text that is not zmij's documented output.)
+    use std::fmt::Write;
+    let _ = write!(out, "{x}");
+}
+
+/// Whether `x` lies exactly halfway between its shortest form, with `k` digits after the point
+/// (negative: an integer's trailing zeros), and the neighbouring form with as many digits.
+/// Halfway means x = (2D ± 1) · 10^-k / 2 for the digits D: an odd number times 2^-(k+1) (times
+/// 5^k), so x's odd binary significand has exactly the exponent -(k+1); and every odd multiple
+/// of 2^-(k+1) has k+1 decimal places, the last a 5, so that is also enough.
+fn is_tie(x: f64, k: i32) -> bool {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | (1 << 52), biased - 1075) };
+    m != 0 && e + m.trailing_zeros() as i32 == -(k + 1)
 }
 
 /// zmij's text (`-1234.5`, `12340000000.0`, `1.234e+33`, `5e-7`) as its significant digits and
@@ -89,19 +115,6 @@ impl<'a> Decimal<'a> {
     /// zeros).
     fn fraction_digits(&self) -> i32 {
         (self.int.len() + self.frac.len() - self.drop) as i32 - self.point
-    }
-
-    /// Whether `x` lies exactly halfway between this shortest form and its neighbour with as
-    /// many digits. Halfway means x = (2D ± 1) · 10^-k / 2 for the digits D with k digits after
-    /// the point: an odd number times 2^-(k+1) (times 5^k), so x's odd binary significand has
-    /// exactly the exponent -(k+1); and every odd multiple of 2^-(k+1) has k+1 decimal places,
-    /// the last a 5, so that is also enough.
-    fn is_tie(&self, x: f64) -> bool {
-        let bits = x.to_bits();
-        let biased = ((bits >> 52) & 0x7ff) as i32;
-        let fraction = bits & ((1 << 52) - 1);
-        let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | (1 << 52), biased - 1075) };
-        m != 0 && e + m.trailing_zeros() as i32 == -(self.fraction_digits() + 1)
     }
 
     /// Plain decimal, as `Display` writes it.
@@ -199,7 +212,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200_000))]
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
         /// Any f64 bit pattern: the same text as before, and it reads back to the same bits.
         #[test]
         fn same_text_as_display_and_round_trips(bits in any::<u64>()) {

@@ -10,7 +10,7 @@ const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 /// Records looked at to choose the delimiter.
 const SAMPLE_RECORDS: usize = 50;
 
-pub(crate) fn read_csv(bytes: &[u8], file: &str) -> Result<DataRead, ReadError> {
+pub(crate) fn read_csv(bytes: &[u8], file: &str, max_cells: usize) -> Result<DataRead, ReadError> {
     let (text, mut issues) = decode_text(bytes, file)?;
     let delimiter = detect_delimiter(&text);
     let mut reader = reader(delimiter, &text);
@@ -41,6 +41,10 @@ pub(crate) fn read_csv(bytes: &[u8], file: &str) -> Result<DataRead, ReadError> 
             continue;
         };
         let expected = t.columns.len();
+        if (t.rows.len() + 1).saturating_mul(expected) > max_cells {
+            let (limit, columns, rows) = (max_cells, expected, t.rows.len());
+            return Err(ReadError::new(file, ReadErrorKind::TooManyCells { limit, columns, rows }));
+        }
         let cells: Vec<Cell> = record.iter().map(text_cell).collect();
         if cells.len() != expected {
             let end_line = lines.at(reader.position().byte() as usize);

@@ -452,3 +452,16 @@ fn old_binary_workbooks_are_an_error_naming_the_file() {
     assert_eq!(e.kind, ReadErrorKind::LegacySpreadsheetUnsupported("Excel 97-2003 (.xls)"));
     assert!(e.to_string().starts_with("cities.xls: Excel 97-2003 (.xls) workbooks cannot be read here"), "{e}");
 }
+
+#[test]
+fn a_csv_with_more_cells_than_the_limit_is_refused_with_its_size() {
+    let csv = b"id,a,b\n1,2,3\n4,5,6\n7,8,9\n";
+    let opts = |max_cells| ReadOptions { max_cells, ..ReadOptions::default() };
+    // 3 rows × 3 columns = 9 cells: within a limit of 9, refused at 8.
+    assert_eq!(read_data(csv, "c.csv", &opts(9)).unwrap().table.rows.len(), 3);
+    let e = read_data(csv, "c.csv", &opts(8)).unwrap_err();
+    assert_eq!(e.kind, ReadErrorKind::TooManyCells { limit: 8, columns: 3, rows: 2 });
+    let m = e.to_string();
+    assert!(m.starts_with("c.csv: the file has more than 8 cells"), "{m}");
+    assert!(m.contains("Split the file"), "{m}");
+}
