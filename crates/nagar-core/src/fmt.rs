@@ -1,11 +1,14 @@
 //! Number formatting shared by every output: shortest round-trip form, empty for missing.
 //!
 //! The digits come from `zmij` (Schubfach/yy: the shortest digit string that parses back to the
-//! same `f64`, the closest to the exact value among those), laid out as Rust's `Display` for
+//! same `f64`, the closest to the exact value among those; feature `fast-format`, which the CLI
+//! enables and the browser's main module leaves out), laid out as Rust's `Display` for
 //! `f64` lays them out: plain decimal, never an exponent, no `.0` on integers. The property tests
 //! below check both: the text is `format!("{x}")`'s, byte for byte, and it parses back to the
-//! same bits. `zmij` is ~10× faster than `core::fmt`'s Grisu/Dragon here, and serde_json already
-//! links it, so the browser module gains no second float formatter.
+//! same bits. With zmij, formatting takes about half the instructions of `core::fmt`'s
+//! Grisu/Dragon (docs/BENCHMARKS.md). Without the feature (the browser's main module: zmij's
+//! tables cost ~1.6 KB gzipped there, over its budget, and the page formats numbers only for
+//! exports) `Display` writes every number, the same text.
 
 /// Shortest string that parses back to the same f64. Integers print without a decimal point;
 /// missing (NaN) prints as empty; -0 prints as `0`.
@@ -28,6 +31,20 @@ pub fn push_number(out: &mut String, x: f64) {
         out.push_str(if x > 0.0 { "inf" } else { "-inf" });
         return;
     }
+    #[cfg(feature = "fast-format")]
+    if push_shortest(out, x) {
+        return;
+    }
+    use std::fmt::Write;
+    let _ = write!(out, "{x}");
+}
+
+/// zmij's digits in `Display`'s layout; `false` (nothing written) where `Display` must write
+/// the number: an exact tie between two shortest forms, where `Display` rounds half up
+/// (568185472287213.25 → …213.3) and zmij half to even (…213.2), or text that is not zmij's
+/// documented output.
+#[cfg(feature = "fast-format")]
+fn push_shortest(out: &mut String, x: f64) -> bool {
     let mut buf = zmij::Buffer::new();
     let s = buf.format_finite(x);
     if !s.as_bytes().contains(&b'e') {
@@ -40,19 +57,15 @@ pub fn push_number(out: &mut String, x: f64) {
         };
         if !is_tie(x, fraction_digits) {
             out.push_str(text);
-            return;
+            return true;
         }
     } else if let Some(d) = Decimal::of(s) {
         if !is_tie(x, d.fraction_digits()) {
             d.push_plain(out);
-            return;
+            return true;
         }
     }
-    // x lies exactly halfway between two shortest forms: `Display` rounds half up
-    // (568185472287213.25 → …213.3), zmij half to even (…213.2). Keep `Display`'s text. (Also
-    // any text that is not zmij's documented output.)
-    use std::fmt::Write;
-    let _ = write!(out, "{x}");
+    false
 }
 
 /// Whether `x` lies exactly halfway between its shortest form, with `k` digits after the point
@@ -60,6 +73,7 @@ pub fn push_number(out: &mut String, x: f64) {
 /// Halfway means x = (2D ± 1) · 10^-k / 2 for the digits D: an odd number times 2^-(k+1) (times
 /// 5^k), so x's odd binary significand has exactly the exponent -(k+1); and every odd multiple
 /// of 2^-(k+1) has k+1 decimal places, the last a 5, so that is also enough.
+#[cfg(feature = "fast-format")]
 fn is_tie(x: f64, k: i32) -> bool {
     let bits = x.to_bits();
     let biased = ((bits >> 52) & 0x7ff) as i32;
@@ -70,6 +84,7 @@ fn is_tie(x: f64, k: i32) -> bool {
 
 /// zmij's text (`-1234.5`, `12340000000.0`, `1.234e+33`, `5e-7`) as its significant digits and
 /// where the decimal point goes among them.
+#[cfg(feature = "fast-format")]
 struct Decimal<'a> {
     negative: bool,
     /// `int` ++ `frac` of the mantissa, as written.
@@ -83,6 +98,7 @@ struct Decimal<'a> {
     point: i32,
 }
 
+#[cfg(feature = "fast-format")]
 impl<'a> Decimal<'a> {
     fn of(s: &'a str) -> Option<Self> {
         let (mantissa, exp) = match s.split_once(['e', 'E']) {
