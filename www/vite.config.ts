@@ -1,6 +1,7 @@
 // Build of the static site. Relative base, so the site works under any sub-path (GitHub Pages).
 // After the build, a service worker listing every built file is written: the whole app,
 // including the spreadsheet module, is cached on the first visit and works offline.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -39,7 +40,21 @@ function serviceWorker(): Plugin {
   };
 }
 
+/// The date of the commit the site is built from (so two builds of one commit are identical);
+/// today's date outside a git checkout.
+function buildDate(): string {
+  try {
+    return execFileSync('git', ['log', '-1', '--format=%cs'], { encoding: 'utf8' }).trim();
+  } catch {
+    return new Date().toISOString().slice(0, 10);
+  }
+}
+
 export default defineConfig({
+  define: {
+    __NAGAR_BUILD_DATE__: JSON.stringify(buildDate()),
+    __NAGAR_SOURCE_URL__: JSON.stringify(process.env.NAGAR_SOURCE_URL ?? ''),
+  },
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   publicDir: 'public',

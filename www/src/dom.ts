@@ -92,3 +92,33 @@ export function pct(x: number | null | undefined): string {
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n.toLocaleString('en-IN')} ${n === 1 ? word : many}`;
 }
+
+/// Dates as India writes them: DD-MM-YYYY (from an ISO date, YYYY-MM-DD...).
+export function fmtDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  return m ? `${m[3]}-${m[2]}-${m[1]}` : iso;
+}
+
+/// A cell as written in the file, for showing beside the computed values: a plain number gets
+/// the page's grouping (24,05,665, never 2405665) with the decimals it was written with; any
+/// other text is shown as written.
+export function fmtCell(text: string): string {
+  const t = text.trim();
+  const m = /^-?\d+(?:\.(\d+))?$/.exec(t);
+  if (!m) return text;
+  const d = Math.min(m[1]?.length ?? 0, 10);
+  return unsignedZero(Number(t).toLocaleString('en-IN', { minimumFractionDigits: d, maximumFractionDigits: d }));
+}
+
+/// A moment as India writes it: DD-MM-YYYY HH:MM (local time).
+export function fmtDateTime(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getDate())}-${two(d.getMonth() + 1)}-${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/// A formula as text ("100000 × a / population"): its long constants in the page's grouping
+/// (1,00,000), the rest as written.
+export function fmtFormula(text: string): string {
+  return text.replace(/(?<![\w.,])\d{4,}(?![\w.,])/g, (d) => Number(d).toLocaleString('en-IN'));
+}

@@ -1,12 +1,13 @@
 // The page: wires the sidebar (data, settings, export) to the engine worker and draws the views.
 import './styles.css';
-import { $, clear, h, plural } from './dom';
+import { $, clear, fmtDate, h, plural } from './dom';
+import { BUILD_DATE } from './build-info';
 import { Engine } from './engine';
 import type { DataInfo, FrameworkDoc, FrameworkInfo, Loaded, Profile, Ready, Results } from './protocol';
 import { newState, type Actions } from './state';
 import { profileView } from './ui/profile';
 import { resultsView } from './ui/results';
-import { compareView, methodView, privacyView, validationView } from './ui/other';
+import { aboutView, compareView, methodView, privacyView, validationView } from './ui/other';
 import { sisterView } from './ui/sister';
 import { peersPanel } from './ui/peers';
 import { previewView } from './ui/preview';
@@ -126,6 +127,19 @@ function fillSettings(): void {
   if (o.group && !groups.some(([v]) => v === o.group)) groups.push([o.group, `Cities of the same ${o.group}`]);
   ($('#group') as HTMLSelectElement).replaceChildren(...groups.map(([v, l]) => option(v, l, o.group === v)));
   ($('#missing') as HTMLSelectElement).value = o.missing ?? 'reweight';
+  ($('#min-group') as HTMLInputElement).value = String(o.min_group_size ?? 5);
+  for (const [id, value] of [
+    ['#normalise', o.normalise],
+    ['#aggregate', o.aggregate],
+    ['#impute', o.impute],
+    ['#treat', o.treat],
+  ] as const) {
+    const sel = $(id) as HTMLSelectElement;
+    // A framework's own method that the list lacks (goalposts, minmax:1,10…) is offered as is.
+    if (value && ![...sel.options].some((x) => x.value === value)) sel.append(option(value, `${value} (this framework’s)`, true));
+    sel.value = value ?? sel.options[0].value;
+  }
+  coverageMoved = false;
   const cov = Math.round((o.min_coverage ?? 0) * 100);
   ($('#min-coverage') as HTMLInputElement).value = String(cov);
   $('#min-coverage-out').textContent = `${cov}%`;
@@ -175,6 +189,23 @@ function showShares(_total?: number): void {
   });
 }
 
+/// The smallest ranked group as typed; a value that is not a whole number ≥ 1 keeps the one in force.
+function minGroup(): number | undefined {
+  const el = $('#min-group') as HTMLInputElement;
+  const x = Number(el.value);
+  const ok = el.value.trim() !== '' && Number.isInteger(x) && x >= 1;
+  el.setAttribute('aria-invalid', String(!ok));
+  return ok ? x : (st.options.min_group_size ?? st.framework?.defaults.min_group_size ?? undefined);
+}
+
+function method(sel: string, key: 'normalise' | 'aggregate' | 'impute' | 'treat'): string | undefined {
+  const v = ($(sel) as HTMLSelectElement).value;
+  return v === st.framework?.defaults[key] ? undefined : v;
+}
+
+/// Whether the person moved the coverage slider since the settings were last drawn.
+let coverageMoved = false;
+
 function readOptions(): void {
   const tiers = ($('#tiers') as HTMLSelectElement).value;
   let group = ($('#group') as HTMLSelectElement).value;
@@ -183,7 +214,16 @@ function readOptions(): void {
     tiers,
     group,
     missing: ($('#missing') as HTMLSelectElement).value,
-    min_coverage: Number(($('#min-coverage') as HTMLInputElement).value) / 100,
+    min_group_size: minGroup(),
+    // The methods are sent only when they differ from the framework's, so its own parameters
+    // (winsorising thresholds, goalposts) stay exactly as the framework file has them.
+    normalise: method('#normalise', 'normalise'),
+    aggregate: method('#aggregate', 'aggregate'),
+    impute: method('#impute', 'impute'),
+    treat: method('#treat', 'treat'),
+    // The slider moves in whole percents; until it is moved, the value in force stays exactly
+    // the framework's (or the last chosen), not the slider's rounding of it.
+    min_coverage: coverageMoved ? Number(($('#min-coverage') as HTMLInputElement).value) / 100 : (st.options.min_coverage ?? st.framework?.defaults.min_coverage ?? 0),
     weights: currentWeights(),
   };
 }
@@ -249,20 +289,39 @@ async function frameworkChanged(fw: FrameworkInfo, builtin: string | null): Prom
 
 // ---------------------------------------------------------------- data
 
+/// The one line a phone shows about the loaded data (the panel itself folds away).
+function dataSummary(): void {
+  const box = $('#data-summary');
+  if (st.data) {
+    document.body.dataset.loaded = 'true';
+    box.hidden = false;
+    const n = st.results?.units.length;
+    $('#data-summary-text').textContent = `${st.data.file}${n !== undefined ? ` · ${plural(n, 'city', 'cities')}` : ''}`;
+  } else {
+    delete document.body.dataset.loaded;
+    box.hidden = true;
+  }
+  $('#data-body').classList.remove('open');
+  $('#data-toggle').setAttribute('aria-expanded', 'false');
+}
+
 function setResults(results: Results | null, error: string | null): void {
   st.results = results;
   st.scoreError = error;
   st.profiles.clear();
   st.compare = results ? st.compare.filter((id) => results.units.some((u) => u.id === id)) : [];
   for (const id of ['#export-csv', '#export-xlsx', '#export-json']) ($(id) as HTMLButtonElement).disabled = !results;
+  dataSummary();
   render();
 }
 
-async function loaded(p: Promise<Loaded>, t0: number): Promise<void> {
+async function loaded(p: Promise<Loaded>, t0: number, file = 'the demo data'): Promise<void> {
   st.busy = true;
   status('Reading and scoring…');
   try {
     const r = await p;
+    st.loadError = null;
+    st.baseline = null;
     st.data = r.data;
     st.table = { ...st.table, search: '', tier: '', state: '', zone: '', page: 0 };
     st.issues.page = 0;
@@ -283,14 +342,19 @@ async function loaded(p: Promise<Loaded>, t0: number): Promise<void> {
       document.body.dataset.rendered = String(Date.now());
     });
   } catch (e) {
-    failed('This file cannot be read', e);
+    failed(`${file} cannot be read`, e);
+    // Nothing of the previous file stays on show as if it were this one's.
+    st.loadError = { file, message: e instanceof Error ? e.message : String(e) };
+    st.data = null;
+    st.table = { ...st.table, search: '', tier: '', state: '', zone: '', page: 0 };
+    setResults(null, null);
   } finally {
     st.busy = false;
   }
 }
 
 function loadFile(file: File, t0: number): void {
-  void loaded(engine.call<Loaded>({ op: 'loadData', file }), t0);
+  void loaded(engine.call<Loaded>({ op: 'loadData', file }), t0, file.name);
 }
 
 // ---------------------------------------------------------------- views
@@ -316,6 +380,9 @@ const actions: Actions = {
       st.profiles.set(id, p);
     }
     return p;
+  },
+  download(text: string, name: string) {
+    download(text, name, MIME.csv);
   },
   downloadIssues() {
     engine
@@ -348,23 +415,32 @@ function render(): void {
   const seq = ++renderSeq;
   const view = $('#view');
   const [, name = 'results', arg = ''] = /^#\/([a-z]+)\/?(.*)$/.exec(location.hash) ?? [];
+  const tabs = $('.tabs');
   for (const a of document.querySelectorAll<HTMLAnchorElement>('.tabs a')) {
-    if (a.dataset.view === (name === 'city' ? 'results' : name)) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
+    if (a.dataset.view === (name === 'city' ? 'results' : name)) {
+      a.setAttribute('aria-current', 'page');
+      // The current tab in sight in the scrolling row of tabs (a phone shows three or four).
+      if (a.offsetLeft < tabs.scrollLeft || a.offsetLeft + a.offsetWidth > tabs.scrollLeft + tabs.clientWidth) {
+        tabs.scrollLeft = a.offsetLeft - (tabs.clientWidth - a.offsetWidth) / 2;
+      }
+      document.title = `${name === 'city' ? 'City' : a.textContent} · nagar`;
+    } else a.removeAttribute('aria-current');
   }
   const show = (el: HTMLElement) => {
     if (seq === renderSeq) view.replaceChildren(el);
   };
-  const needResults = () => (st.results ? null : st.data ? validationView(st, actions) : empty());
+  const needResults = () => (st.results ? null : st.data || st.loadError ? validationView(st, actions) : empty());
   switch (name) {
     case 'validation':
       return show(validationView(st, actions));
     case 'method':
-      if (doc) return show(methodView(doc));
-      engine.call<FrameworkDoc>({ op: 'doc' }).then((d) => ((doc = d), show(methodView(d))), (e) => failed('Framework', e));
+      if (doc) return show(methodView(doc, st));
+      engine.call<FrameworkDoc>({ op: 'doc' }).then((d) => ((doc = d), show(methodView(d, st))), (e) => failed('Framework', e));
       return;
     case 'privacy':
       return show(privacyView());
+    case 'about':
+      return show(aboutView(st));
     case 'compare': {
       const fallback = needResults();
       if (fallback) return show(fallback);
@@ -375,6 +451,7 @@ function render(): void {
       const fallback = needResults();
       if (fallback) return show(fallback);
       actions.profile(decodeURIComponent(arg)).then((p) => {
+        if (seq === renderSeq) document.title = `${p.unit.name || p.unit.id} · nagar`;
         const el = profileView(st, actions, p);
         el.append(peersPanel(st, p));
         show(el);
@@ -442,8 +519,9 @@ function wire(): void {
     if (f) void uploadFramework(f);
     fwFile.value = '';
   });
-  for (const id of ['#tiers', '#group', '#missing']) $(id).addEventListener('change', () => void recompute());
+  for (const id of ['#tiers', '#group', '#missing', '#min-group', '#normalise', '#aggregate', '#impute', '#treat']) $(id).addEventListener('change', () => void recompute());
   $('#min-coverage').addEventListener('input', (e) => {
+    coverageMoved = true;
     $('#min-coverage-out').textContent = `${(e.target as HTMLInputElement).value}%`;
     void recompute();
   });
@@ -461,20 +539,37 @@ function wire(): void {
     void recompute();
   });
   $('#settings').addEventListener('submit', (e) => e.preventDefault());
+  // On a phone the settings come after the view: one tap takes you there.
+  $('#to-settings').addEventListener('click', () => {
+    $('#h-settings').scrollIntoView({ block: 'start' });
+    ($('#framework') as HTMLSelectElement).focus({ preventScroll: true });
+  });
+  $('#data-toggle').addEventListener('click', () => {
+    const open = $('#data-body').classList.toggle('open');
+    $('#data-toggle').setAttribute('aria-expanded', String(open));
+  });
+  // Charts are drawn for the screen's width: draw the view again when it crosses a phone's.
+  window.matchMedia('(max-width: 600px)').addEventListener('change', () => render());
   window.addEventListener('hashchange', () => {
     render();
     $('#main').focus({ preventScroll: true });
   });
 }
 
+const LOADING = 'Loading the scoring engine… You can already choose a file: it is scored as soon as the engine is ready.';
+
 async function init(): Promise<void> {
+  document.body.dataset.engine = 'loading';
+  if (!st.busy) status(LOADING);
   try {
     const ready = await engine.call<Ready>({ op: 'init' });
+    document.body.dataset.engine = 'ready';
+    if ($('#status').textContent === LOADING) status('');
     st.version = ready.version;
     st.frameworks = ready.frameworks;
     st.framework = ready.framework;
     st.builtin = ready.frameworks[0]?.id ?? null;
-    $('#version').textContent = `version ${ready.version}`;
+    $('#version').textContent = `version ${ready.version}, built ${fmtDate(BUILD_DATE)}`;
     fillSettings();
     document.body.dataset.ready = 'true';
     render();
@@ -483,14 +578,21 @@ async function init(): Promise<void> {
   }
 }
 
+/// Offline support: the service worker stores the whole site (the lazily loaded modules too),
+/// so it is registered only once the engine is ready and the page is idle: before the first
+/// score only the page and the main module load.
+function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator) || !import.meta.env.PROD) return;
+  const go = () =>
+    navigator.serviceWorker.register('./sw.js').catch(() => {
+      /* offline support is a bonus; the page works without it */
+    });
+  if ('requestIdleCallback' in window) requestIdleCallback(() => void go(), { timeout: 5000 });
+  else setTimeout(() => void go(), 1000);
+}
+
 wire();
 render();
-void init();
-
-if ('serviceWorker' in navigator && import.meta.env.PROD) {
-  navigator.serviceWorker.register('./sw.js').catch(() => {
-    /* offline support is a bonus; the page works without it */
-  });
-}
+void init().then(registerServiceWorker);
 
 export type { DataInfo };

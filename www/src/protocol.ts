@@ -50,6 +50,7 @@ export type AnalysisRequest =
   | { op: 'previewForm'; row: FormRow; onCollision?: CollisionChoice }
   | { op: 'previewBundle' }
   | { op: 'whatIfUnit'; id: string }
+  | { op: 'whyUnit'; id: string }
   | { op: 'whatIfSet'; field: string; text: string }
   | { op: 'previewAnalyses' }
   | { op: 'whatIfCsv' }

@@ -2,7 +2,7 @@
 import type { Choice, DataInfo, FrameworkInfo, Options, Profile, Results } from './protocol';
 import { Engine } from './engine';
 
-export type SortKey = 'rank' | 'name' | 'state' | 'zone' | 'tier' | 'coverage' | 'index' | 'rank_in_tier' | `v${number}`;
+export type SortKey = 'rank' | 'name' | 'state' | 'zone' | 'tier' | 'coverage' | 'index' | 'rank_in_tier' | 'move' | `v${number}`;
 
 export interface AppState {
   engine: Engine;
@@ -13,8 +13,14 @@ export interface AppState {
   data: DataInfo | null;
   results: Results | null;
   scoreError: string | null;
+  /// The last file that could not be read at all (its name and why); the previous file's
+  /// results are dropped, so the Data check never shows an older file's report for it.
+  loadError: { file: string; message: string } | null;
   options: Options;
   compare: string[];
+  /// Results kept to compare two choices of settings: each city's rank and index then, and the
+  /// settings that gave them.
+  baseline: { label: string; rank: Map<string, number | null>; index: Map<string, number | null> } | null;
   table: { sort: SortKey; desc: boolean; search: string; tier: string; state: string; zone: string; page: number };
   issues: { severity: string; text: string; page: number };
   profiles: Map<string, Profile>;
@@ -31,8 +37,10 @@ export function newState(engine: Engine): AppState {
     data: null,
     results: null,
     scoreError: null,
+    loadError: null,
     options: {},
     compare: [],
+    baseline: null,
     table: { sort: 'rank', desc: false, search: '', tier: '', state: '', zone: '', page: 0 },
     issues: { severity: '', text: '', page: 0 },
     profiles: new Map(),
@@ -47,4 +55,6 @@ export interface Actions {
   toggleCompare(id: string): void;
   profile(id: string): Promise<Profile>;
   downloadIssues(): void;
+  /// Save text made in the page as a CSV file.
+  download(text: string, name: string): void;
 }

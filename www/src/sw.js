@@ -26,10 +26,13 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
   event.respondWith(
     caches.open(CACHE).then(async (cache) => {
-      const hit = await cache.match(req);
+      // ignoreVary: a server may answer with `Vary: Origin` (vite preview does), and the page's
+      // `crossorigin` script and style requests carry an Origin header the precache requests
+      // did not, so a strict match would miss every one of them offline.
+      const hit = await cache.match(req, { ignoreVary: true });
       if (hit) return hit;
       if (req.mode === 'navigate') {
-        const page = await cache.match('./');
+        const page = await cache.match('./', { ignoreVary: true });
         if (page) return page;
       }
       return fetch(req);

@@ -82,6 +82,9 @@ export async function handleAnalysis(ws: Workspace, req: Request, tools: WorkerT
     }
     case 'previewForm':
       return started(ws, ws.addMyRowFromForm(r.row, r.onCollision ?? null));
+    case 'whyUnit':
+      // Any city of the file (a city profile): its explanation and improvement priorities.
+      return analyses(ws, r.id);
     case 'previewBundle':
       return bundle(ws, ws.previewReport(), currentUnit, true);
     case 'whatIfUnit': {

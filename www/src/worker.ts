@@ -8,7 +8,7 @@
 // modules from the app's own origin.
 import init, { Workspace, engineVersion, type Options } from '../pkg/core/nagar_wasm.js';
 import type { Workspace as FullWorkspace } from '../pkg/full/nagar_full.js';
-import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Reply, type Request } from './protocol';
+import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Ready, type Reply, type Request } from './protocol';
 import { handleAnalysis } from './worker-analysis';
 import { transferables, type ResultsTransfer } from './results-unpack';
 
@@ -182,9 +182,13 @@ function scoreLoaded(data: Loaded['data'], t0: number): Loaded<ResultsTransfer> 
   }
 }
 
-async function handle(req: Request): Promise<unknown> {
-  switch (req.op) {
-    case 'init': {
+/// The main module, started as soon as the worker is: every request waits for it, so a click
+/// made while the module is still downloading is answered once it is ready (not with an error).
+/// A failed start is tried again by the next request.
+let started: Promise<Ready> | null = null;
+function ready(): Promise<Ready> {
+  if (!started) {
+    started = (async () => {
       await init();
       ws = new Workspace();
       const frameworks = Workspace.builtinFrameworks();
@@ -193,7 +197,18 @@ async function handle(req: Request): Promise<unknown> {
       remember.framework({ builtin: name });
       prepareDemo();
       return { version: engineVersion(), frameworks, framework };
-    }
+    })();
+    started.catch(() => (started = null));
+  }
+  return started;
+}
+void ready().catch(() => undefined);
+
+async function handle(req: Request): Promise<unknown> {
+  const first = await ready();
+  switch (req.op) {
+    case 'init':
+      return first;
     case 'useBuiltin': {
       const info = ws.useBuiltin(req.name);
       remember.framework({ builtin: req.name });

@@ -13,8 +13,10 @@ use nagar_core::{Framework, Settings};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod analysis_cmds;
+mod audit_cmd;
 mod commands;
 mod pair_cmds;
+mod robustness_cmd;
 
 #[derive(Parser)]
 #[command(name = "nagar", version, about = "Municipal Performance Index and composite indicators, computed locally.")]
@@ -81,6 +83,17 @@ enum Command {
         after_help = "Example:\n  nagar peers --framework mpi-2019 --data cities.csv --ulb DEMO-017 --sector 1.3 --k 5"
     )]
     Peers(pair_cmds::PeersArgs),
+    /// How firm each rank is: Monte Carlo uncertainty (ua) or sensitivity (sa) analysis, or the replay of a design.csv.
+    #[command(after_help = robustness_cmd::EXAMPLES)]
+    Robustness(robustness_cmd::RobustnessArgs),
+    /// Statistical audit of a scoring run: indicator statistics, correlations, Cronbach's alpha, PCA, removal impact, flags.
+    #[command(
+        after_help = "Examples:
+  nagar audit --framework mpi-2019 --data cities.csv --out audit/
+  nagar audit --framework ASEM_iMeta.csv --data ASEM_iData.csv --normalise minmax:1,100 --aggregate amean --level 1 --out audit.xlsx",
+        mut_arg("out", |a| a.required(true).help("Output: a directory (one CSV per table) or a .xlsx file (one sheet per table)"))
+    )]
+    Audit(audit_cmd::AuditArgs),
 }
 
 #[derive(Subcommand)]
@@ -117,6 +130,10 @@ pub struct ScoreArgs {
     /// Minimum share of indicators (0..1) for a unit to be ranked.
     #[arg(long)]
     min_coverage: Option<f64>,
+    /// Smallest comparison group whose units are ranked (default 5); smaller groups get a
+    /// warning and no rank.
+    #[arg(long)]
+    min_group_size: Option<usize>,
     /// zscore | minmax:LO,HI | goalposts | dist2targ | rank | prank | none
     #[arg(long)]
     normalise: Option<String>,
@@ -165,6 +182,8 @@ fn main() -> ExitCode {
         Command::Improve(a) => analysis_cmds::improve(&a),
         Command::Pair(a) => pair_cmds::pair(&a),
         Command::Peers(a) => pair_cmds::peers(&a),
+        Command::Robustness(a) => robustness_cmd::robustness(&a),
+        Command::Audit(a) => audit_cmd::run(&a),
     };
     match result {
         Ok(code) => code,
@@ -238,6 +257,7 @@ pub fn effective_settings(fw: &Framework, a: &ScoreArgs) -> Result<(Settings, We
         tiers: a.tiers.clone(),
         missing: a.missing.clone(),
         min_coverage: a.min_coverage,
+        min_group_size: a.min_group_size,
         normalise: a.normalise.clone(),
         aggregate: a.aggregate.clone(),
         impute: a.impute.clone(),
@@ -255,15 +275,20 @@ pub fn effective_settings(fw: &Framework, a: &ScoreArgs) -> Result<(Settings, We
     Ok((s, w))
 }
 
+/// Read the data file of `--data` (and `--sheet`).
+pub fn read_data_file(a: &ScoreArgs) -> Result<nagar_io::DataRead, Fatal> {
+    let bytes = std::fs::read(&a.data).map_err(|e| Fatal(format!("{}: cannot read: {e}", a.data.display())))?;
+    let name = a.data.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let opts = nagar_io::ReadOptions { sheet: a.sheet.clone(), ..Default::default() };
+    // The table owns its cells: the file's bytes are dropped on return, before scoring.
+    nagar_io::read_data(&bytes, &name, &opts).map_err(|e| Fatal(e.to_string()))
+}
+
 /// Read and score a data file; issues of reading are merged into the result's issues.
 pub fn score_file(a: &ScoreArgs) -> Result<(LoadedFramework, Scored, WeightOverrides, Provenance), Fatal> {
     let lf = load_framework(&a.framework)?;
     let (settings, weights) = effective_settings(&lf.framework, a)?;
-    let bytes = std::fs::read(&a.data).map_err(|e| Fatal(format!("{}: cannot read: {e}", a.data.display())))?;
-    let name = a.data.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let opts = nagar_io::ReadOptions { sheet: a.sheet.clone(), ..Default::default() };
-    let read = nagar_io::read_data(&bytes, &name, &opts).map_err(|e| Fatal(e.to_string()))?;
-    drop(bytes); // the table owns its cells: the file's bytes are not needed while scoring
+    let read = read_data_file(a)?;
     let mut scored = pipeline::score(&lf.framework, &read.table, &settings, &weights)?;
     let mut issues = read.issues;
     issues.append(&mut scored.issues);

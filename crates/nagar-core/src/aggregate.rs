@@ -106,9 +106,21 @@ impl Plan {
         raw: &mut Matrix,
         out: &mut Matrix,
     ) -> Result<(), AggregationError> {
-        let mut scratch = Scratch::default();
+        self.run_with(normalised, groups, names, raw, out, &mut Scratch::default())
+    }
+
+    /// [`Plan::run`] with caller-owned buffers: no allocation when run in a loop.
+    pub fn run_with(
+        &self,
+        normalised: &Matrix,
+        groups: &Groups,
+        names: &Names,
+        raw: &mut Matrix,
+        out: &mut Matrix,
+        scratch: &mut Scratch,
+    ) -> Result<(), AggregationError> {
         for pos in 0..self.nodes.len() {
-            self.eval_node(pos, normalised, groups, names, raw, out, &mut scratch)?;
+            self.eval_node(pos, normalised, groups, names, raw, out, scratch)?;
         }
         Ok(())
     }

@@ -19,17 +19,24 @@ impl Groups {
     }
 
     /// From one label per unit (empty = no group); groups ordered by first appearance.
+    /// Labels are matched as state names are (`inputs::state_key`: case, spaces, punctuation
+    /// and `&`/`and` ignored), so " maharashtra " and "Maharashtra" are one group, labelled as
+    /// first written (trimmed).
     pub fn from_labels(labels: &[String]) -> Self {
         let mut g = Groups { of_unit: Vec::with_capacity(labels.len()), ..Default::default() };
+        let mut keys: Vec<String> = Vec::new();
         for (u, l) in labels.iter().enumerate() {
-            if l.is_empty() {
+            let key = crate::inputs::state_key(l);
+            let key = if key.is_empty() { l.trim().to_string() } else { key };
+            if key.is_empty() {
                 g.of_unit.push(None);
                 continue;
             }
-            let k = match g.labels.iter().position(|x| x == l) {
+            let k = match keys.iter().position(|x| *x == key) {
                 Some(k) => k,
                 None => {
-                    g.labels.push(l.clone());
+                    keys.push(key);
+                    g.labels.push(l.trim().to_string());
                     g.members.push(Vec::new());
                     g.labels.len() - 1
                 }
@@ -40,10 +47,35 @@ impl Groups {
         g
     }
 
+    /// Groups with fewer than `min` members (0 or 1: none).
+    pub fn too_small(&self, min: usize) -> Vec<bool> {
+        self.members.iter().map(|m| m.len() < min).collect()
+    }
+
     pub fn len(&self) -> usize {
         self.members.len()
     }
     pub fn is_empty(&self) -> bool {
         self.members.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_that_differ_in_case_spaces_or_ampersand_are_one_group() {
+        let labels: Vec<String> =
+            ["Maharashtra", "  maharashtra ", "Jammu & Kashmir", "jammu and kashmir", "", "Goa", "MAHARASHTRA"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        let g = Groups::from_labels(&labels);
+        assert_eq!(g.labels, ["Maharashtra", "Jammu & Kashmir", "Goa"]);
+        assert_eq!(g.of_unit, [Some(0), Some(0), Some(1), Some(1), None, Some(2), Some(0)]);
+        assert_eq!(g.members, [vec![0, 1, 6], vec![2, 3], vec![5]]);
+        assert_eq!(g.too_small(3), [false, true, true]);
+        assert_eq!(g.too_small(0), [false, false, false]);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod analysis;
+pub mod audit;
 pub mod demo;
 pub mod derive;
 pub mod fmt;
@@ -17,6 +18,7 @@ pub mod pairing;
 pub mod parse;
 pub mod pipeline;
 pub mod report;
+pub mod robustness;
 pub mod settings;
 pub mod table;
 

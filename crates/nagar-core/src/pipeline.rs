@@ -81,14 +81,70 @@ impl Scored {
     }
 }
 
-/// Score a table with a framework. `settings` are the effective settings (framework defaults
-/// with any overrides applied); `weights` override node weights by id.
-pub fn score(
-    fw: &Framework,
-    table: &RawTable,
-    settings: &Settings,
-    weights: &WeightOverrides,
-) -> Result<Scored, ScoreError> {
+/// The named stages of [`score`], in order (COINr keeps one data set per stage; nagar keeps
+/// each stage's output in [`Scored`]). A re-run with changed settings starts at the first stage
+/// they touch ([`Stage::first_touched`]): the robustness analysis re-normalises only for a
+/// new normalisation or missing-data policy, re-processes only for a new imputation, and
+/// otherwise only re-aggregates cached normalised columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// Units, typed inputs, tiers, zones, comparison groups.
+    Read,
+    /// Indicators from inputs; coverage.
+    Derive,
+    /// Denominate, cap/floor, impute, screen, treat: the processed values.
+    Process,
+    /// Normalise within groups, then the missing-data policy's substitutes.
+    Normalise,
+    /// The aggregation plan over the normalised columns.
+    Aggregate,
+    /// Ranks within groups and tiers.
+    Rank,
+}
+
+impl Stage {
+    /// The first stage whose output differs when `b` replaces settings `a`.
+    pub fn first_touched(a: &Settings, b: &Settings) -> Stage {
+        if a.group != b.group || a.tiers != b.tiers {
+            Stage::Read
+        } else if a.impute != b.impute || a.denominate != b.denominate || a.screen != b.screen || a.treat != b.treat {
+            Stage::Process
+        } else if a.normalise != b.normalise || a.missing != b.missing {
+            Stage::Normalise
+        } else if a.aggregate != b.aggregate {
+            Stage::Aggregate
+        } else {
+            Stage::Rank
+        }
+    }
+}
+
+/// Output of [`Stage::Read`].
+struct ReadStage {
+    units: Units,
+    inputs: Inputs,
+    has_tiers: bool,
+    tier: Vec<String>,
+    tier_name: Vec<String>,
+    groups: Groups,
+}
+
+/// Output of [`Stage::Process`]: the values that are normalised, and the groups after screening.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub processed: Matrix,
+    pub screened: Vec<bool>,
+    pub groups: Groups,
+}
+
+/// Output of [`Stage::Normalise`].
+#[derive(Debug, Clone)]
+pub struct Normalised {
+    pub normalised: Matrix,
+    pub group_stats: Vec<Vec<(f64, f64)>>,
+}
+
+fn check_run(fw: &Framework, settings: &Settings, weights: &WeightOverrides) -> Result<(), ScoreError> {
     fw.validate().map_err(|errors| ScoreError::Framework { id: fw.id.clone(), errors })?;
     settings.check().map_err(ScoreError::Settings)?;
     for (id, w) in weights {
@@ -99,9 +155,106 @@ pub fn score(
             return Err(ScoreError::Settings(format!("weight given for {id:?}, which is not in framework {}", fw.id)));
         }
     }
-    let mut issues = Vec::new();
-    let file = table.file.clone();
+    Ok(())
+}
 
+/// Score a table with a framework. `settings` are the effective settings (framework defaults
+/// with any overrides applied); `weights` override node weights by id. The stages run in
+/// order: [`Stage::Read`] → [`Stage::Derive`] → [`Stage::Process`] → [`Stage::Normalise`] →
+/// [`Stage::Aggregate`] → [`Stage::Rank`].
+pub fn score(
+    fw: &Framework,
+    table: &RawTable,
+    settings: &Settings,
+    weights: &WeightOverrides,
+) -> Result<Scored, ScoreError> {
+    check_run(fw, settings, weights)?;
+    let mut issues = Vec::new();
+    let read = read_stage(fw, table, settings, &mut issues)?;
+    let (derived, coverage) = derive_stage(fw, &read, &table.file, &mut issues);
+    let proc = process_stage(fw, table, settings, &read.units, &derived, read.groups.clone(), &mut issues)?;
+    let norm = normalise_stage(fw, settings, &proc.groups, &proc.processed)?;
+    let plan = plan_with_weights(fw, settings, weights);
+    let n = read.units.len();
+    let n_agg = fw.aggregates.len();
+    let mut aggregates_raw = Matrix::new(n, n_agg);
+    let mut aggregates = Matrix::new(n, n_agg);
+    let indicator_ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
+    let aggregate_ids: Vec<String> = fw.aggregates.iter().map(|a| a.id.clone()).collect();
+    let names = Names { indicators: &indicator_ids, aggregates: &aggregate_ids, units: &read.units.ids };
+    plan.run(&norm.normalised, &proc.groups, &names, &mut aggregates_raw, &mut aggregates)?;
+    let (rank, rank_in_tier) =
+        rank_stage(settings, &read, &proc, &coverage, aggregates.col(plan.root), &table.file, &mut issues);
+
+    // File-level issues first, then row by row (stable: within a row, in pipeline order).
+    issues.sort_by_key(|i| i.row.unwrap_or(0));
+    let ReadStage { units, inputs, tier, tier_name, .. } = read;
+    Ok(Scored {
+        settings: settings.clone(),
+        units,
+        inputs,
+        indicator_ids,
+        aggregate_ids,
+        derived,
+        processed: proc.processed,
+        normalised: norm.normalised,
+        aggregates_raw,
+        aggregates,
+        plan,
+        groups: proc.groups,
+        tier,
+        tier_name,
+        coverage,
+        screened: proc.screened,
+        rank,
+        rank_in_tier,
+        group_stats: norm.group_stats,
+        issues,
+    })
+}
+
+/// Re-run [`Stage::Process`] and [`Stage::Normalise`] of a scored run under other `settings`,
+/// starting at the first stage they touch: re-process (from the cached derived values) when the
+/// imputation, denomination, screening or treatment differ, else only re-normalise the cached
+/// processed values. Issues of the re-run go to `issues`. The grouping and tier settings must be
+/// the scored run's (a change there starts at [`Stage::Read`]: score the table again).
+pub fn restage(
+    fw: &Framework,
+    table: &RawTable,
+    base: &Scored,
+    settings: &Settings,
+    issues: &mut Vec<Issue>,
+) -> Result<(Processed, Normalised), ScoreError> {
+    settings.check().map_err(ScoreError::Settings)?;
+    let stage = Stage::first_touched(&base.settings, settings);
+    if stage < Stage::Process {
+        return Err(ScoreError::Settings(
+            "a change of comparison group or tier scheme needs a full re-score, not a re-run of later stages".into(),
+        ));
+    }
+    let proc = if stage == Stage::Process {
+        // Screening took units out of the read stage's groups: with screening on, read them again.
+        let groups = if base.screened.iter().any(|&x| x) {
+            read_stage(fw, table, settings, &mut Vec::new())?.groups
+        } else {
+            base.groups.clone()
+        };
+        process_stage(fw, table, settings, &base.units, &base.derived, groups, issues)?
+    } else {
+        Processed { processed: base.processed.clone(), screened: base.screened.clone(), groups: base.groups.clone() }
+    };
+    let norm = normalise_stage(fw, settings, &proc.groups, &proc.processed)?;
+    Ok((proc, norm))
+}
+
+/// [`Stage::Read`]: units and typed inputs, tiers, zones, comparison groups.
+fn read_stage(
+    fw: &Framework,
+    table: &RawTable,
+    settings: &Settings,
+    issues: &mut Vec<Issue>,
+) -> Result<ReadStage, ScoreError> {
+    let file = &table.file;
     // Columns read besides the inputs.
     let mut extra: Vec<String> = Vec::new();
     if let Group::Column(c) = &settings.group {
@@ -115,7 +268,7 @@ pub fn score(
             extra.push(d.clone());
         }
     }
-    let (mut units, inputs) = inputs::read_units_and_inputs(fw, table, &extra, &mut issues)?;
+    let (mut units, inputs) = inputs::read_units_and_inputs(fw, table, &extra, issues)?;
     let n = units.len();
 
     // Tiers.
@@ -140,10 +293,10 @@ pub fn score(
         }
     }
 
-    derive_zones(fw, &mut units, &file, &mut issues);
+    derive_zones(fw, &mut units, file, issues);
 
     // Comparison groups.
-    let mut groups = match &settings.group {
+    let groups = match &settings.group {
         Group::All => Groups::all(n),
         Group::Tier => {
             if scheme.is_none() {
@@ -153,7 +306,7 @@ pub fn score(
                 if t.is_empty() {
                     issues.push(
                         Issue::warning("no population, so no tier: this unit is not compared and gets no scores")
-                            .file(&file)
+                            .file(file)
                             .row(row),
                     );
                 }
@@ -169,13 +322,18 @@ pub fn score(
                 .ok_or_else(|| ScoreError::Settings(format!("comparison group column {c:?} is not in {file}")))?,
         ),
     };
+    Ok(ReadStage { units, inputs, has_tiers: scheme.is_some(), tier, tier_name, groups })
+}
 
-    // Derive.
+/// [`Stage::Derive`]: every indicator from its inputs, and each unit's coverage.
+fn derive_stage(fw: &Framework, read: &ReadStage, file: &str, issues: &mut Vec<Issue>) -> (Matrix, Vec<f64>) {
+    let (units, groups) = (&read.units, &read.groups);
+    let n = units.len();
     let n_ind = fw.indicators.len();
     let mut derived = Matrix::new(n, n_ind);
     for (j, ind) in fw.indicators.iter().enumerate() {
-        let ctx = EvalContext { inputs: &inputs, units: &units, groups: &groups, file: &file, indicator: &ind.id };
-        let v = ind.derivation().evaluate(&ctx, &mut issues);
+        let ctx = EvalContext { inputs: &read.inputs, units, groups, file, indicator: &ind.id };
+        let v = ind.derivation().evaluate(&ctx, issues);
         derived.col_mut(j).copy_from_slice(&v);
     }
     let missing_all: Vec<&str> = fw
@@ -193,7 +351,7 @@ pub fn score(
                 n_ind,
                 missing_all.join(", ")
             ))
-            .file(&file),
+            .file(file),
         );
     }
     let mut present = vec![0usize; n];
@@ -203,14 +361,29 @@ pub fn score(
         }
     }
     let coverage: Vec<f64> = present.iter().map(|&p| p as f64 / n_ind.max(1) as f64).collect();
-    outlier_warnings(fw, &derived, &groups, &units, &file, &mut issues);
+    outlier_warnings(fw, &derived, groups, units, file, issues);
+    (derived, coverage)
+}
 
-    // Denominate, cap, impute.
+/// [`Stage::Process`]: denominate, cap/floor, impute, screen (which takes units out of
+/// `groups`), treat.
+fn process_stage(
+    fw: &Framework,
+    table: &RawTable,
+    settings: &Settings,
+    units: &Units,
+    derived: &Matrix,
+    mut groups: Groups,
+    issues: &mut Vec<Issue>,
+) -> Result<Processed, ScoreError> {
+    let file = &table.file;
+    let n = units.len();
+    let n_ind = fw.indicators.len();
     let mut processed = derived.clone();
     if settings.denominate {
         for (j, ind) in fw.indicators.iter().enumerate() {
             let Some(dcol) = &ind.denominator else { continue };
-            match numeric_column(table, &units, dcol, &mut issues) {
+            match numeric_column(table, units, dcol, issues) {
                 Some(den) => {
                     if let Err(m) = methods::denominate::denominate(processed.col_mut(j), &den, 1.0) {
                         return Err(ScoreError::Settings(format!("indicator {}: {m}", ind.id)));
@@ -222,7 +395,7 @@ pub fn score(
                             "indicator {}: denominator column {dcol:?} is not in the data; indicator left out",
                             ind.id
                         ))
-                        .file(&file),
+                        .file(file),
                     );
                     processed.col_mut(j).fill(f64::NAN);
                 }
@@ -252,7 +425,7 @@ pub fn score(
             }
         }
         Imputation::MeanGroup { column } | Imputation::MedianGroup { column } => {
-            let labels: Vec<Option<String>> = column_text(table, &units, column)
+            let labels: Vec<Option<String>> = column_text(table, units, column)
                 .ok_or_else(|| ScoreError::Settings(format!("imputation group column {column:?} is not in {file}")))?
                 .into_iter()
                 .map(|l| if l.is_empty() || crate::parse::is_missing_marker(&l) { None } else { Some(l) })
@@ -285,7 +458,7 @@ pub fn score(
                         avail[u] * 100.0,
                         t * 100.0
                     ))
-                    .file(&file)
+                    .file(file)
                     .row(units.source_rows[u])
                     .value(&units.ids[u]),
                 );
@@ -301,27 +474,40 @@ pub fn score(
             let vals: Vec<f64> = in_scope.iter().map(|&u| processed.get(u, j)).collect();
             let t = methods::treat::treat(&vals, winmax, skew_thresh, kurt_thresh);
             if t.status != methods::treat::TreatStatus::NotNeeded {
-                issues.push(Issue::info(format!("indicator {}: {}", ind.id, t.status_text())).file(&file));
+                issues.push(Issue::info(format!("indicator {}: {}", ind.id, t.status_text())).file(file));
             }
             for (k, &u) in in_scope.iter().enumerate() {
                 processed.set(u, j, t.values[k]);
             }
         }
     }
+    Ok(Processed { processed, screened, groups })
+}
 
-    // Normalise within each group.
+/// [`Stage::Normalise`]: every indicator within each group, with the missing-data policy.
+pub fn normalise_stage(
+    fw: &Framework,
+    settings: &Settings,
+    groups: &Groups,
+    processed: &Matrix,
+) -> Result<Normalised, ScoreError> {
+    let (n, n_ind) = (processed.n_rows(), fw.indicators.len());
     let mut normalised = Matrix::new(n, n_ind);
     let mut group_stats = vec![vec![(f64::NAN, f64::NAN); groups.len()]; n_ind];
     let mut scratch = Vec::with_capacity(n);
     for (j, stats) in group_stats.iter_mut().enumerate() {
         for (g, st) in stats.iter_mut().enumerate() {
             let (proc_col, norm_col) = (processed.col(j), normalised.col_mut(j));
-            normalise_in_group(fw, settings, &groups, j, g, proc_col, norm_col, st, &mut scratch)
+            normalise_in_group(fw, settings, groups, j, g, proc_col, norm_col, st, &mut scratch)
                 .map_err(ScoreError::Settings)?;
         }
     }
+    Ok(Normalised { normalised, group_stats })
+}
 
-    // Aggregate.
+/// The aggregation plan of [`Stage::Aggregate`]: the settings' method, the framework's weights
+/// with `weights` overriding them.
+pub fn plan_with_weights(fw: &Framework, settings: &Settings, weights: &WeightOverrides) -> Plan {
     let mut plan = Plan::new(fw, settings.aggregate);
     for (id, w) in weights {
         if let Some(k) = fw.aggregates.iter().position(|a| &a.id == id) {
@@ -330,18 +516,39 @@ pub fn score(
             plan.indicator_weights[j] = *w;
         }
     }
-    let n_agg = fw.aggregates.len();
-    let mut aggregates_raw = Matrix::new(n, n_agg);
-    let mut aggregates = Matrix::new(n, n_agg);
-    let indicator_ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
-    let aggregate_ids: Vec<String> = fw.aggregates.iter().map(|a| a.id.clone()).collect();
-    let names = Names { indicators: &indicator_ids, aggregates: &aggregate_ids, units: &units.ids };
-    plan.run(&normalised, &groups, &names, &mut aggregates_raw, &mut aggregates)?;
+    plan
+}
 
-    // Ranks: among units meeting the coverage minimum, within the comparison group / tier.
-    let index = aggregates.col(plan.root);
-    let eligible: Vec<bool> =
-        (0..n).map(|u| !index[u].is_nan() && !screened[u] && coverage[u] >= settings.min_coverage).collect();
+/// [`Stage::Rank`]: among units meeting the coverage minimum, within the comparison group and
+/// tier. Returns (rank, rank in tier).
+fn rank_stage(
+    settings: &Settings,
+    read: &ReadStage,
+    proc: &Processed,
+    coverage: &[f64],
+    index: &[f64],
+    file: &str,
+    issues: &mut Vec<Issue>,
+) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
+    let (units, tier, groups, screened) = (&read.units, &read.tier, &proc.groups, &proc.screened);
+    let n = units.len();
+    // A group too small to standardise: its units keep their scores but get no rank. (Only when
+    // the units are split into groups: under `all` the whole file is the group its user chose.)
+    let small = groups.too_small(settings.effective_min_group_size());
+    for (g, _) in small.iter().enumerate().filter(|(_, s)| **s) {
+        issues.push(
+            Issue::warning(small_group_message(&groups.labels[g], groups.members[g].len(), settings.min_group_size))
+                .file(file),
+        );
+    }
+    let eligible: Vec<bool> = (0..n)
+        .map(|u| {
+            !index[u].is_nan()
+                && !screened[u]
+                && coverage[u] >= settings.min_coverage
+                && groups.of_unit[u].is_some_and(|g| !small[g])
+        })
+        .collect();
     for u in 0..n {
         if !index[u].is_nan() && !screened[u] && coverage[u] < settings.min_coverage {
             issues.push(
@@ -350,7 +557,7 @@ pub fn score(
                     coverage[u] * 100.0,
                     settings.min_coverage * 100.0
                 ))
-                .file(&file)
+                .file(file)
                 .row(units.source_rows[u])
                 .value(&units.ids[u]),
             );
@@ -359,37 +566,22 @@ pub fn score(
     let group_key: Vec<String> = (0..n).map(|u| groups.of_unit[u].map(|g| g.to_string()).unwrap_or_default()).collect();
     let rank = rank_within(index, &eligible, &group_key);
     let tier_key: Vec<String> = (0..n).map(|u| format!("{}\u{1f}{}", group_key[u], tier[u])).collect();
-    let rank_in_tier = if scheme.is_some() {
+    let rank_in_tier = if read.has_tiers {
         let elig_t: Vec<bool> = (0..n).map(|u| eligible[u] && !tier[u].is_empty()).collect();
         rank_within(index, &elig_t, &tier_key)
     } else {
         vec![None; n]
     };
+    (rank, rank_in_tier)
+}
 
-    // File-level issues first, then row by row (stable: within a row, in pipeline order).
-    issues.sort_by_key(|i| i.row.unwrap_or(0));
-    Ok(Scored {
-        settings: settings.clone(),
-        units,
-        inputs,
-        indicator_ids,
-        aggregate_ids,
-        derived,
-        processed,
-        normalised,
-        aggregates_raw,
-        aggregates,
-        plan,
-        groups,
-        tier,
-        tier_name,
-        coverage,
-        screened,
-        rank,
-        rank_in_tier,
-        group_stats,
-        issues,
-    })
+/// The warning for a comparison group smaller than the minimum (also the reason shown for its
+/// units: `report::flag`).
+pub fn small_group_message(label: &str, size: usize, min: usize) -> String {
+    format!(
+        "comparison group {label:?} has {size} unit{}, fewer than the minimum of {min}: too few to standardise, so its units are not ranked (their scores compare them only with each other)",
+        if size == 1 { "" } else { "s" }
+    )
 }
 
 /// Normalise indicator `j` within group `g`: the group's processed values through the

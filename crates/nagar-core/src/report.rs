@@ -139,6 +139,10 @@ pub fn flag(s: &Scored, u: usize) -> String {
         "screened out: too little data".into()
     } else if s.index()[u].is_nan() {
         "no score".into()
+    } else if let Some(g) =
+        s.groups.of_unit[u].filter(|&g| s.groups.members[g].len() < s.settings.effective_min_group_size())
+    {
+        format!("group too small ({} < {}): not ranked", s.groups.members[g].len(), s.settings.min_group_size)
     } else if s.rank[u].is_none() {
         format!("low coverage ({:.0}% < {:.0}%): not ranked", s.coverage[u] * 100.0, s.settings.min_coverage * 100.0)
     } else {
@@ -216,6 +220,7 @@ pub fn settings_sheet(fw: &Framework, s: &Scored, weights: &WeightOverrides, pro
         ("group".into(), st.group.label()),
         ("tiers".into(), st.tiers.clone()),
         ("min_coverage".into(), crate::fmt::number(st.min_coverage)),
+        ("min_group_size".into(), st.min_group_size.to_string()),
         ("impute".into(), st.impute.label()),
         ("treat".into(), st.treat.label()),
         ("denominate".into(), st.denominate.to_string()),

@@ -369,6 +369,11 @@ pub struct Settings {
     pub tiers: String,
     /// Units covering less than this share of indicators keep scores but get no rank.
     pub min_coverage: f64,
+    /// A comparison group with fewer members than this is too small to standardise: its units
+    /// keep their scores (which compare them only with each other) but get no rank, and the
+    /// group gets a warning. 0 or 1: every group is ranked. Applies when the units are split
+    /// into groups (`tier` or a column), not under `all`.
+    pub min_group_size: usize,
     pub impute: Imputation,
     pub treat: Treatment,
     /// Divide indicators by their `denominator` column.
@@ -377,6 +382,11 @@ pub struct Settings {
     /// before normalisation. `None`: no screening.
     pub screen: Option<f64>,
 }
+
+/// The smallest comparison group whose units are ranked, unless a framework or the user says
+/// otherwise: with fewer units, a z-score or a 0-100 rescaling says little (one city alone
+/// scores 100 on every rescaled aggregate).
+pub const DEFAULT_MIN_GROUP_SIZE: usize = 5;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -387,6 +397,7 @@ impl Default for Settings {
             group: Group::All,
             tiers: String::new(),
             min_coverage: 0.0,
+            min_group_size: DEFAULT_MIN_GROUP_SIZE,
             impute: Imputation::None,
             treat: Treatment::None,
             denominate: false,
@@ -396,6 +407,16 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The smallest group that is ranked, as applied: `min_group_size` when the units are split
+    /// into comparison groups (a tier or a column), 0 under `all` (the whole file is the group).
+    pub fn effective_min_group_size(&self) -> usize {
+        if self.group == Group::All {
+            0
+        } else {
+            self.min_group_size
+        }
+    }
+
     pub fn check(&self) -> Result<(), String> {
         self.normalise.check()?;
         if !(0.0..=1.0).contains(&self.min_coverage) {
@@ -501,6 +522,7 @@ pub struct SettingsOverrides {
     pub tiers: Option<String>,
     pub missing: Option<String>,
     pub min_coverage: Option<f64>,
+    pub min_group_size: Option<usize>,
     pub normalise: Option<String>,
     pub aggregate: Option<String>,
     pub impute: Option<String>,
@@ -524,6 +546,9 @@ impl Settings {
         }
         if let Some(c) = o.min_coverage {
             s.min_coverage = c;
+        }
+        if let Some(m) = o.min_group_size {
+            s.min_group_size = m;
         }
         if let Some(n) = &o.normalise {
             s.normalise = Normalisation::parse(n)?;

@@ -249,6 +249,7 @@ fn comparison_group_tier_standardises_within_each_tier() {
     let t = table(&h, rows);
     let mut st = mpi().settings;
     st.min_coverage = 0.0;
+    st.min_group_size = 2; // groups of two, ranked (the default minimum is 5)
     let all = run_with(&t, &st);
     st.group = Group::Tier;
     let tier = run_with(&t, &st);
@@ -356,6 +357,7 @@ fn comparison_group_zone_uses_the_zone_derived_from_the_state() {
         &[&["Odisha", "100", "90"], &["Bihar", "100", "80"], &["Kerala", "100", "70"], &["Kerala", "100", "60"]];
     let mut st = mpi().settings;
     st.min_coverage = 0.0;
+    st.min_group_size = 2; // groups of two, ranked (the default minimum is 5)
     st.group = Group::Column("zone".into());
     let s = run_with(&table(&h, rows), &st);
     assert_eq!(s.rank, vec![Some(1), Some(2), Some(1), Some(2)]);

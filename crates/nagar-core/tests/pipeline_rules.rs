@@ -160,7 +160,8 @@ fn grouping_column_standardises_each_group_separately() {
     // Group g1: a1 = 1, 3 → z = -0.7071, 0.7071; group g2: a1 = 10, 30 → same z-scores.
     let fw = framework("");
     let t = table("id,g,a1,a2,b1\nw,g1,1,1,1\nx,g1,3,2,2\ny,g2,10,3,3\nz,g2,30,4,4");
-    let st = Settings { group: Group::Column("g".into()), ..Settings::default() };
+    // Groups of two are ranked only with a minimum of 2 (the default is 5).
+    let st = Settings { group: Group::Column("g".into()), min_group_size: 2, ..Settings::default() };
     let s = run(&fw, &t, &st);
     let a1 = s.indicator_index("a1").unwrap();
     assert!((s.normalised.get(0, a1) - s.normalised.get(2, a1)).abs() < 1e-15);
@@ -188,4 +189,37 @@ fn bad_cells_are_reported_with_row_column_and_value_and_the_rest_is_scored() {
     let i = s.issues.iter().find(|i| i.value.as_deref() == Some("abc")).expect("issue for abc");
     assert_eq!((i.row, i.column.as_deref()), (Some(2), Some("a2")));
     assert!(!s.index()[0].is_nan());
+}
+
+#[test]
+fn a_comparison_group_below_the_minimum_size_is_scored_but_not_ranked() {
+    // Groups by the column `st`: "North" written three ways is one group of 3 (x, y, z); "South"
+    // is a group of 2 (v, w). With the minimum 3: North is ranked within itself (index = mean of
+    // A = mean(z(a1), z(-a2)) = 0 and B = z(b1) = -1, 0, 1 → z first), South gets one warning and
+    // no ranks; its units' indices are still computed within South (a1 = 5, 6: mean 5.5, sample
+    // sd 1/√2, z = ∓1/√2; A = 0, B = ∓1/√2, index = ∓1/(2√2)).
+    let fw = framework("");
+    let t = table("id,st,a1,a2,b1\nx,North,1,1,1\ny,  north ,2,2,2\nz,NORTH,3,3,3\nv,South,5,5,5\nw,south,6,6,6");
+    let st = Settings { group: Group::Column("st".into()), min_group_size: 3, ..Settings::default() };
+    let s = run(&fw, &t, &st);
+    assert_eq!(s.groups.labels, ["North", "South"]);
+    assert_eq!(s.rank, vec![Some(3), Some(2), Some(1), None, None]);
+    let r = |x: f64| (x * 1e12).round() / 1e12;
+    let h = 1.0 / (2.0 * 2f64.sqrt());
+    assert_eq!(s.index().iter().map(|x| r(*x)).collect::<Vec<_>>(), vec![-0.5, 0.0, 0.5, r(-h), r(h)]);
+    let warnings: Vec<&str> =
+        s.issues.iter().filter(|i| i.message.starts_with("comparison group")).map(|i| i.message.as_str()).collect();
+    assert_eq!(warnings.len(), 1);
+    assert!(
+        warnings[0].starts_with("comparison group \"South\" has 2 units, fewer than the minimum of 3"),
+        "{}",
+        warnings[0]
+    );
+    assert_eq!(nagar_core::report::flag(&s, 3), "group too small (2 < 3): not ranked");
+    assert_eq!(nagar_core::report::flag(&s, 0), "");
+    // The minimum 2 ranks both groups; under `all` no minimum applies.
+    let s = run(&fw, &t, &Settings { min_group_size: 2, ..st.clone() });
+    assert_eq!(s.rank[4], Some(1));
+    let s = run(&fw, &t, &Settings { group: Group::All, min_group_size: 50, ..st });
+    assert_eq!(s.rank.iter().flatten().count(), 5);
 }

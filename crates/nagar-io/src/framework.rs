@@ -52,6 +52,18 @@ fn first_char(bytes: &[u8]) -> Option<char> {
 /// not a second set of typed deserializers. Each line of the JSON remembers where in the TOML
 /// its key or value is, so every error still names the TOML file's line and column.
 fn from_toml(bytes: &[u8], file: &str) -> Result<Framework, Vec<FrameworkError>> {
+    // A framework file may also hold the `[robustness]` table of its analysis (read by
+    // [`load_robustness_spec`]); the framework itself skips it.
+    toml_as::<Framework>(bytes, file, Some("robustness"))
+}
+
+/// A TOML document read as `T` through its JSON form (one typed reader for both forms), errors
+/// naming the TOML line and column; `skip` leaves out one top-level key.
+fn toml_as<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    file: &str,
+    skip: Option<&'static str>,
+) -> Result<T, Vec<FrameworkError>> {
     let text = utf8(bytes, file)?;
     let at = |offset: usize| {
         let (line, column) = line_column(text, offset);
@@ -62,14 +74,49 @@ fn from_toml(bytes: &[u8], file: &str) -> Result<Framework, Vec<FrameworkError>>
         vec![ferr(entry, e.message().trim().to_string())]
     })?;
     let start = doc.span().start;
-    let mut json = TomlJson { text: String::with_capacity(text.len() * 2), origin: vec![Origin::at(start)] };
+    let mut json = TomlJson { text: String::with_capacity(text.len() * 2), origin: vec![Origin::at(start)], skip };
     json.table(doc.get_ref(), start).map_err(|(offset, message)| vec![ferr(at(offset), message)])?;
-    serde_json::from_str::<Framework>(&json.text).map_err(|e| {
+    serde_json::from_str::<T>(&json.text).map_err(|e| {
         let origin = json.origin.get(e.line().saturating_sub(1)).copied().unwrap_or(Origin::at(0));
         // serde_json places an error after what it read: past the value's first column, the
         // error is about the value (a wrong type), else about the key (an unknown field).
         let offset = if e.column() > origin.value_column { origin.value } else { origin.key };
         vec![ferr(at(offset), json_message(&e))]
+    })
+}
+
+/// The file form of a robustness specification: the `[robustness]` table of a TOML (or JSON)
+/// file, its own or a framework file's; other top-level keys are ignored here.
+#[derive(serde::Deserialize)]
+struct SpecFile {
+    #[serde(default)]
+    robustness: Option<nagar_core::robustness::Spec>,
+}
+
+/// Read the `[robustness]` table of a `.toml` or `.json` file (a framework file or a file of its
+/// own). Errors name the line and column; a file without the table is an error.
+pub fn load_robustness_spec(
+    bytes: &[u8],
+    file_name: &str,
+) -> Result<nagar_core::robustness::Spec, Vec<FrameworkError>> {
+    let ext = extension(file_name).to_ascii_lowercase();
+    let f: SpecFile = match ext.as_str() {
+        "toml" => toml_as(bytes, file_name, None)?,
+        "json" => serde_json::from_str(utf8(bytes, file_name)?).map_err(|e| {
+            vec![ferr(format!("{file_name}, line {}, column {}", e.line(), e.column()), json_message(&e))]
+        })?,
+        _ => {
+            return Err(vec![ferr(
+                file_name,
+                "a robustness specification is a .toml or .json file with a [robustness] table",
+            )])
+        }
+    };
+    f.robustness.ok_or_else(|| {
+        vec![ferr(
+            file_name,
+            "no [robustness] table (e.g. `[robustness]` with `type = \"ua\"`, `n = 1000`, `[[robustness.weights]]` …)",
+        )]
     })
 }
 
@@ -85,6 +132,8 @@ fn json_message(e: &serde_json::Error) -> String {
 struct TomlJson {
     text: String,
     origin: Vec<Origin>,
+    /// A top-level key to leave out (taken when the top-level table is written).
+    skip: Option<&'static str>,
 }
 
 /// Byte offsets in the TOML text of a JSON line's key and value, and the JSON column (1-based,
@@ -126,7 +175,9 @@ impl TomlJson {
 
     fn table(&mut self, table: &toml::de::DeTable<'_>, origin: usize) -> Result<(), (usize, String)> {
         self.text.push('{');
-        for (k, (key, value)) in table.iter().enumerate() {
+        let skip = self.skip.take();
+        let kept = table.iter().filter(|(key, _)| Some(key.get_ref().as_ref()) != skip);
+        for (k, (key, value)) in kept.enumerate() {
             if k > 0 {
                 self.text.push(',');
             }

@@ -28,7 +28,7 @@ use nagar_core::{Issue, RawTable};
 
 pub use builtin::table_to_sheet;
 pub use detect::Format;
-pub use framework::{imeta_to_framework, load_framework};
+pub use framework::{imeta_to_framework, load_framework, load_robustness_spec};
 pub use write::{formula_safe, write_csv, write_json, write_template_csv, CsvWriter};
 #[cfg(feature = "spreadsheet-write")]
 pub use write_xlsx::{write_template_xlsx, write_xlsx};

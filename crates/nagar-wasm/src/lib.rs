@@ -31,6 +31,8 @@ pub mod views;
 
 #[cfg(feature = "analysis")]
 mod analysis;
+#[cfg(feature = "analysis")]
+mod audit;
 #[cfg(feature = "workspace")]
 mod workspace;
 #[cfg(feature = "workspace")]

@@ -65,6 +65,8 @@ pub struct Options {
     #[tsify(optional)]
     pub min_coverage: Option<f64>,
     #[tsify(optional)]
+    pub min_group_size: Option<usize>,
+    #[tsify(optional)]
     pub normalise: Option<String>,
     #[tsify(optional)]
     pub aggregate: Option<String>,
@@ -88,6 +90,7 @@ pub fn effective_settings(fw: &Framework, o: &Options) -> Result<Settings, Strin
         tiers: o.tiers.clone(),
         missing: o.missing.clone(),
         min_coverage: o.min_coverage,
+        min_group_size: o.min_group_size,
         normalise: o.normalise.clone(),
         aggregate: o.aggregate.clone(),
         impute: o.impute.clone(),
@@ -105,6 +108,7 @@ pub fn default_options(fw: &Framework) -> Options {
         tiers: Some(s.tiers.clone()),
         missing: Some(s.missing.label()),
         min_coverage: Some(s.min_coverage),
+        min_group_size: Some(s.min_group_size),
         normalise: Some(s.normalise.label()),
         aggregate: Some(s.aggregate.label()),
         impute: Some(s.impute.label()),
@@ -298,6 +302,7 @@ pub fn results(fw: &Framework, s: &Scored, file: &str, note: Option<String>) -> 
         ("group", st.group.label()),
         ("tiers", if st.tiers.is_empty() { "none".into() } else { st.tiers.clone() }),
         ("min_coverage", nagar_core::fmt::number(st.min_coverage)),
+        ("min_group_size", st.min_group_size.to_string()),
         ("impute", st.impute.label()),
         ("treat", st.treat.label()),
     ]
@@ -400,6 +405,10 @@ pub struct Profile {
     /// Which units this one is compared with ("all units", "tier: ...", "state: ...").
     pub group: String,
     pub group_size: usize,
+    /// How many units of the group are ranked (ranks count within the group).
+    pub group_ranked: usize,
+    /// The smallest group that is ranked (a smaller one gets no ranks).
+    pub min_group_size: usize,
     pub index_group_mean: Option<f64>,
     pub verticals: Vec<NodeScore>,
     pub sectors: Vec<NodeScore>,
@@ -499,6 +508,8 @@ pub fn profile(fw: &Framework, s: &Scored, table: &RawTable, u: usize, note: Opt
         unit: unit_row(s, u, &vp, &sp),
         group,
         group_size: members.len(),
+        group_ranked: members.iter().filter(|&&m| s.rank[m].is_some()).count(),
+        min_group_size: s.settings.effective_min_group_size(),
         index_group_mean: mean_of(members.iter().map(|&m| s.index()[m])),
         verticals: node_scores(&verticals, &vp),
         sectors: node_scores(&sectors, &sp),
@@ -595,6 +606,7 @@ pub fn framework_doc(fw: &Framework) -> FrameworkDoc {
         ("Comparison group", s.group.label()),
         ("Tier scheme", if s.tiers.is_empty() { "none".into() } else { s.tiers.clone() }),
         ("Minimum coverage to be ranked", nagar_core::fmt::number(s.min_coverage)),
+        ("Smallest comparison group that is ranked", s.min_group_size.to_string()),
         ("Imputation", s.impute.label()),
         ("Outlier treatment", s.treat.label()),
     ]

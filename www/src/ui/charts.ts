@@ -2,6 +2,12 @@
 // innerHTML). Each chart has a text alternative; the tables next to them hold the same numbers.
 import { fmt, h, s } from '../dom';
 
+/// Charts are drawn for the width they get: on a phone a narrower drawing, so that its text,
+/// scaled to the screen, stays at about the size of the page's own text (12-13 px), not 5 px.
+export function narrow(): boolean {
+  return typeof window !== 'undefined' && window.matchMedia('(max-width: 600px)').matches;
+}
+
 function domain(values: number[]): [number, number] {
   const v = values.filter(Number.isFinite);
   if (v.length === 0) return [0, 100];
@@ -36,7 +42,7 @@ export function histogram(values: number[], title: string, highlight?: number | 
   const bins = 20;
   const counts = new Array<number>(bins).fill(0);
   for (const x of v) counts[Math.min(bins - 1, Math.max(0, Math.floor(((x - lo) / (hi - lo)) * bins)))]++;
-  const W = 640, H = 200, L = 40, R = 12, T = 12, B = 34;
+  const W = narrow() ? 360 : 640, H = 200, L = 40, R = 12, T = 12, B = 34;
   const maxC = Math.max(1, ...counts);
   const x = (val: number) => L + ((val - lo) / (hi - lo)) * (W - L - R);
   const y = (c: number) => T + (1 - c / maxC) * (H - T - B);
@@ -82,9 +88,12 @@ export function bars(items: Bar[], title: string): HTMLElement {
   // so names such as "Transparency & Accountability" are not cut at the left edge.
   const short = (label: string) => (label.length > 36 ? `${label.slice(0, 35)}…` : label);
   const longest = Math.max(0, ...items.map((b) => short(b.label).length));
-  const rowH = 26, R = 54, T = 6, W = 640;
-  const L = Math.min(290, Math.max(120, 16 + longest * 7.5));
+  // On a phone each label sits above its bar, which then has the whole width.
+  const small = narrow();
+  const rowH = small ? 40 : 26, R = 54, T = 6, W = small ? 360 : 640;
+  const L = small ? 6 : Math.min(290, Math.max(120, 16 + longest * 7.5));
   const H = T + items.length * rowH + 22;
+  const barTop = small ? 19 : 5;
   const x = (v: number) => L + ((v - lo) / (hi - lo)) * (W - L - R);
   const zero = x(Math.max(lo, Math.min(hi, 0)));
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title });
@@ -95,18 +104,20 @@ export function bars(items: Bar[], title: string): HTMLElement {
   }
   items.forEach((b, i) => {
     const yy = T + i * rowH;
-    svg.append(s('text', { x: L - 8, y: yy + rowH / 2 + 4, class: 'bar-label', 'text-anchor': 'end' }, short(b.label)));
+    const barY = yy + barTop, barH = rowH - barTop - 5, mid = barY + barH / 2 + 4;
+    if (small) svg.append(s('text', { x: L, y: yy + 14, class: 'bar-label' }, b.label.length > 44 ? `${b.label.slice(0, 43)}…` : b.label));
+    else svg.append(s('text', { x: L - 8, y: mid, class: 'bar-label', 'text-anchor': 'end' }, short(b.label)));
     if (b.value !== null && Number.isFinite(b.value)) {
       const x1 = Math.min(zero, x(b.value));
-      const r = s('rect', { x: x1, y: yy + 5, width: Math.max(1, Math.abs(x(b.value) - zero)), height: rowH - 10, class: 'bar' });
+      const r = s('rect', { x: x1, y: barY, width: Math.max(1, Math.abs(x(b.value) - zero)), height: barH, class: 'bar' });
       r.append(s('title', null, `${b.label}: ${fmt(b.value)}`));
       svg.append(r);
-      svg.append(s('text', { x: W - R + 6, y: yy + rowH / 2 + 4, class: 'value' }, fmt(b.value)));
+      svg.append(s('text', { x: W - R + 6, y: mid, class: 'value' }, fmt(b.value)));
     } else {
-      svg.append(s('text', { x: L + 4, y: yy + rowH / 2 + 4, class: 'tick' }, 'no value'));
+      svg.append(s('text', { x: L + 4, y: mid, class: 'tick' }, 'no value'));
     }
     if (b.reference !== undefined && b.reference !== null && Number.isFinite(b.reference)) {
-      const m = s('line', { x1: x(b.reference), x2: x(b.reference), y1: yy + 2, y2: yy + rowH - 2, class: 'ref' });
+      const m = s('line', { x1: x(b.reference), x2: x(b.reference), y1: barY - 3, y2: barY + barH + 3, class: 'ref' });
       m.append(s('title', null, `Group mean: ${fmt(b.reference)}`));
       svg.append(m);
     }
@@ -117,7 +128,8 @@ export function bars(items: Bar[], title: string): HTMLElement {
 /// Grouped bars: one group per vertical, one bar per city (comparison view).
 export function groupedBars(groups: string[], series: { name: string; values: (number | null)[] }[], title: string): HTMLElement {
   const [lo, hi] = domain(series.flatMap((s) => s.values.map((v) => v ?? NaN)));
-  const W = 640, H = 240, L = 36, R = 8, T = 10, B = 46;
+  const small = narrow();
+  const W = small ? 360 : 640, H = 240, L = 36, R = 8, T = 10, B = 46;
   const gw = (W - L - R) / Math.max(1, groups.length);
   const bw = Math.min(22, (gw - 12) / Math.max(1, series.length));
   const y = (v: number) => T + (1 - (v - lo) / (hi - lo)) * (H - T - B);
@@ -137,8 +149,11 @@ export function groupedBars(groups: string[], series: { name: string; values: (n
       r.append(s('title', null, `${se.name}, ${g}: ${fmt(v)}`));
       svg.append(r);
     });
-    const label = g.length > 16 ? `${g.slice(0, 15)}…` : g;
-    svg.append(s('text', { x: L + gi * gw + gw / 2, y: H - B + 16, class: 'tick', 'text-anchor': 'middle' }, label));
+    const max = small ? Math.max(4, Math.floor(gw / 7.5)) : 16;
+    const label = g.length > max ? `${g.slice(0, max - 1)}…` : g;
+    const t = s('text', { x: L + gi * gw + gw / 2, y: H - B + 16, class: 'tick', 'text-anchor': 'middle' }, label);
+    t.append(s('title', null, g));
+    svg.append(t);
   });
   const legend = h(
     'ul',

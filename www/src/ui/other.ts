@@ -1,9 +1,10 @@
 // The comparison, data check, method and privacy views.
-import { fmt, h, pct, plural } from '../dom';
+import { fmt, fmtDate, fmtFormula, fmtInt, fmtValue, h, pct, plural } from '../dom';
 import type { FrameworkDoc, IssueView, Profile } from '../../pkg/core/nagar_wasm';
 import type { Actions, AppState } from '../state';
 import { groupedBars } from './charts';
 import { datasetBanner } from './results';
+import { BUILD_DATE, SOURCE_URL } from '../build-info';
 
 export function compareView(st: AppState, act: Actions, profiles: Profile[]): HTMLElement {
   const r = st.results!;
@@ -29,6 +30,7 @@ export function compareView(st: AppState, act: Actions, profiles: Profile[]): HT
     'table',
     { class: 'data compare' },
     h('caption', { class: 'visually-hidden' }, 'Side-by-side comparison'),
+    h('colgroup', null, h('col', { class: 'label-col' }), cols.map(() => h('col'))),
     h('thead', null, h('tr', null, h('th', { scope: 'col' }, ''), cols.map((u) => h('th', { scope: 'col' }, h('a', { href: `#/city/${encodeURIComponent(u.id)}` }, u.name || u.id), h('div', null, h('button', { type: 'button', class: 'linklike small', onclick: () => act.toggleCompare(u.id) }, 'remove')))))),
     h(
       'tbody',
@@ -76,9 +78,13 @@ export function validationView(st: AppState, act: Actions): HTMLElement {
     h('div', { class: 'field' }, h('span', { class: 'label-spacer', 'aria-hidden': 'true' }, ' '), h('button', { type: 'button', class: 'button', onclick: () => act.downloadIssues(), disabled: issues.length === 0 }, 'Download as CSV')),
   );
   const file = st.data?.file ?? '';
+  // A file that cannot be scored at all is one error, whatever its cells say.
+  if (st.scoreError || st.loadError) counts.error = (counts.error ?? 0) + 1;
   const body =
     issues.length === 0
-      ? h('p', { class: 'ok' }, st.data ? `No problems found in ${file}.` : 'Load a file to check it.')
+      ? st.scoreError || st.loadError
+        ? null
+        : h('p', { class: 'ok' }, st.data ? `No problems found in ${file}.` : 'Load a file to check it.')
       : h(
           'div',
           { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Issues' },
@@ -91,11 +97,42 @@ export function validationView(st: AppState, act: Actions): HTMLElement {
               'tbody',
               null,
               page.map((i) =>
-                h('tr', { class: `sev-${i.severity}` }, h('td', null, h('span', { class: `badge ${i.severity}` }, i.severity)), h('td', { class: 'num' }, i.row ?? '–'), h('td', null, i.column ?? ''), h('td', { class: 'value' }, i.value ?? ''), h('td', null, i.message)),
+                h('tr', { class: `sev-${i.severity}` }, h('td', null, h('span', { class: `badge ${i.severity}` }, i.severity)), h('td', { class: 'num' }, fmtInt(i.row)), h('td', null, i.column ?? ''), h('td', { class: 'value' }, i.value ?? ''), h('td', null, i.message)),
               ),
             ),
           ),
         );
+  // One line per kind of problem (severity, column, message) with its count: 105 blank yes/no
+  // cells are one line, not 105; every cell stays one click away, below.
+  const kinds = new Map<string, { i: IssueView; rows: number[] }>();
+  for (const i of shown) {
+    const key = `${i.severity}\u001f${i.column ?? ''}\u001f${i.message}`;
+    const k = kinds.get(key);
+    if (k) {
+      if (i.row !== null && i.row !== undefined) k.rows.push(i.row);
+    } else kinds.set(key, { i, rows: i.row !== null && i.row !== undefined ? [i.row] : [] });
+  }
+  const repeated = [...kinds.values()].some((k) => k.rows.length > 1);
+  const rowList = (rows: number[]) => (rows.length <= 8 ? rows.map((r) => fmtInt(r)).join(', ') : `${rows.slice(0, 8).map((r) => fmtInt(r)).join(', ')} and ${fmtInt(rows.length - 8)} more`);
+  const summaryTable = repeated
+    ? h(
+        'div',
+        { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Issues by kind' },
+        h(
+          'table',
+          { class: 'data issues summary', 'data-testid': 'issue-summary' },
+          h('caption', null, `${plural(kinds.size, 'kind')} of problem`),
+          h('thead', null, h('tr', null, ['Severity', 'Cells', 'Column', 'What is wrong', 'Rows'].map((c) => h('th', { scope: 'col' }, c)))),
+          h(
+            'tbody',
+            null,
+            [...kinds.values()].map(({ i, rows }) =>
+              h('tr', { class: `sev-${i.severity}` }, h('td', null, h('span', { class: `badge ${i.severity}` }, i.severity)), h('td', { class: 'num' }, fmtInt(Math.max(1, rows.length))), h('td', null, i.column ?? ''), h('td', null, i.message), h('td', null, rows.length ? rowList(rows) : '–')),
+            ),
+          ),
+        ),
+      )
+    : null;
   const pager =
     pages > 1
       ? h('div', { class: 'pager' }, h('button', { type: 'button', class: 'button small', disabled: f.page === 0, onclick: () => (f.page--, act.render()) }, '‹ Previous'), h('span', null, `${f.page * ISSUE_PAGE + 1}–${Math.min(shown.length, (f.page + 1) * ISSUE_PAGE)} of ${shown.length}`), h('button', { type: 'button', class: 'button small', disabled: f.page >= pages - 1, onclick: () => (f.page++, act.render()) }, 'Next ›'))
@@ -104,21 +141,67 @@ export function validationView(st: AppState, act: Actions): HTMLElement {
     'section',
     { 'data-testid': 'validation-report', 'aria-labelledby': 'h-val' },
     h('h1', { id: 'h-val' }, 'Data check'),
-    st.data ? h('p', null, `File `, h('strong', null, file), ` (${st.data.format}, ${st.data.rows} rows, ${st.data.columns.length} columns). Rows are numbered as a spreadsheet shows them (the header is row 1). Scoring goes ahead; problem values are left out and counted as missing.`) : null,
+    st.loadError ? h('p', { class: 'banner error', role: 'alert' }, h('strong', null, `${st.loadError.file} could not be read. `), st.loadError.message) : null,
+    st.data
+      ? h(
+          'p',
+          null,
+          `File `,
+          h('strong', null, file),
+          ` (${st.data.format}, ${plural(st.data.rows, 'row')}, ${plural(st.data.columns.length, 'column')}). Rows are numbered as a spreadsheet shows them (the header is row 1).`,
+          st.scoreError ? '' : ' Scoring goes ahead; problem values are left out and counted as missing.',
+        )
+      : null,
     st.scoreError ? h('p', { class: 'banner error', role: 'alert' }, h('strong', null, 'This file could not be scored. '), st.scoreError) : null,
     h('ul', { class: 'counts' }, h('li', { class: 'error' }, plural(counts.error ?? 0, 'error')), h('li', { class: 'warning' }, plural(counts.warning ?? 0, 'warning')), h('li', { class: 'info' }, plural(counts.info ?? 0, 'note'))),
     filters,
-    body,
-    pager,
+    summaryTable,
+    summaryTable && body
+      ? h('details', { class: 'issue-details', open: Boolean(f.text || f.severity || f.page > 0) }, h('summary', null, `Every issue, cell by cell (${fmtInt(shown.length)})`), body, pager)
+      : [body, pager],
   );
 }
 
-function num(x: number): string {
-  return Number.isInteger(x) ? String(x) : String(Math.round(x * 1e4) / 1e4);
+const num = fmtValue;
+
+/// Each node's share of its parent in the weights in force (the sliders' overrides applied),
+/// and each indicator's share of its aggregate: what the engine will use.
+function sharesInForce(doc: FrameworkDoc, weights: Record<string, number>): { node: Map<string, number>; changed: Set<string> } {
+  const w = (id: string, d: number) => weights[id] ?? d;
+  const node = new Map<string, number>();
+  const changed = new Set<string>();
+  // The tree is depth-first: a node's parent is the nearest earlier node one level up.
+  const parentOf = new Map<number, number>();
+  const stack: number[] = [];
+  doc.tree.forEach((a, k) => {
+    while (stack.length && doc.tree[stack[stack.length - 1]].depth >= a.depth) stack.pop();
+    if (stack.length) parentOf.set(k, stack[stack.length - 1]);
+    stack.push(k);
+  });
+  const sums = new Map<number, number>();
+  doc.tree.forEach((a, k) => {
+    const p = parentOf.get(k);
+    if (p !== undefined) sums.set(p, (sums.get(p) ?? 0) + w(a.id, a.weight));
+  });
+  doc.tree.forEach((a, k) => {
+    const p = parentOf.get(k);
+    if (p !== undefined) node.set(a.id, w(a.id, a.weight) / (sums.get(p) || 1));
+    if (weights[a.id] !== undefined && Math.abs(weights[a.id] - a.weight) > 1e-12) changed.add(a.id);
+    const total = a.indicators.reduce((t, i) => t + w(i.id, i.weight), 0) || 1;
+    for (const i of a.indicators) {
+      node.set(i.id, w(i.id, i.weight) / total);
+      if (weights[i.id] !== undefined && Math.abs(weights[i.id] - i.weight) > 1e-12) changed.add(i.id);
+    }
+  });
+  return { node, changed };
 }
 
-export function methodView(doc: FrameworkDoc): HTMLElement {
+export function methodView(doc: FrameworkDoc, st: AppState): HTMLElement {
   const root = doc.tree[0];
+  const { node: share, changed } = sharesInForce(doc, st.options.weights ?? {});
+  const shareText = (id: string) => `${pct(share.get(id))} of its parent${changed.has(id) ? ' (changed in Settings)' : ''}`;
+  // The settings in force: those of the last run when there is one, else the framework's.
+  const settings = st.results?.settings ?? doc.settings;
   return h(
     'article',
     { class: 'method' },
@@ -136,10 +219,11 @@ export function methodView(doc: FrameworkDoc): HTMLElement {
       h('li', null, 'Aggregates marked “rescaled” are stretched to a 0–100 range across the comparison group: 100 is the best city of the group, 0 the weakest.'),
       h('li', null, 'Cities are ranked by the index. A city with data for less than the minimum share of indicators keeps its scores but gets no rank.'),
     ),
-    h('h2', null, 'Settings of this framework'),
-    h('dl', { class: 'kv' }, doc.settings.map((s) => [h('dt', null, s.id), h('dd', null, s.name)])),
+    h('h2', null, st.results ? 'Settings in force' : 'Settings of this framework'),
+    h('dl', { class: 'kv' }, settings.map((s) => [h('dt', null, s.id), h('dd', null, s.name)])),
+    changed.size ? h('p', { class: 'banner warning' }, `Weights changed in Settings: ${plural(changed.size, 'weight')}. The shares below are those in force.`) : null,
     doc.tier_schemes.length
-      ? [h('h2', null, 'Population tiers'), doc.tier_schemes.map((t) => h('div', null, h('h3', null, t.name, ' ', h('span', { class: 'hint' }, `(${t.id})`)), t.source ? h('p', { class: 'hint' }, t.source) : null, h('ul', null, t.tiers.map((x) => h('li', null, `${x.name}: `, x.below !== null && x.below !== undefined ? `population below ${x.below.toLocaleString('en-IN')}` : 'the rest')))))]
+      ? [h('h2', null, 'Population tiers'), doc.tier_schemes.map((t) => h('div', null, h('h3', null, t.name, ' ', h('span', { class: 'hint' }, `(${t.id})`)), t.source ? h('p', { class: 'hint' }, t.source) : null, h('ul', null, t.tiers.map((x) => h('li', null, `${x.name}: `, x.below !== null && x.below !== undefined ? `population below ${fmtInt(x.below)}` : 'the rest')))))]
       : null,
     doc.zones.length ? [h('h2', null, 'Zones'), h('p', null, 'When the file has no zone column, the zone is derived from the state.'), h('ul', { class: 'zones' }, doc.zones.map((z) => h('li', null, h('strong', null, z.name), ': ', z.states.join(', '))))] : null,
     h('h2', null, 'The tree'),
@@ -149,7 +233,7 @@ export function methodView(doc: FrameworkDoc): HTMLElement {
       h(
         'section',
         { class: `node depth-${Math.min(a.depth, 3)}` },
-        h(a.depth <= 1 ? 'h3' : 'h4', null, a.name, ' ', h('span', { class: 'hint' }, `${a.id} · weight ${num(a.weight)}${a.rescale ? ` · rescaled ${a.rescale[0]}–${a.rescale[1]}` : ''}`)),
+        h(a.depth <= 1 ? 'h3' : 'h4', null, a.name, ' ', h('span', { class: 'hint' }, `${a.id} · weight ${shareText(a.id)}${a.rescale ? ` · rescaled ${a.rescale[0]}–${a.rescale[1]}` : ''}`)),
         a.note ? h('p', null, a.note) : null,
         a.indicators.length
           ? h(
@@ -160,7 +244,7 @@ export function methodView(doc: FrameworkDoc): HTMLElement {
                   'li',
                   null,
                   h('p', null, h('strong', null, i.name), ' ', h('span', { class: 'hint' }, i.id), i.unit ? ` (${i.unit})` : '', ' ', i.direction < 0 ? h('span', { class: 'tag' }, 'lower is better') : null, i.provisional ? h('span', { class: 'tag provisional' }, 'provisional') : null),
-                  h('p', { class: 'derivation' }, '= ', i.derivation, i.cap !== null && i.cap !== undefined ? `; capped at ${num(i.cap)}` : '', i.floor !== null && i.floor !== undefined ? `; floor ${num(i.floor)}` : '', i.weight !== 1 ? `; weight ${num(i.weight)}` : ''),
+                  h('p', { class: 'derivation' }, '= ', fmtFormula(i.derivation), i.cap !== null && i.cap !== undefined ? `; capped at ${num(i.cap)}` : '', i.floor !== null && i.floor !== undefined ? `; floor ${num(i.floor)}` : '', `; weight ${shareText(i.id)}`),
                   i.choice ? h('p', null, h('em', null, 'Choice: '), i.choice) : null,
                   i.note ? h('p', null, i.note) : null,
                   i.source ? h('p', { class: 'hint' }, 'Source: ', i.source) : null,
@@ -196,5 +280,49 @@ export function privacyView(): HTMLElement {
       h('li', null, 'Exports (CSV, XLSX, JSON) are made in the browser and saved straight to your device.'),
       h('li', null, 'The code is open: the same engine runs in the command-line tool ', h('code', null, 'nagar'), ', which gives exactly the same numbers.'),
     ),
+  );
+}
+
+/// Where official results are published (links open the Ministry's sites; the page itself
+/// fetches nothing from them).
+const OFFICIAL = [
+  { name: 'Ease of Living and Municipal Performance Index portal (MoHUA)', url: 'https://eol.smartcities.gov.in/' },
+  { name: 'Ministry of Housing and Urban Affairs', url: 'https://mohua.gov.in/' },
+];
+
+/// About: what this is and is not, where official results are, how to use a published table,
+/// accessibility, version and build.
+export function aboutView(st: AppState): HTMLElement {
+  return h(
+    'article',
+    { class: 'about', 'data-testid': 'about-view' },
+    h('h1', null, 'About nagar'),
+    h('p', { class: 'banner warning', role: 'note' }, h('strong', null, 'Not an official Ministry product. '), 'nagar is an independent, open-source tool that applies the published Municipal Performance Index 2019 framework of the Ministry of Housing and Urban Affairs (MoHUA) to data you give it. Its scores are not the Ministry’s results.'),
+    h('h2', null, 'Official results'),
+    h('p', null, 'The Ministry publishes the official Municipal Performance Index and Ease of Living Index results, with reports and rankings, on its websites:'),
+    h('ul', null, OFFICIAL.map((o) => h('li', null, h('a', { href: o.url, rel: 'noopener noreferrer', target: '_blank' }, o.name), ' — ', o.url))),
+    h('h2', null, 'Using a published table'),
+    h(
+      'ol',
+      { class: 'steps' },
+      h('li', null, 'Download the blank template (Data panel: “Blank template”, XLSX or CSV). Its first row names the columns this framework reads; its second sheet describes each.'),
+      h('li', null, 'Copy the published values into it, one row per city: an id, the city’s name, its state and population, then the columns you have. Columns are matched by name; extra columns are ignored; a missing value is left empty, never written as 0.'),
+      h('li', null, 'Open the file here. The Data check lists every value it could not use, with its row and column.'),
+    ),
+    h('h2', null, 'Accessibility'),
+    h('p', null, 'This page aims to meet WCAG 2.1 level AA: it can be used with a keyboard alone (a “Skip to main content” link comes first), every chart has a text alternative and the same numbers in a table, colours have sufficient contrast, and every view works on a phone 360 pixels wide. Each release is checked with the axe-core accessibility engine at phone and laptop sizes. If something does not work for you, please report it in the project’s issue tracker with the view and the browser you used.'),
+    h('h2', null, 'Version'),
+    h(
+      'dl',
+      { class: 'kv' },
+      h('dt', null, 'Engine'),
+      h('dd', { 'data-testid': 'about-version' }, st.version ? `nagar ${st.version}` : 'loading…'),
+      h('dt', null, 'Built'),
+      h('dd', null, fmtDate(BUILD_DATE)),
+      h('dt', null, 'Framework'),
+      h('dd', null, st.framework ? `${st.framework.name}${st.framework.version ? `, version ${st.framework.version}` : ''}` : '–'),
+    ),
+    h('h2', null, 'Source code and method'),
+    h('p', null, 'nagar is open source (MIT or Apache-2.0). The same engine runs as the command-line tool ', h('code', null, 'nagar'), ' and gives the same numbers. Every formula and choice, with its source, is written down in the methodology (docs/METHODOLOGY.md in the source code) and summarised under ', h('a', { href: '#/method' }, 'How scores are computed'), '.', SOURCE_URL ? [' Source code: ', h('a', { href: SOURCE_URL, rel: 'noopener noreferrer', target: '_blank' }, SOURCE_URL), '.'] : ''),
   );
 }

@@ -26,7 +26,7 @@ function sharedText(p: Peer): string {
   return parts.length ? `shares ${parts.join(' · ')}` : 'different context';
 }
 
-function peerItem(p: Peer): HTMLElement {
+function peerItem(p: Peer, units: Map<string, string>): HTMLElement {
   const u = p.unit;
   return h(
     'li',
@@ -36,14 +36,17 @@ function peerItem(p: Peer): HTMLElement {
       { class: 'peer-head' },
       h('a', { href: `#/city/${encodeURIComponent(u.id)}` }, u.name || u.id),
       h('span', { class: 'peer-gap' }, ` +${fmt(p.gap)} points`),
-      h('span', { class: 'hint' }, ` · score ${fmt(p.score)} · ${sharedText(p)} · similarity ${fmt(p.similarity, 2)}`),
+      h('span', { class: 'hint' }, ` · score ${fmt(p.score)} · ${sharedText(p)} · similarity ${fmt(p.similarity, 2)} of 1`),
     ),
     p.drivers.length
       ? h(
+          'div',
+          { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': `Indicators where ${u.name || u.id} does better` },
+          h(
           'table',
           { class: 'data mini drivers' },
           h('caption', { class: 'visually-hidden' }, `Indicators where ${u.name} does better`),
-          h('thead', null, h('tr', null, ['Indicator', 'This city', u.name || u.id, 'Share of the gap'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c)))),
+          h('thead', null, h('tr', null, ['Indicator', 'This city', u.name || u.id, 'Weighted difference'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c)))),
           h(
             'tbody',
             null,
@@ -52,18 +55,24 @@ function peerItem(p: Peer): HTMLElement {
                 'tr',
                 null,
                 h('th', { scope: 'row' }, d.name, d.higher_is_better ? '' : h('span', { class: 'tag' }, 'lower is better')),
-                h('td', { class: 'num' }, fmtValue(d.unit_value)),
-                h('td', { class: 'num' }, fmtValue(d.peer_value)),
+                h('td', { class: 'num' }, fmtValue(d.unit_value), unitOf(units, d.id)),
+                h('td', { class: 'num' }, fmtValue(d.peer_value), unitOf(units, d.id)),
                 h('td', { class: 'num' }, fmt(d.contribution, 2)),
               ),
             ),
+          ),
           ),
         )
       : null,
   );
 }
 
-function resultView(r: PeerSearch): HTMLElement {
+function unitOf(units: Map<string, string>, id: string): HTMLElement | null {
+  const u = units.get(id);
+  return u ? h('span', { class: 'unit' }, ` ${u}`) : null;
+}
+
+function resultView(r: PeerSearch, units: Map<string, string>): HTMLElement {
   if (r.peers.length === 0) {
     return h('p', { class: 'hint' }, `No city of the comparison group scores clearly better than ${r.unit.name} in ${r.node.name} (${fmt(r.score)}).`);
   }
@@ -71,7 +80,12 @@ function resultView(r: PeerSearch): HTMLElement {
     'div',
     null,
     h('p', null, `${r.unit.name} scores ${fmt(r.score)} in ${r.node.name}; ${r.clearly_better} cities of its comparison group score clearly better. The most similar:`),
-    h('ol', { class: 'peers' }, r.peers.map(peerItem)),
+    h(
+      'p',
+      { class: 'hint' },
+      'Similarity runs from 0 to 1: 1 is a city with the same zone, terrain, tier and size and a shared problem; it is 1 / (1 + the weighted differences in that context). For each indicator: both cities’ values in the indicator’s units, and the weighted difference, the indicator’s weight in the sector times the gap between their standardised values (0 = the group mean; positive = the peer does better). The larger it is, the more of the peer’s lead that indicator explains.',
+    ),
+    h('ol', { class: 'peers' }, r.peers.map((p) => peerItem(p, units))),
   );
 }
 
@@ -86,11 +100,12 @@ export function peersPanel(st: AppState, p: Profile): HTMLElement {
     try {
       const r = await st.engine.call<PeerSearch>({ op: 'peers', ulb: p.unit.id, node: choice.node, options: { k: choice.k } });
       clear(out);
-      out.append(resultView(r));
+      out.append(resultView(r, new Map(p.indicators.filter((i) => i.unit).map((i) => [i.id, i.unit]))));
     } catch (e) {
       clear(out);
       out.append(h('p', { class: 'banner error' }, e instanceof Error ? e.message : String(e)));
     }
+    out.dataset.done = 'true';
   };
   select.addEventListener('change', () => void search());
   k.addEventListener('change', () => void search());

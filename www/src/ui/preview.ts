@@ -7,7 +7,8 @@
 // scenarios" deletes that database. Nothing goes to localStorage. Every name and value is set
 // as text (the dom helper never uses innerHTML).
 import './analysis.css';
-import { clear, fmt, fmtValue, h, pct, s } from '../dom';
+import { narrow } from './charts';
+import { clear, fmt, fmtCell, fmtDateTime, fmtInt, fmtValue, h, pct, plural, s } from '../dom';
 import type {
   CollisionChoice,
   Explanation,
@@ -228,8 +229,11 @@ function whyChart(e: Explanation): HTMLElement {
   const rest = e.rows.slice(top.length).reduce((a, r) => a + r.contribution, 0);
   const items = [...top.map((r) => ({ label: r.name, value: r.contribution })), ...(e.rows.length > top.length ? [{ label: `${e.rows.length - top.length} other indicators`, value: rest }] : [])];
   const m = Math.max(0.01, ...items.map((i) => Math.abs(i.value)));
-  const rowH = 22, L = 250, R = 60, T = 6, W = 700;
+  // On a phone each label sits above its bar (charts.ts `narrow`).
+  const small = narrow();
+  const rowH = small ? 36 : 22, L = small ? 6 : 250, R = 60, T = 6, W = small ? 360 : 700;
   const H = T + items.length * rowH + 8;
+  const barTop = small ? 18 : 4;
   const mid = L + (W - L - R) / 2;
   const x = (v: number) => mid + (v / m) * ((W - L - R) / 2);
   const title = `Points each indicator adds to or takes from the index of ${e.unit_name}, largest first`;
@@ -238,21 +242,23 @@ function whyChart(e: Explanation): HTMLElement {
   svg.append(s('line', { x1: mid, x2: mid, y1: T, y2: H - 4, class: 'axis' }));
   items.forEach((it, i) => {
     const y = T + i * rowH;
-    const label = it.label.length > 36 ? `${it.label.slice(0, 35)}…` : it.label;
-    svg.append(s('text', { x: L - 8, y: y + rowH / 2 + 4, class: 'bar-label', 'text-anchor': 'end' }, label));
-    const r = s('rect', { x: Math.min(mid, x(it.value)), y: y + 4, width: Math.max(1, Math.abs(x(it.value) - mid)), height: rowH - 8, class: it.value >= 0 ? 'bar pos' : 'bar neg' });
+    const label = it.label.length > (small ? 44 : 36) ? `${it.label.slice(0, small ? 43 : 35)}…` : it.label;
+    const barH = rowH - barTop - 4, textY = y + barTop + barH / 2 + 4;
+    if (small) svg.append(s('text', { x: L, y: y + 14, class: 'bar-label' }, label));
+    else svg.append(s('text', { x: L - 8, y: textY, class: 'bar-label', 'text-anchor': 'end' }, label));
+    const r = s('rect', { x: Math.min(mid, x(it.value)), y: y + barTop, width: Math.max(1, Math.abs(x(it.value) - mid)), height: barH, class: it.value >= 0 ? 'bar pos' : 'bar neg' });
     r.append(s('title', null, `${it.label}: ${it.value >= 0 ? '+' : ''}${fmt(it.value, 2)} points`));
     svg.append(r);
-    svg.append(s('text', { x: W - R + 6, y: y + rowH / 2 + 4, class: 'value' }, `${it.value >= 0 ? '+' : ''}${fmt(it.value, 2)}`));
+    svg.append(s('text', { x: W - R + 6, y: textY, class: 'value' }, `${it.value >= 0 ? '+' : ''}${fmt(it.value, 2)}`));
   });
   return h('figure', { class: 'chart-box' }, svg);
 }
 
 function inputsText(r: Explanation['rows'][number]): string {
-  return r.inputs.map((i) => `${i.id} = ${i.text ?? (i.value === null ? 'missing' : fmtValue(i.value))}`).join('; ');
+  return r.inputs.map((i) => `${i.id} = ${i.text !== null && i.text !== undefined ? fmtCell(i.text) : i.value === null ? 'missing' : fmtValue(i.value)}`).join('; ');
 }
 
-function whyView(e: Explanation, sectors: Map<string, string>): HTMLElement {
+export function whyView(e: Explanation, sectors: Map<string, string>, who = 'my index'): HTMLElement {
   const sum = e.baseline + e.rows.reduce((a, r) => a + r.contribution, 0);
   return h(
     'section',
@@ -270,7 +276,7 @@ function whyView(e: Explanation, sectors: Map<string, string>): HTMLElement {
       h(
         'table',
         { class: 'data why-table', 'data-testid': 'why-table' },
-        h('caption', { class: 'visually-hidden' }, 'Contribution of each indicator to my index'),
+        h('caption', { class: 'visually-hidden' }, `Contribution of each indicator to ${who}`),
         h('thead', null, h('tr', null, ['Indicator', 'Raw inputs', 'Derived value', 'Group mean', 'Standardised', 'Points per unit', 'Points'].map((c, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, c)))),
         h(
           'tbody',
@@ -296,15 +302,37 @@ function whyView(e: Explanation, sectors: Map<string, string>): HTMLElement {
   );
 }
 
-function improveView(imp: Improvements): HTMLElement {
+/// What the page knows of an indicator to word a priority: its unit, and whether it is one
+/// yes/no answer (a "points" indicator of a single input, 0 or 1).
+export type IndicatorFacts = Map<string, { unit: string; yesNo: boolean }>;
+
+/// A value with its unit: "4.9%", "1,00,815 ₹ per employee".
+function withUnit(x: number, unit: string): string {
+  return `${fmtValue(x)}${unit === '%' ? '%' : unit ? ` ${unit}` : ''}`;
+}
+
+/// A priority in the page's own words and number formats ("No → Yes" for a yes/no answer,
+/// amounts with Indian grouping and their unit). Without facts, the engine's sentence.
+function prioritySentence(r: Improvements['rows'][number], imp: Improvements, facts?: IndicatorFacts): string {
+  const f = facts?.get(r.id);
+  if (!f) return r.sentence;
+  const yesNo = f.yesNo && [0, 1].includes(r.current_value) && [0, 1].includes(r.target_value);
+  const val = (x: number) => (yesNo ? (x === 1 ? 'Yes' : 'No') : withUnit(x, f.unit));
+  const change = `${val(r.current_value)} → ${val(r.target_value)}`;
+  const effect = r.gain >= 0 ? `adds ${fmt(r.gain, 2)} points to the index` : `costs ${fmt(-r.gain, 2)} points (the group’s ranges shift)`;
+  const moves = imp.rank && r.new_rank ? (imp.rank === r.new_rank ? `, rank stays ${fmtInt(imp.rank)}` : `, rank ${fmtInt(imp.rank)} → ${fmtInt(r.new_rank)}`) : ' (not ranked)';
+  return `${r.name} (${r.id}): ${change} ${effect}${moves}.`;
+}
+
+export function improveView(imp: Improvements, who = 'my ULB', facts?: IndicatorFacts): HTMLElement {
   const top = imp.rows.slice(0, 10);
   return h(
     'section',
     { class: 'improve', 'aria-labelledby': 'h-imp' },
     h('h2', { id: 'h-imp' }, 'Improvement priorities'),
-    h('p', { class: 'hint' }, `For each indicator alone: the gain if my ULB reached the comparison group’s ${Math.round(imp.percentile * 100)}th percentile on it, everything else fixed and the group re-standardised. Largest gains first.`),
+    h('p', { class: 'hint' }, `For each indicator alone: the gain if ${who} reached the comparison group’s ${Math.round(imp.percentile * 100)}th percentile on it, everything else fixed and the group re-standardised. Largest gains first.`),
     top.length === 0
-      ? h('p', null, 'My ULB is at or beyond the target on every indicator.')
+      ? h('p', null, `${who[0].toUpperCase()}${who.slice(1)} is at or beyond the target on every indicator.`)
       : h(
           'ol',
           { class: 'improve-list', 'data-testid': 'improve-list' },
@@ -312,8 +340,10 @@ function improveView(imp: Improvements): HTMLElement {
             h(
               'li',
               { 'data-id': r.id, 'data-gain': String(r.gain), 'data-target': String(r.target_value), 'data-new-rank': r.new_rank ?? '' },
-              h('span', { class: 'sentence' }, r.sentence),
-              r.best_value !== null && r.best_gain !== null ? h('span', { class: 'hint' }, ` (the group’s best, ${fmtValue(r.best_value)}, would add ${fmt(r.best_gain, 2)} points)`) : null,
+              h('span', { class: 'sentence' }, prioritySentence(r, imp, facts)),
+              r.best_value !== null && r.best_gain !== null && !(facts?.get(r.id)?.yesNo ?? false)
+                ? h('span', { class: 'hint' }, ` (the group’s best, ${withUnit(r.best_value, facts?.get(r.id)?.unit ?? '')}, would add ${fmt(r.best_gain, 2)} points)`)
+                : null,
             ),
           ),
         ),
@@ -602,7 +632,7 @@ export function previewView(st: AppState): HTMLElement {
               'li',
               null,
               h('strong', null, it.name),
-              h('span', { class: 'hint' }, ` saved ${new Date(it.savedAt).toLocaleString()} · ${it.edits.length} changes `),
+              h('span', { class: 'hint' }, ` saved ${fmtDateTime(Date.parse(it.savedAt))} · ${plural(it.edits.length, 'change')} `),
               h(
                 'button',
                 {

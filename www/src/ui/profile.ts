@@ -1,9 +1,11 @@
 // City profile: where one city stands, and every number behind its score.
-import { fmt, fmtInt, fmtValue, h, pct } from '../dom';
+import { fmt, fmtCell, fmtFormula, fmtInt, fmtValue, h, pct } from '../dom';
 import type { Profile, NodeScore, IndicatorRow } from '../../pkg/core/nagar_wasm';
 import type { Actions, AppState } from '../state';
 import { bars, histogram } from './charts';
 import { datasetBanner } from './results';
+import { improveView, whyView } from './preview';
+import type { Explanation, Improvements } from '../analysis-types';
 
 function diff(n: NodeScore): number | null {
   return n.value !== null && n.value !== undefined && n.group_mean !== null && n.group_mean !== undefined ? n.value - n.group_mean : null;
@@ -29,7 +31,7 @@ function inputsCell(ind: IndicatorRow): HTMLElement {
       'ul',
       null,
       ind.inputs.map((i) =>
-        h('li', null, h('span', { class: 'input-label' }, i.label), ': ', h('span', { class: 'input-value' }, i.column === null || i.column === undefined ? 'column not in file' : i.value === '' ? 'empty' : i.value)),
+        h('li', null, h('span', { class: 'input-label' }, i.label), ': ', h('span', { class: 'input-value' }, i.column === null || i.column === undefined ? 'column not in file' : i.value === '' ? 'empty' : fmtCell(i.value))),
       ),
     ),
   );
@@ -45,13 +47,47 @@ function indicatorRow(ind: IndicatorRow): HTMLElement {
   return h(
     'tr',
     { class: ind.derived === null || ind.derived === undefined ? 'missing' : '' },
-    h('th', { scope: 'row' }, h('span', { class: 'ind-name' }, ind.name), ' ', h('span', { class: 'hint' }, ind.id), h('div', null, marks), h('p', { class: 'hint' }, ind.derivation)),
+    h('th', { scope: 'row' }, h('span', { class: 'ind-name' }, ind.name), ' ', h('span', { class: 'hint' }, ind.id), h('div', null, marks), h('p', { class: 'hint' }, fmtFormula(ind.derivation))),
     inputsCell(ind),
     h('td', { class: 'num' }, fmtValue(ind.derived), ind.unit ? h('span', { class: 'unit' }, ` ${ind.unit}`) : null, capped ? h('div', { class: 'hint' }, `used: ${fmtValue(ind.processed)}`) : null),
     h('td', { class: 'num' }, fmtValue(ind.group_mean)),
     h('td', { class: 'num strong' }, fmt(ind.normalised, 2)),
     h('td', { class: 'notes' }, notes),
   );
+}
+
+/// In-page navigation of the long profile: buttons that scroll to a section (links would
+/// change the address, which names the view).
+function sectionNav(items: [string, string][]): HTMLElement {
+  return h(
+    'nav',
+    { class: 'section-nav', 'aria-label': 'On this page' },
+    h(
+      'ul',
+      null,
+      items.map(([id, label]) =>
+        h('li', null, h('button', { type: 'button', class: 'linklike', 'data-target': id, onclick: () => document.getElementById(id)?.scrollIntoView({ block: 'start' }) }, label)),
+      ),
+    ),
+  );
+}
+
+/// "Why this score" and improvement priorities, from the analyses module (loaded the first
+/// time it is needed): filled in when they arrive.
+function whyPlaceholder(st: AppState, p: Profile, sectorName: Map<string, string>): HTMLElement {
+  const box = h('div', { class: 'why-box', 'data-testid': 'profile-why', 'aria-busy': 'true' }, h('h2', { id: 'h-why' }, 'Why this score'), h('p', { class: 'hint' }, 'Working out each indicator’s part in the score…'));
+  const name = p.unit.name || p.unit.id;
+  st.engine
+    .call<{ explain: Explanation | null; improve: Improvements | null; analysisError: string | null }>({ op: 'whyUnit', id: p.unit.id })
+    .then((r) => {
+      box.replaceChildren(
+        r.explain ? whyView(r.explain, sectorName, `the index of ${name}`) : h('section', null, h('h2', { id: 'h-why' }, 'Why this score'), h('p', null, r.analysisError ?? 'Not available for this city.')),
+        r.improve ? improveView(r.improve, name, new Map(p.indicators.map((i) => [i.id, { unit: i.unit, yesNo: i.unit === 'points' && i.inputs.length === 1 }]))) : h('section', null, h('h2', { id: 'h-imp' }, 'Improvement priorities'), h('p', null, r.analysisError ?? 'Not available for this city.')),
+      );
+    })
+    .catch((e: unknown) => box.replaceChildren(h('h2', { id: 'h-why' }, 'Why this score'), h('p', null, e instanceof Error ? e.message : String(e))))
+    .finally(() => box.removeAttribute('aria-busy'));
+  return box;
 }
 
 export function profileView(st: AppState, act: Actions, p: Profile): HTMLElement {
@@ -79,14 +115,36 @@ export function profileView(st: AppState, act: Actions, p: Profile): HTMLElement
     h('p', null, h('a', { href: '#/results' }, '‹ All cities')),
     h('h1', null, u.name || u.id, ' ', h('span', { class: 'hint' }, u.id)),
     datasetBanner(p.dataset_note),
+    p.group_size < p.min_group_size
+      ? h(
+          'p',
+          { class: 'banner warning', role: 'note', 'data-testid': 'small-group' },
+          h('strong', null, 'Too few cities to compare. '),
+          `This city is compared only with the ${p.group_size === 1 ? 'city itself' : `${p.group_size} cities`} of ${p.group}, fewer than the minimum of ${p.min_group_size}: too few to standardise, so it gets no rank, and its scores compare it only with ${p.group_size === 1 ? 'itself' : 'them'}. Compare with all cities (Settings) for a meaningful score.`,
+        )
+      : null,
     h(
       'div',
       { class: 'cards' },
       h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Index'), h('p', { class: 'card-value' }, fmt(u.index)), h('p', { class: 'card-note' }, `group mean ${fmt(p.index_group_mean)}`)),
-      h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Rank'), h('p', { class: 'card-value' }, u.rank ? `${u.rank} of ${r.ranked}` : 'not ranked'), h('p', { class: 'card-note' }, u.flag || (u.rank_in_tier ? `${u.rank_in_tier} in tier ${u.tier}` : ''))),
+      h(
+        'div',
+        { class: 'card' },
+        h('p', { class: 'card-label' }, 'Rank'),
+        h('p', { class: 'card-value' }, u.rank ? `${u.rank} of ${p.group_ranked}` : 'not ranked'),
+        h('p', { class: 'card-note' }, u.flag || [p.group === 'all units' ? '' : `within ${p.group}`, u.rank_in_tier ? `${u.rank_in_tier} in tier ${u.tier}` : ''].filter(Boolean).join(' · ')),
+      ),
       h('dl', { class: 'card facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
     ),
     h('p', null, h('button', { type: 'button', class: 'button small', onclick: () => act.toggleCompare(u.id), disabled: !inCompare && st.compare.length >= 4 }, inCompare ? 'Remove from comparison' : 'Add to comparison')),
+    sectionNav([
+      ['h-vert', 'Verticals'],
+      ['h-why', 'Why this score'],
+      ['h-imp', 'Improvement priorities'],
+      ['h-sect', 'Sectors'],
+      ['h-ind', 'Indicators'],
+      ['h-peers', 'Learn from peers'],
+    ]),
     h(
       'div',
       { class: 'two-col' },
@@ -102,6 +160,7 @@ export function profileView(st: AppState, act: Actions, p: Profile): HTMLElement
         sectorList(strongest.slice(-3).reverse(), 'bad'),
       ),
     ),
+    whyPlaceholder(st, p, sectorName),
     h('section', { 'aria-labelledby': 'h-sect' }, h('h2', { id: 'h-sect' }, 'Sectors'), bars(p.sectors.map((s) => ({ label: s.name, value: s.value ?? null, reference: s.group_mean ?? null })), `Sector scores of ${u.name}; ticks mark the group mean`)),
     h('section', { 'aria-labelledby': 'h-pos' }, h('h2', { id: 'h-pos' }, 'Position among all cities'), histogram(r.units.map((x) => x.index ?? NaN), `Histogram of the index; the line marks ${u.name}`, u.index)),
     h(

@@ -1,5 +1,5 @@
 // Results: summary, distribution of the index, and the sortable, filterable table.
-import { fmt, h, pct, plural } from '../dom';
+import { fmt, fmtInt, h, pct, plural } from '../dom';
 import type { UnitRow } from '../../pkg/core/nagar_wasm';
 import type { Results } from '../results-unpack';
 import type { Actions, AppState, SortKey } from '../state';
@@ -13,8 +13,8 @@ export function summary(r: Results, st: AppState): HTMLElement {
   return h(
     'div',
     { class: 'cards' },
-    card('Cities scored', String(r.units.length)),
-    card('Ranked', String(r.ranked), r.ranked < r.units.length ? `${r.units.length - r.ranked} below the coverage minimum or without score` : ''),
+    card('Cities scored', fmtInt(r.units.length)),
+    card('Ranked', fmtInt(r.ranked), r.ranked < r.units.length ? `${fmtInt(r.units.length - r.ranked)} not ranked: too little data, too small a group, or no score` : ''),
     card('Data check', plural(errors, 'error'), plural(warnings, 'warning'), '#/validation'),
     card('Framework', st.framework?.name ?? r.framework, st.framework?.version ? `version ${st.framework.version}` : '', '', true),
   );
@@ -23,6 +23,18 @@ export function summary(r: Results, st: AppState): HTMLElement {
 function card(label: string, value: string, note = '', href = '', text = false): HTMLElement {
   const v = href ? h('a', { href }, value) : value;
   return h('div', { class: 'card' }, h('p', { class: 'card-label' }, label), h('p', { class: text ? 'card-value text' : 'card-value' }, v), note ? h('p', { class: 'card-note' }, note) : null);
+}
+
+function smallGroupBanner(r: Results): HTMLElement | null {
+  const small = smallGroups(r);
+  if (small.length === 0) return null;
+  const cities = r.units.filter((u) => /^group too small/.test(u.flag)).length;
+  return h(
+    'div',
+    { class: 'banner warning', role: 'note', 'data-testid': 'small-groups' },
+    h('p', null, h('strong', null, `${plural(small.length, 'comparison group')} ${small.length === 1 ? 'is' : 'are'} too small to rank. `), `${plural(cities, 'city', 'cities')} keep their scores, which compare them only with the few cities of their group, but get no rank. Compare with all cities, or change the smallest group that is ranked, in Settings.`),
+    h('details', null, h('summary', null, 'Which groups'), h('ul', null, small.map((m) => h('li', null, m)))),
+  );
 }
 
 export function datasetBanner(note: string | null | undefined): HTMLElement | null {
@@ -35,7 +47,7 @@ export function datasetBanner(note: string | null | undefined): HTMLElement | nu
   );
 }
 
-function sortValue(u: UnitRow, key: SortKey): number | string | null {
+function sortValue(u: UnitRow, key: SortKey, base: AppState['baseline']): number | string | null {
   switch (key) {
     case 'rank':
       return u.rank ?? null;
@@ -53,6 +65,8 @@ function sortValue(u: UnitRow, key: SortKey): number | string | null {
       return u.coverage;
     case 'index':
       return u.index ?? null;
+    case 'move':
+      return base ? (typeof moveOf(base, u) === 'number' ? (moveOf(base, u) as number) : null) : null;
     default:
       return u.verticals[Number(key.slice(1))] ?? null;
   }
@@ -64,14 +78,14 @@ export function filtered(r: Results, st: AppState): UnitRow[] {
   const rows = r.units.filter(
     (u) =>
       (!t.tier || u.tier === t.tier) &&
-      (!t.state || u.state === t.state) &&
-      (!t.zone || u.zone === t.zone) &&
+      (!t.state || nameKey(u.state) === nameKey(t.state)) &&
+      (!t.zone || nameKey(u.zone) === nameKey(t.zone)) &&
       (!q || u.name.toLowerCase().includes(q) || u.id.toLowerCase().includes(q) || u.state.toLowerCase().includes(q)),
   );
   const dir = t.desc ? -1 : 1;
   return rows.sort((a, b) => {
-    const x = sortValue(a, t.sort);
-    const y = sortValue(b, t.sort);
+    const x = sortValue(a, t.sort, st.baseline);
+    const y = sortValue(b, t.sort, st.baseline);
     if (x === y) return (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.name.localeCompare(b.name);
     if (x === null) return 1; // missing values last, whatever the direction
     if (y === null) return -1;
@@ -79,8 +93,30 @@ export function filtered(r: Results, st: AppState): UnitRow[] {
   });
 }
 
+/// The key that groups names as the engine does (nagar_core::inputs::state_key): case, spaces,
+/// punctuation and "&"/"and"/"the" ignored, so "  maharashtra " and "Maharashtra" are one state.
+export function nameKey(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w && w !== 'and' && w !== 'the')
+    .join('');
+}
+
+/// The distinct names of a column, one per key (labelled as first written), sorted.
 function distinct(values: string[]): string[] {
-  return [...new Set(values.filter((v) => v))].sort((a, b) => a.localeCompare(b));
+  const seen = new Map<string, string>();
+  for (const v of values) {
+    const k = nameKey(v);
+    if (k && !seen.has(k)) seen.set(k, v.trim());
+  }
+  return [...seen.values()].sort((a, b) => a.localeCompare(b));
+}
+
+/// Comparison groups too small to be ranked, from the engine's warnings.
+export function smallGroups(r: Results): string[] {
+  return r.issues.filter((i) => i.severity === 'warning' && /^comparison group .* fewer than the minimum/.test(i.message)).map((i) => i.message);
 }
 
 function select(id: string, label: string, values: string[], current: string, onChange: (v: string) => void): HTMLElement | null {
@@ -89,8 +125,81 @@ function select(id: string, label: string, values: string[], current: string, on
   return h('div', { class: 'field' }, h('label', { for: id }, label), sel);
 }
 
+/// A city's rank move since the baseline: places gained (positive) or lost; null when it is
+/// ranked in only one of the two, `new` when it was not in the baseline's file.
+function moveOf(base: NonNullable<AppState['baseline']>, u: UnitRow): number | null | 'new' {
+  if (!base.rank.has(u.id)) return 'new';
+  const then = base.rank.get(u.id);
+  const now = u.rank ?? null;
+  return then === null || then === undefined || now === null ? null : then - now;
+}
+
+function moveText(m: number | null | 'new'): string {
+  if (m === 'new') return 'new';
+  if (m === null) return '–';
+  return m > 0 ? `▲ ${fmtInt(m)}` : m < 0 ? `▼ ${fmtInt(-m)}` : '=';
+}
+
+/// The settings of a run in one line, to label a baseline.
+function settingsLabel(r: Results, st: AppState): string {
+  const w = Object.entries(st.options.weights ?? {});
+  return [...r.settings.filter((s) => ['group', 'missing', 'min_coverage', 'tiers'].includes(s.id)).map((s) => `${s.id} ${s.name}`), w.length ? `weights changed: ${w.map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}` : 'framework weights'].join(' · ');
+}
+
+function baselineCsv(r: Results, base: NonNullable<AppState['baseline']>, now: string): string {
+  const q = (t: string) => (/[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t);
+  const n = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '' : String(x));
+  const lines = [['ulb_id', 'ulb_name', 'baseline_rank', 'rank', 'move', 'baseline_index', 'index', 'baseline_settings', 'settings'].join(',')];
+  for (const u of r.units) {
+    const m = moveOf(base, u);
+    lines.push([q(u.id), q(u.name), n(base.rank.get(u.id)), n(u.rank), m === 'new' ? 'new' : n(m), n(base.index.get(u.id)), n(u.index), q(base.label), q(now)].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function baselinePanel(st: AppState, act: Actions): HTMLElement {
+  const r = st.results!;
+  const base = st.baseline;
+  const keep = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button small',
+      'data-testid': 'baseline-keep',
+      onclick: () => {
+        st.baseline = { label: settingsLabel(r, st), rank: new Map(r.units.map((u) => [u.id, u.rank ?? null])), index: new Map(r.units.map((u) => [u.id, u.index ?? null])) };
+        act.render();
+      },
+    },
+    base ? 'Keep these results as the baseline instead' : 'Keep these results as a baseline',
+  );
+  if (!base) return h('div', { class: 'baseline' }, h('p', { class: 'hint' }, 'To compare two choices of settings: keep these results as a baseline, change a setting, and see each city’s rank move. '), keep);
+  let up = 0, down = 0, same = 0, other = 0;
+  for (const u of r.units) {
+    const m = moveOf(base, u);
+    if (typeof m !== 'number') other++;
+    else if (m > 0) up++;
+    else if (m < 0) down++;
+    else same++;
+  }
+  return h(
+    'div',
+    { class: 'baseline banner', 'data-testid': 'baseline' },
+    h('p', null, h('strong', null, 'Compared with the baseline: '), `${plural(up, 'city', 'cities')} up, ${fmtInt(down)} down, ${fmtInt(same)} unchanged`, other ? `, ${fmtInt(other)} ranked in only one of the two` : '', '.'),
+    h('p', { class: 'hint' }, `Baseline: ${base.label}. Now: ${settingsLabel(r, st)}.`),
+    h(
+      'p',
+      { class: 'button-row' },
+      h('button', { type: 'button', class: 'button small', 'data-testid': 'baseline-export', onclick: () => act.download(baselineCsv(r, base, settingsLabel(r, st)), 'nagar-rank-moves.csv') }, 'Export the moves (CSV)'),
+      keep,
+      h('button', { type: 'button', class: 'button small', onclick: () => ((st.baseline = null), act.render()) }, 'Clear the baseline'),
+    ),
+  );
+}
+
 export function resultsView(st: AppState, act: Actions): HTMLElement {
   const r = st.results!;
+  const base = st.baseline;
   const t = st.table;
   const rows = filtered(r, st);
   const pages = Math.max(1, Math.ceil(rows.length / PAGE));
@@ -122,22 +231,23 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
     select('f-zone', 'Zone', distinct(r.units.map((u) => u.zone)), t.zone, (v) => ((t.zone = v), rerender())),
   );
 
-  const cols: { key: SortKey; label: string; num?: boolean; title?: string }[] = [
+  // `opt`: left out on a phone (the city's page has them), so the index stays on screen.
+  const cols: { key: SortKey; label: string; num?: boolean; title?: string; opt?: boolean }[] = [
     { key: 'rank', label: 'Rank', num: true },
     { key: 'name', label: 'City' },
-    { key: 'state', label: 'State' },
-    { key: 'zone', label: 'Zone' },
-    ...(r.has_tiers ? [{ key: 'tier' as SortKey, label: 'Tier' }] : []),
-    { key: 'coverage', label: 'Coverage', num: true, title: 'Share of indicators with data' },
+    { key: 'state', label: 'State', opt: true },
+    { key: 'zone', label: 'Zone', opt: true },
+    ...(r.has_tiers ? [{ key: 'tier' as SortKey, label: 'Tier', opt: true }] : []),
+    { key: 'coverage', label: 'Coverage', num: true, title: 'Share of indicators with data', opt: true },
     { key: 'index', label: 'Index', num: true },
-    ...(r.has_tiers ? [{ key: 'rank_in_tier' as SortKey, label: 'Rank in tier', num: true }] : []),
+    ...(r.has_tiers ? [{ key: 'rank_in_tier' as SortKey, label: 'Rank in tier', num: true, opt: true }] : []),
+    ...(base ? [{ key: 'move' as SortKey, label: 'Rank move', num: true, title: 'Places gained (+) or lost (−) since the baseline' }] : []),
     ...r.verticals.map((v, i) => ({ key: `v${i}` as SortKey, label: v.name, num: true })),
   ];
 
-  const head = h(
-    'tr',
-    null,
-    cols.map((c) => {
+  // The compare tick-box comes right after the city's name, in sight at any width.
+  const compareTh = h('th', { scope: 'col', class: 'center' }, h('span', { class: 'visually-hidden' }, 'Add to comparison'), h('span', { class: 'cmp-label', 'aria-hidden': 'true' }, 'Compare'));
+  const headCells = cols.map((c) => {
       const active = t.sort === c.key;
       const btn = h(
         'button',
@@ -145,6 +255,7 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
           type: 'button',
           class: 'sort',
           title: c.title,
+          'data-key': c.key,
           onclick: () => {
             if (t.sort === c.key) t.desc = !t.desc;
             else {
@@ -153,15 +264,16 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
             }
             t.page = 0;
             act.render();
+            // The view is drawn anew: keep the keyboard on the same button.
+            document.querySelector<HTMLElement>(`button.sort[data-key="${c.key}"]`)?.focus();
           },
         },
         c.label,
         h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (t.desc ? ' ▼' : ' ▲') : ''),
       );
-      return h('th', { scope: 'col', class: c.num ? 'num' : '', 'aria-sort': active ? (t.desc ? 'descending' : 'ascending') : null }, btn);
-    }),
-    h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Add to comparison'), h('span', { 'aria-hidden': 'true' }, 'Compare')),
-  );
+      return h('th', { scope: 'col', class: [c.num ? 'num' : '', c.opt ? 'opt' : ''].join(' ').trim(), 'aria-sort': active ? (t.desc ? 'descending' : 'ascending') : null }, btn);
+  });
+  const head = h('tr', null, headCells.slice(0, 2), compareTh, headCells.slice(2));
 
   const tbody = h('tbody');
   const caption = h('caption', { class: 'visually-hidden' });
@@ -183,15 +295,8 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
     return h(
       'tr',
       { class: u.rank === null || u.rank === undefined ? 'unranked' : '' },
-      h('td', { class: 'num' }, u.rank ?? '–'),
+      h('td', { class: 'num' }, fmtInt(u.rank)),
       h('th', { scope: 'row' }, h('a', { href: `#/city/${encodeURIComponent(u.id)}` }, u.name || u.id), u.flag ? h('span', { class: 'flag' }, u.flag) : null),
-      h('td', null, u.state),
-      h('td', null, u.zone),
-      r.has_tiers ? h('td', null, u.tier) : null,
-      h('td', { class: 'num' }, pct(u.coverage)),
-      h('td', { class: 'num strong' }, fmt(u.index)),
-      r.has_tiers ? h('td', { class: 'num' }, u.rank_in_tier ?? '–') : null,
-      u.verticals.map((v) => h('td', { class: 'num' }, fmt(v))),
       h(
         'td',
         { class: 'center' },
@@ -203,6 +308,14 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
           onchange: () => act.toggleCompare(u.id),
         }),
       ),
+      h('td', { class: 'opt' }, u.state),
+      h('td', { class: 'opt' }, u.zone),
+      r.has_tiers ? h('td', { class: 'opt' }, u.tier) : null,
+      h('td', { class: 'num opt' }, pct(u.coverage)),
+      h('td', { class: 'num strong' }, fmt(u.index)),
+      r.has_tiers ? h('td', { class: 'num opt' }, u.rank_in_tier ?? '–') : null,
+      base ? h('td', { class: 'num move' }, moveText(moveOf(base, u))) : null,
+      u.verticals.map((v) => h('td', { class: 'num' }, fmt(v))),
     );
   }
 
@@ -231,6 +344,7 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
     null,
     h('h1', null, 'Results'),
     datasetBanner(r.dataset_note),
+    smallGroupBanner(r),
     summary(r, st),
     h(
       'section',
@@ -243,6 +357,7 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
       { 'aria-labelledby': 'h-table' },
       h('h2', { id: 'h-table' }, 'All cities'),
       filters,
+      baselinePanel(st, act),
       compareBar,
       h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Results table' }, table),
       pager,

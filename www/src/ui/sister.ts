@@ -9,6 +9,10 @@ import { TERMS } from '../analysis-types';
 import type { Results } from '../protocol';
 import type { AppState } from '../state';
 import { datasetBanner } from './results';
+import { narrow } from './charts';
+
+/// The largest N the form accepts (the pairing itself places as many as the data allow).
+const MAX_N = 500;
 
 const DEFAULT_WEIGHTS: CostWeights = { zone: 1, terrain: 1, tier: 0.5, population: 0.5, tags: 1, complement: 2 };
 
@@ -121,15 +125,39 @@ function settingsForm(st: AppState, redraw: () => void, defaults: () => void): H
     {
       class: 'pair-settings',
       'aria-label': 'Pairing settings',
+      // The page checks N itself and says what is wrong (the browser's bubble would not run it).
+      novalidate: true,
       onsubmit: (e: Event) => {
         e.preventDefault();
+        // N is read from the field as typed: 0, -3 or 2.5 is refused with a message, never
+        // replaced by the previous or the default value.
+        const field = (e.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>('#pair-n')!;
+        const msg = (e.currentTarget as HTMLFormElement).querySelector<HTMLElement>('#pair-n-error')!;
+        const text = field.value.trim();
+        const x = Number(text);
+        if (text === '' || !Number.isInteger(x) || x < 1 || x > MAX_N) {
+          field.setAttribute('aria-invalid', 'true');
+          msg.textContent = `N must be a whole number from 1 to ${MAX_N}${text === '' ? '' : `, not ${text}`}. Nothing was paired.`;
+          msg.hidden = false;
+          field.focus();
+          return;
+        }
+        field.removeAttribute('aria-invalid');
+        msg.hidden = true;
+        o.n = x;
         void run(st).then(redraw);
       },
     },
     h(
       'div',
       { class: 'filters' },
-      num('pair-n', 'Mentors and mentees (N)', o.n, { min: 1, step: 1, max: 500 }, (x) => (o.n = Math.max(1, Math.round(x)))),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'pair-n' }, 'Mentors and mentees (N)'),
+        h('input', { id: 'pair-n', type: 'number', value: o.n, min: 1, step: 1, max: MAX_N, inputmode: 'numeric', 'aria-describedby': 'pair-n-error' }),
+        h('p', { id: 'pair-n-error', class: 'field-error', role: 'alert', hidden: true }),
+      ),
       h('div', { class: 'field' }, h('label', { for: 'pair-within' }, 'Pair within'), within),
       same,
     ),
@@ -154,7 +182,8 @@ function picture(pairs: Pair[], label: string): HTMLElement {
   const mentors = [...pairs].sort((a, b) => (a.mentor.rank ?? 1e9) - (b.mentor.rank ?? 1e9));
   const mentees = [...pairs].sort((a, b) => (a.mentee.rank ?? 1e9) - (b.mentee.rank ?? 1e9));
   const row = 24;
-  const W = 760, T = 30, L = 290, R = 470;
+  const small = narrow();
+  const W = small ? 380 : 760, T = 30, L = small ? 150 : 290, R = small ? 230 : 470;
   const H = T + pairs.length * row + 8;
   const yM = new Map(mentors.map((p, i) => [p.mentor.id, T + i * row + row / 2]));
   const yE = new Map(mentees.map((p, i) => [p.mentee.id, T + i * row + row / 2]));
@@ -162,7 +191,8 @@ function picture(pairs: Pair[], label: string): HTMLElement {
   svg.append(s('title', null, `${label}: each mentor (left) joined to its mentee (right)`));
   svg.append(s('text', { x: L - 10, y: 16, class: 'axis-label', 'text-anchor': 'end' }, 'Mentors (best ranked)'));
   svg.append(s('text', { x: R + 10, y: 16, class: 'axis-label' }, 'Mentees'));
-  const short = (t: string) => (t.length > 30 ? `${t.slice(0, 29)}…` : t);
+  const cut = small ? 15 : 30;
+  const short = (t: string) => (t.length > cut ? `${t.slice(0, cut - 1)}…` : t);
   for (const p of pairs) {
     const line = s('line', { x1: L, x2: R, y1: yM.get(p.mentor.id)!, y2: yE.get(p.mentee.id)!, class: 'pair-line' });
     line.append(s('title', null, `${p.mentor.name} mentors ${p.mentee.name} (cost ${fmt(p.cost, 2)})`));
@@ -319,7 +349,12 @@ function resultView(st: AppState, p: Pairing): HTMLElement {
 
 export function sisterView(st: AppState): HTMLElement {
   const out = h('div', { class: 'pair-out', 'aria-live': 'polite' });
+  const intro = h('p', { class: 'lead', 'data-testid': 'pair-intro' });
+  const introText = () =>
+    (intro.textContent = `The ${view.options.n} best-ranked cities each mentor one of the ${view.options.n} lowest-ranked (the Ministry’s “20-20 formula” uses N = 20; here N = ${view.options.n}), paired so that the total cost is the least possible: similar region, terrain, size and problems, and a mentor that is strong where its mentee is weakest.`);
+  introText();
   const redraw = () => {
+    introText();
     clear(out);
     if (view.error) out.append(h('p', { class: 'banner error', role: 'alert' }, view.error));
     else if (view.pairing) out.append(resultView(st, view.pairing));
@@ -329,11 +364,7 @@ export function sisterView(st: AppState): HTMLElement {
     { class: 'sister', 'data-testid': 'sister-view', 'aria-labelledby': 'h-sister' },
     h('h1', { id: 'h-sister' }, 'Sister cities'),
     datasetBanner(st.results?.dataset_note),
-    h(
-      'p',
-      { class: 'lead' },
-      'The best-ranked cities each mentor one of the lowest-ranked (the Ministry’s “20-20 formula”: N = 20), paired so that the total cost is the least possible: similar region, terrain, size and problems, and a mentor that is strong where its mentee is weakest.',
-    ),
+    intro,
     out,
   );
   // Defaults: the same options object (the form's handlers hold it), a new form showing them.

@@ -240,9 +240,13 @@ pub(crate) fn renormalise_group(
         .map_err(|m| AnalysisError::Score(ScoreError::Settings(m)))
 }
 
-/// Whether a unit is ranked given its index (pipeline rule: scored, not screened, coverage met).
+/// Whether a unit is ranked given its index (pipeline rule: scored, not screened, coverage met,
+/// its comparison group not below the minimum size).
 pub(crate) fn eligible(s: &Scored, u: usize, index: f64) -> bool {
-    !index.is_nan() && !s.screened[u] && s.coverage[u] >= s.settings.min_coverage
+    !index.is_nan()
+        && !s.screened[u]
+        && s.coverage[u] >= s.settings.min_coverage
+        && s.groups.of_unit[u].is_some_and(|g| s.groups.members[g].len() >= s.settings.effective_min_group_size())
 }
 
 /// The rank unit `u` would have when the units have `index`: one plus the number of ranked

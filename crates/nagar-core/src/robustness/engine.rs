@@ -1,0 +1,708 @@
+//! Running the replications of a [`Design`] over a nominal scoring run, each from the first
+//! pipeline stage its parameters touch, and the results' statistics.
+//!
+//! Caches: the processed and normalised stages per (imputation, normalisation, missing-data
+//! policy) ([`crate::pipeline::restage`]), and on top of each the aggregates with the nominal
+//! weights per aggregation method. A replication re-evaluates only the plan nodes whose
+//! children's weights differ from the nominal ones (and their ancestors), into buffers reused
+//! from one replication to the next; the replications are run grouped by cache entry (the
+//! results do not depend on the order: each replication is computed from its cache entry alone).
+
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::design::{Block, Design, Params};
+use super::spec::Kind;
+use super::stats::{sa_estimate, summary_of, Sensitivity, Summary};
+use super::RobustnessError;
+use crate::aggregate::{Child, Names, Plan, Scratch};
+use crate::framework::Framework;
+use crate::groups::Groups;
+use crate::matrix::Matrix;
+use crate::output::{OutCell, Sheet};
+use crate::pipeline::{self, Scored, WeightOverrides};
+use crate::settings::{Aggregation, Imputation, MissingPolicy, Normalisation, Settings};
+use crate::table::RawTable;
+
+/// Most threads [`Engine::run`] uses.
+pub const MAX_THREADS: usize = 8;
+
+/// Most replication × unit results held at once (12 bytes each: score and rank).
+pub const MAX_VALUES: usize = 200_000_000;
+
+/// A replication whose scores could not be computed (all its scores and ranks are missing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// 1-based, as the design's `rep`.
+    pub rep: usize,
+    pub message: String,
+}
+
+/// Normalised stage under one (imputation, normalisation, missing policy).
+struct NormEntry {
+    key: (Imputation, Normalisation, MissingPolicy),
+    data: Result<(Groups, Vec<bool>, Matrix), String>,
+}
+
+/// Aggregates with the nominal weights on a [`NormEntry`], for one aggregation method.
+struct AggEntry {
+    norm: usize,
+    aggregate: Aggregation,
+    plan: Plan,
+    out: Matrix,
+    /// The nominal-weight aggregation failed (e.g. geometric mean of a zero): every node is
+    /// evaluated per replication.
+    failed: bool,
+}
+
+/// The analysis engine over one nominal run.
+pub struct Engine<'a> {
+    fw: &'a Framework,
+    table: &'a RawTable,
+    nominal: &'a Scored,
+    weights: WeightOverrides,
+    norms: Vec<NormEntry>,
+    aggs: Vec<AggEntry>,
+    threads: usize,
+}
+
+/// Every replication's index and rank of every unit, and what failed.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub design: Design,
+    pub id_header: String,
+    pub unit_ids: Vec<String>,
+    pub nominal_score: Vec<f64>,
+    pub nominal_rank: Vec<Option<u32>>,
+    /// Replication-major: `scores[r * n_units + u]`; NaN = missing.
+    pub scores: Vec<f64>,
+    /// Same layout; 0 = no rank.
+    pub ranks: Vec<u32>,
+    /// Ranked units of each comparison group per replication: `group_sizes[r * n_groups + g]`.
+    pub group_sizes: Vec<u32>,
+    pub group_of_unit: Vec<Option<usize>>,
+    pub n_groups: usize,
+    pub failures: Vec<Failure>,
+}
+
+/// Per-unit statistics over the replications ([`Design::stats_rows`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitStats {
+    pub rank: Summary,
+    pub score: Summary,
+    /// Share of the (non-failed) replications in which the unit ranks in the top N / bottom N.
+    pub p_top: f64,
+    pub p_bottom: f64,
+}
+
+impl<'a> Engine<'a> {
+    /// `nominal` must be `pipeline::score(fw, table, &nominal.settings, weights)`.
+    pub fn new(fw: &'a Framework, table: &'a RawTable, nominal: &'a Scored, weights: &WeightOverrides) -> Self {
+        let threads = if cfg!(target_arch = "wasm32") {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |k| k.get()).min(MAX_THREADS)
+        };
+        Engine { fw, table, nominal, weights: weights.clone(), norms: Vec::new(), aggs: Vec::new(), threads }
+    }
+
+    /// Threads for the replications (native; the browser build always uses one). Default: the
+    /// machine's cores, at most [`MAX_THREADS`]. Results are the same for any number.
+    pub fn threads(mut self, k: usize) -> Self {
+        self.threads = if cfg!(target_arch = "wasm32") { 1 } else { k.clamp(1, MAX_THREADS) };
+        self
+    }
+
+    fn settings_for(&self, p: &Params) -> Settings {
+        let mut s = self.nominal.settings.clone();
+        if let Some(n) = &p.normalise {
+            s.normalise = n.clone();
+        }
+        if let Some(a) = p.aggregate {
+            s.aggregate = a;
+        }
+        if let Some(m) = p.missing {
+            s.missing = m;
+        }
+        if let Some(i) = &p.impute {
+            s.impute = i.clone();
+        }
+        s
+    }
+
+    /// The cache entry (built on first use) of a replication's settings.
+    fn agg_entry(&mut self, s: &Settings) -> usize {
+        let key = (s.impute.clone(), s.normalise.clone(), s.missing);
+        let norm = match self.norms.iter().position(|e| e.key == key) {
+            Some(k) => k,
+            None => {
+                let data = if self.nominal.settings.impute == s.impute
+                    && self.nominal.settings.normalise == s.normalise
+                    && self.nominal.settings.missing == s.missing
+                {
+                    Ok((self.nominal.groups.clone(), self.nominal.screened.clone(), self.nominal.normalised.clone()))
+                } else {
+                    pipeline::restage(self.fw, self.table, self.nominal, s, &mut Vec::new())
+                        .map(|(p, n)| (p.groups, p.screened, n.normalised))
+                        .map_err(|e| e.to_string())
+                };
+                self.norms.push(NormEntry { key, data });
+                self.norms.len() - 1
+            }
+        };
+        if let Some(k) = self.aggs.iter().position(|e| e.norm == norm && e.aggregate == s.aggregate) {
+            return k;
+        }
+        let plan = pipeline::plan_with_weights(self.fw, s, &self.weights);
+        let n = self.nominal.units.len();
+        let n_agg = self.fw.aggregates.len();
+        let (mut raw, mut out) = (Matrix::new(n, n_agg), Matrix::new(n, n_agg));
+        let failed = match &self.norms[norm].data {
+            Ok((groups, _, normalised)) => {
+                let names = self.names();
+                plan.run(normalised, groups, &names, &mut raw, &mut out).is_err()
+            }
+            Err(_) => true,
+        };
+        self.aggs.push(AggEntry { norm, aggregate: s.aggregate, plan, out, failed });
+        self.aggs.len() - 1
+    }
+
+    fn names(&self) -> Names<'_> {
+        Names {
+            indicators: &self.nominal.indicator_ids,
+            aggregates: &self.nominal.aggregate_ids,
+            units: &self.nominal.units.ids,
+        }
+    }
+
+    /// Run every replication of `design`.
+    pub fn run(&mut self, design: &Design) -> Result<Results, RobustnessError> {
+        let fw = self.fw;
+        let nominal = self.nominal;
+        let n = nominal.units.len();
+        let n_reps = design.rows.len();
+        let n_groups = nominal.groups.len();
+        if n_reps.saturating_mul(n.max(1)) > MAX_VALUES {
+            return Err(RobustnessError::Spec(format!(
+                "{n_reps} replications × {n} units = {} results is more than the {MAX_VALUES} kept in memory; use a smaller N",
+                n_reps.saturating_mul(n)
+            )));
+        }
+        // Weight targets of the design's weight columns and of exclusions.
+        let target = |id: &str| -> Option<Child> {
+            fw.aggregates
+                .iter()
+                .position(|a| a.id == id)
+                .map(Child::Aggregate)
+                .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
+        };
+        let mut weight_targets = Vec::with_capacity(design.columns.weights.len());
+        for id in &design.columns.weights {
+            weight_targets.push(
+                target(id).ok_or_else(|| {
+                    RobustnessError::Spec(format!("weight:{id}: {id:?} is not in framework {}", fw.id))
+                })?,
+            );
+        }
+        // Cache entry of every replication; then run them grouped by entry.
+        let mut entry_of = Vec::with_capacity(n_reps);
+        for (_, p) in &design.rows {
+            let s = self.settings_for(p);
+            entry_of.push(self.agg_entry(&s));
+        }
+
+        let mut res = Results {
+            design: design.clone(),
+            id_header: nominal.units.id_header.clone(),
+            unit_ids: nominal.units.ids.clone(),
+            nominal_score: nominal.index().to_vec(),
+            nominal_rank: nominal.rank.clone(),
+            scores: vec![f64::NAN; n * n_reps],
+            ranks: vec![0; n * n_reps],
+            group_sizes: vec![0; n_groups * n_reps],
+            group_of_unit: nominal.groups.of_unit.clone(),
+            n_groups,
+            failures: Vec::new(),
+        };
+        // Contiguous ranges of replications, one per thread; each computes its replications from
+        // the shared caches alone, so the split changes no result (tested: 1 and 2 threads).
+        let threads = self.threads.clamp(1, n_reps.max(1));
+        let per = n_reps.div_ceil(threads).max(1);
+        let ctx = Ctx { engine: self, design, weight_targets: &weight_targets, entry_of: &entry_of };
+        let chunks = res
+            .scores
+            .chunks_mut(per * n.max(1))
+            .zip(res.ranks.chunks_mut(per * n.max(1)))
+            .zip(res.group_sizes.chunks_mut(per * n_groups.max(1)))
+            .enumerate()
+            .map(|(t, ((s, r), g))| (t * per, s, r, g));
+        let mut failures = Vec::new();
+        if threads == 1 || cfg!(target_arch = "wasm32") {
+            for (first, s, r, g) in chunks {
+                failures.extend(ctx.work(first, s, r, g));
+            }
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = chunks
+                    .map(|(first, s, r, g)| {
+                        let ctx = &ctx;
+                        scope.spawn(move || ctx.work(first, s, r, g))
+                    })
+                    .collect();
+                for h in handles {
+                    match h.join() {
+                        Ok(f) => failures.extend(f),
+                        Err(p) => std::panic::resume_unwind(p),
+                    }
+                }
+            });
+        }
+        res.failures = failures;
+        res.failures.sort_by_key(|f| f.rep);
+        Ok(res)
+    }
+}
+
+impl Results {
+    pub fn n_units(&self) -> usize {
+        self.unit_ids.len()
+    }
+
+    fn failed(&self) -> Vec<bool> {
+        let mut f = vec![false; self.design.rows.len()];
+        for x in &self.failures {
+            f[x.rep - 1] = true;
+        }
+        f
+    }
+
+    /// Rank and score statistics of every unit over the replications of [`Design::stats_rows`]
+    /// (failed ones left out), and its top/bottom-N probabilities. Units are taken in blocks,
+    /// each replication's row of the block copied out at once (the results are stored by
+    /// replication), so the gathering reads memory in order.
+    pub fn unit_stats(&self, top_n: usize) -> Vec<UnitStats> {
+        let threads = if cfg!(target_arch = "wasm32") {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |k| k.get()).min(MAX_THREADS)
+        };
+        self.unit_stats_threads(top_n, threads)
+    }
+
+    /// [`Results::unit_stats`] on `threads` threads (units split in contiguous ranges; the same
+    /// numbers for any count).
+    pub fn unit_stats_threads(&self, top_n: usize, threads: usize) -> Vec<UnitStats> {
+        let n = self.n_units();
+        let threads = if cfg!(target_arch = "wasm32") { 1 } else { threads.clamp(1, MAX_THREADS) };
+        if threads == 1 || n < 2 {
+            return self.unit_stats_range(top_n, 0, n);
+        }
+        let per = n.div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..n)
+                .step_by(per)
+                .map(|u0| scope.spawn(move || self.unit_stats_range(top_n, u0, (u0 + per).min(n))))
+                .collect();
+            let mut out = Vec::with_capacity(n);
+            for h in handles {
+                match h.join() {
+                    Ok(part) => out.extend(part),
+                    Err(p) => std::panic::resume_unwind(p),
+                }
+            }
+            out
+        })
+    }
+
+    fn unit_stats_range(&self, top_n: usize, from: usize, to: usize) -> Vec<UnitStats> {
+        const BLOCK: usize = 64;
+        let n = self.n_units();
+        let reps = self.design.stats_rows();
+        let failed = self.failed();
+        let ok: Vec<usize> = (0..reps).filter(|&r| !failed[r]).collect();
+        let denom = if ok.is_empty() { f64::NAN } else { ok.len() as f64 };
+        let mut ranks = vec![0u32; BLOCK * ok.len()];
+        let mut scores = vec![0f64; BLOCK * ok.len()];
+        let mut buf = Vec::with_capacity(ok.len());
+        let mut out = Vec::with_capacity(to - from);
+        for u0 in (from..to).step_by(BLOCK) {
+            let b = BLOCK.min(to - u0);
+            for (i, &r) in ok.iter().enumerate() {
+                for k in 0..b {
+                    ranks[k * ok.len() + i] = self.ranks[r * n + u0 + k];
+                    scores[k * ok.len() + i] = self.scores[r * n + u0 + k];
+                }
+            }
+            for k in 0..b {
+                let u = u0 + k;
+                let my_ranks = &ranks[k * ok.len()..(k + 1) * ok.len()];
+                buf.clear();
+                buf.extend(my_ranks.iter().filter(|&&x| x != 0).map(|&x| f64::from(x)));
+                let rank = summary_of(&mut buf);
+                buf.clear();
+                buf.extend(scores[k * ok.len()..(k + 1) * ok.len()].iter().copied().filter(|x| x.is_finite()));
+                let score = summary_of(&mut buf);
+                let (mut top, mut bottom) = (0usize, 0usize);
+                for (&r, &x) in ok.iter().zip(my_ranks) {
+                    if x == 0 {
+                        continue;
+                    }
+                    let m = self.group_of_unit[u].map_or(0, |g| self.group_sizes[r * self.n_groups + g] as usize);
+                    top += usize::from(x as usize <= top_n);
+                    bottom += usize::from(x as usize + top_n > m);
+                }
+                out.push(UnitStats { rank, score, p_top: top as f64 / denom, p_bottom: bottom as f64 / denom });
+            }
+        }
+        out
+    }
+
+    /// The output of each replication for the sensitivity analysis: the mean over units of
+    /// |rank − nominal rank| (units with both ranks), or one unit's rank. NaN for a failed one.
+    pub fn output(&self, unit: Option<usize>) -> Vec<f64> {
+        let n = self.n_units();
+        let failed = self.failed();
+        (0..self.design.rows.len())
+            .map(|r| {
+                if failed[r] {
+                    return f64::NAN;
+                }
+                let ranks = &self.ranks[r * n..(r + 1) * n];
+                match unit {
+                    Some(u) => match ranks[u] {
+                        0 => f64::NAN,
+                        k => f64::from(k),
+                    },
+                    None => {
+                        let diffs: Vec<f64> = ranks
+                            .iter()
+                            .zip(&self.nominal_rank)
+                            .filter_map(|(&k, nom)| match (k, nom) {
+                                (0, _) | (_, None) => None,
+                                (k, Some(m)) => Some((f64::from(k) - f64::from(*m)).abs()),
+                            })
+                            .collect();
+                        crate::methods::stats::mean(&diffs)
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Sensitivity indices of each input (SA designs only); bootstrap with `nboot` resamples from
+    /// ChaCha8 seeded with `seed`, stream 1.
+    pub fn sensitivity(&self, unit: Option<usize>, nboot: usize, seed: u64) -> Option<Vec<(String, Sensitivity)>> {
+        if self.design.kind != Kind::Sa {
+            return None;
+        }
+        let y = self.output(unit);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(1);
+        let d = self.design.inputs.len();
+        let s = sa_estimate(&y, self.design.n, d, nboot, &mut rng);
+        Some(self.design.inputs.iter().cloned().zip(s).collect())
+    }
+
+    /// `scores.csv` and `ranks.csv`: the id column, `Nominal`, then `r_1` … `r_R`.
+    pub fn scores_sheets(&self) -> (Sheet, Sheet) {
+        let n = self.n_units();
+        let reps = self.design.rows.len();
+        let mut columns = vec![self.id_header.clone(), "Nominal".to_string()];
+        columns.extend((1..=reps).map(|r| format!("r_{r}")));
+        let mut scores = Sheet { name: "scores".into(), columns: columns.clone(), rows: Vec::with_capacity(n) };
+        let mut ranks = Sheet { name: "ranks".into(), columns, rows: Vec::with_capacity(n) };
+        let rank_cell = |k: u32| if k == 0 { OutCell::Empty } else { OutCell::Number(f64::from(k)) };
+        for u in 0..n {
+            let mut s = vec![OutCell::text(&self.unit_ids[u]), OutCell::num(self.nominal_score[u])];
+            s.extend((0..reps).map(|r| OutCell::num(self.scores[r * n + u])));
+            scores.rows.push(s);
+            let mut k = vec![OutCell::text(&self.unit_ids[u]), rank_cell(self.nominal_rank[u].unwrap_or(0))];
+            k.extend((0..reps).map(|r| rank_cell(self.ranks[r * n + u])));
+            ranks.rows.push(k);
+        }
+        (scores, ranks)
+    }
+
+    /// `rankstats.csv`: id, `Nominal`, `Mean`, `Median`, `Q5`, `Q95` of the ranks (COINr's
+    /// columns), then the same of the index (`NominalScore`, `ScoreMean` …) and
+    /// `P_top<N>`, `P_bottom<N>`.
+    pub fn rankstats_sheet(&self, top_n: usize) -> Sheet {
+        let columns: Vec<String> = [
+            self.id_header.as_str(),
+            "Nominal",
+            "Mean",
+            "Median",
+            "Q5",
+            "Q95",
+            "NominalScore",
+            "ScoreMean",
+            "ScoreMedian",
+            "ScoreQ5",
+            "ScoreQ95",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("P_top{top_n}"), format!("P_bottom{top_n}")])
+        .collect();
+        let stats = self.unit_stats(top_n);
+        let rows = stats
+            .iter()
+            .enumerate()
+            .map(|(u, st)| {
+                vec![
+                    OutCell::text(&self.unit_ids[u]),
+                    self.nominal_rank[u].map_or(OutCell::Empty, |k| OutCell::Number(f64::from(k))),
+                    OutCell::num(st.rank.mean),
+                    OutCell::num(st.rank.median),
+                    OutCell::num(st.rank.q5),
+                    OutCell::num(st.rank.q95),
+                    OutCell::num(self.nominal_score[u]),
+                    OutCell::num(st.score.mean),
+                    OutCell::num(st.score.median),
+                    OutCell::num(st.score.q5),
+                    OutCell::num(st.score.q95),
+                    OutCell::num(st.p_top),
+                    OutCell::num(st.p_bottom),
+                ]
+            })
+            .collect();
+        Sheet { name: "rankstats".into(), columns, rows }
+    }
+
+    /// `sensitivity.csv`: `Variable`, `Si`, `STi`, and with a bootstrap `Si_q5`, `Si_q95`,
+    /// `STi_q5`, `STi_q95` (COINr's names).
+    pub fn sensitivity_sheet(&self, s: &[(String, Sensitivity)]) -> Sheet {
+        let boot = s.iter().any(|(_, x)| x.boot.is_some());
+        let mut columns: Vec<String> = ["Variable", "Si", "STi"].iter().map(|s| s.to_string()).collect();
+        if boot {
+            columns.extend(["Si_q5", "Si_q95", "STi_q5", "STi_q95"].iter().map(|s| s.to_string()));
+        }
+        let rows = s
+            .iter()
+            .map(|(name, x)| {
+                let mut row = vec![OutCell::text(name), OutCell::num(x.si), OutCell::num(x.sti)];
+                if let Some(b) = x.boot {
+                    row.extend(b.iter().map(|&v| OutCell::num(v)));
+                }
+                row
+            })
+            .collect();
+        Sheet { name: "sensitivity".into(), columns, rows }
+    }
+}
+
+/// Which block each replication is, for messages.
+pub fn block_of(design: &Design, rep: usize) -> Option<Block> {
+    design.rows.get(rep).map(|(b, _)| *b)
+}
+
+/// What the replication workers share (read only).
+struct Ctx<'e, 'a> {
+    engine: &'e Engine<'a>,
+    design: &'e Design,
+    weight_targets: &'e [Child],
+    entry_of: &'e [usize],
+}
+
+impl Ctx<'_, '_> {
+    /// Replications `first ..` (as many as `scores` holds rows), written into the slices; returns
+    /// the failed ones. Run grouped by cache entry, with buffers reused across replications.
+    fn work(&self, first: usize, scores_out: &mut [f64], ranks_out: &mut [u32], sizes_out: &mut [u32]) -> Vec<Failure> {
+        let e = self.engine;
+        let (fw, nominal) = (e.fw, e.nominal);
+        let n = nominal.units.len();
+        let n_groups = nominal.groups.len();
+        let count = scores_out.len().checked_div(n).unwrap_or(sizes_out.len() / n_groups.max(1));
+        let mut order: Vec<usize> = (first..first + count).collect();
+        order.sort_by_key(|&r| self.entry_of[r]);
+        let mut failures = Vec::new();
+        let n_agg = fw.aggregates.len();
+        let (mut raw, mut out) = (Matrix::new(n, n_agg), Matrix::new(n, n_agg));
+        let mut scratch = Scratch::default();
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(n);
+        let mut spare: Vec<(u64, u32)> = Vec::with_capacity(n);
+        let mut stale = vec![true; n_agg];
+        let mut dirty = vec![false; n_agg];
+        let mut current = usize::MAX;
+        let mut plan = nominal.plan.clone();
+        let root = nominal.plan.root;
+        let min_cov = nominal.settings.min_coverage;
+        // A comparison group below the minimum size is not ranked (pipeline rule).
+        let min_group = nominal.settings.effective_min_group_size();
+        let names =
+            Names { indicators: &nominal.indicator_ids, aggregates: &nominal.aggregate_ids, units: &nominal.units.ids };
+        let target = |id: &str| -> Option<Child> {
+            fw.aggregates
+                .iter()
+                .position(|a| a.id == id)
+                .map(Child::Aggregate)
+                .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
+        };
+        for &r in &order {
+            let k_entry = self.entry_of[r];
+            let params = &self.design.rows[r].1;
+            let entry = &e.aggs[k_entry];
+            let (groups, screened, normalised) = match &e.norms[entry.norm].data {
+                Ok((g, s, m)) => (g, s, m),
+                Err(m) => {
+                    failures.push(Failure { rep: r + 1, message: m.clone() });
+                    continue;
+                }
+            };
+            if k_entry != current {
+                stale.fill(true);
+                current = k_entry;
+                plan.clone_from(&entry.plan);
+            }
+            // This replication's weights (restored below).
+            for (t, &w) in self.weight_targets.iter().zip(&params.weights) {
+                match *t {
+                    Child::Indicator(j) => plan.indicator_weights[j] = w,
+                    Child::Aggregate(a) => plan.aggregate_weights[a] = w,
+                }
+            }
+            if let Some(Some(id)) = &params.exclude {
+                match target(id) {
+                    Some(Child::Indicator(j)) => plan.indicator_weights[j] = 0.0,
+                    Some(Child::Aggregate(a)) => plan.aggregate_weights[a] = 0.0,
+                    None => {}
+                }
+            }
+            // Nodes to evaluate: a child's weight differs from the entry's nominal plan, or a
+            // child aggregate is re-evaluated (children come before parents in the plan).
+            let (iw, aw) = (&entry.plan.indicator_weights, &entry.plan.aggregate_weights);
+            for node in &plan.nodes {
+                let changed = |c: &Child| match *c {
+                    Child::Indicator(j) => plan.indicator_weights[j].to_bits() != iw[j].to_bits(),
+                    Child::Aggregate(a) => plan.aggregate_weights[a].to_bits() != aw[a].to_bits() || dirty[a],
+                };
+                dirty[node.aggregate] = entry.failed || node.children.iter().any(changed);
+            }
+            let mut failure = None;
+            for (pos, node) in plan.nodes.iter().enumerate() {
+                let k = node.aggregate;
+                if dirty[k] {
+                    if let Err(err) = plan.eval_node(pos, normalised, groups, &names, &mut raw, &mut out, &mut scratch)
+                    {
+                        failure = Some(err.to_string());
+                        break;
+                    }
+                    stale[k] = true;
+                } else if stale[k] {
+                    out.col_mut(k).copy_from_slice(entry.out.col(k));
+                    stale[k] = false;
+                }
+            }
+            plan.indicator_weights.copy_from_slice(iw);
+            plan.aggregate_weights.copy_from_slice(aw);
+            if let Some(message) = failure {
+                failures.push(Failure { rep: r + 1, message });
+                continue;
+            }
+            // Rank (pipeline rule: scored, not screened, coverage met, group large enough; ties share the
+            // smallest rank).
+            let i = r - first;
+            let index = out.col(root);
+            scores_out[i * n..(i + 1) * n].copy_from_slice(index);
+            let ranks = &mut ranks_out[i * n..(i + 1) * n];
+            for (g, members) in groups.members.iter().enumerate() {
+                if members.len() < min_group {
+                    sizes_out[i * n_groups + g] = 0;
+                    continue;
+                }
+                // Sort keys: the index in descending order (f64::total_cmp's order, as bits), then
+                // a radix sort (linear; ties keep unit order, which no rank depends on).
+                pairs.clear();
+                pairs.extend(
+                    members
+                        .iter()
+                        .filter(|&&u| !index[u].is_nan() && !screened[u] && nominal.coverage[u] >= min_cov)
+                        .map(|&u| (descending_key(index[u]), u as u32)),
+                );
+                radix_sort(&mut pairs, &mut spare);
+                let (mut prev, mut prev_rank) = (f64::NAN, 0u32);
+                for (k, &(_, u)) in pairs.iter().enumerate() {
+                    let u = u as usize;
+                    let x = index[u];
+                    let rk = if x == prev { prev_rank } else { k as u32 + 1 };
+                    ranks[u] = rk;
+                    prev = x;
+                    prev_rank = rk;
+                }
+                sizes_out[i * n_groups + g] = pairs.len() as u32;
+            }
+        }
+        failures
+    }
+}
+
+/// A key whose unsigned order is the descending order of `f64::total_cmp` (the same bit
+/// transformation `total_cmp` uses, then inverted).
+fn descending_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    let ascending = if (b as i64) < 0 { !b } else { b | (1 << 63) };
+    !ascending
+}
+
+/// Least-significant-digit radix sort by the key, 8 bits a pass; a pass in which every key has
+/// the same byte is skipped. Stable. `spare` is a reused buffer.
+fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
+    let n = v.len();
+    spare.clear();
+    spare.resize(n, (0, 0));
+    for shift in (0..64).step_by(8) {
+        let mut count = [0usize; 256];
+        for &(k, _) in v.iter() {
+            count[((k >> shift) & 0xff) as usize] += 1;
+        }
+        if count.contains(&n) {
+            continue;
+        }
+        let mut at = 0;
+        for c in count.iter_mut() {
+            let here = *c;
+            *c = at;
+            at += here;
+        }
+        for &x in v.iter() {
+            let b = ((x.0 >> shift) & 0xff) as usize;
+            spare[count[b]] = x;
+            count[b] += 1;
+        }
+        std::mem::swap(v, spare);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn radix_sort_sorts_like_sort() {
+        let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
+        for n in [0usize, 1, 2, 17, 300, 5000] {
+            let mut v: Vec<(u64, u32)> = (0..n)
+                .map(|i| {
+                    s ^= s << 13;
+                    s ^= s >> 7;
+                    s ^= s << 17;
+                    // Few distinct high bytes and some equal keys, as scores have.
+                    (super::descending_key(((s >> 40) % 1000) as f64 / 7.0), i as u32)
+                })
+                .collect();
+            let mut want = v.clone();
+            want.sort_by_key(|x| x.0);
+            super::radix_sort(&mut v, &mut Vec::new());
+            assert_eq!(v, want, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn descending_key_orders_as_total_cmp_reversed() {
+        let xs = [f64::NEG_INFINITY, -3.5, -1e-300, -0.0, 0.0, 1e-300, 2.0, 2.0000000000000004, f64::INFINITY];
+        for a in xs {
+            for b in xs {
+                assert_eq!(super::descending_key(a).cmp(&super::descending_key(b)), b.total_cmp(&a), "{a} {b}");
+            }
+        }
+    }
+}
