@@ -13,23 +13,10 @@ use nagar_core::{Normalisation, Treatment};
 
 const TOL: f64 = 1e-9;
 
+mod common;
+
 fn data_dir() -> PathBuf {
-    let sibling = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/coinr-asem"));
-    if sibling.join("README.md").is_file() {
-        return sibling;
-    }
-    if let Ok(shared) = std::env::var("NAGAR_SHARED") {
-        let dir = PathBuf::from(shared).join("data/coinr-asem");
-        if dir.join("README.md").is_file() {
-            return dir;
-        }
-        panic!("NAGAR_SHARED is set but {} holds no COINr reference data", dir.display());
-    }
-    panic!(
-        "COINr reference data not found: looked in {} and NAGAR_SHARED is not set \
-         (run with NAGAR_SHARED=/path/to/shared)",
-        sibling.display()
-    );
+    common::coinr_asem_dir()
 }
 
 /// A CSV as columns of strings keyed by header, rows in file order.
