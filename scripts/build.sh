@@ -6,7 +6,8 @@
 #  3. the spreadsheet-reading module (XLSX/ODS; loaded lazily)              → www/pkg/sheets-read
 #  4. the spreadsheet-writing module (XLSX export, template; loaded lazily) → www/pkg/sheets-write
 #     All four are the crate crates/nagar-wasm, built with different features.
-#  5. the page (Vite + TypeScript), with its service worker.
+#  5. the page (Vite + TypeScript), with its service worker, and the framework names it shows in
+#     each language (scripts/lib/framework-names.py; loaded only when that language is chosen).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -34,6 +35,8 @@ modules="www/pkg/core/nagar_wasm_bg.wasm www/pkg/full/nagar_full_bg.wasm www/pkg
 # shellcheck disable=SC2086
 node scripts/lib/strip-wasm-names.mjs $modules
 
+echo "== framework names for the page (www/src/i18n/names/<lang>.json, from frameworks/*.toml)"
+python3 scripts/lib/framework-names.py
 echo "== typecheck"
 npx --no-install tsc -p www/tsconfig.json
 echo "== vite build"

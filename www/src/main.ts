@@ -1,6 +1,7 @@
 // The page: wires the sidebar (data, settings, export) to the engine worker and draws the views.
 import './styles.css';
-import { $, clear, fmtDate, h, plural } from './dom';
+import { $, clear, fmtDate, h } from './dom';
+import { LANGS, engineText, initialLang, lang, nm, setLang, t, tn, type Key, type Lang } from './i18n';
 import { BUILD_DATE } from './build-info';
 import { Engine } from './engine';
 import type { DataInfo, FrameworkDoc, FrameworkInfo, Loaded, Profile, Ready, Results } from './protocol';
@@ -27,10 +28,25 @@ declare global {
 
 // ---------------------------------------------------------------- status and progress
 
-function status(message: string, kind: 'info' | 'error' | 'ok' = 'info'): void {
+/// The status line: its text is made again when the language changes.
+let lastStatus: { text: () => string; kind: string } = { text: () => '', kind: 'info' };
+function status(message: () => string, kind: 'info' | 'error' | 'ok' = 'info'): void {
   const el = $('#status');
+  lastStatus = { text: message, kind };
   el.className = `status ${kind}`;
-  el.textContent = message;
+  el.textContent = message();
+}
+
+/// A phase of the engine's work as the worker names it, in the page's language.
+const PHASES: Record<string, Key> = {
+  Reading: 'progress.reading',
+  Scoring: 'progress.scoring',
+  'Reading the workbook': 'progress.workbook',
+  'Loading the analyses': 'progress.analyses',
+  'Loading spreadsheet support': 'progress.spreadsheet',
+};
+function phase(p: string): string {
+  return p in PHASES ? t(PHASES[p]) : engineText(p);
 }
 
 engine.onProgress = (p) => {
@@ -40,7 +56,7 @@ engine.onProgress = (p) => {
     return;
   }
   box.hidden = false;
-  $('#progress-label').textContent = p.total > 0 ? `${p.phase}: ${Math.round((p.loaded / p.total) * 100)}%` : `${p.phase}…`;
+  $('#progress-label').textContent = p.total > 0 ? t('progress.percent', { phase: phase(p.phase), pct: Math.round((p.loaded / p.total) * 100) }) : t('progress.busy', { phase: phase(p.phase) });
   const bar = $('#progress-bar') as HTMLProgressElement;
   if (p.total > 0) bar.value = p.loaded / p.total;
   else bar.removeAttribute('value');
@@ -49,13 +65,13 @@ engine.onProgress = (p) => {
 engine.onRestart = () => {
   st.data = null;
   st.results = null;
-  status('The engine stopped on this file and has been restarted. Please check the file and try again.', 'error');
+  status(() => t('status.restarted'), 'error');
   void init();
 };
 
-function failed(what: string, e: unknown): void {
+function failed(what: () => string, e: unknown): void {
   const msg = e instanceof Error ? e.message : String(e);
-  status(`${what}: ${msg}`, 'error');
+  status(() => t('status.failed', { what: what(), message: engineText(msg) }), 'error');
 }
 
 // ---------------------------------------------------------------- downloads
@@ -83,20 +99,20 @@ const MIME = {
 
 async function exportAs(format: 'csv' | 'json' | 'xlsx'): Promise<void> {
   try {
-    const bytes = await engine.call<Uint8Array>({ op: 'export', format });
-    download(bytes, `nagar-scores-${stem()}.${format}`, MIME[format]);
-    status(`Exported ${format.toUpperCase()}.`, 'ok');
+    const bytes = await engine.call<Uint8Array>({ op: 'export', format, lang: lang() });
+    download(bytes, `nagar-scores-${stem()}${lang() === 'en' ? '' : `-${lang()}`}.${format}`, MIME[format]);
+    status(() => t('status.exported', { format: format.toUpperCase() }), 'ok');
   } catch (e) {
-    failed('Export failed', e);
+    failed(() => t('status.export_failed'), e);
   }
 }
 
 async function template(format: 'csv' | 'xlsx'): Promise<void> {
   try {
-    const bytes = await engine.call<Uint8Array>({ op: 'template', format });
-    download(bytes, `nagar-template-${st.framework?.id ?? 'framework'}.${format}`, MIME[format]);
+    const bytes = await engine.call<Uint8Array>({ op: 'template', format, lang: lang() });
+    download(bytes, `nagar-template-${st.framework?.id ?? 'framework'}${lang() === 'en' || format === 'csv' ? '' : `-${lang()}`}.${format}`, MIME[format]);
   } catch (e) {
-    failed('Template failed', e);
+    failed(() => t('status.template_failed'), e);
   }
 }
 
@@ -112,19 +128,20 @@ function fillSettings(): void {
   const o = { ...fw.defaults, ...st.options };
   const fsel = $('#framework') as HTMLSelectElement;
   fsel.replaceChildren(
-    ...st.frameworks.map((f) => option(f.id, `${f.name} (built-in)`, st.builtin === f.id)),
-    ...(st.builtin ? [] : [option('', `${fw.name} (uploaded)`, true)]),
+    ...st.frameworks.map((f) => option(f.id, t('settings.builtin', { name: nm(f.name) }), st.builtin === f.id)),
+    ...(st.builtin ? [] : [option('', t('settings.uploaded', { name: nm(fw.name) }), true)]),
   );
-  $('#framework-source').textContent = `${fw.indicators} indicators · ${fw.source}`;
+  $('#framework-source').textContent = `${tn('n.indicator', fw.indicators)} · ${fw.source}`;
   ($('#tiers') as HTMLSelectElement).replaceChildren(
-    ...fw.tier_schemes.map((t) => option(t.id, t.name, o.tiers === t.id)),
-    option('', 'No tiers', !o.tiers),
+    ...fw.tier_schemes.map((s) => option(s.id, nm(s.name), o.tiers === s.id)),
+    option('', t('settings.no_tiers'), !o.tiers),
   );
   const cols = (st.data?.columns ?? []).map((c) => c.trim().toLowerCase());
-  const groups: [string, string][] = [['all', 'All cities in the file']];
-  if (fw.tier_schemes.length) groups.push(['tier', 'Cities of the same population tier']);
-  for (const c of ['state', 'zone']) if (cols.includes(c)) groups.push([c, `Cities of the same ${c}`]);
-  if (o.group && !groups.some(([v]) => v === o.group)) groups.push([o.group, `Cities of the same ${o.group}`]);
+  const groups: [string, string][] = [['all', t('settings.group.all')]];
+  if (fw.tier_schemes.length) groups.push(['tier', t('settings.group.tier')]);
+  if (cols.includes('state')) groups.push(['state', t('settings.group.state')]);
+  if (cols.includes('zone')) groups.push(['zone', t('settings.group.zone')]);
+  if (o.group && !groups.some(([v]) => v === o.group)) groups.push([o.group, t('settings.group.column', { column: o.group })]);
   ($('#group') as HTMLSelectElement).replaceChildren(...groups.map(([v, l]) => option(v, l, o.group === v)));
   ($('#missing') as HTMLSelectElement).value = o.missing ?? 'reweight';
   ($('#min-group') as HTMLInputElement).value = String(o.min_group_size ?? 5);
@@ -136,7 +153,7 @@ function fillSettings(): void {
   ] as const) {
     const sel = $(id) as HTMLSelectElement;
     // A framework's own method that the list lacks (goalposts, minmax:1,10…) is offered as is.
-    if (value && ![...sel.options].some((x) => x.value === value)) sel.append(option(value, `${value} (this framework’s)`, true));
+    if (value && ![...sel.options].some((x) => x.value === value)) sel.append(option(value, t('settings.framework_method', { method: value }), true));
     sel.value = value ?? sel.options[0].value;
   }
   coverageMoved = false;
@@ -164,7 +181,7 @@ function fillSettings(): void {
       'aria-describedby': `${id}-share`,
     }) as HTMLInputElement;
     out.id = `${id}-share`;
-    weights.append(h('div', { class: 'weight' }, h('label', { for: id }, v.name), input, out));
+    weights.append(h('div', { class: 'weight' }, h('label', { for: id }, nm(v.name)), input, out));
   }
   showShares(total);
 }
@@ -243,9 +260,10 @@ async function recompute(): Promise<void> {
     const t0 = performance.now();
     const results = await engine.call<Results>({ op: 'setOptions', options: st.options });
     setResults(results, null);
-    status(`Recomputed in ${Math.round(performance.now() - t0)} ms.`, 'ok');
+    const ms = Math.round(performance.now() - t0);
+    status(() => t('status.recomputed', { ms }), 'ok');
   } catch (e) {
-    failed('These settings cannot be used', e);
+    failed(() => t('status.bad_settings'), e);
   } finally {
     inFlight = false;
     if (again) {
@@ -260,7 +278,7 @@ async function useFramework(id: string): Promise<void> {
     const fw = await engine.call<FrameworkInfo>({ op: 'useBuiltin', name: id });
     await frameworkChanged(fw, id);
   } catch (e) {
-    failed('Framework', e);
+    failed(() => t('status.framework'), e);
   }
 }
 
@@ -268,9 +286,9 @@ async function uploadFramework(file: File): Promise<void> {
   try {
     const fw = await engine.call<FrameworkInfo>({ op: 'loadFramework', file });
     await frameworkChanged(fw, null);
-    status(`Framework ${fw.name} loaded from ${file.name}.`, 'ok');
+    status(() => t('status.framework_loaded', { name: nm(fw.name), file: file.name }), 'ok');
   } catch (e) {
-    failed(`The framework ${file.name} cannot be used`, e);
+    failed(() => t('status.framework_bad', { file: file.name }), e);
     fillSettings();
   }
 }
@@ -296,7 +314,7 @@ function dataSummary(): void {
     document.body.dataset.loaded = 'true';
     box.hidden = false;
     const n = st.results?.units.length;
-    $('#data-summary-text').textContent = `${st.data.file}${n !== undefined ? ` · ${plural(n, 'city', 'cities')}` : ''}`;
+    $('#data-summary-text').textContent = `${st.data.file}${n !== undefined ? ` · ${tn('n.city', n)}` : ''}`;
   } else {
     delete document.body.dataset.loaded;
     box.hidden = true;
@@ -315,9 +333,9 @@ function setResults(results: Results | null, error: string | null): void {
   render();
 }
 
-async function loaded(p: Promise<Loaded>, t0: number, file = 'the demo data'): Promise<void> {
+async function loaded(p: Promise<Loaded>, t0: number, file?: string): Promise<void> {
   st.busy = true;
-  status('Reading and scoring…');
+  status(() => t('status.reading'));
   try {
     const r = await p;
     st.loadError = null;
@@ -328,12 +346,13 @@ async function loaded(p: Promise<Loaded>, t0: number, file = 'the demo data'): P
     fillSettings();
     setResults(r.results, r.error);
     if (!r.results) {
-      status(`${r.data.file} was read but cannot be scored: ${r.error}`, 'error');
+      const error = r.error ?? '';
+      status(() => t('status.not_scored', { file: r.data.file, reason: engineText(error) }), 'error');
       go('#/validation');
     } else {
       const n = r.results.units.length;
       const errs = r.results.issues.filter((i) => i.severity === 'error').length;
-      status(`${r.data.file}: ${plural(n, 'city', 'cities')} scored${errs ? `, ${plural(errs, 'data error')} (see Data check)` : ''}.`, errs ? 'info' : 'ok');
+      status(() => (errs ? t('status.scored_errors', { file: r.data.file, cities: tn('n.city', n), errors: tn('n.data_error', errs) }) : t('status.scored', { file: r.data.file, cities: tn('n.city', n) })), errs ? 'info' : 'ok');
       if (!location.hash.startsWith('#/results')) go('#/results');
     }
     // The table is in the DOM; the time is taken when the frame that paints it starts.
@@ -342,9 +361,9 @@ async function loaded(p: Promise<Loaded>, t0: number, file = 'the demo data'): P
       document.body.dataset.rendered = String(Date.now());
     });
   } catch (e) {
-    failed(`${file} cannot be read`, e);
+    failed(() => t('status.cannot_read', { file: file ?? t('status.demo_data') }), e);
     // Nothing of the previous file stays on show as if it were this one's.
-    st.loadError = { file, message: e instanceof Error ? e.message : String(e) };
+    st.loadError = { file: file ?? t('status.demo_data'), message: e instanceof Error ? e.message : String(e) };
     st.data = null;
     st.table = { ...st.table, search: '', tier: '', state: '', zone: '', page: 0 };
     setResults(null, null);
@@ -388,7 +407,7 @@ const actions: Actions = {
     engine
       .call<Uint8Array>({ op: 'issuesCsv' })
       .then((b) => download(b, `nagar-issues-${stem()}.csv`, MIME.csv))
-      .catch((e) => failed('Download failed', e));
+      .catch((e) => failed(() => t('status.download_failed'), e));
   },
 };
 
@@ -396,17 +415,17 @@ function empty(): HTMLElement {
   return h(
     'div',
     { class: 'welcome' },
-    h('h1', null, 'Score your cities'),
-    h('p', { class: 'lead' }, 'Open a file of municipal data — one row per city or town — to see each one’s Municipal Performance Index, its rank, and why.'),
+    h('h1', null, t('welcome.title')),
+    h('p', { class: 'lead' }, t('welcome.lead')),
     h(
       'ol',
       { class: 'steps' },
-      h('li', null, 'Download the blank template to see the columns the framework reads, or start from your own file: columns are matched by name.'),
-      h('li', null, 'Drop the file on the page or choose it. Every problem in it is listed under Data check, with its row and column; scoring goes ahead.'),
-      h('li', null, 'Explore the table, open a city to see every number behind its score, compare cities, and change the settings.'),
+      h('li', null, t('welcome.step1')),
+      h('li', null, t('welcome.step2')),
+      h('li', null, t('welcome.step3')),
     ),
-    h('p', null, 'No file at hand? Use ', h('strong', null, 'Try the synthetic demo data'), ' — 120 invented cities.'),
-    h('p', { class: 'banner' }, h('strong', null, 'Private by design. '), 'Your file is processed on this device and never uploaded. ', h('a', { href: '#/privacy' }, 'How to check')),
+    h('p', null, t('welcome.no_file'), ' ', h('strong', null, t('data.demo')), ' ', t('welcome.demo_note')),
+    h('p', { class: 'banner' }, h('strong', null, t('welcome.private')), ' ', t('welcome.private_text'), ' ', h('a', { href: '#/privacy' }, t('footer.how_to_check'))),
   );
 }
 
@@ -423,7 +442,7 @@ function render(): void {
       if (a.offsetLeft < tabs.scrollLeft || a.offsetLeft + a.offsetWidth > tabs.scrollLeft + tabs.clientWidth) {
         tabs.scrollLeft = a.offsetLeft - (tabs.clientWidth - a.offsetWidth) / 2;
       }
-      document.title = `${name === 'city' ? 'City' : a.textContent} · nagar`;
+      document.title = `${name === 'city' ? t('title.city') : a.textContent} · nagar`;
     } else a.removeAttribute('aria-current');
   }
   const show = (el: HTMLElement) => {
@@ -435,7 +454,7 @@ function render(): void {
       return show(validationView(st, actions));
     case 'method':
       if (doc) return show(methodView(doc, st));
-      engine.call<FrameworkDoc>({ op: 'doc' }).then((d) => ((doc = d), show(methodView(d, st))), (e) => failed('Framework', e));
+      engine.call<FrameworkDoc>({ op: 'doc' }).then((d) => ((doc = d), show(methodView(d, st))), (e) => failed(() => t('status.framework'), e));
       return;
     case 'privacy':
       return show(privacyView());
@@ -444,7 +463,7 @@ function render(): void {
     case 'compare': {
       const fallback = needResults();
       if (fallback) return show(fallback);
-      Promise.all(st.compare.map((id) => actions.profile(id))).then((ps) => show(compareView(st, actions, ps)), (e) => failed('Compare', e));
+      Promise.all(st.compare.map((id) => actions.profile(id))).then((ps) => show(compareView(st, actions, ps)), (e) => failed(() => t('nav.compare'), e));
       return;
     }
     case 'city': {
@@ -455,7 +474,7 @@ function render(): void {
         const el = profileView(st, actions, p);
         el.append(peersPanel(st, p));
         show(el);
-      }, (e) => failed('City', e));
+      }, (e) => failed(() => t('title.city'), e));
       return;
     }
     case 'sister':
@@ -469,9 +488,48 @@ function render(): void {
   }
 }
 
+// ---------------------------------------------------------------- language
+
+function versionText(): void {
+  if (st.version) $('#version').textContent = t('footer.version', { version: st.version, date: fmtDate(BUILD_DATE) });
+}
+
+/// The page's own text (index.html): `data-i18n="key"` sets an element's text,
+/// `data-i18n-attr="attr:key;attr:key"` its attributes.
+function applyStatic(): void {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.dataset.i18n as Key);
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-attr]')) {
+    for (const pair of (el.dataset.i18nAttr ?? '').split(';')) {
+      const [attr, key] = pair.split(':');
+      if (attr && key) el.setAttribute(attr, t(key as Key));
+    }
+  }
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch .lang')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang()));
+}
+
+/// Everything drawn again in the chosen language; the data, settings and view stay as they are.
+async function switchLang(l: Lang, remember: boolean): Promise<void> {
+  await setLang(l, remember);
+  applyStatic();
+  versionText();
+  const el = $('#status');
+  el.textContent = lastStatus.text();
+  fillSettings();
+  // fillSettings draws the sliders from the options in force: the person's weights stay.
+  showShares();
+  dataSummary();
+  render();
+}
+
 // ---------------------------------------------------------------- wiring
 
 function wire(): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.lang-switch .lang')) {
+    b.addEventListener('click', () => {
+      const l = LANGS.find((x) => x.id === b.dataset.lang)?.id;
+      if (l && l !== lang()) void switchLang(l, true);
+    });
+  }
   const input = $('#data-file') as HTMLInputElement;
   input.addEventListener('change', () => {
     const t0 = performance.now();
@@ -502,7 +560,7 @@ function wire(): void {
     engine
       .call<Uint8Array>({ op: 'demoCsv' })
       .then((b) => download(b, 'nagar-synthetic-demo-data.csv', MIME.csv))
-      .catch((err) => failed('Download failed', err));
+      .catch((err) => failed(() => t('status.download_failed'), err));
   });
   $('#export-csv').addEventListener('click', () => void exportAs('csv'));
   $('#export-xlsx').addEventListener('click', () => void exportAs('xlsx'));
@@ -556,7 +614,7 @@ function wire(): void {
   });
 }
 
-const LOADING = 'Loading the scoring engine… You can already choose a file: it is scored as soon as the engine is ready.';
+const LOADING = (): string => t('status.loading');
 
 async function init(): Promise<void> {
   document.body.dataset.engine = 'loading';
@@ -564,17 +622,17 @@ async function init(): Promise<void> {
   try {
     const ready = await engine.call<Ready>({ op: 'init' });
     document.body.dataset.engine = 'ready';
-    if ($('#status').textContent === LOADING) status('');
+    if (lastStatus.text === LOADING) status(() => '');
     st.version = ready.version;
     st.frameworks = ready.frameworks;
     st.framework = ready.framework;
     st.builtin = ready.frameworks[0]?.id ?? null;
-    $('#version').textContent = `version ${ready.version}, built ${fmtDate(BUILD_DATE)}`;
+    versionText();
     fillSettings();
     document.body.dataset.ready = 'true';
     render();
   } catch (e) {
-    failed('The engine could not start', e);
+    failed(() => t('status.no_engine'), e);
   }
 }
 
@@ -592,6 +650,9 @@ function registerServiceWorker(): void {
 }
 
 wire();
+applyStatic();
+const startLang = initialLang();
+if (startLang !== 'en') void switchLang(startLang, false);
 render();
 void init().then(registerServiceWorker);
 

@@ -33,8 +33,11 @@ export type Request =
   | { op: 'setOptions'; options: Options }
   | { op: 'profile'; id: string }
   | { op: 'doc' }
-  | { op: 'export'; format: 'csv' | 'json' | 'xlsx' }
-  | { op: 'template'; format: 'csv' | 'xlsx' }
+  /// `lang`: the page's language; the XLSX export and template are written in it (labels,
+  /// sheet names, the Dictionary sheet, the framework's names; column ids and numbers unchanged).
+  /// CSV and JSON are the same in every language: column ids and values only.
+  | { op: 'export'; format: 'csv' | 'json' | 'xlsx'; lang: string }
+  | { op: 'template'; format: 'csv' | 'xlsx'; lang: string }
   | { op: 'issuesCsv' }
   | { op: 'demoCsv' }
   | AnalysisRequest;

@@ -89,7 +89,9 @@ async function analysisWorkspace(): Promise<FullWorkspace> {
   if (c.framework) {
     const f = replay.framework;
     if ('builtin' in f) {
-      a.loadFrameworkValue(ws.frameworkValue(), new Uint8Array(0), f.builtin);
+      // With its names in other languages, which the main module's copy leaves out: the
+      // exports and the template made here follow the page's language.
+      a.loadFrameworkValue(m.builtinFrameworkValue(f.builtin), new Uint8Array(0), f.builtin);
       // The exports made here name the built-in framework and its hash as the main module does.
       const [source, sha256] = ws.frameworkSource();
       a.setFrameworkSource(source ?? '', sha256 ?? '');
@@ -275,12 +277,24 @@ async function handle(req: Request): Promise<unknown> {
       // The XLSX sheets and the CSV template are made by the full module (the main module's
       // size budget, docs/BENCHMARKS.md), replayed up to date first.
       if (req.format === 'xlsx') {
-        const sheets: unknown = (await analysisWorkspace()).exportSheets();
+        const a = await analysisWorkspace();
+        const sheets: unknown = req.lang === 'en' ? a.exportSheets() : a.exportSheetsIn(req.lang);
         return (await sheetsWriter()).writeXlsx(sheets);
       }
       return ws.export(req.format);
     case 'template':
-      if (req.format === 'xlsx') return (await sheetsWriter()).templateXlsx(ws.frameworkValue());
+      if (req.format === 'xlsx') {
+        if (req.lang === 'en') return (await sheetsWriter()).templateXlsx(ws.frameworkValue());
+        // The framework with its names (the full module's copy); one without names in the
+        // language gets the English template.
+        const fw: unknown = (await analysisWorkspace()).frameworkValue();
+        const sh = await sheetsWriter();
+        try {
+          return sh.templateXlsxIn(fw, req.lang);
+        } catch {
+          return sh.templateXlsx(fw);
+        }
+      }
       return new TextEncoder().encode((await analysisWorkspace()).templateCsv());
     case 'issuesCsv':
       return new TextEncoder().encode(ws.issuesCsv());

@@ -56,6 +56,28 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_json.rs"));
 }
 
+/// The built-in frameworks with their names in other languages: the full module only.
+#[cfg(feature = "analysis")]
+mod builtin_named {
+    include!(concat!(env!("OUT_DIR"), "/builtin_named_json.rs"));
+}
+
+/// A built-in framework with its names in other languages (which the main module's copy leaves
+/// out), as the value `Workspace.loadFrameworkValue` takes: the worker replays a built-in
+/// framework into the full module with it, so the exports and the template made there can be
+/// written in the page's language.
+#[cfg(feature = "analysis")]
+#[wasm_bindgen(js_name = builtinFrameworkValue)]
+pub fn builtin_framework_value(name: &str) -> JsResult<JsValue> {
+    let json = builtin_named::BUILTIN_NAMED
+        .iter()
+        .find(|b| b.0 == name)
+        .map(|b| b.1)
+        .ok_or_else(|| js_error(ErrorKind::Framework, format!("no built-in framework {name:?}")))?;
+    let fw: Framework = serde_json::from_str(json).map_err(|e| js_error(ErrorKind::Internal, e))?;
+    to_js(&fw)
+}
+
 #[cfg(feature = "main")]
 /// A built-in framework, from its JSON form made at build time (see build.rs). The list is
 /// generated from `frameworks/*.toml`; a test checks it is nagar-io's built-in list, which the CLI
@@ -300,6 +322,25 @@ impl Workspace {
             report::indicators_sheet(fw, s),
             report::issues_sheet(&s.issues),
             report::settings_sheet(fw, s, &weights, &prov),
+        ];
+        to_js(&sheets[..])
+    }
+
+    /// [`Self::export_sheets`] in `lang`, as `nagar score --lang LANG --out x.xlsx` writes them:
+    /// Scores, Dictionary, Indicators, Issues and Settings, with labels, sheet names and the
+    /// framework's names in `lang` (English where it has none), column ids and numbers unchanged.
+    #[wasm_bindgen(js_name = exportSheetsIn)]
+    pub fn export_sheets_in(&self, lang: &str) -> JsResult<JsValue> {
+        let (lf, _, s) = self.last_run()?;
+        let fw = &lf.framework;
+        let prov = self.provenance()?;
+        let (_, weights) = self.settings_and_weights()?;
+        let sheets = [
+            report::scores_sheet_in(fw, s, &prov, lang),
+            report::dictionary_sheet(fw, s, &weights, lang),
+            report::indicators_sheet_in(fw, s, lang),
+            report::issues_sheet_in(&s.issues, lang),
+            report::settings_sheet_in(fw, s, &weights, &prov, lang),
         ];
         to_js(&sheets[..])
     }
