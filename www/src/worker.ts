@@ -287,7 +287,8 @@ async function handle(req: Request): Promise<unknown> {
         if (req.lang === 'en') return (await sheetsWriter()).templateXlsx(ws.frameworkValue());
         // The framework with its names (the full module's copy); one without names in the
         // language gets the English template.
-        const fw: unknown = (await analysisWorkspace()).frameworkValue();
+        const f = replay.framework;
+        const fw: unknown = 'builtin' in f ? (await full()).builtinFrameworkValue(f.builtin) : f.value;
         const sh = await sheetsWriter();
         try {
           return sh.templateXlsxIn(fw, req.lang);

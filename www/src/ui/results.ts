@@ -1,5 +1,6 @@
 // Results: summary, distribution of the index, and the sortable, filterable table.
-import { fmt, fmtInt, h, pct, plural } from '../dom';
+import { fmt, fmtInt, h, pct } from '../dom';
+import { engineText, nm, t, tn } from '../i18n';
 import type { UnitRow } from '../../pkg/core/nagar_wasm';
 import type { Results } from '../results-unpack';
 import type { Actions, AppState, SortKey } from '../state';
@@ -13,10 +14,10 @@ export function summary(r: Results, st: AppState): HTMLElement {
   return h(
     'div',
     { class: 'cards' },
-    card('Cities scored', fmtInt(r.units.length)),
-    card('Ranked', fmtInt(r.ranked), r.ranked < r.units.length ? `${fmtInt(r.units.length - r.ranked)} not ranked: too little data, too small a group, or no score` : ''),
-    card('Data check', plural(errors, 'error'), plural(warnings, 'warning'), '#/validation'),
-    card('Framework', st.framework?.name ?? r.framework, st.framework?.version ? `version ${st.framework.version}` : '', '', true),
+    card(t('results.cities_scored'), fmtInt(r.units.length)),
+    card(t('results.ranked'), fmtInt(r.ranked), r.ranked < r.units.length ? t('results.not_ranked', { n: fmtInt(r.units.length - r.ranked) }) : ''),
+    card(t('nav.validation'), tn('n.error', errors), tn('n.warning', warnings), '#/validation'),
+    card(t('settings.framework'), nm(st.framework?.name ?? r.framework), st.framework?.version ? t('results.version', { version: st.framework.version }) : '', '', true),
   );
 }
 
@@ -32,8 +33,8 @@ function smallGroupBanner(r: Results): HTMLElement | null {
   return h(
     'div',
     { class: 'banner warning', role: 'note', 'data-testid': 'small-groups' },
-    h('p', null, h('strong', null, `${plural(small.length, 'comparison group')} ${small.length === 1 ? 'is' : 'are'} too small to rank. `), `${plural(cities, 'city', 'cities')} keep their scores, which compare them only with the few cities of their group, but get no rank. Compare with all cities, or change the smallest group that is ranked, in Settings.`),
-    h('details', null, h('summary', null, 'Which groups'), h('ul', null, small.map((m) => h('li', null, m)))),
+    h('p', null, h('strong', null, tn('n.small_group', small.length)), ' ', t('results.small_groups_text', { cities: tn('n.city', cities) })),
+    h('details', null, h('summary', null, t('results.which_groups')), h('ul', null, small.map((m) => h('li', null, engineText(m))))),
   );
 }
 
@@ -42,8 +43,9 @@ export function datasetBanner(note: string | null | undefined): HTMLElement | nu
   return h(
     'p',
     { class: 'banner synthetic', role: 'note' },
-    h('strong', null, 'Synthetic demo data'),
-    ` — invented cities and values for trying the tool, not real ones. Every export is labelled “${note}”.`,
+    h('strong', null, t('results.synthetic')),
+    ' ',
+    t('results.synthetic_text', { note }),
   );
 }
 
@@ -73,19 +75,19 @@ function sortValue(u: UnitRow, key: SortKey, base: AppState['baseline']): number
 }
 
 export function filtered(r: Results, st: AppState): UnitRow[] {
-  const t = st.table;
-  const q = t.search.trim().toLowerCase();
+  const tb = st.table;
+  const q = tb.search.trim().toLowerCase();
   const rows = r.units.filter(
     (u) =>
-      (!t.tier || u.tier === t.tier) &&
-      (!t.state || nameKey(u.state) === nameKey(t.state)) &&
-      (!t.zone || nameKey(u.zone) === nameKey(t.zone)) &&
+      (!tb.tier || u.tier === tb.tier) &&
+      (!tb.state || nameKey(u.state) === nameKey(tb.state)) &&
+      (!tb.zone || nameKey(u.zone) === nameKey(tb.zone)) &&
       (!q || u.name.toLowerCase().includes(q) || u.id.toLowerCase().includes(q) || u.state.toLowerCase().includes(q)),
   );
-  const dir = t.desc ? -1 : 1;
+  const dir = tb.desc ? -1 : 1;
   return rows.sort((a, b) => {
-    const x = sortValue(a, t.sort, st.baseline);
-    const y = sortValue(b, t.sort, st.baseline);
+    const x = sortValue(a, tb.sort, st.baseline);
+    const y = sortValue(b, tb.sort, st.baseline);
     if (x === y) return (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.name.localeCompare(b.name);
     if (x === null) return 1; // missing values last, whatever the direction
     if (y === null) return -1;
@@ -119,10 +121,10 @@ export function smallGroups(r: Results): string[] {
   return r.issues.filter((i) => i.severity === 'warning' && /^comparison group .* fewer than the minimum/.test(i.message)).map((i) => i.message);
 }
 
-function select(id: string, label: string, values: string[], current: string, onChange: (v: string) => void): HTMLElement | null {
+function select(id: string, text: string, values: string[], current: string, onChange: (v: string) => void, label: (v: string) => string = (v) => v): HTMLElement | null {
   if (values.length === 0) return null;
-  const sel = h('select', { id, onchange: (e: Event) => onChange((e.target as HTMLSelectElement).value) }, h('option', { value: '' }, 'All'), values.map((v) => h('option', { value: v, selected: v === current }, v)));
-  return h('div', { class: 'field' }, h('label', { for: id }, label), sel);
+  const sel = h('select', { id, onchange: (e: Event) => onChange((e.target as HTMLSelectElement).value) }, h('option', { value: '' }, t('results.all')), values.map((v) => h('option', { value: v, selected: v === current }, label(v))));
+  return h('div', { class: 'field' }, h('label', { for: id }, text), sel);
 }
 
 /// A city's rank move since the baseline: places gained (positive) or lost; null when it is
@@ -135,7 +137,7 @@ function moveOf(base: NonNullable<AppState['baseline']>, u: UnitRow): number | n
 }
 
 function moveText(m: number | null | 'new'): string {
-  if (m === 'new') return 'new';
+  if (m === 'new') return t('results.move_new');
   if (m === null) return '–';
   return m > 0 ? `▲ ${fmtInt(m)}` : m < 0 ? `▼ ${fmtInt(-m)}` : '=';
 }
@@ -143,7 +145,7 @@ function moveText(m: number | null | 'new'): string {
 /// The settings of a run in one line, to label a baseline.
 function settingsLabel(r: Results, st: AppState): string {
   const w = Object.entries(st.options.weights ?? {});
-  return [...r.settings.filter((s) => ['group', 'missing', 'min_coverage', 'tiers'].includes(s.id)).map((s) => `${s.id} ${s.name}`), w.length ? `weights changed: ${w.map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}` : 'framework weights'].join(' · ');
+  return [...r.settings.filter((s) => ['group', 'missing', 'min_coverage', 'tiers'].includes(s.id)).map((s) => `${s.id} ${s.name}`), w.length ? t('results.weights_changed', { list: w.map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ') }) : t('results.framework_weights')].join(' · ');
 }
 
 function baselineCsv(r: Results, base: NonNullable<AppState['baseline']>, now: string): string {
@@ -171,9 +173,9 @@ function baselinePanel(st: AppState, act: Actions): HTMLElement {
         act.render();
       },
     },
-    base ? 'Keep these results as the baseline instead' : 'Keep these results as a baseline',
+    base ? t('results.keep_instead') : t('results.keep'),
   );
-  if (!base) return h('div', { class: 'baseline' }, h('p', { class: 'hint' }, 'To compare two choices of settings: keep these results as a baseline, change a setting, and see each city’s rank move. '), keep);
+  if (!base) return h('div', { class: 'baseline' }, h('p', { class: 'hint' }, t('results.baseline_hint'), ' '), keep);
   let up = 0, down = 0, same = 0, other = 0;
   for (const u of r.units) {
     const m = moveOf(base, u);
@@ -185,14 +187,14 @@ function baselinePanel(st: AppState, act: Actions): HTMLElement {
   return h(
     'div',
     { class: 'baseline banner', 'data-testid': 'baseline' },
-    h('p', null, h('strong', null, 'Compared with the baseline: '), `${plural(up, 'city', 'cities')} up, ${fmtInt(down)} down, ${fmtInt(same)} unchanged`, other ? `, ${fmtInt(other)} ranked in only one of the two` : '', '.'),
-    h('p', { class: 'hint' }, `Baseline: ${base.label}. Now: ${settingsLabel(r, st)}.`),
+    h('p', null, h('strong', null, t('results.compared')), ' ', t('results.moves', { up: tn('n.city', up), down: fmtInt(down), same: fmtInt(same) }), other ? t('results.moves_other', { n: fmtInt(other) }) : '', t('results.stop')),
+    h('p', { class: 'hint' }, t('results.baseline_now', { then: base.label, now: settingsLabel(r, st) })),
     h(
       'p',
       { class: 'button-row' },
-      h('button', { type: 'button', class: 'button small', 'data-testid': 'baseline-export', onclick: () => act.download(baselineCsv(r, base, settingsLabel(r, st)), 'nagar-rank-moves.csv') }, 'Export the moves (CSV)'),
+      h('button', { type: 'button', class: 'button small', 'data-testid': 'baseline-export', onclick: () => act.download(baselineCsv(r, base, settingsLabel(r, st)), 'nagar-rank-moves.csv') }, t('results.export_moves')),
       keep,
-      h('button', { type: 'button', class: 'button small', onclick: () => ((st.baseline = null), act.render()) }, 'Clear the baseline'),
+      h('button', { type: 'button', class: 'button small', onclick: () => ((st.baseline = null), act.render()) }, t('results.clear_baseline')),
     ),
   );
 }
@@ -200,55 +202,55 @@ function baselinePanel(st: AppState, act: Actions): HTMLElement {
 export function resultsView(st: AppState, act: Actions): HTMLElement {
   const r = st.results!;
   const base = st.baseline;
-  const t = st.table;
+  const tb = st.table;
   const rows = filtered(r, st);
   const pages = Math.max(1, Math.ceil(rows.length / PAGE));
-  t.page = Math.min(t.page, pages - 1);
-  const pageRows = rows.slice(t.page * PAGE, (t.page + 1) * PAGE);
+  tb.page = Math.min(tb.page, pages - 1);
+  const pageRows = rows.slice(tb.page * PAGE, (tb.page + 1) * PAGE);
   const rerender = () => {
-    t.page = 0;
+    tb.page = 0;
     act.render();
   };
 
   const search = h('input', {
     id: 'search',
     type: 'search',
-    value: t.search,
-    placeholder: 'City, id or state',
+    value: tb.search,
+    placeholder: t('results.search_placeholder'),
     autocomplete: 'off',
     oninput: (e: Event) => {
-      t.search = (e.target as HTMLInputElement).value;
-      t.page = 0;
+      tb.search = (e.target as HTMLInputElement).value;
+      tb.page = 0;
       refreshTable();
     },
   });
   const filters = h(
     'div',
     { class: 'filters', role: 'search' },
-    h('div', { class: 'field grow' }, h('label', { for: 'search' }, 'Search'), search),
-    r.has_tiers ? select('f-tier', 'Tier', distinct(r.units.map((u) => u.tier)), t.tier, (v) => ((t.tier = v), rerender())) : null,
-    select('f-state', 'State', distinct(r.units.map((u) => u.state)), t.state, (v) => ((t.state = v), rerender())),
-    select('f-zone', 'Zone', distinct(r.units.map((u) => u.zone)), t.zone, (v) => ((t.zone = v), rerender())),
+    h('div', { class: 'field grow' }, h('label', { for: 'search' }, t('results.search')), search),
+    r.has_tiers ? select('f-tier', t('results.col.tier'), distinct(r.units.map((u) => u.tier)), tb.tier, (v) => ((tb.tier = v), rerender()), nm) : null,
+    select('f-state', t('results.col.state'), distinct(r.units.map((u) => u.state)), tb.state, (v) => ((tb.state = v), rerender())),
+    select('f-zone', t('results.col.zone'), distinct(r.units.map((u) => u.zone)), tb.zone, (v) => ((tb.zone = v), rerender()), nm),
   );
 
   // `opt`: left out on a phone (the city's page has them), so the index stays on screen.
   const cols: { key: SortKey; label: string; num?: boolean; title?: string; opt?: boolean }[] = [
-    { key: 'rank', label: 'Rank', num: true },
-    { key: 'name', label: 'City' },
-    { key: 'state', label: 'State', opt: true },
-    { key: 'zone', label: 'Zone', opt: true },
-    ...(r.has_tiers ? [{ key: 'tier' as SortKey, label: 'Tier', opt: true }] : []),
-    { key: 'coverage', label: 'Coverage', num: true, title: 'Share of indicators with data', opt: true },
-    { key: 'index', label: 'Index', num: true },
-    ...(r.has_tiers ? [{ key: 'rank_in_tier' as SortKey, label: 'Rank in tier', num: true, opt: true }] : []),
-    ...(base ? [{ key: 'move' as SortKey, label: 'Rank move', num: true, title: 'Places gained (+) or lost (−) since the baseline' }] : []),
-    ...r.verticals.map((v, i) => ({ key: `v${i}` as SortKey, label: v.name, num: true })),
+    { key: 'rank', label: t('results.col.rank'), num: true },
+    { key: 'name', label: t('results.col.city') },
+    { key: 'state', label: t('results.col.state'), opt: true },
+    { key: 'zone', label: t('results.col.zone'), opt: true },
+    ...(r.has_tiers ? [{ key: 'tier' as SortKey, label: t('results.col.tier'), opt: true }] : []),
+    { key: 'coverage', label: t('results.col.coverage'), num: true, title: t('results.col.coverage_title'), opt: true },
+    { key: 'index', label: t('results.col.index'), num: true },
+    ...(r.has_tiers ? [{ key: 'rank_in_tier' as SortKey, label: t('results.col.rank_in_tier'), num: true, opt: true }] : []),
+    ...(base ? [{ key: 'move' as SortKey, label: t('results.col.move'), num: true, title: t('results.col.move_title') }] : []),
+    ...r.verticals.map((v, i) => ({ key: `v${i}` as SortKey, label: nm(v.name), num: true })),
   ];
 
   // The compare tick-box comes right after the city's name, in sight at any width.
-  const compareTh = h('th', { scope: 'col', class: 'center' }, h('span', { class: 'visually-hidden' }, 'Add to comparison'), h('span', { class: 'cmp-label', 'aria-hidden': 'true' }, 'Compare'));
+  const compareTh = h('th', { scope: 'col', class: 'center' }, h('span', { class: 'visually-hidden' }, t('results.add_to_comparison')), h('span', { class: 'cmp-label', 'aria-hidden': 'true' }, t('nav.compare')));
   const headCells = cols.map((c) => {
-      const active = t.sort === c.key;
+      const active = tb.sort === c.key;
       const btn = h(
         'button',
         {
@@ -257,21 +259,21 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
           title: c.title,
           'data-key': c.key,
           onclick: () => {
-            if (t.sort === c.key) t.desc = !t.desc;
+            if (tb.sort === c.key) tb.desc = !tb.desc;
             else {
-              t.sort = c.key;
-              t.desc = c.num === true && c.key !== 'rank' && c.key !== 'rank_in_tier';
+              tb.sort = c.key;
+              tb.desc = c.num === true && c.key !== 'rank' && c.key !== 'rank_in_tier';
             }
-            t.page = 0;
+            tb.page = 0;
             act.render();
             // The view is drawn anew: keep the keyboard on the same button.
             document.querySelector<HTMLElement>(`button.sort[data-key="${c.key}"]`)?.focus();
           },
         },
         c.label,
-        h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (t.desc ? ' ▼' : ' ▲') : ''),
+        h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (tb.desc ? ' ▼' : ' ▲') : ''),
       );
-      return h('th', { scope: 'col', class: [c.num ? 'num' : '', c.opt ? 'opt' : ''].join(' ').trim(), 'aria-sort': active ? (t.desc ? 'descending' : 'ascending') : null }, btn);
+      return h('th', { scope: 'col', class: [c.num ? 'num' : '', c.opt ? 'opt' : ''].join(' ').trim(), 'aria-sort': active ? (tb.desc ? 'descending' : 'ascending') : null }, btn);
   });
   const head = h('tr', null, headCells.slice(0, 2), compareTh, headCells.slice(2));
 
@@ -283,9 +285,9 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
   function refreshTable(): void {
     const rows = filtered(r, st);
     const pages = Math.max(1, Math.ceil(rows.length / PAGE));
-    t.page = Math.min(t.page, pages - 1);
-    const pageRows = rows.slice(t.page * PAGE, (t.page + 1) * PAGE);
-    caption.textContent = `Scores of ${rows.length} cities, sorted by ${cols.find((c) => c.key === t.sort)?.label ?? t.sort}`;
+    tb.page = Math.min(tb.page, pages - 1);
+    const pageRows = rows.slice(tb.page * PAGE, (tb.page + 1) * PAGE);
+    caption.textContent = t('results.caption_sorted', { cities: tn('n.city', rows.length), by: cols.find((c) => c.key === tb.sort)?.label ?? tb.sort });
     tbody.replaceChildren(...pageRows.map((u) => row(u)));
     pager.replaceChildren(...pagerParts(rows.length, pages));
   }
@@ -296,21 +298,21 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
       'tr',
       { class: u.rank === null || u.rank === undefined ? 'unranked' : '' },
       h('td', { class: 'num' }, fmtInt(u.rank)),
-      h('th', { scope: 'row' }, h('a', { href: `#/city/${encodeURIComponent(u.id)}` }, u.name || u.id), u.flag ? h('span', { class: 'flag' }, u.flag) : null),
+      h('th', { scope: 'row' }, h('a', { href: `#/city/${encodeURIComponent(u.id)}` }, u.name || u.id), u.flag ? h('span', { class: 'flag' }, engineText(u.flag)) : null),
       h(
         'td',
         { class: 'center' },
         h('input', {
           type: 'checkbox',
-          'aria-label': `Compare ${u.name}`,
+          'aria-label': t('results.compare_city', { name: u.name }),
           checked,
           disabled: !checked && st.compare.length >= 4,
           onchange: () => act.toggleCompare(u.id),
         }),
       ),
       h('td', { class: 'opt' }, u.state),
-      h('td', { class: 'opt' }, u.zone),
-      r.has_tiers ? h('td', { class: 'opt' }, u.tier) : null,
+      h('td', { class: 'opt' }, nm(u.zone)),
+      r.has_tiers ? h('td', { class: 'opt' }, nm(u.tier)) : null,
       h('td', { class: 'num opt' }, pct(u.coverage)),
       h('td', { class: 'num strong' }, fmt(u.index)),
       r.has_tiers ? h('td', { class: 'num opt' }, u.rank_in_tier ?? '–') : null,
@@ -320,46 +322,46 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
   }
 
   function pagerParts(n: number, pages: number): Node[] {
-    const first = n === 0 ? 0 : t.page * PAGE + 1;
-    const last = Math.min(n, (t.page + 1) * PAGE);
+    const first = n === 0 ? 0 : tb.page * PAGE + 1;
+    const last = Math.min(n, (tb.page + 1) * PAGE);
     return [
-      h('button', { type: 'button', class: 'button small', disabled: t.page === 0, onclick: () => (t.page--, refreshTable()) }, '‹ Previous'),
-      h('span', { 'aria-live': 'polite' }, n === 0 ? 'No city matches' : `${first}–${last} of ${n}`),
-      h('button', { type: 'button', class: 'button small', disabled: t.page >= pages - 1, onclick: () => (t.page++, refreshTable()) }, 'Next ›'),
+      h('button', { type: 'button', class: 'button small', disabled: tb.page === 0, onclick: () => (tb.page--, refreshTable()) }, t('pager.previous')),
+      h('span', { 'aria-live': 'polite' }, n === 0 ? t('results.no_match') : t('pager.range', { first, last, n })),
+      h('button', { type: 'button', class: 'button small', disabled: tb.page >= pages - 1, onclick: () => (tb.page++, refreshTable()) }, t('pager.next')),
     ];
   }
 
-  caption.textContent = `Scores of ${rows.length} cities`;
+  caption.textContent = t('results.caption', { cities: tn('n.city', rows.length) });
   tbody.replaceChildren(...pageRows.map((u) => row(u)));
   pager.replaceChildren(...pagerParts(rows.length, pages));
 
   const idx = r.units.map((u) => u.index ?? NaN);
   const compareBar =
     st.compare.length > 0
-      ? h('p', { class: 'compare-bar' }, `${st.compare.length} of 4 cities chosen for comparison. `, h('a', { href: '#/compare' }, 'Compare them'))
-      : h('p', { class: 'hint' }, 'Tick up to four cities to compare them side by side.');
+      ? h('p', { class: 'compare-bar' }, t('results.chosen', { n: st.compare.length }), ' ', h('a', { href: '#/compare' }, t('results.compare_them')))
+      : h('p', { class: 'hint' }, t('results.tick_hint'));
 
   return h(
     'div',
     null,
-    h('h1', null, 'Results'),
+    h('h1', null, t('nav.results')),
     datasetBanner(r.dataset_note),
     smallGroupBanner(r),
     summary(r, st),
     h(
       'section',
       { 'aria-labelledby': 'h-dist' },
-      h('h2', { id: 'h-dist' }, 'Distribution of the index'),
-      histogram(idx, `Histogram of the index of ${idx.filter(Number.isFinite).length} cities`),
+      h('h2', { id: 'h-dist' }, t('results.distribution')),
+      histogram(idx, t('results.histogram', { cities: tn('n.city', idx.filter(Number.isFinite).length) })),
     ),
     h(
       'section',
       { 'aria-labelledby': 'h-table' },
-      h('h2', { id: 'h-table' }, 'All cities'),
+      h('h2', { id: 'h-table' }, t('results.all_cities')),
       filters,
       baselinePanel(st, act),
       compareBar,
-      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Results table' }, table),
+      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('results.table') }, table),
       pager,
     ),
   );
