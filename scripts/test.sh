@@ -16,6 +16,9 @@ cargo clippy -p nagar-wasm --all-targets --features spreadsheet,analysis,audit -
 
 [ "$what" = rust ] && exit 0
 
+echo "== page catalogues (node)"
+node --test tests/unit/
+
 # ---- the browser app: wasm tests under Node, the site build, browser tests in Chromium ----
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh

@@ -131,7 +131,8 @@ function fillSettings(): void {
     ...st.frameworks.map((f) => option(f.id, t('settings.builtin', { name: nm(f.name) }), st.builtin === f.id)),
     ...(st.builtin ? [] : [option('', t('settings.uploaded', { name: nm(fw.name) }), true)]),
   );
-  $('#framework-source').textContent = `${tn('n.indicator', fw.indicators)} · ${fw.source}`;
+  const builtin = /^built-in (.+)$/.exec(fw.source);
+  $('#framework-source').textContent = `${tn('n.indicator', fw.indicators)} · ${builtin ? t('settings.source_builtin', { id: builtin[1] }) : fw.source}`;
   ($('#tiers') as HTMLSelectElement).replaceChildren(
     ...fw.tier_schemes.map((s) => option(s.id, nm(s.name), o.tiers === s.id)),
     option('', t('settings.no_tiers'), !o.tiers),
@@ -494,9 +495,10 @@ function versionText(): void {
   if (st.version) $('#version').textContent = t('footer.version', { version: st.version, date: fmtDate(BUILD_DATE) });
 }
 
-/// The page's own text (index.html): `data-i18n="key"` sets an element's text,
-/// `data-i18n-attr="attr:key;attr:key"` its attributes.
+/// The page's own text (index.html): a `data-i18n` attribute names the key of an element's
+/// text, `data-i18n-attr` (`attr:key;attr:key`) those of its attributes.
 function applyStatic(): void {
+  document.title = `nagar · ${t('app.title')}`;
   for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.dataset.i18n as Key);
   for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-attr]')) {
     for (const pair of (el.dataset.i18nAttr ?? '').split(';')) {

@@ -1,6 +1,7 @@
 // Small SVG charts, drawn from data with createElementNS (no library, no inline styles, no
 // innerHTML). Each chart has a text alternative; the tables next to them hold the same numbers.
 import { fmt, h, s } from '../dom';
+import { t, tn } from '../i18n';
 
 /// Charts are drawn for the width they get: on a phone a narrower drawing, so that its text,
 /// scaled to the screen, stays at about the size of the page's own text (12-13 px), not 5 px.
@@ -59,7 +60,7 @@ export function histogram(values: number[], title: string, highlight?: number | 
     const r = s('rect', { x: L + i * bw + 1, y: y(c), width: bw - 2, height: y(0) - y(c), class: 'bar' });
     const from = lo + (i * (hi - lo)) / bins;
     const to = lo + ((i + 1) * (hi - lo)) / bins;
-    r.append(s('title', null, `${c} ${c === 1 ? 'city' : 'cities'} with an index from ${fmt(from)} to ${fmt(to)}`));
+    r.append(s('title', null, t('chart.bin', { cities: tn('n.city', c), from: fmt(from), to: fmt(to) })));
     svg.append(r);
   });
   for (const t of ticks(lo, hi, 5)) {
@@ -69,7 +70,7 @@ export function histogram(values: number[], title: string, highlight?: number | 
   if (highlight !== undefined && highlight !== null && Number.isFinite(highlight)) {
     svg.append(s('line', { x1: x(highlight), x2: x(highlight), y1: T, y2: y(0), class: 'marker' }));
   }
-  svg.append(s('text', { x: (W + L) / 2, y: H - 4, class: 'axis-label', 'text-anchor': 'middle' }, 'Index score'));
+  svg.append(s('text', { x: (W + L) / 2, y: H - 4, class: 'axis-label', 'text-anchor': 'middle' }, t('chart.index_score')));
   return h('figure', { class: 'chart-box' }, svg);
 }
 
@@ -118,7 +119,7 @@ export function bars(items: Bar[], title: string): HTMLElement {
     }
     if (b.reference !== undefined && b.reference !== null && Number.isFinite(b.reference)) {
       const m = s('line', { x1: x(b.reference), x2: x(b.reference), y1: barY - 3, y2: barY + barH + 3, class: 'ref' });
-      m.append(s('title', null, `Group mean: ${fmt(b.reference)}`));
+      m.append(s('title', null, t('chart.group_mean', { value: fmt(b.reference) })));
       svg.append(m);
     }
   });

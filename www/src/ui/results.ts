@@ -45,7 +45,10 @@ export function datasetBanner(note: string | null | undefined): HTMLElement | nu
     { class: 'banner synthetic', role: 'note' },
     h('strong', null, t('results.synthetic')),
     ' ',
-    t('results.synthetic_text', { note }),
+    t('results.synthetic_text'),
+    ' “',
+    h('span', { lang: 'en' }, note),
+    '”.',
   );
 }
 

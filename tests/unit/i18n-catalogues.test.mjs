@@ -1,0 +1,87 @@
+// The page's catalogues (www/src/i18n/<lang>.json) against each other and against the UI code:
+// every key in every catalogue, no key that no code uses, no key used in code that English
+// lacks, the same {placeholders} in every language, no empty text. Run by scripts/test.sh
+// (node --test tests/unit/); needs no build.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+const dir = join(root, 'www/src/i18n');
+const langs = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+const cat = Object.fromEntries(langs.map((l) => [l, JSON.parse(readFileSync(join(dir, `${l}.json`), 'utf8'))]));
+const en = cat.en;
+
+/// Keys another part of the page owns and tests (the Robustness view): in every catalogue, but
+/// their use is not checked here.
+const OTHER_OWNER = /^robustness\./;
+
+function files(d) {
+  return readdirSync(d).flatMap((n) => {
+    const p = join(d, n);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
+const code = [...files(join(root, 'www/src')).filter((f) => f.endsWith('.ts')), join(root, 'www/index.html')].map((f) => ({ f, text: readFileSync(f, 'utf8') }));
+
+test('English is a catalogue, and there is at least one other', () => {
+  assert.ok(en && Object.keys(en).length > 100);
+  assert.ok(langs.length >= 2, langs.join());
+});
+
+test('every catalogue has exactly the keys of English, none empty, with the same placeholders', () => {
+  const ph = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+  for (const l of langs) {
+    const c = cat[l];
+    const missing = Object.keys(en).filter((k) => !(k in c));
+    const extra = Object.keys(c).filter((k) => !(k in en));
+    assert.deepEqual(missing, [], `${l}.json lacks keys`);
+    assert.deepEqual(extra, [], `${l}.json has keys English lacks`);
+    for (const [k, v] of Object.entries(c)) {
+      assert.ok(typeof v === 'string' && v.trim() !== '', `${l}.json: ${k} is empty`);
+      assert.equal(ph(v), ph(en[k]), `${l}.json: ${k} has placeholders {${ph(v)}}, English {${ph(en[k])}}`);
+    }
+  }
+});
+
+// Keys the code names: t('key'), tn('base', n) (base.one and base.other), any other quoted
+// literal that is a key (tables of keys, e.g. the progress phases), data-i18n="key" and
+// data-i18n-attr="attr:key" in index.html. engine.* keys are used by engineText (i18n.ts), which
+// reads every one of them; the browser test checks that the engine's messages match them.
+const literal = /['"`]([a-z][\w-]*(?:\.[\w-]+)+)['"`]/g;
+const attr = /data-i18n(?:-attr)?="([^"]+)"/g;
+const used = new Set();
+const named = new Set();
+for (const { text } of code) {
+  for (const m of text.matchAll(literal)) named.add(m[1]);
+  for (const m of text.matchAll(attr)) for (const part of m[1].split(';')) named.add(part.includes(':') ? part.split(':')[1] : part);
+  for (const m of text.matchAll(/\btn\(\s*['"]([\w.]+)['"]/g)) {
+    used.add(`${m[1]}.one`);
+    used.add(`${m[1]}.other`);
+  }
+}
+for (const k of named) used.add(k);
+
+test('every key is used by the UI code', () => {
+  const unused = Object.keys(en).filter((k) => !used.has(k) && !k.startsWith('engine.') && !OTHER_OWNER.test(k));
+  assert.deepEqual(unused, [], 'keys no code uses');
+});
+
+test('every key the code asks for is in English', () => {
+  const asked = new Set();
+  for (const { text } of code) {
+    for (const m of text.matchAll(/\bt\(\s*['"]([\w.-]+)['"]/g)) asked.add(m[1]);
+    for (const m of text.matchAll(/\btn\(\s*['"]([\w.]+)['"]/g)) (asked.add(`${m[1]}.one`), asked.add(`${m[1]}.other`));
+    for (const m of text.matchAll(attr)) for (const part of m[1].split(';')) asked.add(part.includes(':') ? part.split(':')[1] : part);
+  }
+  const absent = [...asked].filter((k) => !(k in en));
+  assert.deepEqual(absent, [], 'keys asked for that en.json lacks');
+});
+
+test('the test can fail: a missing and an unused key are caught', () => {
+  const c = { ...cat[langs.find((l) => l !== 'en')] };
+  delete c['nav.results'];
+  assert.ok(Object.keys(en).some((k) => !(k in c)));
+  assert.ok(!used.has('no.such.key'));
+});
