@@ -43,9 +43,12 @@ after(async () => {
 ///   which a Hindi reader sees in English in the browser);
 /// - units and abbreviations the glossary keeps (docs/GLOSSARY-hi.md: GIS, LED, SLB, MLD, lpcd…):
 ///   they come from the framework's names, which are data;
+/// - "English" (the language's own name), "AA" (the WCAG level), Content-Security-Policy (the
+///   header's name) and file paths (docs/METHODOLOGY.md);
+/// - column ids (snake_case, as the file and the template name them) are data;
 /// - "ms" (milliseconds), "z" of z-स्कोर, "Y/N" (the values a cell takes).
 const ALLOWED = new Set(
-  'nagar csv xlsx ods json toml imeta coinr webassembly javascript mit apache wcag axe core urdpfi mpi mac ctrl shift network offline view page source ms z y n na gis led slb mld lpcd scada iccc u phc mohua sd sds'
+  'nagar csv xlsx ods json toml imeta coinr webassembly javascript mit apache wcag axe core urdpfi mpi mac ctrl english aa shift network offline view page source ms z y n na gis led slb mld lpcd scada iccc u phc mohua sd sds'
     .split(' '),
 );
 
@@ -65,7 +68,7 @@ async function english(page) {
         return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
       };
       const check = (text, where) => {
-        const bad = (text.replace(/https?:\/\/\S+/g, '').replace(/[\w.-]+\.(csv|xlsx|json|toml|ods|md)\b/gi, '').match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !ok.has(w.toLowerCase()) && !dataSet.has(w.toLowerCase()));
+        const bad = (text.replace(/https?:\/\/\S+/g, '').replace(/[\w.-]+\/[\w./-]+/g, '').replace(/[\w.-]+\.(csv|xlsx|json|toml|ods|md)\b/gi, '').replace(/\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b/g, '').replace(/[\w.-]+\/[\w./-]+/g, '').replace(/Content-Security-Policy/g, '').match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !ok.has(w.toLowerCase()) && !dataSet.has(w.toLowerCase()));
         if (bad.length) out.push(`${where}: "${text.trim().slice(0, 80)}" (${bad.slice(0, 4).join(' ')})`);
       };
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -169,7 +172,6 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
 
   // Same numbers: every numeric cell of the Scores sheet equal, by position; the labels differ.
   const enS = sheets.readSpreadsheet(enX.bytes, enX.name, 'Scores');
-  const hiNames = sheets.readSpreadsheet(hiX.bytes, hiX.name).issues;
   const hiS = sheets.readSpreadsheet(hiX.bytes, hiX.name, 'स्कोर');
   assert.deepEqual(hiS.table.columns, enS.table.columns, 'column ids are the same in both languages');
   assert.equal(hiS.table.rows.length, enS.table.rows.length);
@@ -185,7 +187,6 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
     }
   }
   assert.ok(numbers > 1000, `${numbers} numbers compared`);
-  assert.ok(hiNames.some((i) => /Dictionary|शब्दकोश|Lists|सूचियाँ/.test(i.message ?? '')) || true);
 
   // Every view, at a laptop's and a phone's size: no English UI text, no empty label; screenshots.
   const found = [];
@@ -209,7 +210,9 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
     t.diagnostic(`${view}: not yet translated, ${bad.length} English texts, e.g. ${bad.slice(0, 3).join(' | ')}`);
     assert.ok(bad.length > 0, `${view} has no English left: take it off NOT_YET`);
   }
-  assert.deepEqual(found, [], 'English UI text or empty labels in Hindi');
+  // One line per text (the same message in many rows is one finding).
+  const distinct = [...new Set(found.map((f) => f.replace(/\d+/g, '#')))];
+  assert.deepEqual(distinct, [], 'English UI text or empty labels in Hindi');
 
   // The choice is remembered on this device: a reload without ?lang= opens in Hindi.
   await page.goto(srv.url);

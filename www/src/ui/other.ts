@@ -32,7 +32,7 @@ export function compareView(st: AppState, act: Actions, profiles: Profile[]): HT
     { class: 'data compare' },
     h('caption', { class: 'visually-hidden' }, t('compare.caption')),
     h('colgroup', null, h('col', { class: 'label-col' }), cols.map(() => h('col'))),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, ''), cols.map((u) => h('th', { scope: 'col' }, h('a', { href: `#/city/${encodeURIComponent(u.id)}` }, u.name || u.id), h('div', null, h('button', { type: 'button', class: 'linklike small', onclick: () => act.toggleCompare(u.id) }, t('compare.remove'))))))),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('compare.measure'))), cols.map((u) => h('th', { scope: 'col' }, h('a', { href: `#/city/${encodeURIComponent(u.id)}` }, u.name || u.id), h('div', null, h('button', { type: 'button', class: 'linklike small', onclick: () => act.toggleCompare(u.id) }, t('compare.remove'))))))),
     h(
       'tbody',
       null,
@@ -228,12 +228,12 @@ export function methodView(doc: FrameworkDoc, st: AppState): HTMLElement {
       h('li', null, t('method.step6')),
     ),
     h('h2', null, st.results ? t('method.settings_in_force') : t('method.settings_of_framework')),
-    h('dl', { class: 'kv' }, settings.map((s) => [h('dt', null, s.id), h('dd', { lang: 'en' }, s.name)])),
+    h('dl', { class: 'kv' }, settings.map((s) => [h('dt', null, h('code', null, s.id)), h('dd', { lang: 'en' }, s.name)])),
     changed.size ? h('p', { class: 'banner warning' }, t('method.weights_changed', { weights: tn('n.weight', changed.size) })) : null,
     doc.tier_schemes.length
-      ? [h('h2', null, t('settings.tiers')), doc.tier_schemes.map((ts) => h('div', null, h('h3', null, nm(ts.name), ' ', h('span', { class: 'hint' }, `(${ts.id})`)), ts.source ? h('p', { class: 'hint' }, ts.source) : null, h('ul', null, ts.tiers.map((x) => h('li', null, `${nm(x.name)}: `, x.below !== null && x.below !== undefined ? t('method.below', { n: fmtInt(x.below) }) : t('method.the_rest'))))))]
+      ? [h('h2', null, t('settings.tiers')), doc.tier_schemes.map((ts) => h('div', null, h('h3', null, nm(ts.name), ' ', h('span', { class: 'hint' }, `(${ts.id})`)), ts.source ? h('p', { class: 'hint', lang: 'en' }, ts.source) : null, h('ul', null, ts.tiers.map((x) => h('li', null, `${nm(x.name)}: `, x.below !== null && x.below !== undefined ? t('method.below', { n: fmtInt(x.below) }) : t('method.the_rest'))))))]
       : null,
-    doc.zones.length ? [h('h2', null, t('method.zones')), h('p', null, t('method.zones_text')), h('ul', { class: 'zones' }, doc.zones.map((z) => h('li', null, h('strong', null, nm(z.name)), ': ', z.states.join(', '))))] : null,
+    doc.zones.length ? [h('h2', null, t('method.zones')), h('p', null, t('method.zones_text')), h('ul', { class: 'zones' }, doc.zones.map((z) => h('li', null, h('strong', null, nm(z.name)), ': ', h('span', { lang: 'en' }, z.states.join(', ')))))] : null,
     h('h2', null, t('method.tree')),
     doc.provisional > 0 ? h('p', { class: 'banner' }, t('method.provisional_count', { n: doc.provisional }), ' ', h('span', { class: 'tag provisional' }, t('method.provisional')), t('method.provisional_text')) : null,
     root ? h('p', null, t(root.rescale ? 'method.root_rescaled' : 'method.root', { name: nm(root.name), method: root.method === 'amean' ? t('settings.aggregate.amean') : root.method, lo: root.rescale?.[0] ?? '', hi: root.rescale?.[1] ?? '' })) : null,
@@ -241,7 +241,7 @@ export function methodView(doc: FrameworkDoc, st: AppState): HTMLElement {
       h(
         'section',
         { class: `node depth-${Math.min(a.depth, 3)}` },
-        h(a.depth <= 1 ? 'h3' : 'h4', null, nm(a.name), ' ', h('span', { class: 'hint' }, `${a.id} · ${t('method.weight', { share: shareText(a.id) })}${a.rescale ? ` · ${t('method.rescaled', { lo: a.rescale[0], hi: a.rescale[1] })}` : ''}`)),
+        h(a.depth <= 1 ? 'h3' : 'h4', null, nm(a.name), ' ', h('span', { class: 'hint' }, h('code', null, a.id), ` · ${t('method.weight', { share: shareText(a.id) })}${a.rescale ? ` · ${t('method.rescaled', { lo: a.rescale[0], hi: a.rescale[1] })}` : ''}`)),
         a.note ? h('p', { lang: 'en' }, a.note) : null,
         a.indicators.length
           ? h(
