@@ -188,6 +188,16 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
   }
   assert.ok(numbers > 1000, `${numbers} numbers compared`);
 
+  // The blank template follows the page's language: column ids as in English, the Dictionary
+  // sheet in Hindi with the framework's Hindi names.
+  const [tdl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=template-xlsx]')]);
+  const tpl = { name: tdl.suggestedFilename(), bytes: await readFile(await tdl.path()) };
+  assert.match(tpl.name, /-hi\.xlsx$/);
+  const data = sheets.readSpreadsheet(tpl.bytes, tpl.name, 'डेटा');
+  assert.equal(data.table.columns[0], 'ulb_id');
+  const dict = sheets.readSpreadsheet(tpl.bytes, tpl.name, 'शब्दकोश');
+  assert.ok(JSON.stringify(dict.table.rows).includes('जनसंख्या'), 'the Dictionary sheet is in Hindi');
+
   // Every view, at a laptop's and a phone's size: no English UI text, no empty label; screenshots.
   const found = [];
   const notYet = new Map();
