@@ -89,9 +89,7 @@ async function analysisWorkspace(): Promise<FullWorkspace> {
   if (c.framework) {
     const f = replay.framework;
     if ('builtin' in f) {
-      // With its names in other languages, which the main module's copy leaves out: the
-      // exports and the template made here follow the page's language.
-      a.loadFrameworkValue(m.builtinFrameworkValue(f.builtin), new Uint8Array(0), f.builtin);
+      a.loadFrameworkValue(ws.frameworkValue(), new Uint8Array(0), f.builtin);
       // The exports made here name the built-in framework and its hash as the main module does.
       const [source, sha256] = ws.frameworkSource();
       a.setFrameworkSource(source ?? '', sha256 ?? '');
@@ -112,6 +110,42 @@ async function analysisWorkspace(): Promise<FullWorkspace> {
     }
   }
   return a;
+}
+
+/// The page's framework names per language (English name → name; scripts/lib/framework-names.py
+/// writes them from frameworks/*.toml at build time), loaded the first time a download in that
+/// language asks.
+const nameFiles = import.meta.glob<Record<string, string>>('./i18n/names/*.json', { import: 'default' });
+
+/// The loaded framework with its names in `lang`, for the XLSX export and template in that
+/// language. The main module's copy of a built-in framework carries no names (its size budget):
+/// they are put back from the names file, on exactly the nodes that carry names in a framework
+/// file (the framework itself, tier schemes, tiers, zones, input fields, aggregates, indicators)
+/// and in `unit_names`. An uploaded framework keeps its own names; ones it lacks are not added.
+async function namedFramework(lang: string): Promise<unknown> {
+  const f = replay.framework;
+  if (!('builtin' in f)) return f.value;
+  const fw = ws.frameworkValue() as Record<string, unknown>;
+  const path = `./i18n/names/${lang}.json`;
+  if (!(path in nameFiles)) return fw;
+  const map = await nameFiles[path]();
+  type Node = { name?: string; label?: string; unit?: string; names?: Record<string, string>; tiers?: Node[] };
+  const name = (n: Node) => {
+    const en = n.name ?? n.label;
+    if (en && map[en]) n.names = { ...(n.names ?? {}), [lang]: map[en] };
+  };
+  name(fw as Node);
+  for (const key of ['tier_schemes', 'zones', 'inputs', 'aggregates', 'indicators']) {
+    for (const n of (fw[key] as Node[] | undefined) ?? []) {
+      name(n);
+      for (const t of n.tiers ?? []) name(t);
+    }
+  }
+  const units = ((fw.unit_names ??= {}) as Record<string, Record<string, string>>);
+  for (const key of ['inputs', 'indicators']) {
+    for (const n of (fw[key] as Node[] | undefined) ?? []) if (n.unit && map[n.unit]) units[n.unit] = { ...(units[n.unit] ?? {}), [lang]: map[n.unit] };
+  }
+  return fw;
 }
 
 /// The synthetic demo file, made once the engine is idle, so "Try the demo data" only reads it.
@@ -278,17 +312,16 @@ async function handle(req: Request): Promise<unknown> {
       // size budget, docs/BENCHMARKS.md), replayed up to date first.
       if (req.format === 'xlsx') {
         const a = await analysisWorkspace();
-        const sheets: unknown = req.lang === 'en' ? a.exportSheets() : a.exportSheetsIn(req.lang);
+        const sheets: unknown = req.lang === 'en' ? a.exportSheets() : a.exportSheetsIn(req.lang, await namedFramework(req.lang));
         return (await sheetsWriter()).writeXlsx(sheets);
       }
       return ws.export(req.format);
     case 'template':
       if (req.format === 'xlsx') {
         if (req.lang === 'en') return (await sheetsWriter()).templateXlsx(ws.frameworkValue());
-        // The framework with its names (the full module's copy); one without names in the
-        // language gets the English template.
-        const f = replay.framework;
-        const fw: unknown = 'builtin' in f ? (await full()).builtinFrameworkValue(f.builtin) : f.value;
+        // The framework with its names in the language; one without any gets the English
+        // template.
+        const fw = await namedFramework(req.lang);
         const sh = await sheetsWriter();
         try {
           return sh.templateXlsxIn(fw, req.lang);

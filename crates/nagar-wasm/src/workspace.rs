@@ -56,28 +56,6 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_json.rs"));
 }
 
-/// The built-in frameworks with their names in other languages: the full module only.
-#[cfg(feature = "analysis")]
-mod builtin_named {
-    include!(concat!(env!("OUT_DIR"), "/builtin_named_json.rs"));
-}
-
-/// A built-in framework with its names in other languages (which the main module's copy leaves
-/// out), as the value `Workspace.loadFrameworkValue` takes: the worker replays a built-in
-/// framework into the full module with it, so the exports and the template made there can be
-/// written in the page's language.
-#[cfg(feature = "analysis")]
-#[wasm_bindgen(js_name = builtinFrameworkValue)]
-pub fn builtin_framework_value(name: &str) -> JsResult<JsValue> {
-    let json = builtin_named::BUILTIN_NAMED
-        .iter()
-        .find(|b| b.0 == name)
-        .map(|b| b.1)
-        .ok_or_else(|| js_error(ErrorKind::Framework, format!("no built-in framework {name:?}")))?;
-    let fw: Framework = serde_json::from_str(json).map_err(|e| js_error(ErrorKind::Internal, e))?;
-    to_js(&fw)
-}
-
 #[cfg(feature = "main")]
 /// A built-in framework, from its JSON form made at build time (see build.rs). The list is
 /// generated from `frameworks/*.toml`; a test checks it is nagar-io's built-in list, which the CLI
@@ -329,18 +307,27 @@ impl Workspace {
     /// [`Self::export_sheets`] in `lang`, as `nagar score --lang LANG --out x.xlsx` writes them:
     /// Scores, Dictionary, Indicators, Issues and Settings, with labels, sheet names and the
     /// framework's names in `lang` (English where it has none), column ids and numbers unchanged.
+    /// `named`: the loaded framework with its names (the main module's copy of a built-in
+    /// framework has none; the page adds them from its names file): the same framework but for
+    /// names, else an error.
     #[wasm_bindgen(js_name = exportSheetsIn)]
-    pub fn export_sheets_in(&self, lang: &str) -> JsResult<JsValue> {
+    pub fn export_sheets_in(&self, lang: &str, named: JsValue) -> JsResult<JsValue> {
         let (lf, _, s) = self.last_run()?;
-        let fw = &lf.framework;
+        let fw: Framework = from_js(named, "framework")?;
+        let (mut a, mut b) = (fw.clone(), lf.framework.clone());
+        a.clear_names();
+        b.clear_names();
+        if a != b {
+            return Err(js_error(ErrorKind::Input, "the named framework is not the loaded one"));
+        }
         let prov = self.provenance()?;
         let (_, weights) = self.settings_and_weights()?;
         let sheets = [
-            report::scores_sheet_in(fw, s, &prov, lang),
-            report::dictionary_sheet(fw, s, &weights, lang),
-            report::indicators_sheet_in(fw, s, lang),
+            report::scores_sheet_in(&fw, s, &prov, lang),
+            report::dictionary_sheet(&fw, s, &weights, lang),
+            report::indicators_sheet_in(&fw, s, lang),
             report::issues_sheet_in(&s.issues, lang),
-            report::settings_sheet_in(fw, s, &weights, &prov, lang),
+            report::settings_sheet_in(&fw, s, &weights, &prov, lang),
         ];
         to_js(&sheets[..])
     }

@@ -3,6 +3,7 @@
 // (nagar_core::pairing::peers, as `nagar peers`).
 import './analysis.css';
 import { clear, fmt, fmtValue, h } from '../dom';
+import { engineText, nm, t, tn } from '../i18n';
 import type { Peer, PeerSearch, SearchNode } from '../analysis-types';
 import type { Profile } from '../protocol';
 import type { AppState } from '../state';
@@ -19,11 +20,11 @@ async function searchNodes(st: AppState): Promise<SearchNode[]> {
 
 function sharedText(p: Peer): string {
   const parts: string[] = [];
-  if (p.shared.zone) parts.push(`zone ${p.shared.zone}`);
+  if (p.shared.zone) parts.push(t('peers.zone', { zone: nm(p.shared.zone) }));
   if (p.shared.terrain) parts.push(p.shared.terrain);
-  if (p.shared.tier) parts.push(`tier ${p.shared.tier}`);
+  if (p.shared.tier) parts.push(t('peers.tier', { tier: nm(p.shared.tier) }));
   if (p.shared.tags.length) parts.push(p.shared.tags.join(', '));
-  return parts.length ? `shares ${parts.join(' · ')}` : 'different context';
+  return parts.length ? t('peers.shares', { what: parts.join(' · ') }) : t('peers.different');
 }
 
 function peerItem(p: Peer, units: Map<string, string>): HTMLElement {
@@ -35,18 +36,18 @@ function peerItem(p: Peer, units: Map<string, string>): HTMLElement {
       'p',
       { class: 'peer-head' },
       h('a', { href: `#/city/${encodeURIComponent(u.id)}` }, u.name || u.id),
-      h('span', { class: 'peer-gap' }, ` +${fmt(p.gap)} points`),
-      h('span', { class: 'hint' }, ` · score ${fmt(p.score)} · ${sharedText(p)} · similarity ${fmt(p.similarity, 2)} of 1`),
+      h('span', { class: 'peer-gap' }, ` ${t('peers.gap', { gap: `+${fmt(p.gap)}` })}`),
+      h('span', { class: 'hint' }, ` · ${t('peers.score', { score: fmt(p.score) })} · ${sharedText(p)} · ${t('peers.similarity', { s: fmt(p.similarity, 2) })}`),
     ),
     p.drivers.length
       ? h(
           'div',
-          { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': `Indicators where ${u.name || u.id} does better` },
+          { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('peers.better', { name: u.name || u.id }) },
           h(
           'table',
           { class: 'data mini drivers' },
-          h('caption', { class: 'visually-hidden' }, `Indicators where ${u.name} does better`),
-          h('thead', null, h('tr', null, ['Indicator', 'This city', u.name || u.id, 'Weighted difference'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c)))),
+          h('caption', { class: 'visually-hidden' }, t('peers.better', { name: u.name || u.id })),
+          h('thead', null, h('tr', null, [t('profile.col.indicator'), t('peers.this_city'), u.name || u.id, t('peers.weighted_diff')].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c)))),
           h(
             'tbody',
             null,
@@ -54,7 +55,7 @@ function peerItem(p: Peer, units: Map<string, string>): HTMLElement {
               h(
                 'tr',
                 null,
-                h('th', { scope: 'row' }, d.name, d.higher_is_better ? '' : h('span', { class: 'tag' }, 'lower is better')),
+                h('th', { scope: 'row' }, nm(d.name), d.higher_is_better ? '' : h('span', { class: 'tag' }, t('method.lower_better'))),
                 h('td', { class: 'num' }, fmtValue(d.unit_value), unitOf(units, d.id)),
                 h('td', { class: 'num' }, fmtValue(d.peer_value), unitOf(units, d.id)),
                 h('td', { class: 'num' }, fmt(d.contribution, 2)),
@@ -69,21 +70,21 @@ function peerItem(p: Peer, units: Map<string, string>): HTMLElement {
 
 function unitOf(units: Map<string, string>, id: string): HTMLElement | null {
   const u = units.get(id);
-  return u ? h('span', { class: 'unit' }, ` ${u}`) : null;
+  return u ? h('span', { class: 'unit' }, ` ${nm(u)}`) : null;
 }
 
 function resultView(r: PeerSearch, units: Map<string, string>): HTMLElement {
   if (r.peers.length === 0) {
-    return h('p', { class: 'hint' }, `No city of the comparison group scores clearly better than ${r.unit.name} in ${r.node.name} (${fmt(r.score)}).`);
+    return h('p', { class: 'hint' }, t('peers.none', { name: r.unit.name, node: nm(r.node.name), score: fmt(r.score) }));
   }
   return h(
     'div',
     null,
-    h('p', null, `${r.unit.name} scores ${fmt(r.score)} in ${r.node.name}; ${r.clearly_better} cities of its comparison group score clearly better. The most similar:`),
+    h('p', null, t('peers.intro', { name: r.unit.name, score: fmt(r.score), node: nm(r.node.name), cities: tn('n.city', r.clearly_better) })),
     h(
       'p',
       { class: 'hint' },
-      'Similarity runs from 0 to 1: 1 is a city with the same zone, terrain, tier and size and a shared problem; it is 1 / (1 + the weighted differences in that context). For each indicator: both cities’ values in the indicator’s units, and the weighted difference, the indicator’s weight in the sector times the gap between their standardised values (0 = the group mean; positive = the peer does better). The larger it is, the more of the peer’s lead that indicator explains.',
+      t('peers.explain'),
     ),
     h('ol', { class: 'peers' }, r.peers.map((p) => peerItem(p, units))),
   );
@@ -91,7 +92,7 @@ function resultView(r: PeerSearch, units: Map<string, string>): HTMLElement {
 
 /// The panel; it fills itself in (the search nodes and the first search come from the engine).
 export function peersPanel(st: AppState, p: Profile): HTMLElement {
-  const out = h('div', { class: 'peers-out', 'aria-live': 'polite' }, h('p', { class: 'hint' }, 'Looking for peers…'));
+  const out = h('div', { class: 'peers-out', 'aria-live': 'polite' }, h('p', { class: 'hint' }, t('peers.looking')));
   const select = h('select', { id: 'peer-node' }) as HTMLSelectElement;
   const k = h('input', { id: 'peer-k', type: 'number', min: 1, max: 20, step: 1, value: choice.k }) as HTMLInputElement;
   const search = async () => {
@@ -103,7 +104,7 @@ export function peersPanel(st: AppState, p: Profile): HTMLElement {
       out.append(resultView(r, new Map(p.indicators.filter((i) => i.unit).map((i) => [i.id, i.unit]))));
     } catch (e) {
       clear(out);
-      out.append(h('p', { class: 'banner error' }, e instanceof Error ? e.message : String(e)));
+      out.append(h('p', { class: 'banner error' }, engineText(e instanceof Error ? e.message : String(e))));
     }
     out.dataset.done = 'true';
   };
@@ -112,9 +113,9 @@ export function peersPanel(st: AppState, p: Profile): HTMLElement {
   const panel = h(
     'section',
     { class: 'peers-panel', 'data-testid': 'peers-panel', 'aria-labelledby': 'h-peers' },
-    h('h2', { id: 'h-peers' }, 'Learn from peers'),
-    h('p', { class: 'hint' }, 'Similar cities (zone, tier, population, terrain, shared problems) that score clearly better in one sector, and the indicators behind the gap.'),
-    h('div', { class: 'filters' }, h('div', { class: 'field grow' }, h('label', { for: 'peer-node' }, 'Sector or vertical'), select), h('div', { class: 'field' }, h('label', { for: 'peer-k' }, 'How many peers'), k)),
+    h('h2', { id: 'h-peers' }, t('profile.peers')),
+    h('p', { class: 'hint' }, t('peers.hint')),
+    h('div', { class: 'filters' }, h('div', { class: 'field grow' }, h('label', { for: 'peer-node' }, t('peers.node')), select), h('div', { class: 'field' }, h('label', { for: 'peer-k' }, t('peers.k')), k)),
     out,
   );
   searchNodes(st)
@@ -125,19 +126,19 @@ export function peersPanel(st: AppState, p: Profile): HTMLElement {
       const weakest = [...p.sectors].filter((x) => Number.isFinite(diff(x))).sort((a, b) => diff(a) - diff(b))[0];
       const pick = usable.some((n) => n.id === choice.node) ? choice.node : weakest?.id ?? usable[0]?.id ?? '';
       const groups: [string, SearchNode[]][] = [
-        ['Sectors', usable.filter((n) => n.level === 'sector')],
-        ['Verticals', usable.filter((n) => n.level === 'vertical')],
-        ['Other', usable.filter((n) => n.level === 'aggregate')],
+        [t('profile.sectors'), usable.filter((n) => n.level === 'sector')],
+        [t('profile.verticals'), usable.filter((n) => n.level === 'vertical')],
+        [t('peers.other'), usable.filter((n) => n.level === 'aggregate')],
       ];
       select.replaceChildren(
-        ...groups.filter(([, ns]) => ns.length).map(([label, ns]) => h('optgroup', { label }, ns.map((n) => h('option', { value: n.id, selected: n.id === pick }, n.name)))),
+        ...groups.filter(([, ns]) => ns.length).map(([label, ns]) => h('optgroup', { label }, ns.map((n) => h('option', { value: n.id, selected: n.id === pick }, nm(n.name))))),
       );
       select.value = pick;
       return search();
     })
     .catch((e) => {
       clear(out);
-      out.append(h('p', { class: 'banner error' }, e instanceof Error ? e.message : String(e)));
+      out.append(h('p', { class: 'banner error' }, engineText(e instanceof Error ? e.message : String(e))));
     });
   return panel;
 }

@@ -8,7 +8,8 @@
 // as text (the dom helper never uses innerHTML).
 import './analysis.css';
 import { narrow } from './charts';
-import { clear, fmt, fmtCell, fmtDateTime, fmtInt, fmtValue, h, pct, plural, s } from '../dom';
+import { clear, fmt, fmtCell, fmtDateTime, fmtInt, fmtValue, h, pct, s } from '../dom';
+import { engineText, nm, t, tn } from '../i18n';
 import type {
   CollisionChoice,
   Explanation,
@@ -158,16 +159,16 @@ function forgetSaved(): Promise<void> {
 
 // ---------------------------------------------------------------- pieces
 
-const rankText = (u: UnitScores) => (u.rank ? `${u.rank} of ${u.ranked_units}` : 'not ranked');
+const rankText = (u: UnitScores) => (u.rank ? t('profile.rank_of', { rank: u.rank, n: u.ranked_units }) : t('profile.not_ranked'));
 
 function cards(u: UnitScores): HTMLElement {
   return h(
     'div',
     { class: 'cards' },
-    h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'My index'), h('p', { class: 'card-value', 'data-testid': 'my-index', 'data-value': u.index === null ? '' : String(u.index) }, fmt(u.index, 2))),
-    h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Rank'), h('p', { class: 'card-value', 'data-testid': 'my-rank', 'data-value': u.rank ?? '' }, rankText(u)), h('p', { class: 'card-note' }, u.flag)),
-    h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Rank in tier'), h('p', { class: 'card-value' }, u.rank_in_tier ? String(u.rank_in_tier) : '–'), h('p', { class: 'card-note' }, u.tier ? `tier ${u.tier}` : 'no tier')),
-    h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Data coverage'), h('p', { class: 'card-value' }, pct(u.coverage))),
+    h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('preview.my_index')), h('p', { class: 'card-value', 'data-testid': 'my-index', 'data-value': u.index === null ? '' : String(u.index) }, fmt(u.index, 2))),
+    h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('results.col.rank')), h('p', { class: 'card-value', 'data-testid': 'my-rank', 'data-value': u.rank ?? '' }, rankText(u)), h('p', { class: 'card-note' }, engineText(u.flag))),
+    h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('results.col.rank_in_tier')), h('p', { class: 'card-value' }, u.rank_in_tier ? String(u.rank_in_tier) : '–'), h('p', { class: 'card-note' }, u.tier ? t('peers.tier', { tier: nm(u.tier) }) : t('preview.no_tier'))),
+    h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('profile.coverage')), h('p', { class: 'card-value' }, pct(u.coverage))),
   );
 }
 
@@ -178,8 +179,8 @@ function nodesTable(u: UnitScores): HTMLElement {
   return h(
     'div',
     { class: 'my-nodes' },
-    h('section', null, h('h3', null, 'Verticals'), bars(verticals.map((v) => ({ label: v.name, value: v.value })), `Vertical scores of ${who}`)),
-    h('section', null, h('h3', null, 'Sectors'), bars(sectors.map((x) => ({ label: x.name, value: x.value })), `Sector scores of ${who}`)),
+    h('section', null, h('h3', null, t('profile.verticals')), bars(verticals.map((v) => ({ label: nm(v.name), value: v.value })), t('preview.vertical_chart', { name: who }))),
+    h('section', null, h('h3', null, t('profile.sectors')), bars(sectors.map((x) => ({ label: nm(x.name), value: x.value })), t('preview.sector_chart', { name: who }))),
   );
 }
 
@@ -190,17 +191,17 @@ function movesView(moves: RankMove[], unchanged: number): HTMLElement {
   return h(
     'section',
     { 'data-testid': 'rank-moves', 'aria-labelledby': 'h-moves' },
-    h('h2', { id: 'h-moves' }, 'How other cities move'),
-    h('p', null, moved.length === 0 ? 'No published city changes rank when mine is included.' : `With my ULB included, ${down} published ${down === 1 ? 'city moves' : 'cities move'} down, ${up} up and ${unchanged} keep their rank (scores are relative: adding a city shifts the group’s averages and ranges).`),
+    h('h2', { id: 'h-moves' }, t('preview.moves')),
+    h('p', null, moved.length === 0 ? t('preview.no_moves') : t('preview.moves_text', { down: tn('n.published_city', down), up: fmtInt(up), same: fmtInt(unchanged) })),
     moved.length
       ? h(
           'div',
-          { class: 'table-scroll tall', tabindex: '0', role: 'region', 'aria-label': 'Rank changes' },
+          { class: 'table-scroll tall', tabindex: '0', role: 'region', 'aria-label': t('preview.rank_changes') },
           h(
             'table',
             { class: 'data' },
-            h('caption', { class: 'visually-hidden' }, 'Published cities whose rank changes'),
-            h('thead', null, h('tr', null, ['City', 'Rank before', 'Rank with mine', 'Change', 'Index before', 'Index with mine'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c)))),
+            h('caption', { class: 'visually-hidden' }, t('preview.rank_changes_caption')),
+            h('thead', null, h('tr', null, [t('results.col.city'), t('preview.col.rank_before'), t('preview.col.rank_after'), t('preview.col.change'), t('preview.col.index_before'), t('preview.col.index_after')].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c)))),
             h(
               'tbody',
               null,
@@ -227,7 +228,7 @@ function movesView(moves: RankMove[], unchanged: number): HTMLElement {
 function whyChart(e: Explanation): HTMLElement {
   const top = e.rows.filter((r) => r.contribution !== 0).slice(0, 15);
   const rest = e.rows.slice(top.length).reduce((a, r) => a + r.contribution, 0);
-  const items = [...top.map((r) => ({ label: r.name, value: r.contribution })), ...(e.rows.length > top.length ? [{ label: `${e.rows.length - top.length} other indicators`, value: rest }] : [])];
+  const items = [...top.map((r) => ({ label: nm(r.name), value: r.contribution })), ...(e.rows.length > top.length ? [{ label: tn('n.other_indicator', e.rows.length - top.length), value: rest }] : [])];
   const m = Math.max(0.01, ...items.map((i) => Math.abs(i.value)));
   // On a phone each label sits above its bar (charts.ts `narrow`).
   const small = narrow();
@@ -236,7 +237,7 @@ function whyChart(e: Explanation): HTMLElement {
   const barTop = small ? 18 : 4;
   const mid = L + (W - L - R) / 2;
   const x = (v: number) => mid + (v / m) * ((W - L - R) / 2);
-  const title = `Points each indicator adds to or takes from the index of ${e.unit_name}, largest first`;
+  const title = t('preview.why_chart', { name: e.unit_name });
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart why-chart', role: 'img', 'aria-label': title });
   svg.append(s('title', null, title));
   svg.append(s('line', { x1: mid, x2: mid, y1: T, y2: H - 4, class: 'axis' }));
@@ -247,7 +248,7 @@ function whyChart(e: Explanation): HTMLElement {
     if (small) svg.append(s('text', { x: L, y: y + 14, class: 'bar-label' }, label));
     else svg.append(s('text', { x: L - 8, y: textY, class: 'bar-label', 'text-anchor': 'end' }, label));
     const r = s('rect', { x: Math.min(mid, x(it.value)), y: y + barTop, width: Math.max(1, Math.abs(x(it.value) - mid)), height: barH, class: it.value >= 0 ? 'bar pos' : 'bar neg' });
-    r.append(s('title', null, `${it.label}: ${it.value >= 0 ? '+' : ''}${fmt(it.value, 2)} points`));
+    r.append(s('title', null, `${it.label}: ${t('peers.gap', { gap: `${it.value >= 0 ? '+' : ''}${fmt(it.value, 2)}` })}`));
     svg.append(r);
     svg.append(s('text', { x: W - R + 6, y: textY, class: 'value' }, `${it.value >= 0 ? '+' : ''}${fmt(it.value, 2)}`));
   });
@@ -255,40 +256,40 @@ function whyChart(e: Explanation): HTMLElement {
 }
 
 function inputsText(r: Explanation['rows'][number]): string {
-  return r.inputs.map((i) => `${i.id} = ${i.text !== null && i.text !== undefined ? fmtCell(i.text) : i.value === null ? 'missing' : fmtValue(i.value)}`).join('; ');
+  return r.inputs.map((i) => `${i.id} = ${i.text !== null && i.text !== undefined ? fmtCell(i.text) : i.value === null ? t('preview.missing') : fmtValue(i.value)}`).join('; ');
 }
 
-export function whyView(e: Explanation, sectors: Map<string, string>, who = 'my index'): HTMLElement {
+export function whyView(e: Explanation, sectors: Map<string, string>, who = t('preview.my_index_lower')): HTMLElement {
   const sum = e.baseline + e.rows.reduce((a, r) => a + r.contribution, 0);
   return h(
     'section',
     { class: 'why', 'aria-labelledby': 'h-why' },
-    h('h2', { id: 'h-why' }, 'Why this score'),
+    h('h2', { id: 'h-why' }, t('profile.why')),
     h(
       'p',
       null,
-      `With the comparison group’s means, standard deviations and ranges held fixed, the index is a straight-line function of the standardised values, so it splits exactly into a constant part and one part per indicator: index ${fmt(e.index, 2)} = baseline ${fmt(e.baseline, 2)} ${sum - e.baseline >= 0 ? '+' : '−'} ${fmt(Math.abs(sum - e.baseline), 2)} from the indicators. Each indicator’s points are its standardised value (0 = the group mean) times its points per unit.`,
+      t('preview.why_text', { index: fmt(e.index, 2), baseline: fmt(e.baseline, 2), sign: sum - e.baseline >= 0 ? '+' : '−', rest: fmt(Math.abs(sum - e.baseline), 2) }),
     ),
     whyChart(e),
     h(
       'div',
-      { class: 'table-scroll tall', tabindex: '0', role: 'region', 'aria-label': 'Contributions' },
+      { class: 'table-scroll tall', tabindex: '0', role: 'region', 'aria-label': t('preview.contributions') },
       h(
         'table',
         { class: 'data why-table', 'data-testid': 'why-table' },
-        h('caption', { class: 'visually-hidden' }, `Contribution of each indicator to ${who}`),
-        h('thead', null, h('tr', null, ['Indicator', 'Raw inputs', 'Derived value', 'Group mean', 'Standardised', 'Points per unit', 'Points'].map((c, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, c)))),
+        h('caption', { class: 'visually-hidden' }, t('preview.contribution_of', { who })),
+        h('thead', null, h('tr', null, [t('profile.col.indicator'), t('profile.col.inputs'), t('preview.col.derived'), t('profile.col.mean'), t('profile.col.standardised'), t('preview.col.per_unit'), t('preview.col.points')].map((c, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, c)))),
         h(
           'tbody',
           null,
-          h('tr', { class: 'baseline', 'data-id': 'baseline', 'data-contribution': String(e.baseline) }, h('th', { scope: 'row' }, 'Baseline', h('div', { class: 'hint' }, 'every indicator at the group mean')), h('td', { colspan: 5 }, ''), h('td', { class: 'num strong' }, fmt(e.baseline, 3))),
+          h('tr', { class: 'baseline', 'data-id': 'baseline', 'data-contribution': String(e.baseline) }, h('th', { scope: 'row' }, t('preview.baseline'), h('div', { class: 'hint' }, t('preview.baseline_hint'))), h('td', { colspan: 5 }, ''), h('td', { class: 'num strong' }, fmt(e.baseline, 3))),
           e.rows.map((r) =>
             h(
               'tr',
               { class: r.missing ? 'missing' : '', 'data-id': r.id, 'data-contribution': String(r.contribution) },
-              h('th', { scope: 'row' }, r.name, h('div', { class: 'hint' }, `${r.id} · ${sectors.get(r.parent) ?? r.parent}${r.direction < 0 ? ' · lower is better' : ''}`)),
+              h('th', { scope: 'row' }, nm(r.name), h('div', { class: 'hint' }, `${r.id} · ${sectors.get(r.parent) ?? r.parent}${r.direction < 0 ? ` · ${t('method.lower_better')}` : ''}`)),
               h('td', { class: 'inputs' }, inputsText(r)),
-              h('td', { class: 'num' }, r.missing ? 'missing' : fmtValue(r.derived)),
+              h('td', { class: 'num' }, r.missing ? t('preview.missing') : fmtValue(r.derived)),
               h('td', { class: 'num' }, fmtValue(r.group_mean === null ? null : r.group_mean * r.direction)),
               h('td', { class: 'num' }, fmt(r.normalised, 3)),
               h('td', { class: 'num' }, fmt(r.points_per_unit, 3)),
@@ -296,7 +297,7 @@ export function whyView(e: Explanation, sectors: Map<string, string>, who = 'my 
             ),
           ),
         ),
-        h('tfoot', null, h('tr', null, h('th', { scope: 'row' }, 'Index'), h('td', { colspan: 5 }, ''), h('td', { class: 'num strong', 'data-testid': 'why-total', 'data-value': String(sum) }, fmt(sum, 3)))),
+        h('tfoot', null, h('tr', null, h('th', { scope: 'row' }, t('results.col.index')), h('td', { colspan: 5 }, ''), h('td', { class: 'num strong', 'data-testid': 'why-total', 'data-value': String(sum) }, fmt(sum, 3)))),
       ),
     ),
   );
@@ -308,31 +309,31 @@ export type IndicatorFacts = Map<string, { unit: string; yesNo: boolean }>;
 
 /// A value with its unit: "4.9%", "1,00,815 ₹ per employee".
 function withUnit(x: number, unit: string): string {
-  return `${fmtValue(x)}${unit === '%' ? '%' : unit ? ` ${unit}` : ''}`;
+  return `${fmtValue(x)}${unit === '%' ? '%' : unit ? ` ${nm(unit)}` : ''}`;
 }
 
 /// A priority in the page's own words and number formats ("No → Yes" for a yes/no answer,
 /// amounts with Indian grouping and their unit). Without facts, the engine's sentence.
 function prioritySentence(r: Improvements['rows'][number], imp: Improvements, facts?: IndicatorFacts): string {
   const f = facts?.get(r.id);
-  if (!f) return r.sentence;
+  if (!f) return engineText(r.sentence);
   const yesNo = f.yesNo && [0, 1].includes(r.current_value) && [0, 1].includes(r.target_value);
-  const val = (x: number) => (yesNo ? (x === 1 ? 'Yes' : 'No') : withUnit(x, f.unit));
+  const val = (x: number) => (yesNo ? (x === 1 ? t('preview.yes') : t('preview.no')) : withUnit(x, f.unit));
   const change = `${val(r.current_value)} → ${val(r.target_value)}`;
-  const effect = r.gain >= 0 ? `adds ${fmt(r.gain, 2)} points to the index` : `costs ${fmt(-r.gain, 2)} points (the group’s ranges shift)`;
-  const moves = imp.rank && r.new_rank ? (imp.rank === r.new_rank ? `, rank stays ${fmtInt(imp.rank)}` : `, rank ${fmtInt(imp.rank)} → ${fmtInt(r.new_rank)}`) : ' (not ranked)';
-  return `${r.name} (${r.id}): ${change} ${effect}${moves}.`;
+  const effect = r.gain >= 0 ? t('preview.adds', { n: fmt(r.gain, 2) }) : t('preview.costs', { n: fmt(-r.gain, 2) });
+  const moves = imp.rank && r.new_rank ? (imp.rank === r.new_rank ? t('preview.rank_stays', { rank: fmtInt(imp.rank) }) : t('preview.rank_moves', { from: fmtInt(imp.rank), to: fmtInt(r.new_rank) })) : t('preview.not_ranked');
+  return t('preview.priority', { name: nm(r.name), id: r.id, change, effect, moves });
 }
 
-export function improveView(imp: Improvements, who = 'my ULB', facts?: IndicatorFacts): HTMLElement {
+export function improveView(imp: Improvements, who = t('preview.my_ulb'), facts?: IndicatorFacts): HTMLElement {
   const top = imp.rows.slice(0, 10);
   return h(
     'section',
     { class: 'improve', 'aria-labelledby': 'h-imp' },
-    h('h2', { id: 'h-imp' }, 'Improvement priorities'),
-    h('p', { class: 'hint' }, `For each indicator alone: the gain if ${who} reached the comparison group’s ${Math.round(imp.percentile * 100)}th percentile on it, everything else fixed and the group re-standardised. Largest gains first.`),
+    h('h2', { id: 'h-imp' }, t('profile.improve')),
+    h('p', { class: 'hint' }, t('preview.improve_hint', { who, p: Math.round(imp.percentile * 100) })),
     top.length === 0
-      ? h('p', null, `${who[0].toUpperCase()}${who.slice(1)} is at or beyond the target on every indicator.`)
+      ? h('p', null, t('preview.at_target', { who }))
       : h(
           'ol',
           { class: 'improve-list', 'data-testid': 'improve-list' },
@@ -342,7 +343,7 @@ export function improveView(imp: Improvements, who = 'my ULB', facts?: Indicator
               { 'data-id': r.id, 'data-gain': String(r.gain), 'data-target': String(r.target_value), 'data-new-rank': r.new_rank ?? '' },
               h('span', { class: 'sentence' }, prioritySentence(r, imp, facts)),
               r.best_value !== null && r.best_gain !== null && !(facts?.get(r.id)?.yesNo ?? false)
-                ? h('span', { class: 'hint' }, ` (the group’s best, ${withUnit(r.best_value, facts?.get(r.id)?.unit ?? '')}, would add ${fmt(r.best_gain, 2)} points)`)
+                ? h('span', { class: 'hint' }, ` ${t('preview.best', { value: withUnit(r.best_value, facts?.get(r.id)?.unit ?? ''), n: fmt(r.best_gain, 2) })}`)
                 : null,
             ),
           ),
@@ -353,7 +354,8 @@ export function improveView(imp: Improvements, who = 'my ULB', facts?: Indicator
 // ---------------------------------------------------------------- forms
 
 function fieldLabel(f: FormField): string {
-  return f.unit && f.unit !== '%' ? `${f.label} (${f.unit})` : f.kind === 'percent' || f.kind === 'signed_percent' || f.unit === '%' ? `${f.label} (%)` : f.label;
+  const label = nm(f.label);
+  return f.unit && f.unit !== '%' ? `${label} (${nm(f.unit)})` : f.kind === 'percent' || f.kind === 'signed_percent' || f.unit === '%' ? `${label} (%)` : label;
 }
 
 function valueText(f: FormField): string {
@@ -371,17 +373,17 @@ function fieldControl(f: FormField, idx: string, live: boolean, onValue: (text: 
   if (f.kind === 'yes_no' && live) {
     const box = h('input', { ...common, type: 'checkbox', class: 'toggle', checked: f.value === 1 }) as HTMLInputElement;
     if (f.value === null || f.value === undefined) box.indeterminate = true;
-    const state = h('span', { class: 'toggle-state', 'aria-hidden': 'true' }, f.value === null || f.value === undefined ? 'missing' : f.value ? 'Yes' : 'No');
+    const state = h('span', { class: 'toggle-state', 'aria-hidden': 'true' }, f.value === null || f.value === undefined ? t('preview.missing') : f.value ? t('preview.yes') : t('preview.no'));
     box.addEventListener('change', () => {
-      state.textContent = box.checked ? 'Yes' : 'No';
+      state.textContent = box.checked ? t('preview.yes') : t('preview.no');
       onValue(box.checked ? 'Y' : 'N', msg, box);
     });
-    return h('div', { class: 'form-field yn' }, h('label', { for: id }, box, ' ', f.label), state, msg);
+    return h('div', { class: 'form-field yn' }, h('label', { for: id }, box, ' ', nm(f.label)), state, msg);
   }
   if (f.kind === 'yes_no' || f.allowed.length) {
     const options = f.kind === 'yes_no' ? ['Y', 'N'] : f.allowed;
     const cur = valueText(f);
-    input = h('select', { ...common }, h('option', { value: '', selected: cur === '' }, '(missing)'), options.map((o) => h('option', { value: o, selected: o === cur }, o === 'Y' ? 'Yes' : o === 'N' ? 'No' : o)));
+    input = h('select', { ...common }, h('option', { value: '', selected: cur === '' }, t('preview.missing_option')), options.map((o) => h('option', { value: o, selected: o === cur }, o === 'Y' ? t('preview.yes') : o === 'N' ? t('preview.no') : o)));
     input.addEventListener('change', () => onValue((input as HTMLSelectElement).value, msg, input));
   } else {
     input = h('input', { ...common, type: 'text', inputmode: 'decimal', autocomplete: 'off', value: valueText(f) });
@@ -402,7 +404,7 @@ function sectionsView(sections: FormSection[], idx: string, live: boolean, onVal
       h(
         'details',
         { class: 'form-section', open: i === 0 },
-        h('summary', null, sec.name || sec.id, h('span', { class: 'hint' }, ` · ${sec.fields.length} inputs`)),
+        h('summary', null, sec.name ? nm(sec.name) : sec.id, h('span', { class: 'hint' }, ` · ${tn('n.input', sec.fields.length)}`)),
         h('div', { class: 'form-grid' }, sec.fields.map((f) => fieldControl(f, idx, live, (text, msg, input) => onValue(f, text, msg, input)))),
       ),
     ),
@@ -414,12 +416,12 @@ function sectionsView(sections: FormSection[], idx: string, live: boolean, onVal
 export function previewView(st: AppState): HTMLElement {
   const root = h('section', { class: 'preview', 'data-testid': 'preview-view', 'aria-labelledby': 'h-preview' });
   root.append(
-    h('h1', { id: 'h-preview' }, 'Preview my ULB'),
+    h('h1', { id: 'h-preview' }, t('nav.preview')),
     ...[datasetBanner(st.results?.dataset_note)].filter((x): x is HTMLElement => x !== null),
-    h('p', { class: 'lead' }, 'If we submitted these numbers, where would we rank among the published cities, why, and which improvements would move us most? Everything is computed on this device; nothing is uploaded or stored unless you save a scenario.'),
+    h('p', { class: 'lead' }, t('preview.lead')),
   );
   if (!st.results) {
-    root.append(h('p', { class: 'banner' }, 'First open the published data (or try the synthetic demo data) in the panel on the left; then add my ULB here.'));
+    root.append(h('p', { class: 'banner' }, t('preview.first')));
     return root;
   }
   const status = h('div', { class: 'preview-status', 'aria-live': 'polite' });
@@ -432,7 +434,7 @@ export function previewView(st: AppState): HTMLElement {
   const formBox = h('div');
   const savedBox = h('div', { class: 'saved' });
 
-  const sectorNames = () => new Map((st.results?.sectors ?? []).map((x) => [x.id, x.name] as [string, string]));
+  const sectorNames = () => new Map((st.results?.sectors ?? []).map((x) => [x.id, nm(x.name)] as [string, string]));
 
   const showStatus = () => {
     clear(status);
@@ -442,18 +444,18 @@ export function previewView(st: AppState): HTMLElement {
         h(
           'div',
           { class: 'banner', role: 'alert' },
-          h('p', null, h('strong', null, 'This id is already in the published data. '), 'Should my row replace the published one, or be added as a new city (with “-mine” added to its id)?'),
-          h('p', { class: 'hint' }, ask.message),
+          h('p', null, h('strong', null, t('preview.collision')), ' ', t('preview.collision_ask')),
+          h('p', { class: 'hint' }, engineText(ask.message)),
           h(
             'p',
             { class: 'button-row' },
-            h('button', { type: 'button', class: 'button', 'data-testid': 'collision-replace', onclick: () => void run(ask.source, 'replace') }, 'Replace the published row'),
-            h('button', { type: 'button', class: 'button', 'data-testid': 'collision-add', onclick: () => void run(ask.source, 'add-as-new') }, 'Add mine as a new city'),
+            h('button', { type: 'button', class: 'button', 'data-testid': 'collision-replace', onclick: () => void run(ask.source, 'replace') }, t('preview.replace')),
+            h('button', { type: 'button', class: 'button', 'data-testid': 'collision-add', onclick: () => void run(ask.source, 'add-as-new') }, t('preview.add_new')),
           ),
         ),
       );
     }
-    if (pv.error) status.append(h('p', { class: 'banner error', role: 'alert' }, pv.error));
+    if (pv.error) status.append(h('p', { class: 'banner error', role: 'alert' }, engineText(pv.error)));
   };
 
   /// Everything that depends on my current scores.
@@ -469,17 +471,17 @@ export function previewView(st: AppState): HTMLElement {
       clear(improveBox);
     }
     if (!me) return;
-    summaryBar.append(h('span', null, h('strong', null, me.name || me.id), ` · index ${fmt(me.index, 2)} · rank ${rankText(me)}`, b.result?.full_rescore ? h('span', { class: 'hint' }, ' (re-scored in full)') : null));
+    summaryBar.append(h('span', null, h('strong', null, me.name || me.id), ` · ${t('preview.summary', { index: fmt(me.index, 2), rank: rankText(me) })}`, b.result?.full_rescore ? h('span', { class: 'hint' }, ` ${t('preview.full_rescore')}`) : null));
     const warnings = [...b.report.warnings, ...(b.result?.warnings ?? [])];
     resultsBox.append(h(
       'div',
       null,
-      h('h2', null, me.name || me.id, ' ', h('span', { class: 'hint' }, me.original_id ? `${me.id} (my id ${me.original_id})` : me.id)),
+      h('h2', null, me.name || me.id, ' ', h('span', { class: 'hint' }, me.original_id ? t('preview.my_id', { id: me.id, original: me.original_id }) : me.id)),
       b.report.mine.length > 1
         ? h(
             'div',
             { class: 'field' },
-            h('label', { for: 'pv-unit' }, 'My row to explore'),
+            h('label', { for: 'pv-unit' }, t('preview.my_row')),
             h(
               'select',
               {
@@ -499,10 +501,10 @@ export function previewView(st: AppState): HTMLElement {
           )
         : null,
       cards(me),
-      h('p', { class: 'hint' }, `Among ${b.report.ranked_after} ranked cities (${b.report.published_units} published${b.report.replaced.length ? `; replaced: ${b.report.replaced.join(', ')}` : ''}).`),
-      warnings.length ? h('ul', { class: 'banner' }, warnings.map((w) => h('li', null, w))) : null,
+      h('p', { class: 'hint' }, b.report.replaced.length ? t('preview.among_replaced', { ranked: fmtInt(b.report.ranked_after), published: fmtInt(b.report.published_units), replaced: b.report.replaced.join(', ') }) : t('preview.among', { ranked: fmtInt(b.report.ranked_after), published: fmtInt(b.report.published_units) })),
+      warnings.length ? h('ul', { class: 'banner' }, warnings.map((w) => h('li', null, engineText(w)))) : null,
       b.report.my_issues.length
-        ? h('details', { class: 'my-issues' }, h('summary', null, `${b.report.my_issues.length} problems in my data (those values count as missing)`), h('ul', null, b.report.my_issues.map((i) => h('li', null, i.column ? `${i.column}: ` : '', i.message))))
+        ? h('details', { class: 'my-issues' }, h('summary', null, t('preview.my_issues', { n: fmtInt(b.report.my_issues.length) })), h('ul', null, b.report.my_issues.map((i) => h('li', null, i.column ? `${i.column}: ` : '', engineText(i.message)))))
         : null,
       nodesTable(me),
     ));
@@ -516,7 +518,7 @@ export function previewView(st: AppState): HTMLElement {
     improveBox.classList.remove('stale');
     if (b.explain) whyBox.append(whyView(b.explain, sectorNames()));
     if (b.improve) improveBox.append(improveView(b.improve));
-    if (!b.explain || !b.improve) whyBox.append(h('p', { class: 'banner' }, b.analysisError ?? 'No explanation for this unit.'));
+    if (!b.explain || !b.improve) whyBox.append(h('p', { class: 'banner' }, b.analysisError ? engineText(b.analysisError) : t('preview.no_explanation')));
   };
 
   // What-if: one change at a time; the latest value of a field wins.
@@ -533,7 +535,7 @@ export function previewView(st: AppState): HTMLElement {
       try {
         const t0 = performance.now();
         const b = await st.engine.call<PreviewBundle>({ op: 'whatIfSet', field, text: job.text });
-        job.msg.textContent = b.result?.warnings.length ? b.result.warnings.join(' ') : '';
+        job.msg.textContent = b.result?.warnings.length ? b.result.warnings.map(engineText).join(' ') : '';
         job.input.removeAttribute('aria-invalid');
         pv.edits.set(field, job.text);
         pv.bundle = b;
@@ -542,7 +544,7 @@ export function previewView(st: AppState): HTMLElement {
         window.nagarWhatIf = { totalMs: performance.now() - t0, engineMs: b.engineMs ?? NaN };
         document.body.dataset.whatifChange = String(Number(document.body.dataset.whatifChange ?? 0) + 1);
       } catch (e) {
-        job.msg.textContent = e instanceof Error ? e.message : String(e);
+        job.msg.textContent = engineText(e instanceof Error ? e.message : String(e));
         job.input.setAttribute('aria-invalid', 'true');
       }
     }
@@ -579,18 +581,18 @@ export function previewView(st: AppState): HTMLElement {
 
   const drawSaved = () => {
     clear(savedBox);
-    const nameInput = h('input', { id: 'scenario-name', type: 'text', value: pv.bundle?.report.mine[0]?.name ? `${pv.bundle.report.mine[0].name} scenario` : 'My scenario' }) as HTMLInputElement;
+    const nameInput = h('input', { id: 'scenario-name', type: 'text', value: pv.bundle?.report.mine[0]?.name ? t('preview.scenario_of', { name: pv.bundle.report.mine[0].name }) : t('preview.my_scenario') }) as HTMLInputElement;
     const note = h('span', { class: 'hint', 'aria-live': 'polite' });
     savedBox.append(h(
       'div',
       null,
-      h('h2', null, 'Scenarios'),
-      h('p', { class: 'hint' }, 'Nothing of my ULB is kept after this tab closes, unless I save a scenario: it is then stored in this browser only (IndexedDB), until I forget it.'),
+      h('h2', null, t('preview.scenarios')),
+      h('p', { class: 'hint' }, t('preview.scenarios_hint')),
       pv.bundle
         ? h(
             'div',
             { class: 'filters' },
-            h('div', { class: 'field grow' }, h('label', { for: 'scenario-name' }, 'Scenario name'), nameInput),
+            h('div', { class: 'field grow' }, h('label', { for: 'scenario-name' }, t('preview.scenario_name')), nameInput),
             h(
               'button',
               {
@@ -598,13 +600,13 @@ export function previewView(st: AppState): HTMLElement {
                 class: 'button',
                 'data-testid': 'save-scenario',
                 onclick: () => {
-                  saveScenario(nameInput.value.trim() || 'My scenario').then(
+                  saveScenario(nameInput.value.trim() || t('preview.my_scenario')).then(
                     () => drawSaved(),
-                    (e) => (note.textContent = `Not saved: ${e instanceof Error ? e.message : e}`),
+                    (e) => (note.textContent = t('preview.not_saved', { reason: String(e instanceof Error ? e.message : e) })),
                   );
                 },
               },
-              'Save scenario',
+              t('preview.save'),
             ),
             note,
           )
@@ -619,20 +621,20 @@ export function previewView(st: AppState): HTMLElement {
         'data-testid': 'forget-scenarios',
         onclick: () => void forgetSaved().then(drawSaved),
       },
-      'Forget saved scenarios',
+      t('preview.forget'),
     ) as HTMLButtonElement;
     savedBox.append(list, h('p', null, forget));
     listSaved().then(
       (items) => {
         forget.disabled = items.length === 0;
-        if (!items.length) list.append(h('li', { class: 'hint' }, 'No saved scenarios.'));
+        if (!items.length) list.append(h('li', { class: 'hint' }, t('preview.none_saved')));
         for (const it of items) {
           list.append(
             h(
               'li',
               null,
               h('strong', null, it.name),
-              h('span', { class: 'hint' }, ` saved ${fmtDateTime(Date.parse(it.savedAt))} · ${plural(it.edits.length, 'change')} `),
+              h('span', { class: 'hint' }, ` ${t('preview.saved_at', { when: fmtDateTime(Date.parse(it.savedAt)), changes: tn('n.change', it.edits.length) })} `),
               h(
                 'button',
                 {
@@ -643,7 +645,7 @@ export function previewView(st: AppState): HTMLElement {
                     void run(src, it.collision ?? undefined, new Map(it.edits));
                   },
                 },
-                'Open',
+                t('preview.open'),
               ),
             ),
           );
@@ -660,11 +662,11 @@ export function previewView(st: AppState): HTMLElement {
       update(pv.bundle);
       if (pv.form) {
         formBox.append(
-          h('h2', { id: 'h-whatif' }, 'Try changes'),
-          h('p', { class: 'hint' }, 'Change any input of my ULB: the index, ranks, the explanation and the priorities update at once. Numbers as you would write them (12,34,567 or 45%); an impossible value is explained next to the field and changes nothing.'),
+          h('h2', { id: 'h-whatif' }, t('preview.try')),
+          h('p', { class: 'hint' }, t('preview.try_hint')),
           summaryBar,
           sectionsView(pv.form, 'wf', true, onWhatIf),
-          h('p', { class: 'button-row' }, h('button', { type: 'button', class: 'button small', onclick: () => void run(pv.source!, pv.collision, new Map()) }, 'Undo all changes'), h('button', { type: 'button', class: 'button small', onclick: () => void downloadCombined(st) }, 'Download the data with my ULB (CSV)')),
+          h('p', { class: 'button-row' }, h('button', { type: 'button', class: 'button small', onclick: () => void run(pv.source!, pv.collision, new Map()) }, t('preview.undo')), h('button', { type: 'button', class: 'button small', onclick: () => void downloadCombined(st) }, t('preview.download'))),
         );
       }
     }
@@ -674,7 +676,7 @@ export function previewView(st: AppState): HTMLElement {
 
   const run = async (source: Source, collision?: CollisionChoice, edits: Map<string, string> = new Map()) => {
     clear(status);
-    status.append(h('p', { class: 'hint' }, 'Scoring with my ULB…'));
+    status.append(h('p', { class: 'hint' }, t('preview.scoring')));
     await start(st, source, collision, edits);
     draw();
     document.body.dataset.preview = String(Date.now());
@@ -693,11 +695,11 @@ export function previewView(st: AppState): HTMLElement {
     try {
       if (pv.blank?.framework !== st.framework) pv.blank = { framework: st.framework, sections: await st.engine.call<FormSection[]>({ op: 'inputForm' }) };
     } catch (e) {
-      blankBox.append(h('p', { class: 'banner error' }, e instanceof Error ? e.message : String(e)));
+      blankBox.append(h('p', { class: 'banner error' }, engineText(e instanceof Error ? e.message : String(e))));
       return;
     }
     const values: Record<string, string> = {};
-    const ctx = { id: 'MY-ULB', name: 'My ULB', state: '', population: '' };
+    const ctx = { id: 'MY-ULB', name: t('preview.my_ulb_name'), state: '', population: '' };
     const text = (key: keyof typeof ctx, label: string) =>
       h('div', { class: 'form-field' }, h('label', { for: `bf-${key}` }, label), h('input', { id: `bf-${key}`, type: 'text', value: ctx[key], oninput: (e: Event) => (ctx[key] = (e.target as HTMLInputElement).value) }));
     const msgs = new Map<string, HTMLElement>();
@@ -711,17 +713,17 @@ export function previewView(st: AppState): HTMLElement {
             for (const m of msgs.values()) m.textContent = '';
             for (const i of pv.bundle?.report.my_issues ?? []) {
               const m = i.column ? msgs.get(i.column) : undefined;
-              if (m) m.textContent = i.message;
+              if (m) m.textContent = engineText(i.message);
             }
           });
         },
       },
-      h('div', { class: 'form-grid' }, text('id', 'Id (any text not used by a published city)'), text('name', 'Name'), text('state', 'State'), text('population', 'Population')),
-      sectionsView(pv.blank.sections, 'bf', false, (f, t, msg) => {
-        values[f.id] = t;
+      h('div', { class: 'form-grid' }, text('id', t('preview.form_id')), text('name', t('preview.form_name')), text('state', t('results.col.state')), text('population', t('profile.population'))),
+      sectionsView(pv.blank.sections, 'bf', false, (f, typed, msg) => {
+        values[f.id] = typed;
         msgs.set(f.id, msg);
       }),
-      h('p', null, h('button', { type: 'submit', class: 'button primary' }, 'Score my ULB')),
+      h('p', null, h('button', { type: 'submit', class: 'button primary' }, t('preview.score_mine'))),
     );
     blankBox.append(form);
   };
@@ -730,8 +732,8 @@ export function previewView(st: AppState): HTMLElement {
     h(
       'div',
       { class: 'preview-source' },
-      h('div', { class: 'button-row' }, h('label', { class: 'button primary', for: 'my-file' }, 'Upload my file…'), file, h('button', { type: 'button', class: 'button', onclick: () => void openBlank() }, 'Or type my ULB in a form')),
-      h('p', { class: 'hint' }, 'My file: the same columns as the published data (the blank template lists them), one or more rows. It is scored together with the published cities on this device.'),
+      h('div', { class: 'button-row' }, h('label', { class: 'button primary', for: 'my-file' }, t('preview.upload')), file, h('button', { type: 'button', class: 'button', onclick: () => void openBlank() }, t('preview.form'))),
+      h('p', { class: 'hint' }, t('preview.file_hint')),
       blankBox,
     ),
     status,

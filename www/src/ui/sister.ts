@@ -4,6 +4,7 @@
 // not be placed with the reason.
 import './analysis.css';
 import { clear, fmt, h, s } from '../dom';
+import { engineText, nm, t, tn, type Key } from '../i18n';
 import type { Attr, CostWeights, Pair, PairOptions, Pairing, Term, Within } from '../analysis-types';
 import { TERMS } from '../analysis-types';
 import type { Results } from '../protocol';
@@ -14,15 +15,17 @@ import { narrow } from './charts';
 /// The largest N the form accepts (the pairing itself places as many as the data allow).
 const MAX_N = 500;
 
+const SAME_LABEL: Record<Attr, Key> = { zone: 'sister.same.zone', terrain: 'sister.same.terrain', tier: 'sister.same.tier' };
+
 const DEFAULT_WEIGHTS: CostWeights = { zone: 1, terrain: 1, tier: 0.5, population: 0.5, tags: 1, complement: 2 };
 
-const TERM_LABEL: Record<Term, string> = {
-  zone: 'Different zone',
-  terrain: 'Different terrain',
-  tier: 'Different tier',
-  population: 'Population gap (log scale)',
-  tags: 'No shared tag (e.g. water-scarce)',
-  complement: 'Mentor weak where the mentee is weakest',
+const TERM_LABEL: Record<Term, Key> = {
+  zone: 'sister.term.zone',
+  terrain: 'sister.term.terrain',
+  tier: 'sister.term.tier',
+  population: 'sister.term.population',
+  tags: 'sister.term.tags',
+  complement: 'sister.term.complement',
 };
 
 /// The settings and the last result, kept while the page is open (never stored).
@@ -86,17 +89,17 @@ function settingsForm(st: AppState, redraw: () => void, defaults: () => void): H
     { id: 'pair-within', onchange: (e: Event) => (o.within = (e.target as HTMLSelectElement).value as Within) },
     (
       [
-        ['all', 'All ranked cities'],
-        ['tier', 'Each population tier separately'],
-        ['zone', 'Each zone separately'],
-        ['terrain', 'Each terrain separately'],
+        ['all', t('sister.within.all')],
+        ['tier', t('sister.within.tier')],
+        ['zone', t('sister.within.zone')],
+        ['terrain', t('sister.within.terrain')],
       ] as [Within, string][]
     ).map(([v, l]) => h('option', { value: v, selected: o.within === v }, l)),
   );
   const same = h(
     'fieldset',
     { class: 'checks' },
-    h('legend', null, 'Pairs must share'),
+    h('legend', null, t('sister.must_share')),
     (['zone', 'terrain', 'tier'] as Attr[]).map((a) =>
       h(
         'label',
@@ -110,21 +113,21 @@ function settingsForm(st: AppState, redraw: () => void, defaults: () => void): H
             o.same = on ? [...o.same.filter((x) => x !== a), a] : o.same.filter((x) => x !== a);
           },
         }),
-        ` ${a}`,
+        ` ${t(SAME_LABEL[a])}`,
       ),
     ),
   );
   const weights = h(
     'fieldset',
     { class: 'pair-weights' },
-    h('legend', null, 'Cost weights (0 switches a term off)'),
-    TERMS.map((t) => num(`pw-${t}`, TERM_LABEL[t], o.weights[t], { min: 0, step: 0.1, 'data-term': t }, (x) => (o.weights[t] = x))),
+    h('legend', null, t('sister.cost_weights')),
+    TERMS.map((term) => num(`pw-${term}`, t(TERM_LABEL[term]), o.weights[term], { min: 0, step: 0.1, 'data-term': term }, (x) => (o.weights[term] = x))),
   );
   return h(
     'form',
     {
       class: 'pair-settings',
-      'aria-label': 'Pairing settings',
+      'aria-label': t('sister.settings'),
       // The page checks N itself and says what is wrong (the browser's bubble would not run it).
       novalidate: true,
       onsubmit: (e: Event) => {
@@ -137,7 +140,7 @@ function settingsForm(st: AppState, redraw: () => void, defaults: () => void): H
         const x = Number(text);
         if (text === '' || !Number.isInteger(x) || x < 1 || x > MAX_N) {
           field.setAttribute('aria-invalid', 'true');
-          msg.textContent = `N must be a whole number from 1 to ${MAX_N}${text === '' ? '' : `, not ${text}`}. Nothing was paired.`;
+          msg.textContent = text === '' ? t('sister.n_error_empty', { max: MAX_N }) : t('sister.n_error', { max: MAX_N, text });
           msg.hidden = false;
           field.focus();
           return;
@@ -154,22 +157,22 @@ function settingsForm(st: AppState, redraw: () => void, defaults: () => void): H
       h(
         'div',
         { class: 'field' },
-        h('label', { for: 'pair-n' }, 'Mentors and mentees (N)'),
+        h('label', { for: 'pair-n' }, t('sister.n')),
         h('input', { id: 'pair-n', type: 'number', value: o.n, min: 1, step: 1, max: MAX_N, inputmode: 'numeric', 'aria-describedby': 'pair-n-error' }),
         h('p', { id: 'pair-n-error', class: 'field-error', role: 'alert', hidden: true }),
       ),
-      h('div', { class: 'field' }, h('label', { for: 'pair-within' }, 'Pair within'), within),
+      h('div', { class: 'field' }, h('label', { for: 'pair-within' }, t('sister.within')), within),
       same,
     ),
     weights,
     h(
       'div',
       { class: 'button-row' },
-      h('button', { type: 'submit', class: 'button primary', 'data-testid': 'pair-run' }, 'Pair the cities'),
+      h('button', { type: 'submit', class: 'button primary', 'data-testid': 'pair-run' }, t('sister.run')),
       h(
         'button',
         { type: 'button', class: 'button', 'data-testid': 'pair-defaults', onclick: defaults },
-        'Defaults',
+        t('sister.defaults'),
       ),
     ),
   );
@@ -187,15 +190,15 @@ function picture(pairs: Pair[], label: string): HTMLElement {
   const H = T + pairs.length * row + 8;
   const yM = new Map(mentors.map((p, i) => [p.mentor.id, T + i * row + row / 2]));
   const yE = new Map(mentees.map((p, i) => [p.mentee.id, T + i * row + row / 2]));
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart pair-picture', role: 'img', 'aria-label': `${label}: each mentor joined to its mentee` });
-  svg.append(s('title', null, `${label}: each mentor (left) joined to its mentee (right)`));
-  svg.append(s('text', { x: L - 10, y: 16, class: 'axis-label', 'text-anchor': 'end' }, 'Mentors (best ranked)'));
-  svg.append(s('text', { x: R + 10, y: 16, class: 'axis-label' }, 'Mentees'));
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart pair-picture', role: 'img', 'aria-label': t('sister.picture', { label }) });
+  svg.append(s('title', null, t('sister.picture_title', { label })));
+  svg.append(s('text', { x: L - 10, y: 16, class: 'axis-label', 'text-anchor': 'end' }, t('sister.mentors')));
+  svg.append(s('text', { x: R + 10, y: 16, class: 'axis-label' }, t('sister.mentees')));
   const cut = small ? 15 : 30;
-  const short = (t: string) => (t.length > cut ? `${t.slice(0, cut - 1)}…` : t);
+  const short = (x: string) => (x.length > cut ? `${x.slice(0, cut - 1)}…` : x);
   for (const p of pairs) {
     const line = s('line', { x1: L, x2: R, y1: yM.get(p.mentor.id)!, y2: yE.get(p.mentee.id)!, class: 'pair-line' });
-    line.append(s('title', null, `${p.mentor.name} mentors ${p.mentee.name} (cost ${fmt(p.cost, 2)})`));
+    line.append(s('title', null, t('sister.line', { mentor: p.mentor.name, mentee: p.mentee.name, cost: fmt(p.cost, 2) })));
     svg.append(line);
   }
   for (const p of mentors) {
@@ -213,29 +216,29 @@ function picture(pairs: Pair[], label: string): HTMLElement {
 
 function sharedText(p: Pair): string {
   const parts: string[] = [];
-  if (p.shared.zone) parts.push(`zone ${p.shared.zone}`);
-  if (p.shared.terrain) parts.push(`terrain ${p.shared.terrain}`);
-  if (p.shared.tier) parts.push(`tier ${p.shared.tier}`);
-  if (p.shared.tags.length) parts.push(`tags ${p.shared.tags.join(', ')}`);
-  return parts.length ? parts.join(' · ') : 'nothing';
+  if (p.shared.zone) parts.push(t('peers.zone', { zone: nm(p.shared.zone) }));
+  if (p.shared.terrain) parts.push(t('sister.shared_terrain', { terrain: p.shared.terrain }));
+  if (p.shared.tier) parts.push(t('peers.tier', { tier: nm(p.shared.tier) }));
+  if (p.shared.tags.length) parts.push(t('sister.shared_tags', { tags: p.shared.tags.join(', ') }));
+  return parts.length ? parts.join(' · ') : t('sister.nothing');
 }
 
 function explanation(p: Pair): HTMLElement {
   return h(
     'details',
     { class: 'pair-why' },
-    h('summary', null, 'Why this pair'),
-    h('p', null, `Shared: ${sharedText(p)}.`, p.unknown.length ? ` Unknown: ${p.unknown.join(', ')}.` : ''),
+    h('summary', null, t('sister.why')),
+    h('p', null, t('sister.shared', { what: sharedText(p) }), p.unknown.length ? ` ${t('sister.unknown', { what: p.unknown.join(', ') })}` : ''),
     h(
       'table',
       { class: 'data mini' },
-      h('caption', null, 'Cost terms (weight × term)'),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Term'), h('th', { scope: 'col', class: 'num' }, 'Value'), h('th', { scope: 'col', class: 'num' }, 'Cost'))),
+      h('caption', null, t('sister.terms')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('sister.term')), h('th', { scope: 'col', class: 'num' }, t('check.col.value')), h('th', { scope: 'col', class: 'num' }, t('sister.cost')))),
       h(
         'tbody',
         null,
-        TERMS.map((t) => h('tr', null, h('th', { scope: 'row' }, TERM_LABEL[t]), h('td', { class: 'num' }, fmt(p.terms[t], 3)), h('td', { class: 'num' }, fmt(p.weighted[t], 3)))),
-        h('tr', { class: 'total' }, h('th', { scope: 'row' }, 'Total'), h('td', null, ''), h('td', { class: 'num strong' }, fmt(p.cost, 3))),
+        TERMS.map((term) => h('tr', null, h('th', { scope: 'row' }, t(TERM_LABEL[term])), h('td', { class: 'num' }, fmt(p.terms[term], 3)), h('td', { class: 'num' }, fmt(p.weighted[term], 3)))),
+        h('tr', { class: 'total' }, h('th', { scope: 'row' }, t('sister.total')), h('td', null, ''), h('td', { class: 'num strong' }, fmt(p.cost, 3))),
       ),
     ),
   );
@@ -248,7 +251,7 @@ function weakestCell(p: Pair): HTMLElement {
     h(
       'ul',
       { class: 'plain' },
-      p.weakest.map((w) => h('li', null, h('span', null, w.name), h('span', { class: 'hint' }, ` mentee ${fmt(w.mentee)} · mentor ${fmt(w.mentor)}`))),
+      p.weakest.map((w) => h('li', null, h('span', null, nm(w.name)), h('span', { class: 'hint' }, ` ${t('sister.weak_values', { mentee: fmt(w.mentee), mentor: fmt(w.mentor) })}`))),
     ),
   );
 }
@@ -256,20 +259,20 @@ function weakestCell(p: Pair): HTMLElement {
 function table(pairs: Pair[], subgroups: boolean): HTMLElement {
   return h(
     'div',
-    { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Pairs' },
+    { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('sister.pairs') },
     h(
       'table',
       { class: 'data pairs', 'data-testid': 'pairs-table' },
-      h('caption', { class: 'visually-hidden' }, 'Sister-city pairs with their explanation'),
+      h('caption', { class: 'visually-hidden' }, t('sister.caption')),
       h(
         'thead',
         null,
         h(
           'tr',
           null,
-          [subgroups ? 'Subgroup' : null, 'Mentor', 'Mentee', 'Cost', 'Shared', 'Mentee’s weakest sectors', 'Explanation']
+          [subgroups ? t('sister.col.subgroup') : null, t('sister.col.mentor'), t('sister.col.mentee'), t('sister.cost'), t('sister.col.shared'), t('sister.col.weakest'), t('sister.col.explanation')]
             .filter((x): x is string => x !== null)
-            .map((c) => h('th', { scope: 'col', class: c === 'Cost' ? 'num' : '' }, c)),
+            .map((c) => h('th', { scope: 'col', class: c === t('sister.cost') ? 'num' : '' }, c)),
         ),
       ),
       h(
@@ -280,8 +283,8 @@ function table(pairs: Pair[], subgroups: boolean): HTMLElement {
             'tr',
             { 'data-mentor': p.mentor.id, 'data-mentee': p.mentee.id },
             subgroups ? h('td', null, p.subgroup) : null,
-            h('th', { scope: 'row' }, h('a', { href: `#/city/${encodeURIComponent(p.mentor.id)}` }, p.mentor.name || p.mentor.id), h('div', { class: 'hint' }, `rank ${p.mentor.rank ?? '–'} · index ${fmt(p.mentor.index)}`)),
-            h('td', null, h('a', { href: `#/city/${encodeURIComponent(p.mentee.id)}` }, p.mentee.name || p.mentee.id), h('div', { class: 'hint' }, `rank ${p.mentee.rank ?? '–'} · index ${fmt(p.mentee.index)}`)),
+            h('th', { scope: 'row' }, h('a', { href: `#/city/${encodeURIComponent(p.mentor.id)}` }, p.mentor.name || p.mentor.id), h('div', { class: 'hint' }, t('sister.rank_index', { rank: p.mentor.rank ?? '–', index: fmt(p.mentor.index) }))),
+            h('td', null, h('a', { href: `#/city/${encodeURIComponent(p.mentee.id)}` }, p.mentee.name || p.mentee.id), h('div', { class: 'hint' }, t('sister.rank_index', { rank: p.mentee.rank ?? '–', index: fmt(p.mentee.index) }))),
             h('td', { class: 'num' }, fmt(p.cost, 3)),
             h('td', null, sharedText(p)),
             weakestCell(p),
@@ -304,11 +307,11 @@ function resultView(st: AppState, p: Pairing): HTMLElement {
     h(
       'div',
       { class: 'cards' },
-      h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Pairs'), h('p', { class: 'card-value', 'data-testid': 'pair-count' }, String(p.pairs.length))),
-      h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Total cost'), h('p', { class: 'card-value' }, fmt(p.total_cost, 2)), h('p', { class: 'card-note' }, 'the least possible with these settings')),
-      h('div', { class: 'card' }, h('p', { class: 'card-label' }, 'Not placed'), h('p', { class: 'card-value' }, String(p.unplaced.length))),
+      h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('sister.pairs')), h('p', { class: 'card-value', 'data-testid': 'pair-count' }, String(p.pairs.length))),
+      h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('sister.total_cost')), h('p', { class: 'card-value' }, fmt(p.total_cost, 2)), h('p', { class: 'card-note' }, t('sister.least'))),
+      h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('sister.not_placed')), h('p', { class: 'card-value' }, String(p.unplaced.length))),
     ),
-    notes.length ? h('ul', { class: 'banner' }, notes.map((g) => h('li', null, `${g.label}: ${g.note}`))) : null,
+    notes.length ? h('ul', { class: 'banner' }, notes.map((g) => h('li', null, `${g.label}: ${engineText(g.note ?? '')}`))) : null,
     h(
       'p',
       { class: 'button-row' },
@@ -325,25 +328,25 @@ function resultView(st: AppState, p: Pairing): HTMLElement {
               .catch(() => undefined);
           },
         },
-        'Export pairs (CSV)',
+        t('sister.export'),
       ),
-      h('span', { class: 'hint' }, 'The same file as ', h('code', null, 'nagar pair --out pairs.csv'), '.'),
+      h('span', { class: 'hint' }, t('sister.same_file'), ' ', h('code', null, 'nagar pair --out pairs.csv'), t('sister.same_file_end')),
     ),
-    [...bySub.entries()].map(([label, pairs]) => h('section', { class: 'pair-sub' }, several ? h('h2', null, label) : null, picture(pairs, several ? label : 'Sister cities'))),
+    [...bySub.entries()].map(([label, pairs]) => h('section', { class: 'pair-sub' }, several ? h('h2', null, label) : null, picture(pairs, several ? label : t('nav.sister')))),
     table(p.pairs, several),
     p.unplaced.length
       ? h(
           'section',
           { 'data-testid': 'unplaced' },
-          h('h2', null, 'Not placed'),
+          h('h2', null, t('sister.not_placed')),
           h(
             'ul',
             null,
-            p.unplaced.map((u) => h('li', null, h('strong', null, u.unit.name || u.unit.id), ` (${u.role}, rank ${u.unit.rank ?? '–'}${several ? `, ${u.subgroup}` : ''}): ${u.reason}`)),
+            p.unplaced.map((u) => h('li', null, h('strong', null, u.unit.name || u.unit.id), ` (${u.role === 'mentor' ? t('sister.col.mentor') : u.role === 'mentee' ? t('sister.col.mentee') : u.role}, ${t('sister.rank', { rank: u.unit.rank ?? '–' })}${several ? `, ${u.subgroup}` : ''}): ${engineText(u.reason)}`)),
           ),
         )
       : null,
-    p.issues.length ? h('details', null, h('summary', null, `${p.issues.length} note${p.issues.length === 1 ? '' : 's'}`), h('ul', null, p.issues.map((i) => h('li', null, i.message)))) : null,
+    p.issues.length ? h('details', null, h('summary', null, tn('n.note', p.issues.length)), h('ul', null, p.issues.map((i) => h('li', null, engineText(i.message))))) : null,
   );
 }
 
@@ -351,18 +354,18 @@ export function sisterView(st: AppState): HTMLElement {
   const out = h('div', { class: 'pair-out', 'aria-live': 'polite' });
   const intro = h('p', { class: 'lead', 'data-testid': 'pair-intro' });
   const introText = () =>
-    (intro.textContent = `The ${view.options.n} best-ranked cities each mentor one of the ${view.options.n} lowest-ranked (the Ministry’s “20-20 formula” uses N = 20; here N = ${view.options.n}), paired so that the total cost is the least possible: similar region, terrain, size and problems, and a mentor that is strong where its mentee is weakest.`);
+    (intro.textContent = t('sister.intro', { n: view.options.n }));
   introText();
   const redraw = () => {
     introText();
     clear(out);
-    if (view.error) out.append(h('p', { class: 'banner error', role: 'alert' }, view.error));
+    if (view.error) out.append(h('p', { class: 'banner error', role: 'alert' }, engineText(view.error)));
     else if (view.pairing) out.append(resultView(st, view.pairing));
   };
   const root = h(
     'section',
     { class: 'sister', 'data-testid': 'sister-view', 'aria-labelledby': 'h-sister' },
-    h('h1', { id: 'h-sister' }, 'Sister cities'),
+    h('h1', { id: 'h-sister' }, t('nav.sister')),
     datasetBanner(st.results?.dataset_note),
     intro,
     out,
@@ -380,7 +383,7 @@ export function sisterView(st: AppState): HTMLElement {
   out.before(form);
   if (view.pairing && view.results === st.results) redraw();
   else {
-    out.append(h('p', { class: 'hint' }, 'Pairing…'));
+    out.append(h('p', { class: 'hint' }, t('sister.pairing')));
     void run(st).then(redraw);
   }
   return root;
