@@ -5,7 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { DIST, ROOT, launch, parseCsv, serve, sheetsModule } from './lib.mjs';
@@ -13,7 +14,7 @@ import { DIST, ROOT, launch, parseCsv, serve, sheetsModule } from './lib.mjs';
 const SHOTS = join(ROOT, 'tests/e2e/screenshots');
 const CLI = process.env.NAGAR_CLI ?? join(ROOT, 'target/release/nagar');
 
-let srv, browser, sheets;
+let srv, browser, sheets, myFile;
 /// Words of the demo data the page shows as data (ids, city names, states, terrain, tags).
 const dataWords = new Set();
 
@@ -26,6 +27,10 @@ before(async () => {
   const [cols, ...rows] = parseCsv(csv).filter((r) => r.length > 1);
   const keep = ['ulb_id', 'ulb_name', 'state', 'terrain', 'tags'].map((c) => cols.indexOf(c));
   for (const r of rows) for (const k of keep) for (const w of (r[k] ?? '').split(/[^A-Za-z]+/)) if (w) dataWords.add(w.toLowerCase());
+  // My ULB for the preview: one synthetic row under an id of its own.
+  const mine = execFileSync(CLI, ['demo', '--ulbs', '1', '--seed', '5'], { encoding: 'utf8' }).replace(/\nDEMO-001,/, '\nMY-1,');
+  myFile = join(mkdtempSync(join(tmpdir(), 'nagar-hi-')), 'my-ulb.csv');
+  writeFileSync(myFile, mine);
   sheets = await sheetsModule();
   srv = await serve();
   browser = await launch();
@@ -101,6 +106,19 @@ async function show(page, view) {
     await page.waitForSelector('.profile');
     await page.waitForSelector('[data-testid=profile-why]:not([aria-busy])', { timeout: 60_000 });
     await page.waitForSelector('[data-testid=peers-panel] .peers-out[data-done]', { timeout: 60_000 });
+  } else if (view === 'whatif') {
+    // My ULB from a file, with one impossible what-if value (its message is shown in Hindi).
+    await page.evaluate(() => (location.hash = '#/preview'));
+    await page.waitForSelector('[data-testid=preview-view]');
+    if (!(await page.$('[data-testid=my-index]'))) {
+      await page.setInputFiles('[data-testid=my-file]', myFile);
+      await page.waitForSelector('[data-testid=my-index]', { timeout: 60_000 });
+      await page.waitForSelector('[data-testid=why-table]', { timeout: 60_000 });
+      const field = await page.$eval('[data-testid=whatif-field][type=text]', (e) => e.dataset.field);
+      await page.fill(`[data-testid=whatif-field][data-field="${field}"]`, 'lots');
+      await page.waitForFunction((id) => /\S/.test(document.querySelector(`[data-testid=whatif-field][data-field="${id}"]`)?.parentElement?.querySelector('.field-msg')?.textContent ?? ''), field);
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+    }
   } else if (view === 'settings') {
     await page.evaluate(() => (location.hash = '#/results'));
     await page.evaluate(() => (document.querySelector('#advanced').open = true));
@@ -125,7 +143,7 @@ async function show(page, view) {
 
 /// Every view of the page (a city's page includes its peers), and the settings panel with its
 /// Advanced part open.
-const VIEWS = ['results', 'city', 'validation', 'compare', 'sister', 'preview', 'method', 'privacy', 'about', 'settings'];
+const VIEWS = ['results', 'city', 'validation', 'compare', 'sister', 'preview', 'whatif', 'method', 'privacy', 'about', 'settings'];
 /// Views whose text is not yet in the catalogues (issue 14 is open for them): their English is
 /// listed, not failed on; the test fails once one of them has no English left, so that it is
 /// taken off this list.
