@@ -21,7 +21,7 @@ import type {
   RankMove,
   UnitScores,
 } from '../analysis-types';
-import type { Results } from '../protocol';
+import type { FrameworkDoc, Results } from '../protocol';
 import type { AppState } from '../state';
 import { bars } from './charts';
 import { datasetBanner } from './results';
@@ -255,8 +255,15 @@ function whyChart(e: Explanation): HTMLElement {
   return h('figure', { class: 'chart-box' }, svg);
 }
 
-function inputsText(r: Explanation['rows'][number]): string {
-  return r.inputs.map((i) => `${i.id} = ${i.text !== null && i.text !== undefined ? fmtCell(i.text) : i.value === null ? t('preview.missing') : fmtValue(i.value)}`).join('; ');
+/// The raw inputs of a row: column ids and the values as in the file are data (`translate="no"`).
+function inputsText(r: Explanation['rows'][number]): (Node | string)[] {
+  const out: (Node | string)[] = [];
+  r.inputs.forEach((i, k) => {
+    if (k) out.push('; ');
+    out.push(h('code', null, i.id), ' = ');
+    out.push(i.text !== null && i.text !== undefined ? h('span', { translate: 'no' }, fmtCell(i.text)) : i.value === null ? t('preview.missing') : fmtValue(i.value));
+  });
+  return out;
 }
 
 export function whyView(e: Explanation, sectors: Map<string, string>, who = t('preview.my_index_lower')): HTMLElement {
@@ -315,8 +322,8 @@ function withUnit(x: number, unit: string): string {
 /// A priority in the page's own words and number formats ("No → Yes" for a yes/no answer,
 /// amounts with Indian grouping and their unit). Without facts, the engine's sentence.
 function prioritySentence(r: Improvements['rows'][number], imp: Improvements, facts?: IndicatorFacts): string {
-  const f = facts?.get(r.id);
-  if (!f) return engineText(r.sentence);
+  // Without facts (units unknown yet), the same sentence without units.
+  const f = facts?.get(r.id) ?? { unit: '', yesNo: false };
   const yesNo = f.yesNo && [0, 1].includes(r.current_value) && [0, 1].includes(r.target_value);
   const val = (x: number) => (yesNo ? (x === 1 ? t('preview.yes') : t('preview.no')) : withUnit(x, f.unit));
   const change = `${val(r.current_value)} → ${val(r.target_value)}`;
@@ -434,6 +441,14 @@ export function previewView(st: AppState): HTMLElement {
   const formBox = h('div');
   const savedBox = h('div', { class: 'saved' });
 
+// The indicators' units, to word the priorities (the framework explained, asked once).
+  let units: Map<string, string> | null = null;
+  st.engine.call<FrameworkDoc>({ op: 'doc' }).then(
+    (d) => (units = new Map(d.tree.flatMap((a) => a.indicators.map((i) => [i.id, i.unit] as [string, string])))),
+    () => undefined,
+  );
+  const facts = (b: PreviewBundle): IndicatorFacts | undefined =>
+    units ? new Map([...units].map(([id, unit]) => [id, { unit, yesNo: unit === 'points' && (b.explain?.rows.find((r) => r.id === id)?.inputs.length ?? 0) === 1 }])) : undefined;
   const sectorNames = () => new Map((st.results?.sectors ?? []).map((x) => [x.id, nm(x.name)] as [string, string]));
 
   const showStatus = () => {
@@ -476,7 +491,7 @@ export function previewView(st: AppState): HTMLElement {
     resultsBox.append(h(
       'div',
       null,
-      h('h2', null, me.name || me.id, ' ', h('span', { class: 'hint' }, me.original_id ? t('preview.my_id', { id: me.id, original: me.original_id }) : me.id)),
+      h('h2', null, me.name || me.id, ' ', h('span', { class: 'hint', translate: 'no' }, me.original_id ? t('preview.my_id', { id: me.id, original: me.original_id }) : me.id)),
       b.report.mine.length > 1
         ? h(
             'div',
@@ -517,7 +532,7 @@ export function previewView(st: AppState): HTMLElement {
     whyBox.classList.remove('stale');
     improveBox.classList.remove('stale');
     if (b.explain) whyBox.append(whyView(b.explain, sectorNames()));
-    if (b.improve) improveBox.append(improveView(b.improve));
+    if (b.improve) improveBox.append(improveView(b.improve, undefined, facts(b)));
     if (!b.explain || !b.improve) whyBox.append(h('p', { class: 'banner' }, b.analysisError ? engineText(b.analysisError) : t('preview.no_explanation')));
   };
 
