@@ -231,6 +231,8 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
     for (const view of VIEWS) {
       await show(page, view);
       await page.screenshot({ path: join(SHOTS, `hi-${view}-${w}.png`) });
+      // The long views whole, to look at what is below the first screen.
+      if (['city', 'whatif', 'sister', 'validation'].includes(view)) await page.screenshot({ path: join(SHOTS, `hi-${view}-${w}-full.png`), fullPage: true });
       const where = `${view} at ${w} px`;
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${where}: the page scrolls sideways`);
       const bad = await english(page);
