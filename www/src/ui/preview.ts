@@ -255,12 +255,12 @@ function whyChart(e: Explanation): HTMLElement {
   return h('figure', { class: 'chart-box' }, svg);
 }
 
-/// The raw inputs of a row: column ids and the values as in the file are data (`translate="no"`).
+/// The raw inputs of a row: column ids and values as in the file are data (`translate="no"`).
 function inputsText(r: Explanation['rows'][number]): (Node | string)[] {
   const out: (Node | string)[] = [];
   r.inputs.forEach((i, k) => {
     if (k) out.push('; ');
-    out.push(h('code', null, i.id), ' = ');
+    out.push(h('span', { translate: 'no' }, i.id), ' = ');
     out.push(i.text !== null && i.text !== undefined ? h('span', { translate: 'no' }, fmtCell(i.text)) : i.value === null ? t('preview.missing') : fmtValue(i.value));
   });
   return out;
