@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { DIST, ROOT, launch, parseCsv, serve, sheetsModule } from './lib.mjs';
 
 const SHOTS = join(ROOT, 'tests/e2e/screenshots');
 const CLI = process.env.NAGAR_CLI ?? join(ROOT, 'target/release/nagar');
+const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 
 let srv, browser, sheets, myFile;
 /// Words of the demo data the page shows as data (ids, city names, states, terrain, tags).
@@ -158,8 +159,9 @@ async function exportXlsx(page) {
   return { name: dl.suggestedFilename(), bytes: await readFile(await dl.path()) };
 }
 
-test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every view without English UI text, screenshots, the same numbers in the Hindi export', async (t) => {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every view without English UI text or serious axe-core violations, screenshots, the same numbers in the Hindi export', async (t) => {
+  // bypassCSP: only so that axe-core can be injected for the accessibility check.
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, bypassCSP: true });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -223,6 +225,7 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
   // Every view, at a laptop's and a phone's size: no English UI text, no empty label; screenshots.
   const found = [];
   const notYet = new Map();
+  await page.evaluate(readFileSync(AXE, 'utf8'));
   for (const [w, h] of [
     [1366, 768],
     [390, 844],
@@ -236,6 +239,10 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
       const where = `${view} at ${w} px`;
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${where}: the page scrolls sideways`);
       const bad = await english(page);
+      const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      for (const x of axe.violations) {
+        if (x.impact === 'serious' || x.impact === 'critical') bad.push(`axe ${x.id}: ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`);
+      }
       if (NOT_YET.has(view)) notYet.set(view, [...(notYet.get(view) ?? []), ...bad]);
       else found.push(...bad.map((b) => `${where}: ${b}`));
     }
