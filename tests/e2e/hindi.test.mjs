@@ -15,7 +15,7 @@ const SHOTS = join(ROOT, 'tests/e2e/screenshots');
 const CLI = process.env.NAGAR_CLI ?? join(ROOT, 'target/release/nagar');
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 
-let srv, browser, sheets, myFile;
+let srv, browser, sheets, myFile, badFile;
 /// Words of the demo data the page shows as data (ids, city names, states, terrain, tags).
 const dataWords = new Set();
 
@@ -32,6 +32,23 @@ before(async () => {
   const mine = execFileSync(CLI, ['demo', '--ulbs', '1', '--seed', '5'], { encoding: 'utf8' }).replace(/\nDEMO-001,/, '\nMY-1,');
   myFile = join(mkdtempSync(join(tmpdir(), 'nagar-hi-')), 'my-ulb.csv');
   writeFileSync(myFile, mine);
+  // A file with problems: a duplicate id, a row without an id, a negative population, a word
+  // where a number goes, a number grouped wrongly, a yes/no cell that is neither.
+  {
+    const demo = execFileSync(CLI, ['demo', '--ulbs', '4', '--seed', '9'], { encoding: 'utf8' });
+    const [head, ...body] = parseCsv(demo).filter((r) => r.length > 1);
+    const col = (c) => head.indexOf(c);
+    body[1][col('ulb_id')] = body[0][col('ulb_id')];
+    body[2][col('ulb_id')] = '';
+    body[3][col('population')] = '-5';
+    body[0][col('teachers_sanctioned')] = 'abc';
+    body[0][col('area_sqkm')] = '12,3456';
+    body[0][col('tax_revision_carried_out')] = 'maybe';
+    const q = (x) => (/[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x);
+    badFile = join(mkdtempSync(join(tmpdir(), 'nagar-hi-')), 'problems.csv');
+    writeFileSync(badFile, [head, ...body].map((r) => r.map(q).join(',')).join('\n') + '\n');
+    for (const w of ['abc', 'maybe']) dataWords.add(w);
+  }
   // The impossible value the walk types into a what-if field is data too.
   dataWords.add('lots');
   sheets = await sheetsModule();
@@ -254,6 +271,20 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
   // One line per text (the same message in many rows is one finding).
   const distinct = [...new Set(found.map((f) => f.replace(/\d+/g, '#')))];
   assert.deepEqual(distinct, [], 'English UI text or empty labels in Hindi');
+
+  // A file with problems, in Hindi: every data check message through the catalogue (ids and
+  // values stay as data).
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const prev = await page.evaluate(() => document.body.dataset.rendered ?? '');
+  await page.setInputFiles('[data-testid=data-file]', badFile);
+  await page.waitForFunction((p) => document.body.dataset.rendered && document.body.dataset.rendered !== p, prev, { timeout: 60_000 });
+  await show(page, 'validation');
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+  await page.screenshot({ path: join(SHOTS, 'hi-validation-errors-1366.png'), fullPage: true });
+  const messages = await page.$$eval('table.issues:not(.summary) tbody tr td:last-child', (tds) => tds.map((td) => td.textContent));
+  assert.ok(messages.length >= 5, `${messages.length} issues`);
+  const badEnglish = (await english(page)).map((b) => `bad file: ${b}`);
+  assert.deepEqual(badEnglish, [], 'English in the data check of a file with problems');
 
   // The choice is remembered on this device: a reload without ?lang= opens in Hindi.
   await page.goto(srv.url);

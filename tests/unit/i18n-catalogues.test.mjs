@@ -85,3 +85,36 @@ test('the test can fail: a missing and an unused key are caught', () => {
   assert.ok(Object.keys(en).some((k) => !(k in c)));
   assert.ok(!used.has('no.such.key'));
 });
+
+// engine.* entries are the engine's messages as it writes them (i18n.ts, engineText): each fixed
+// part of one (4 characters or more, quotes trimmed) is in the engine's source (nagar-core,
+// nagar-io, nagar-wasm, the core's English catalogue) or the page's worker, so a message whose
+// wording changes there fails here instead of silently showing in English.
+test('every engine.* entry is written as the engine writes it', () => {
+  const sources = [
+    ...['crates/nagar-core/src', 'crates/nagar-io/src', 'crates/nagar-wasm/src'].flatMap((d) => files(join(root, d)).filter((f) => f.endsWith('.rs'))),
+    join(root, 'crates/nagar-core/src/i18n/en.txt'),
+    join(root, 'www/src/worker.ts'),
+  ]
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n')
+    // Rust string continuations ("…; \<newline>   …") read as one line.
+    .replace(/\\\n\s*/g, '');
+  // Messages the engine assembles from pieces: the words it puts in between, where to split.
+  const ASSEMBLED = {
+    'engine.semicolons': /semicolons/, // read_csv.rs: the separator's name is a variable
+    'engine.tabs': /tabs/,
+    'engine.small_group': /units?/, // pipeline.rs: "unit" + "s" when more than one
+    'engine.small_group_one': /units?/,
+    'engine.too_big': /\. /, // worker.ts: two string literals joined
+  };
+  const missing = [];
+  for (const [k, v] of Object.entries(en)) {
+    if (!k.startsWith('engine.')) continue;
+    for (const part of v.split(/\{\w+\}/).flatMap((x) => (ASSEMBLED[k] ? x.split(ASSEMBLED[k]) : [x]))) {
+      const p = part.replace(/^"|"$/g, '');
+      if (p.length >= 4 && !sources.includes(p)) missing.push(`${k}: "${p}"`);
+    }
+  }
+  assert.deepEqual(missing, [], 'engine.* text not found in the engine');
+});

@@ -28,7 +28,7 @@ const nameLoaders = import.meta.glob<Record<string, string>>('./i18n/names/*.jso
 let current: Lang = 'en';
 let catalogue: Record<string, string> = en;
 let names: Record<string, string> = {};
-let engineRules: { re: RegExp; key: string; params: string[] }[] | null = null;
+let engineRules: { re: RegExp; key: string; params: string[]; literal: number }[] | null = null;
 
 /// Where the choice is remembered on this device (the privacy view says so).
 const STORE = 'nagar.lang';
@@ -128,8 +128,11 @@ export function engineText(message: string): string {
             return '([\\s\\S]+?)';
           })
           .join('');
-        return { re: new RegExp(`^${src}$`), key, params };
-      });
+        return { re: new RegExp(`^${src}$`), key, params, literal: text.replace(/\{\w+\}/g, '').length };
+      })
+      // The most specific first: a message that fits two entries ("population: {reason}" and
+      // "{file}: {reason}") is read by the one with more fixed text.
+      .sort((a, b) => b.literal - a.literal);
   }
   for (const r of engineRules) {
     const m = r.re.exec(message);

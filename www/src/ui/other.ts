@@ -98,7 +98,7 @@ export function validationView(st: AppState, act: Actions): HTMLElement {
               'tbody',
               null,
               page.map((i) =>
-                h('tr', { class: `sev-${i.severity}` }, h('td', null, h('span', { class: `badge ${i.severity}` }, severity(i.severity))), h('td', { class: 'num' }, fmtInt(i.row)), h('td', null, i.column ?? ''), h('td', { class: 'value' }, i.value ?? ''), h('td', null, engineText(i.message))),
+                h('tr', { class: `sev-${i.severity}` }, h('td', null, h('span', { class: `badge ${i.severity}` }, severity(i.severity))), h('td', { class: 'num' }, fmtInt(i.row)), h('td', { translate: 'no' }, i.column ?? ''), h('td', { class: 'value', translate: 'no' }, i.value ?? ''), h('td', null, engineText(i.message))),
               ),
             ),
           ),
@@ -128,7 +128,7 @@ export function validationView(st: AppState, act: Actions): HTMLElement {
             'tbody',
             null,
             [...kinds.values()].map(({ i, rows }) =>
-              h('tr', { class: `sev-${i.severity}` }, h('td', null, h('span', { class: `badge ${i.severity}` }, severity(i.severity))), h('td', { class: 'num' }, fmtInt(Math.max(1, rows.length))), h('td', null, i.column ?? ''), h('td', null, engineText(i.message)), h('td', null, rows.length ? rowList(rows) : '–')),
+              h('tr', { class: `sev-${i.severity}` }, h('td', null, h('span', { class: `badge ${i.severity}` }, severity(i.severity))), h('td', { class: 'num' }, fmtInt(Math.max(1, rows.length))), h('td', { translate: 'no' }, i.column ?? ''), h('td', null, engineText(i.message)), h('td', null, rows.length ? rowList(rows) : '–')),
             ),
           ),
         ),
