@@ -171,10 +171,11 @@ const VIEWS = ['results', 'city', 'validation', 'compare', 'sister', 'preview', 
 /// taken off this list.
 const NOT_YET = new Set([]);
 
-async function exportXlsx(page) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-xlsx]')]);
+async function exportAs(page, format) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=export-${format}]`)]);
   return { name: dl.suggestedFilename(), bytes: await readFile(await dl.path()) };
 }
+const exportXlsx = (page) => exportAs(page, 'xlsx');
 
 test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every view without English UI text or serious axe-core violations, screenshots, the same numbers in the Hindi export', async (t) => {
   // bypassCSP: only so that axe-core can be injected for the accessibility check.
@@ -200,6 +201,7 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
   const boxes = page.locator('[data-testid=results-table] tbody input[type=checkbox]');
   for (let i = 0; i < 3; i++) await boxes.nth(i).check();
   const enX = await exportXlsx(page);
+  const enCsv = parseCsv((await exportAs(page, 'csv')).bytes.toString('utf8')).filter((r) => r.length > 1);
   const firstEn = await page.$eval('[data-testid=results-table] tbody tr td.strong', (td) => td.textContent);
 
   // Switching keeps the data, the chosen cities and the view.
@@ -238,6 +240,26 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
   assert.equal(data.table.columns[0], 'ulb_id');
   const dict = sheets.readSpreadsheet(tpl.bytes, tpl.name, 'शब्दकोश');
   assert.ok(JSON.stringify(dict.table.rows).includes('जनसंख्या'), 'the Dictionary sheet is in Hindi');
+
+  // The CSV export in Hindi, as `nagar score --lang hi` writes it: the same column ids and
+  // numbers, tier names and flags in Hindi.
+  const hiCsvFile = await exportAs(page, 'csv');
+  assert.match(hiCsvFile.name, /-hi\.csv$/);
+  const hiCsv = parseCsv(hiCsvFile.bytes.toString('utf8')).filter((r) => r.length > 1);
+  assert.deepEqual(hiCsv[0], enCsv[0], 'the CSV header (column ids) is the same');
+  assert.equal(hiCsv.length, enCsv.length);
+  const tierCol = enCsv[0].indexOf('tier');
+  let csvNumbers = 0;
+  for (let r = 1; r < enCsv.length; r++) {
+    for (let c = 0; c < enCsv[0].length; c++) {
+      if (/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(enCsv[r][c])) {
+        assert.equal(hiCsv[r][c], enCsv[r][c], `CSV row ${r + 1}, ${enCsv[0][c]}`);
+        csvNumbers++;
+      }
+    }
+    assert.match(hiCsv[r][tierCol], /[\u0900-\u097F]/, `CSV row ${r + 1}: tier ${hiCsv[r][tierCol]} in Hindi`);
+  }
+  assert.ok(csvNumbers > 1000, `${csvNumbers} CSV numbers compared`);
 
   // Every view, at a laptop's and a phone's size: no English UI text, no empty label; screenshots.
   const found = [];

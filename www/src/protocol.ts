@@ -33,9 +33,10 @@ export type Request =
   | { op: 'setOptions'; options: Options }
   | { op: 'profile'; id: string }
   | { op: 'doc' }
-  /// `lang`: the page's language; the XLSX export and template are written in it (labels,
-  /// sheet names, the Dictionary sheet, the framework's names; column ids and numbers unchanged).
-  /// CSV and JSON are the same in every language: column ids and values only.
+  /// `lang`: the page's language; the exports are written in it as `nagar score --lang` writes
+  /// them (labels, sheet names, the Dictionary sheet, the framework's names, tier names and flags;
+  /// column ids and numbers unchanged), and the XLSX template as `nagar template --lang`. The CSV
+  /// template is the header row of column ids, the same in every language.
   | { op: 'export'; format: 'csv' | 'json' | 'xlsx'; lang: string }
   | { op: 'template'; format: 'csv' | 'xlsx'; lang: string }
   | { op: 'issuesCsv' }

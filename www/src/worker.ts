@@ -315,6 +315,9 @@ async function handle(req: Request): Promise<unknown> {
         const sheets: unknown = req.lang === 'en' ? a.exportSheets() : a.exportSheetsIn(req.lang, await namedFramework(req.lang));
         return (await sheetsWriter()).writeXlsx(sheets);
       }
+      // CSV and JSON in another language (tier names, flags, the demo note) come from the full
+      // module too; in English from the main module.
+      if (req.lang !== 'en') return (await analysisWorkspace()).exportIn(req.format, req.lang, await namedFramework(req.lang));
       return ws.export(req.format);
     case 'template':
       if (req.format === 'xlsx') {

@@ -312,14 +312,8 @@ impl Workspace {
     /// names, else an error.
     #[wasm_bindgen(js_name = exportSheetsIn)]
     pub fn export_sheets_in(&self, lang: &str, named: JsValue) -> JsResult<JsValue> {
-        let (lf, _, s) = self.last_run()?;
-        let fw: Framework = from_js(named, "framework")?;
-        let (mut a, mut b) = (fw.clone(), lf.framework.clone());
-        a.clear_names();
-        b.clear_names();
-        if a != b {
-            return Err(js_error(ErrorKind::Input, "the named framework is not the loaded one"));
-        }
+        let fw = self.named_framework(named)?;
+        let (_, _, s) = self.last_run()?;
         let prov = self.provenance()?;
         let (_, weights) = self.settings_and_weights()?;
         let sheets = [
@@ -330,6 +324,34 @@ impl Workspace {
             report::settings_sheet_in(&fw, s, &weights, &prov, lang),
         ];
         to_js(&sheets[..])
+    }
+
+    /// The scores sheet as `nagar score --lang LANG --out x.csv` (`csv`) or `x.json` (`json`)
+    /// writes it: tier names, flags and the demo note in `lang`; column ids and numbers those of
+    /// the main module's `export`. `named`: as in [`Self::export_sheets_in`].
+    #[wasm_bindgen(js_name = exportIn)]
+    pub fn export_in(&self, format: &str, lang: &str, named: JsValue) -> JsResult<Vec<u8>> {
+        let fw = self.named_framework(named)?;
+        let (_, _, s) = self.last_run()?;
+        let sheet = report::scores_sheet_in(&fw, s, &self.provenance()?, lang);
+        match format {
+            "csv" => Ok(nagar_io::write_csv(&sheet).into_bytes()),
+            "json" => Ok(nagar_io::write_json(&sheet).into_bytes()),
+            _ => Err(js_error(ErrorKind::Input, format!("unknown export format {format:?}: use csv or json"))),
+        }
+    }
+
+    /// The loaded framework with names (the page's `namedFramework`): the same framework but
+    /// for names, else an error.
+    fn named_framework(&self, named: JsValue) -> JsResult<Framework> {
+        let fw: Framework = from_js(named, "framework")?;
+        let (mut a, mut b) = (fw.clone(), self.framework()?.framework.clone());
+        a.clear_names();
+        b.clear_names();
+        if a != b {
+            return Err(js_error(ErrorKind::Input, "the named framework is not the loaded one"));
+        }
+        Ok(fw)
     }
 
     /// The blank input file for the framework, as CSV (`nagar template --out t.csv`).
