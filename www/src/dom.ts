@@ -64,7 +64,9 @@ function unsignedZero(s: string): string {
   return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
 
-/// Numbers as people read them: fixed decimals, an en dash for missing.
+/// Numbers as people read them: fixed decimals, an en dash for missing. Every language keeps
+/// Indian grouping with international digits ('en-IN'), as Government of India documents do;
+/// counts with their words are `tn` (i18n.ts).
 export function fmt(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   return unsignedZero(x.toLocaleString('en-IN', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
@@ -86,11 +88,6 @@ export function fmtValue(x: number | null | undefined): string {
 export function pct(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   return `${Math.round(x * 100)}%`;
-}
-
-/// "1 error", "2 errors".
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n.toLocaleString('en-IN')} ${n === 1 ? word : many}`;
 }
 
 /// Dates as India writes them: DD-MM-YYYY (from an ISO date, YYYY-MM-DD...).
