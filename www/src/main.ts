@@ -11,6 +11,8 @@ import { aboutView, compareView, methodView, privacyView, validationView } from 
 import { sisterView } from './ui/sister';
 import { peersPanel } from './ui/peers';
 import { previewView } from './ui/preview';
+import { robustnessView } from './ui/robustness';
+import { t } from './i18n';
 
 const engine = new Engine();
 const st = newState(engine);
@@ -462,6 +464,8 @@ function render(): void {
       return show(needResults() ?? sisterView(st));
     case 'preview':
       return show(previewView(st));
+    case 'robustness':
+      return show(needResults() ?? robustnessView(st, render));
     default: {
       const fallback = needResults();
       return show(fallback ?? resultsView(st, actions));
@@ -472,6 +476,9 @@ function render(): void {
 // ---------------------------------------------------------------- wiring
 
 function wire(): void {
+  // The Robustness tab's name comes from the catalogue (www/src/i18n).
+  const rbTab = document.querySelector<HTMLAnchorElement>('.tabs a[data-view="robustness"]');
+  if (rbTab) rbTab.textContent = t('robustness.tab');
   const input = $('#data-file') as HTMLInputElement;
   input.addEventListener('change', () => {
     const t0 = performance.now();

@@ -1,4 +1,6 @@
 // City profile: where one city stands, and every number behind its score.
+import { rankSentence } from './robustness';
+import { t } from '../i18n';
 import { fmt, fmtCell, fmtFormula, fmtInt, fmtValue, h, pct } from '../dom';
 import type { Profile, NodeScore, IndicatorRow } from '../../pkg/core/nagar_wasm';
 import type { Actions, AppState } from '../state';
@@ -136,6 +138,8 @@ export function profileView(st: AppState, act: Actions, p: Profile): HTMLElement
       ),
       h('dl', { class: 'card facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
     ),
+    // How firm the rank is, once the Robustness view has run an analysis of these results.
+    h('p', { class: 'rb-sentence', 'data-testid': 'rank-sentence' }, rankSentence(st, u.id) ?? '', ' ', h('a', { href: '#/robustness' }, t('robustness.profile_link'))),
     h('p', null, h('button', { type: 'button', class: 'button small', onclick: () => act.toggleCompare(u.id), disabled: !inCompare && st.compare.length >= 4 }, inCompare ? 'Remove from comparison' : 'Add to comparison')),
     sectionNav([
       ['h-vert', 'Verticals'],
