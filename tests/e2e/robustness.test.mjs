@@ -25,9 +25,12 @@ function cli(...args) {
 /// The CLI run with the page's default settings (weights ±25% at sector and vertical level, the
 /// three missing-data policies) and the given type, N, seed and bootstrap.
 function cliRobustness(out, kind, n, seed, nboot = 0) {
+  // The page's weights: one input in an uncertainty analysis; vertical (level 3) and sector
+  // (level 2) weights as two inputs, in that order, in a sensitivity analysis.
+  const weights = kind === 'sa' ? ['--vary-weights', '3:0.25', '--vary-weights', '2:0.25'] : ['--vary-weights', '2,3:0.25'];
   cli(
     'robustness', '--framework', 'mpi-2019', '--data', demo, '--type', kind, '--n', String(n), '--seed', String(seed),
-    '--nboot', String(nboot), '--top-n', '20', '--vary-weights', '2,3:0.25',
+    '--nboot', String(nboot), '--top-n', '20', ...weights,
     '--vary-missing', 'reweight', '--vary-missing', 'mean', '--vary-missing', 'worst', '--out', out,
   );
   return out;
@@ -174,6 +177,7 @@ test('sensitivity analysis: sensitivity.csv and rankstats.csv of `nagar robustne
   const { page, errors } = await open(context);
   await page.check('#rb-type-sa');
   assert.equal(await page.inputValue('#rb-n'), '250');
+  // Three inputs: the vertical weights, the sector weights, the missing-data policy.
   await setNumber(page, '#rb-n', 30);
   await setNumber(page, '#rb-seed', 3);
   await setNumber(page, '#rb-nboot', 100);
@@ -187,7 +191,7 @@ test('sensitivity analysis: sensitivity.csv and rankstats.csv of `nagar robustne
   // The sentence names the input with the largest STi of the CLI's file.
   const sens = parseCsv(readFileSync(join(out, 'sensitivity.csv'), 'utf8')).filter((r) => r.length > 1).slice(1);
   const most = sens.reduce((a, b) => (Number(b[2]) > Number(a[2]) ? b : a));
-  const words = { Weights: 'The weights', missing: 'The treatment of missing values' }[most[0]];
+  const words = { 'Weights level 3': 'The vertical weights', 'Weights level 2': 'The sector weights', Missing: 'The treatment of missing values' }[most[0]];
   const sentence = await page.textContent('[data-testid=sa-sentence]');
   assert.ok(sentence.startsWith(`${words} moves the ranks most`), `${sentence} (CLI: ${most.join(',')})`);
   await page.locator('[data-testid=sa-sentence]').scrollIntoViewIfNeeded();
@@ -235,6 +239,9 @@ test('Cancel stops the analysis and keeps the previous results; bad settings are
   await page.check('#rb-type-sa');
   await page.uncheck('#rb-lv-vertical');
   await page.uncheck('#rb-lv-sector');
+  await page.uncheck('#rb-m-mean');
+  await page.uncheck('#rb-m-worst');
+  await page.check('#rb-norm');
   await expectError(/at least two uncertain inputs/);
   await page.screenshot({ path: join(SHOTS, 'robustness-error.png') });
   assert.deepEqual(errors, []);

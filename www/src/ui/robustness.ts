@@ -119,17 +119,23 @@ function specOf(st: AppState, f: Form): RobustnessSpec {
   const lv = levels(st);
   const weightLevels = [f.levels.sector && lv.sector !== null ? lv.sector : null, f.levels.vertical ? lv.vertical : null].filter((x): x is number => x !== null);
   const missing = (['reweight', 'mean', 'worst'] as const).filter((m) => f.missing[m]);
-  const nominalNorm = st.options.normalise ?? st.framework?.defaults.normalise ?? 'zscore';
   return {
     type: f.type,
     n: f.n,
     seed: f.seed,
     nboot: f.type === 'sa' ? f.nboot : 0,
     top_n: f.topN,
-    weights: weightLevels.length && f.noise > 0 ? [{ levels: weightLevels, noise: f.noise / 100 }] : [],
+    // One input in an uncertainty analysis; in a sensitivity analysis the vertical and the
+    // sector weights are two inputs, so that it can say which of them moves the ranks more.
+    weights:
+      !weightLevels.length || f.noise <= 0
+        ? []
+        : f.type === 'sa'
+          ? [...weightLevels].reverse().map((l) => ({ levels: [l], noise: f.noise / 100 }))
+          : [{ levels: weightLevels, noise: f.noise / 100 }],
     // One policy alone is the nominal run: nothing varies.
     missing: missing.length >= 2 ? [...missing] : [],
-    normalise: f.normalise ? [nominalNorm.startsWith('minmax') ? 'zscore' : nominalNorm, 'minmax:0,100'].filter((x, i, a) => a.indexOf(x) === i) : [],
+    normalise: f.normalise ? ['zscore', 'minmax:0,100'] : [],
     aggregate: [],
     impute: [],
   };
@@ -396,7 +402,7 @@ function intervalsSection(st: AppState, r: RunResult): HTMLElement {
   const f = view.filter;
   const byId = new Map((st.results?.units ?? []).map((u) => [u.id, u]));
   let order = s.ids
-    .map((id, i) => i)
+    .map((_, i) => i)
     .filter((i) => s.nominal_rank[i] !== null)
     .filter((i) => {
       const u = byId.get(s.ids[i]);
@@ -491,34 +497,39 @@ function intervalsSection(st: AppState, r: RunResult): HTMLElement {
   );
 }
 
-/// The input's name in words: `Weights` (the one weights input), `missing`, `normalise`.
-function inputName(name: string): string {
+/// The input's name in words (the engine's names: `Weights`, `Weights level 3`, `Missing`, …).
+function inputName(name: string, st: AppState): string {
+  const lv = levels(st);
   switch (name) {
     case 'Weights':
       return t('robustness.input_weights');
-    case 'missing':
+    case `Weights level ${lv.vertical}`:
+      return t('robustness.input_weights_vertical');
+    case `Weights level ${lv.sector}`:
+      return t('robustness.input_weights_sector');
+    case 'Missing':
       return t('robustness.input_missing');
-    case 'normalise':
+    case 'Normalisation':
       return t('robustness.input_normalise');
-    case 'aggregate':
+    case 'Aggregation':
       return t('robustness.input_aggregate');
-    case 'impute':
+    case 'Imputation':
       return t('robustness.input_impute');
     default:
       return name;
   }
 }
 
-function sensitivitySection(s: RobustnessSummary): HTMLElement | null {
+function sensitivitySection(st: AppState, s: RobustnessSummary): HTMLElement | null {
   const sens = s.sensitivity;
   if (!sens) return null;
   const ranked = [...sens].filter((x) => x.sti !== null).sort((a, b) => (b.sti ?? 0) - (a.sti ?? 0));
   const top = ranked[0];
   const sentence = top
-    ? t('robustness.sa_sentence', { input: inputName(top.input), sti: pct(top.sti), si: pct(top.si) })
+    ? t('robustness.sa_sentence', { input: inputName(top.input, st), sti: pct(top.sti), si: pct(top.si) })
     : t('robustness.sa_undefined');
   const items = sens.map((x) => ({
-    label: inputName(x.input),
+    label: inputName(x.input, st),
     values: [
       { value: x.si, lo: x.boot?.[0] ?? null, hi: x.boot?.[1] ?? null },
       { value: x.sti, lo: x.boot?.[2] ?? null, hi: x.boot?.[3] ?? null },
@@ -555,7 +566,7 @@ function resultsSection(st: AppState, r: RunResult): HTMLElement {
     failed
       ? h('p', { class: 'banner warning', role: 'note' }, t('robustness.failed', { failed: fmtInt(failed), reps: fmtInt(s.plan.reps) }), h('ul', null, reasons.slice(0, 5).map((m) => h('li', null, m))))
       : null,
-    sensitivitySection(s),
+    sensitivitySection(st, s),
     intervalsSection(st, r),
     h(
       'section',
