@@ -225,7 +225,8 @@ async function exportCsv(st: AppState, name: string): Promise<void> {
 
 function settingsForm(st: AppState): HTMLElement {
   const f = view.form;
-  const running = view.runner?.running ?? false;
+  // Running from the click (the runner starts a moment later) until the results are in.
+  const running = view.progress !== null;
   const lv = levels(st);
   const number = (id: string, label: string, value: number, attrs: Record<string, number>, set: (x: number) => void, hint?: string) =>
     h(
@@ -276,6 +277,9 @@ function settingsForm(st: AppState): HTMLElement {
     {
       class: 'rb-form panel-like',
       id: 'rb-form',
+      // The engine's messages say what is wrong and why (N below 3, noise outside [0, 1)…),
+      // not the browser's generic ones.
+      novalidate: true,
       onsubmit: (e: Event) => {
         e.preventDefault();
         void run(st);
