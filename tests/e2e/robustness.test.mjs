@@ -110,6 +110,11 @@ test('uncertainty analysis: the page exports the files of `nagar robustness` (sa
   await setNumber(page, '#rb-seed', 7);
   await runAnalysis(page);
   await page.waitForSelector('[data-testid=rb-results] svg.rank-intervals');
+  // The results are in sight after the click.
+  assert.ok(await page.locator('[data-testid=rb-summary]').isVisible());
+  const summaryTop = await page.evaluate(() => document.querySelector("[data-testid=rb-summary]").getBoundingClientRect().top);
+  assert.ok(summaryTop >= 0 && summaryTop < 768, `the summary is at ${summaryTop} px`);
+  await page.screenshot({ path: join(SHOTS, 'robustness-1366-results.png') });
   const summary = await page.textContent('[data-testid=rb-summary]');
   assert.match(summary, /300 alternative calculations/);
   assert.match(summary, /seed 7/);
@@ -139,6 +144,7 @@ test('uncertainty analysis: the page exports the files of `nagar robustness` (sa
     assert.equal(rank, s[1], `${id} nominal rank`);
     assert.equal(interval, `${Math.round(Number(s[4]))}–${Math.round(Number(s[5]))}`, `${id} Q5–Q95`);
   }
+  await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'robustness-1366.png'), fullPage: false });
   await page.locator('svg.rank-intervals').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'robustness-1366-chart.png') });
@@ -256,6 +262,8 @@ test('the Robustness view and the audit on a phone (390 px): no sideways scrolli
   await page.waitForSelector('svg.rank-intervals');
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 390, `the page is ${wide} px wide`);
+  await page.screenshot({ path: join(SHOTS, 'robustness-390-results.png') });
+  await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'robustness-390.png') });
   await page.locator('svg.rank-intervals').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'robustness-390-chart.png') });

@@ -187,7 +187,7 @@ export function rankIntervals(rows: RankInterval[], title: string, words: { axis
   hi = hi + pad;
   const short = (label: string, max: number) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
   const rowH = small ? 34 : 20, T = 6, W = small ? 360 : 640, R = 12;
-  const L = small ? 8 : Math.min(220, Math.max(110, 16 + Math.max(0, ...rows.map((r) => short(r.label, 28).length)) * 7));
+  const L = small ? 8 : Math.min(270, Math.max(110, 16 + Math.max(0, ...rows.map((r) => short(r.label, 36).length)) * 7));
   const H = T + rows.length * rowH + 40;
   const x = (v: number) => L + ((v - lo) / (hi - lo)) * (W - L - R);
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart rank-intervals', role: 'img', 'aria-label': title });
@@ -205,7 +205,7 @@ export function rankIntervals(rows: RankInterval[], title: string, words: { axis
     const g = s('g', { class: 'interval-row' });
     g.append(s('title', null, r.note));
     if (small) g.append(s('text', { x: L, y: yy + 12, class: 'bar-label' }, short(r.label, 46)));
-    else g.append(s('text', { x: L - 8, y: mid + 4, class: 'bar-label', 'text-anchor': 'end' }, short(r.label, 28)));
+    else g.append(s('text', { x: L - 8, y: mid + 4, class: 'bar-label', 'text-anchor': 'end' }, short(r.label, 36)));
     if (r.q5 !== null && r.q95 !== null) {
       g.append(s('rect', { x: x(r.q5), y: mid - 4, width: Math.max(2, x(r.q95) - x(r.q5)), height: 8, rx: 2, class: 'interval' }));
     }

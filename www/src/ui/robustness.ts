@@ -175,6 +175,10 @@ async function run(st: AppState): Promise<void> {
     view.progress = null;
   }
   redraw();
+  // What the click gave, in sight: the results, or the message (the page's content above the
+  // data panel changed height, and the browser's scroll anchoring would otherwise keep the
+  // panel, not the view, in place).
+  document.querySelector(ok ? '[data-testid=rb-summary]' : '[data-testid=rb-error], [data-testid=rb-note]')?.scrollIntoView({ block: ok ? 'start' : 'nearest' });
   // The chart is in the DOM; the time is taken when the frame that paints it starts.
   requestAnimationFrame(() => {
     if (ok && window.nagarRobustness) window.nagarRobustness.clickToChartMs = performance.now() - t0;
