@@ -199,7 +199,7 @@ test('sensitivity analysis: sensitivity.csv and rankstats.csv of `nagar robustne
   const most = sens.reduce((a, b) => (Number(b[2]) > Number(a[2]) ? b : a));
   const words = { 'Weights level 3': 'The vertical weights', 'Weights level 2': 'The sector weights', Missing: 'The treatment of missing values' }[most[0]];
   const sentence = await page.textContent('[data-testid=sa-sentence]');
-  assert.ok(sentence.startsWith(`${words} moves the ranks most`), `${sentence} (CLI: ${most.join(',')})`);
+  assert.ok(sentence.startsWith(`${words} moves the ranks most: total sensitivity index STi = ${Number(most[2]).toFixed(2)}`), `${sentence} (CLI: ${most.join(',')})`);
   await page.locator('[data-testid=sa-sentence]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'robustness-sa-1366.png') });
   assert.deepEqual(errors, []);

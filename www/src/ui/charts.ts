@@ -286,7 +286,7 @@ export function heatmap(labels: string[], matrix: (number | null)[][], title: st
   const small = narrow();
   const n = labels.length;
   const W = small ? 360 : 640;
-  const L = small ? 90 : 170, T = small ? 90 : 130;
+  const L = small ? 90 : 170, T = small ? 80 : 100;
   const cell = Math.max(8, Math.min(44, (W - L - 8) / Math.max(1, n)));
   const H = T + n * cell + 8;
   const short = (label: string, max: number) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);

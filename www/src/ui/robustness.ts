@@ -534,8 +534,10 @@ function sensitivitySection(st: AppState, s: RobustnessSummary): HTMLElement | n
   const ranked = [...sens].filter((x) => x.sti !== null).sort((a, b) => (b.sti ?? 0) - (a.sti ?? 0));
   const top = ranked[0];
   const sentence = top
-    ? t('robustness.sa_sentence', { input: inputName(top.input, st), sti: pct(top.sti), si: pct(top.si) })
+    ? t('robustness.sa_sentence', { input: inputName(top.input, st), sti: fmt(top.sti, 2), si: fmt(top.si, 2) })
     : t('robustness.sa_undefined');
+  // Indices are shares of a variance (0 to 1); estimates outside that are sampling error.
+  const noisy = sens.some((x) => (x.si !== null && (x.si < -0.05 || x.si > 1.05)) || (x.sti !== null && x.sti > 1.05));
   const items = sens.map((x) => ({
     label: inputName(x.input, st),
     values: [
@@ -548,6 +550,7 @@ function sensitivitySection(st: AppState, s: RobustnessSummary): HTMLElement | n
     { 'aria-labelledby': 'h-rb-sa' },
     h('h2', { id: 'h-rb-sa' }, t('robustness.sa')),
     h('p', { class: 'lead', 'data-testid': 'sa-sentence' }, sentence),
+    noisy ? h('p', { class: 'banner warning', role: 'note', 'data-testid': 'sa-noisy' }, t('robustness.sa_noisy', { n: fmtInt(s.plan.n) })) : null,
     intervalBars(items, [t('robustness.si'), t('robustness.sti')], t('robustness.sa_title'), t('robustness.sa_axis')),
     h('p', { class: 'hint' }, t('robustness.sa_hint')),
   );
