@@ -34,6 +34,9 @@ export interface RunResult {
   summary: RobustnessSummary;
   ms: number;
   workers: number;
+  /// Where the time went (ms): the plan and the state, the workers' replications (the slowest
+  /// worker, data replay included), joining the parts, the summary.
+  phases: { prepare: number; replications: number; join: number; summary: number };
 }
 
 export class RobustnessRunner {
@@ -87,10 +90,14 @@ export class RobustnessRunner {
           if (!cancelled) onProgress(done.reduce((a, b) => a + b, 0), plan.reps);
         });
       });
+      const t1 = performance.now();
       const parts = await Promise.race([Promise.all(jobs), stop]);
+      const t2 = performance.now();
       const arrays = join(parts, plan);
+      const t3 = performance.now();
       const summary = await Promise.race([this.engine.call<RobustnessSummary>({ op: 'robustnessSummary', spec, arrays }), stop]);
-      return { spec, plan, arrays, summary, ms: performance.now() - t0, workers: k };
+      const t4 = performance.now();
+      return { spec, plan, arrays, summary, ms: t4 - t0, workers: k, phases: { prepare: t1 - t0, replications: t2 - t1, join: t3 - t2, summary: t4 - t3 } };
     } finally {
       this.abort = null;
     }

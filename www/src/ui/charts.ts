@@ -239,7 +239,7 @@ export function intervalBars(items: IntervalBar[], series: string[], title: stri
   const all = items.flatMap((b) => b.values.flatMap((v) => [v.value, v.lo, v.hi])).filter((v): v is number => v !== null && Number.isFinite(v));
   const lo = Math.min(0, ...all);
   const hi = Math.max(1e-9, ...all) * 1.05;
-  const barH = 10, gap = 3;
+  const barH = 13, gap = 4;
   const groupH = series.length * (barH + gap) + (small ? 24 : 12);
   const W = small ? 360 : 640, R = 54, T = 6;
   const L = small ? 8 : Math.min(220, Math.max(110, 16 + Math.max(0, ...items.map((b) => b.label.length)) * 7));

@@ -165,7 +165,7 @@ async function run(st: AppState): Promise<void> {
       view.lastFor = results;
       view.filter.page = 0;
       // The benchmark (tests/e2e/bench.mjs) reads the time from click to chart.
-      window.nagarRobustness = { ms: r.ms, reps: r.plan.reps, units: r.plan.units, workers: r.workers, clickToChartMs: 0 };
+      window.nagarRobustness = { ms: r.ms, reps: r.plan.reps, units: r.plan.units, workers: r.workers, clickToChartMs: 0, phases: r.phases };
       ok = true;
     }
   } catch (e) {
@@ -189,7 +189,7 @@ async function run(st: AppState): Promise<void> {
 declare global {
   interface Window {
     /// The last robustness run, for the benchmark and the browser tests.
-    nagarRobustness?: { ms: number; reps: number; units: number; workers: number; clickToChartMs: number };
+    nagarRobustness?: { ms: number; reps: number; units: number; workers: number; clickToChartMs: number; phases: RunResult['phases'] };
   }
 }
 
