@@ -281,3 +281,27 @@ test('the Robustness view and the audit on a phone (390 px): no sideways scrolli
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('axe-core finds no serious violation in the Robustness view with results and the audit (1366 and 390 px)', async () => {
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 768 } });
+  const { page, errors } = await open(context);
+  await setNumber(page, '#rb-n', 100);
+  await runAnalysis(page);
+  await page.click('#rb-audit');
+  await page.waitForSelector('[data-testid=rb-audit] svg.heatmap');
+  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  const found = [];
+  for (const [w, h] of [
+    [1366, 768],
+    [390, 844],
+  ]) {
+    await page.setViewportSize({ width: w, height: h });
+    const res = await page.evaluate(() => window.axe.run(document.querySelector('[data-testid=robustness]'), { resultTypes: ['violations'] }));
+    for (const x of res.violations) {
+      if (x.impact === 'serious' || x.impact === 'critical') found.push(`${w}: ${x.id} (${x.impact}): ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    }
+  }
+  assert.deepEqual(found, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
