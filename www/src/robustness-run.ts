@@ -98,6 +98,13 @@ export class RobustnessRunner {
       const summary = await Promise.race([this.engine.call<RobustnessSummary>({ op: 'robustnessSummary', spec, arrays }), stop]);
       const t4 = performance.now();
       return { spec, plan, arrays, summary, ms: t4 - t0, workers: k, phases: { prepare: t1 - t0, replications: t2 - t1, join: t3 - t2, summary: t4 - t3 } };
+    } catch (e) {
+      // A worker that failed (a trap leaves its module unusable) is not used again.
+      if (!(e instanceof Cancelled) && !(e instanceof Error && e.name === 'SettingsError')) {
+        for (const s of this.slots) s.worker.terminate();
+        this.slots = [];
+      }
+      throw e;
     } finally {
       this.abort = null;
     }

@@ -761,7 +761,8 @@ export function robustnessView(st: AppState, render: () => void): HTMLElement {
     h('h1', null, t('robustness.title')),
     h('p', { class: 'lead' }, t('robustness.intro')),
     settingsForm(st),
-    view.error ? h('p', { class: 'status error', role: 'alert', 'data-testid': 'rb-error' }, view.error) : null,
+    // The engine's own message (English: it names the setting and the reason) after the page's words.
+    view.error ? h('p', { class: 'status error', role: 'alert', 'data-testid': 'rb-error' }, t('robustness.error', { message: view.error })) : null,
     view.note ? h('p', { class: 'status info', role: 'status', 'data-testid': 'rb-note' }, view.note) : null,
     r ? resultsSection(st, r) : h('p', { class: 'hint' }, t('robustness.not_run')),
     auditSection(st),
