@@ -47,7 +47,7 @@ export type Request =
 export type RobustnessRequest =
   | { op: 'robustnessState' }
   | { op: 'robustnessPlan'; spec: RobustnessSpec }
-  | { op: 'robustnessSummary'; spec: RobustnessSpec; arrays: RobustnessArrays }
+  | { op: 'robustnessSummary'; spec: RobustnessSpec; arrays: RobustnessArrays; unitStats?: Float64Array }
   | { op: 'robustnessCsv'; name: string; spec: RobustnessSpec; arrays: RobustnessArrays }
   | { op: 'audit' };
 

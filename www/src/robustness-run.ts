@@ -1,7 +1,7 @@
 // Runs a robustness analysis off the page's thread: the replications split in contiguous ranges
 // over several Web Workers (worker-robustness.ts; as many as the machine has cores, at most 4),
-// each reporting progress; the parts joined in order; the summary made by the main worker's full
-// module. Cancel terminates the workers at once (the next run starts fresh ones). Each
+// each reporting progress; the parts joined in order; the units' statistics split over the same
+// workers by units; the summary made by the main worker's full module. Cancel terminates the workers at once (the next run starts fresh ones). Each
 // replication depends only on the seed and its index, so the split changes no number
 // (nagar_core::robustness::Engine::run_range, tested).
 import type { Engine } from './engine';
@@ -95,7 +95,22 @@ export class RobustnessRunner {
       const t2 = performance.now();
       const arrays = join(parts, plan);
       const t3 = performance.now();
-      const summary = await Promise.race([this.engine.call<RobustnessSummary>({ op: 'robustnessSummary', spec, arrays }), stop]);
+      // The units' statistics (most of the summary's time) split over the workers by units.
+      let unitStats: Float64Array | undefined;
+      if (k > 1) {
+        const perUnit = Math.ceil(plan.units / k);
+        const stats = await Promise.race([
+          Promise.all(this.slots.slice(0, k).map((slot, i) => this.stats(slot, spec, arrays, Math.min(plan.units, i * perUnit), Math.min(plan.units, (i + 1) * perUnit)))),
+          stop,
+        ]);
+        unitStats = new Float64Array(stats.reduce((a, x) => a + x.length, 0));
+        let at = 0;
+        for (const x of stats) {
+          unitStats.set(x, at);
+          at += x.length;
+        }
+      }
+      const summary = await Promise.race([this.engine.call<RobustnessSummary>({ op: 'robustnessSummary', spec, arrays, unitStats }), stop]);
       const t4 = performance.now();
       return { spec, plan, arrays, summary, ms: t4 - t0, workers: k, phases: { prepare: t1 - t0, replications: t2 - t1, join: t3 - t2, summary: t4 - t3 } };
     } catch (e) {
@@ -108,6 +123,29 @@ export class RobustnessRunner {
     } finally {
       this.abort = null;
     }
+  }
+
+  /// The statistics of units `from..to` in a worker (it holds the data already).
+  private stats(slot: Slot, spec: RobustnessSpec, arrays: RobustnessArrays, from: number, to: number): Promise<Float64Array> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      slot.worker.onmessage = (ev: MessageEvent<RobustnessWorkerReply>) => {
+        const m = ev.data;
+        if (m.id !== id) return;
+        if ('stats' in m) resolve(m.stats);
+        else if ('error' in m) {
+          const e = new Error(m.error.message);
+          e.name = m.error.name;
+          reject(e);
+        }
+      };
+      slot.worker.onerror = (ev) => {
+        ev.preventDefault();
+        slot.version = -1;
+        reject(new Error(ev.message || 'a robustness worker stopped'));
+      };
+      slot.worker.postMessage({ id, state: null, spec, from, to, arrays });
+    });
   }
 
   private part(slot: Slot, state: RobustnessState, spec: RobustnessSpec, from: number, to: number, progress: (done: number) => void): Promise<RobustnessPart> {

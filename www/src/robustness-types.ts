@@ -76,11 +76,14 @@ export interface RobustnessWorkerRequest {
   /// Null when the worker already holds this version.
   state: RobustnessState | null;
   spec: RobustnessSpec;
+  /// Replications `from..to`; with `arrays`, the statistics of units `from..to` instead.
   from: number;
   to: number;
+  arrays?: RobustnessArrays;
 }
 
 export type RobustnessWorkerReply =
   | { id: number; progress: number }
   | { id: number; part: RobustnessPart }
+  | { id: number; stats: Float64Array }
   | { id: number; error: { name: string; message: string } };

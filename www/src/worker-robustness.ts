@@ -43,6 +43,12 @@ self.onmessage = async (ev: MessageEvent<RobustnessWorkerRequest>) => {
   let reply: RobustnessWorkerReply;
   try {
     const w = await workspace(req.state);
+    if (req.arrays) {
+      const a = req.arrays;
+      const stats = w.robustnessUnitStats(req.spec, a.scores, a.ranks, a.groupSizes, a.failures, req.from, req.to);
+      postMessage({ id: req.id, stats } satisfies RobustnessWorkerReply, { transfer: [stats.buffer as ArrayBuffer] });
+      return;
+    }
     const part = w.robustnessRun(req.spec, req.from, req.to, (done: number) => {
       postMessage({ id: req.id, progress: done } satisfies RobustnessWorkerReply);
     }) as RobustnessPart;

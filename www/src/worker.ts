@@ -305,7 +305,7 @@ async function handle(req: Request): Promise<unknown> {
       return (await analysisWorkspace()).robustnessPlan(req.spec);
     case 'robustnessSummary': {
       const a = req.arrays;
-      return (await analysisWorkspace()).robustnessSummary(req.spec, a.scores, a.ranks, a.groupSizes, a.failures);
+      return (await analysisWorkspace()).robustnessSummary(req.spec, a.scores, a.ranks, a.groupSizes, a.failures, req.unitStats);
     }
     case 'robustnessCsv': {
       const a = req.arrays;

@@ -56,6 +56,13 @@ fn any_split_of_the_replications_gives_the_same_results() {
             );
             assert_eq!(joined.group_sizes, whole.group_sizes);
             assert_eq!(format!("{:?}", joined.unit_stats(20)), format!("{:?}", whole.unit_stats(20)));
+            // Unit statistics in ranges of units (one a worker) are the same numbers.
+            let n_units = whole.n_units();
+            let by_range: Vec<_> = (0..n_units)
+                .step_by(size.max(13))
+                .flat_map(|u| joined.unit_stats_of(20, u..u + size.max(13)))
+                .collect();
+            assert_eq!(format!("{by_range:?}"), format!("{:?}", whole.unit_stats(20)));
             assert_eq!(
                 format!("{:?}", joined.sensitivity(None, 50, 7)),
                 format!("{:?}", whole.sensitivity(None, 50, 7))

@@ -149,6 +149,29 @@ impl Workspace {
     }
 }
 
+/// Numbers a unit in `robustnessUnitStats`.
+const STATS_WIDTH: usize = 10;
+
+/// `robustnessUnitStats`'s packed numbers back into the engine's per-unit statistics.
+fn unpack_stats(packed: &[f64], n: usize) -> JsResult<Vec<robustness::engine::UnitStats>> {
+    use nagar_core::robustness::stats::Summary;
+    if packed.len() != n * STATS_WIDTH {
+        return Err(js_error(
+            ErrorKind::Input,
+            format!("unit statistics: {} numbers for {n} units of {STATS_WIDTH}", packed.len()),
+        ));
+    }
+    Ok(packed
+        .chunks_exact(STATS_WIDTH)
+        .map(|x| robustness::engine::UnitStats {
+            rank: Summary { mean: x[0], median: x[1], q5: x[2], q95: x[3] },
+            score: Summary { mean: x[4], median: x[5], q5: x[6], q95: x[7] },
+            p_top: x[8],
+            p_bottom: x[9],
+        })
+        .collect())
+}
+
 fn set(o: &Object, key: &str, v: &JsValue) -> JsResult<()> {
     Reflect::set(o, &key.into(), v).map(|_| ())
 }
@@ -221,6 +244,8 @@ impl Workspace {
     /// `{ plan, ids, nominal_rank, nominal_score, rank_mean, rank_median, rank_q5, rank_q95,
     /// score_median, score_q5, score_q95, p_top, p_bottom, ranked, sensitivity, failures }`:
     /// the numbers of `rankstats.csv` and `sensitivity.csv` (null = undefined).
+    /// `unit_stats`: the units' statistics already computed by `robustnessUnitStats` (in
+    /// ranges, by several workers, joined in unit order); computed here when absent.
     #[wasm_bindgen(js_name = robustnessSummary)]
     pub fn robustness_summary(
         &self,
@@ -229,12 +254,16 @@ impl Workspace {
         ranks: Vec<u32>,
         group_sizes: Vec<u32>,
         failures: JsValue,
+        unit_stats: Option<Vec<f64>>,
     ) -> JsResult<JsValue> {
         let spec = Self::robustness_spec(spec)?;
         let res = self.robustness_results(&spec, scores, ranks, group_sizes, failures)?;
         let (_, nominal) = self.robustness_run_parts()?;
         let unit = spec.unit.as_deref().and_then(|u| nominal.unit_index(u));
-        let stats = res.unit_stats(spec.top_n);
+        let stats = match unit_stats {
+            None => res.unit_stats(spec.top_n),
+            Some(packed) => unpack_stats(&packed, res.n_units())?,
+        };
         let col = |f: &dyn Fn(&robustness::engine::UnitStats) -> f64| stats.iter().map(|s| finite(f(s))).collect();
         let sensitivity = res.sensitivity(unit, spec.nboot, spec.seed).map(|v| {
             v.into_iter()
@@ -265,6 +294,44 @@ impl Workspace {
             failures: res.failures.iter().map(|f| FailureJs { rep: f.rep, message: f.message.clone() }).collect(),
         };
         to_js(&summary)
+    }
+
+    /// The statistics of units `from..to` (as `robustnessSummary` computes them for all), packed
+    /// as `STATS_WIDTH` numbers a unit: rank mean, median, Q5, Q95, score mean, median, Q5, Q95,
+    /// P(top N), P(bottom N); NaN = undefined. Several workers each take a range of units.
+    #[wasm_bindgen(js_name = robustnessUnitStats)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn robustness_unit_stats(
+        &self,
+        spec: JsValue,
+        scores: Vec<f64>,
+        ranks: Vec<u32>,
+        group_sizes: Vec<u32>,
+        failures: JsValue,
+        from: usize,
+        to: usize,
+    ) -> JsResult<Vec<f64>> {
+        let spec = Self::robustness_spec(spec)?;
+        let res = self.robustness_results(&spec, scores, ranks, group_sizes, failures)?;
+        if from > to || to > res.n_units() {
+            return Err(js_error(ErrorKind::Input, format!("units {from}..{to} are not within the {}", res.n_units())));
+        }
+        let mut out = Vec::with_capacity((to - from) * STATS_WIDTH);
+        for s in res.unit_stats_of(spec.top_n, from..to) {
+            out.extend([
+                s.rank.mean,
+                s.rank.median,
+                s.rank.q5,
+                s.rank.q95,
+                s.score.mean,
+                s.score.median,
+                s.score.q5,
+                s.score.q95,
+                s.p_top,
+                s.p_bottom,
+            ]);
+        }
+        Ok(out)
     }
 
     /// One of the files `nagar robustness` writes, as its CSV bytes: `design.csv`, `scores.csv`,

@@ -100,7 +100,20 @@ fn parts_give_the_files_nagar_robustness_writes() {
                 let got = ws.robustness_csv(name, js(&spec), s.clone(), r.clone(), g.clone(), f.clone()).unwrap();
                 assert_eq!(String::from_utf8(got).unwrap(), *text, "{kind} {name}, parts of {size}");
             }
-            let sum = json(ws.robustness_summary(js(&spec), s, r, g, f).unwrap());
+            // The units' statistics in two ranges (two workers), handed to the summary, give the
+            // same summary as computing them there.
+            let n_units = ws.robustness_plan(js(&spec)).map(|p| json(p)["units"].as_u64().unwrap() as usize).unwrap();
+            let mid = n_units / 2 + 1;
+            let mut packed =
+                ws.robustness_unit_stats(js(&spec), s.clone(), r.clone(), g.clone(), f.clone(), 0, mid).unwrap();
+            packed.extend(
+                ws.robustness_unit_stats(js(&spec), s.clone(), r.clone(), g.clone(), f.clone(), mid, n_units).unwrap(),
+            );
+            let joined = json(
+                ws.robustness_summary(js(&spec), s.clone(), r.clone(), g.clone(), f.clone(), Some(packed)).unwrap(),
+            );
+            let sum = json(ws.robustness_summary(js(&spec), s, r, g, f, None).unwrap());
+            assert_eq!(joined, sum, "{kind}: unit statistics in ranges");
             let st = whole.unit_stats(10);
             // Undefined numbers (an unranked unit's quantiles) are null. (The test reads the value
             // back through serde_json's parser, which may be one ulp off: 113.45 vs
@@ -149,7 +162,15 @@ fn bad_specifications_say_why() {
     let ok = spec_json("ua", 5);
     assert_eq!(error_name(ws.robustness_run(js(&ok), 3, 9, None).unwrap_err()), "InputError");
     // Arrays that do not fit the design.
-    let e = ws.robustness_summary(js(&ok), vec![1.0; 3], vec![1; 3], vec![], JsValue::NULL).unwrap_err();
+    let e = ws.robustness_summary(js(&ok), vec![1.0; 3], vec![1; 3], vec![], JsValue::NULL, None).unwrap_err();
+    assert_eq!(error_name(e), "InputError");
+    // Unit statistics that do not fit the units.
+    let plan = json(ws.robustness_plan(js(&ok)).unwrap());
+    let (reps, units) = (plan["reps"].as_u64().unwrap() as usize, plan["units"].as_u64().unwrap() as usize);
+    let (s, r, g, f) = run_in_parts(&ws, &ok, reps, reps);
+    let e = ws.robustness_summary(js(&ok), s.clone(), r.clone(), g.clone(), f.clone(), Some(vec![0.0; 7])).unwrap_err();
+    assert_eq!(error_name(e), "InputError");
+    let e = ws.robustness_unit_stats(js(&ok), s, r, g, f, 0, units + 1).unwrap_err();
     assert_eq!(error_name(e), "InputError");
     // Nothing scored yet.
     let mut empty = Workspace::new();

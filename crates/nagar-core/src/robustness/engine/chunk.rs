@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::{Ctx, Engine, Failure, Results, MAX_VALUES};
+use super::{Ctx, Engine, Failure, Results, UnitStats, MAX_VALUES};
 use crate::aggregate::Child;
 use crate::framework::Framework;
 use crate::pipeline::Scored;
@@ -107,6 +107,17 @@ impl Engine<'_> {
 }
 
 impl Results {
+    /// [`Results::unit_stats`] of the units `units` only (the same numbers: several workers
+    /// can each take a range of units).
+    pub fn unit_stats_of(&self, top_n: usize, units: Range<usize>) -> Vec<UnitStats> {
+        let n = self.n_units();
+        let (from, to) = (units.start.min(n), units.end.min(n));
+        if from >= to {
+            return Vec::new();
+        }
+        self.unit_stats_range(top_n, from, to)
+    }
+
     /// The results of `design` put together from parts that cover its replications exactly once
     /// (in any order), over the nominal run they were computed on.
     pub fn from_parts(design: Design, nominal: &Scored, parts: Vec<Part>) -> Result<Results, RobustnessError> {
