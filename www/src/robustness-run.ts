@@ -159,7 +159,7 @@ export class RobustnessRunner {
           slot.version = state.version;
           progress(to - from);
           resolve(m.part);
-        } else {
+        } else if ('error' in m) {
           const e = new Error(m.error.message);
           e.name = m.error.name;
           reject(e);
