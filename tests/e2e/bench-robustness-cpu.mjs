@@ -42,20 +42,30 @@ const specs = {
   },
 };
 console.log(`Node ${process.version}, one thread, CPU time (user + system), median of ${RUNS}.\n`);
-console.log('| analysis | replications | all in one range | first half | second half | summary |');
-console.log('|---|---|---|---|---|---|');
+console.log('| analysis | replications | all in one range | first half | second half | summary (all units) | unit statistics, first half of the units | second half | summary given them |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [name, spec] of Object.entries(specs)) {
   const reps = ws.robustnessPlan(spec).reps;
   const half = Math.ceil(reps / 2);
-  const one = [], a = [], b = [], sum = [];
+  const one = [], a = [], b = [], sum = [], ua = [], ub = [], sum2 = [];
+  const units = ws.robustnessPlan(spec).units;
+  const hu = Math.ceil(units / 2);
   for (let i = 0; i < RUNS; i++) {
     const r = cpu(() => ws.robustnessRun(spec, 0, reps, undefined));
     one.push(r.cpu);
     a.push(cpu(() => ws.robustnessRun(spec, 0, half, undefined)).cpu);
     b.push(cpu(() => ws.robustnessRun(spec, half, reps, undefined)).cpu);
     const p = r.out;
-    sum.push(cpu(() => ws.robustnessSummary(spec, p.scores, p.ranks, p.groupSizes, p.failures)).cpu);
+    sum.push(cpu(() => ws.robustnessSummary(spec, p.scores, p.ranks, p.groupSizes, p.failures, undefined)).cpu);
+    const sa = cpu(() => ws.robustnessUnitStats(spec, p.scores, p.ranks, p.groupSizes, p.failures, 0, hu));
+    const sb = cpu(() => ws.robustnessUnitStats(spec, p.scores, p.ranks, p.groupSizes, p.failures, hu, units));
+    ua.push(sa.cpu);
+    ub.push(sb.cpu);
+    const packed = new Float64Array(sa.out.length + sb.out.length);
+    packed.set(sa.out);
+    packed.set(sb.out, sa.out.length);
+    sum2.push(cpu(() => ws.robustnessSummary(spec, p.scores, p.ranks, p.groupSizes, p.failures, packed)).cpu);
   }
   const f = (xs) => `${Math.round(median(xs))} ms`;
-  console.log(`| ${name} | ${reps} | ${f(one)} | ${f(a)} | ${f(b)} | ${f(sum)} |`);
+  console.log(`| ${name} | ${reps} | ${f(one)} | ${f(a)} | ${f(b)} | ${f(sum)} | ${f(ua)} | ${f(ub)} | ${f(sum2)} |`);
 }
