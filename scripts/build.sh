@@ -25,7 +25,7 @@ wasm_pack() {
 echo "== wasm: main module"
 wasm_pack core nagar_wasm
 echo "== wasm: full module (analyses)"
-wasm_pack full nagar_full -- --no-default-features --features analysis
+wasm_pack full nagar_full -- --no-default-features --features analysis,audit,robustness
 echo "== wasm: spreadsheet-reading module"
 wasm_pack sheets-read nagar_sheets_read -- --no-default-features --features sheets-read
 echo "== wasm: spreadsheet-writing module"

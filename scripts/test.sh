@@ -12,7 +12,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
 echo "== cargo clippy (wasm bindings with the spreadsheet module)"
-cargo clippy -p nagar-wasm --all-targets --features spreadsheet,analysis,audit --locked -- -D warnings
+cargo clippy -p nagar-wasm --all-targets --features spreadsheet,analysis,audit,robustness --locked -- -D warnings
 
 [ "$what" = rust ] && exit 0
 
@@ -23,7 +23,7 @@ node --test tests/unit/
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
 echo "== wasm tests (Node)"
-wasm-pack --log-level warn test --node crates/nagar-wasm --features spreadsheet,analysis,audit
+wasm-pack --log-level warn test --node crates/nagar-wasm --features spreadsheet,analysis,audit,robustness
 echo "== build the site"
 NAGAR_SKIP_SETUP=1 bash scripts/build.sh
 # The page's exports are compared with the CLI's. `cargo test --workspace` above already built

@@ -12,6 +12,8 @@ import { aboutView, compareView, methodView, privacyView, validationView } from 
 import { sisterView } from './ui/sister';
 import { peersPanel } from './ui/peers';
 import { previewView } from './ui/preview';
+import { robustnessView } from './ui/robustness';
+import { t } from './i18n';
 
 const engine = new Engine();
 const st = newState(engine);
@@ -482,6 +484,8 @@ function render(): void {
       return show(needResults() ?? sisterView(st));
     case 'preview':
       return show(previewView(st));
+    case 'robustness':
+      return show(needResults() ?? robustnessView(st, render));
     default: {
       const fallback = needResults();
       return show(fallback ?? resultsView(st, actions));

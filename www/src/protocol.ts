@@ -3,6 +3,7 @@ import type { DataInfo, FrameworkDoc, FrameworkInfo, Options, Profile, Choice } 
 import type { Results } from './results-unpack';
 
 import type { CollisionChoice, FormRow, PairOptions, PeerOptions } from './analysis-types';
+import type { RobustnessArrays, RobustnessSpec } from './robustness-types';
 
 export type { DataInfo, FrameworkDoc, FrameworkInfo, Options, Profile, Results, Choice };
 
@@ -41,7 +42,18 @@ export type Request =
   | { op: 'template'; format: 'csv' | 'xlsx'; lang: string }
   | { op: 'issuesCsv' }
   | { op: 'demoCsv' }
+  | RobustnessRequest
   | AnalysisRequest;
+
+/// The Robustness view (www/src/robustness-run.ts; handled in worker.ts): the state the
+/// robustness workers replay, the plan of a specification, the summary and the CSV files of the
+/// replications the workers computed, and the statistical audit.
+export type RobustnessRequest =
+  | { op: 'robustnessState' }
+  | { op: 'robustnessPlan'; spec: RobustnessSpec }
+  | { op: 'robustnessSummary'; spec: RobustnessSpec; arrays: RobustnessArrays; unitStats?: Float64Array }
+  | { op: 'robustnessCsv'; name: string; spec: RobustnessSpec; arrays: RobustnessArrays }
+  | { op: 'audit' };
 
 /// Sister cities, peers, preview and what-if (www/src/analysis-types.ts; handled in worker.ts).
 export type AnalysisRequest =

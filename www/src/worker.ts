@@ -11,6 +11,7 @@ import type { Workspace as FullWorkspace } from '../pkg/full/nagar_full.js';
 import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Ready, type Reply, type Request } from './protocol';
 import { handleAnalysis } from './worker-analysis';
 import { transferables, type ResultsTransfer } from './results-unpack';
+import type { RobustnessState } from './robustness-types';
 
 type SheetsReader = typeof import('../pkg/sheets-read/nagar_sheets_read.js');
 type SheetsWriter = typeof import('../pkg/sheets-write/nagar_sheets_write.js');
@@ -34,18 +35,25 @@ const replay: Replay = {
   changed: { framework: true, data: true, options: true },
 };
 
+/// Counts every change of the replayed state: a robustness worker holding this version needs no
+/// new copy (www/src/worker-robustness.ts).
+let replayVersion = 0;
+
 const remember = {
   /// A new framework: the Workspace resets its options to the framework's (data stays).
   framework(f: Replay['framework']): void {
+    replayVersion++;
     replay.framework = f;
     replay.options = null;
     replay.changed.framework = true;
   },
   data(d: NonNullable<Replay['data']>): void {
+    replayVersion++;
     replay.data = d;
     replay.changed.data = true;
   },
   options(o: Options): void {
+    replayVersion++;
     replay.options = o;
     replay.changed.options = true;
   },
@@ -337,6 +345,25 @@ async function handle(req: Request): Promise<unknown> {
       return new TextEncoder().encode(ws.issuesCsv());
     case 'demoCsv':
       return new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
+    case 'robustnessState': {
+      const d = replay.data;
+      if (!d) throw named('InputError', 'load data first');
+      const f = replay.framework;
+      const framework = 'builtin' in f ? { value: ws.frameworkValue(), bytes: new Uint8Array(0), name: f.builtin } : f;
+      return { version: replayVersion, framework, data: d, options: replay.options } satisfies RobustnessState;
+    }
+    case 'robustnessPlan':
+      return (await analysisWorkspace()).robustnessPlan(req.spec);
+    case 'robustnessSummary': {
+      const a = req.arrays;
+      return (await analysisWorkspace()).robustnessSummary(req.spec, a.scores, a.ranks, a.groupSizes, a.failures, req.unitStats);
+    }
+    case 'robustnessCsv': {
+      const a = req.arrays;
+      return (await analysisWorkspace()).robustnessCsv(req.name, req.spec, a.scores, a.ranks, a.groupSizes, a.failures);
+    }
+    case 'audit':
+      return (await analysisWorkspace()).audit(undefined);
     default:
       return handleAnalysis(await analysisWorkspace(), req, { readFile, sheetsReader, progress });
   }

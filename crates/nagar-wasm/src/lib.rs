@@ -33,6 +33,8 @@ pub mod views;
 mod analysis;
 #[cfg(feature = "audit")]
 mod audit;
+#[cfg(feature = "robustness")]
+mod robustness;
 #[cfg(feature = "workspace")]
 mod workspace;
 #[cfg(feature = "workspace")]

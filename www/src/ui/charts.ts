@@ -163,3 +163,150 @@ export function groupedBars(groups: string[], series: { name: string; values: (n
   );
   return h('figure', { class: 'chart-box' }, svg, legend);
 }
+
+export interface RankInterval {
+  label: string;
+  nominal: number | null;
+  median: number | null;
+  q5: number | null;
+  q95: number | null;
+  /// The row's text alternative (a tooltip), in the page's language.
+  note: string;
+}
+
+/// Rank intervals (the Robustness view): one row per city, a bar from the 5th to the 95th
+/// percentile of its ranks over the replications, a dot at the median and a diamond at the
+/// nominal rank. Rank 1 at the left. The axis spans the rows shown (so the top 20 of 5,000 are
+/// legible), with its label and the legend's words given by the caller.
+export function rankIntervals(rows: RankInterval[], title: string, words: { axis: string; nominal: string; median: string; interval: string }): HTMLElement {
+  const small = narrow();
+  const vals = rows.flatMap((r) => [r.nominal, r.q5, r.q95, r.median]).filter((v): v is number => v !== null && Number.isFinite(v));
+  let lo = vals.length ? Math.min(...vals) : 1;
+  let hi = vals.length ? Math.max(...vals) : 10;
+  const pad = Math.max(1, (hi - lo) * 0.04);
+  lo = Math.max(0, lo - pad);
+  hi = hi + pad;
+  const short = (label: string, max: number) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
+  const rowH = small ? 34 : 20, T = 6, W = small ? 360 : 640, R = 12;
+  const L = small ? 8 : Math.min(270, Math.max(110, 16 + Math.max(0, ...rows.map((r) => short(r.label, 36).length)) * 7));
+  const H = T + rows.length * rowH + 40;
+  const x = (v: number) => L + ((v - lo) / (hi - lo)) * (W - L - R);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart rank-intervals', role: 'img', 'aria-label': title });
+  svg.append(s('title', null, title));
+  const bottom = T + rows.length * rowH;
+  for (const t of ticks(lo, hi, small ? 4 : 6)) {
+    if (!Number.isInteger(t) || t < 1) continue;
+    svg.append(s('line', { x1: x(t), x2: x(t), y1: T, y2: bottom, class: 'grid' }));
+    svg.append(s('text', { x: x(t), y: bottom + 14, class: 'tick', 'text-anchor': 'middle' }, t.toLocaleString('en-IN')));
+  }
+  svg.append(s('text', { x: (W + L) / 2, y: bottom + 32, class: 'axis-label', 'text-anchor': 'middle' }, words.axis));
+  rows.forEach((r, i) => {
+    const yy = T + i * rowH;
+    const mid = small ? yy + 25 : yy + rowH / 2;
+    const g = s('g', { class: 'interval-row' });
+    g.append(s('title', null, r.note));
+    if (small) g.append(s('text', { x: L, y: yy + 12, class: 'bar-label' }, short(r.label, 46)));
+    else g.append(s('text', { x: L - 8, y: mid + 4, class: 'bar-label', 'text-anchor': 'end' }, short(r.label, 36)));
+    if (r.q5 !== null && r.q95 !== null) {
+      g.append(s('rect', { x: x(r.q5), y: mid - 4, width: Math.max(2, x(r.q95) - x(r.q5)), height: 8, rx: 2, class: 'interval' }));
+    }
+    if (r.median !== null) g.append(s('circle', { cx: x(r.median), cy: mid, r: 3.5, class: 'median' }));
+    if (r.nominal !== null) {
+      const cx = x(r.nominal);
+      g.append(s('path', { d: `M${cx} ${mid - 6}L${cx + 5} ${mid}L${cx} ${mid + 6}L${cx - 5} ${mid}Z`, class: 'nominal' }));
+    }
+    svg.append(g);
+  });
+  const legend = h(
+    'ul',
+    { class: 'legend' },
+    h('li', null, h('span', { class: 'swatch interval', 'aria-hidden': 'true' }), words.interval),
+    h('li', null, h('span', { class: 'swatch median', 'aria-hidden': 'true' }), words.median),
+    h('li', null, h('span', { class: 'swatch nominal', 'aria-hidden': 'true' }), words.nominal),
+  );
+  return h('figure', { class: 'chart-box' }, svg, legend);
+}
+
+export interface IntervalBar {
+  label: string;
+  /// One value per series, each with its 5–95% interval when known.
+  values: { value: number | null; lo: number | null; hi: number | null }[];
+}
+
+/// Grouped horizontal bars with interval whiskers (the sensitivity indices Si and STi with their
+/// bootstrap intervals). Series names and the axis label come from the caller.
+export function intervalBars(items: IntervalBar[], series: string[], title: string, axis: string): HTMLElement {
+  const small = narrow();
+  const all = items.flatMap((b) => b.values.flatMap((v) => [v.value, v.lo, v.hi])).filter((v): v is number => v !== null && Number.isFinite(v));
+  const lo = Math.min(0, ...all);
+  const hi = Math.max(1e-9, ...all) * 1.05;
+  const barH = 13, gap = 4;
+  const groupH = series.length * (barH + gap) + (small ? 24 : 12);
+  const W = small ? 360 : 640, R = 54, T = 6;
+  const L = small ? 8 : Math.min(220, Math.max(110, 16 + Math.max(0, ...items.map((b) => b.label.length)) * 7));
+  const H = T + items.length * groupH + 40;
+  const x = (v: number) => L + ((v - lo) / (hi - lo)) * (W - L - R);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart', role: 'img', 'aria-label': title });
+  svg.append(s('title', null, title));
+  const bottom = T + items.length * groupH;
+  for (const t of ticks(lo, hi, 5)) {
+    svg.append(s('line', { x1: x(t), x2: x(t), y1: T, y2: bottom, class: 'grid' }));
+    svg.append(s('text', { x: x(t), y: bottom + 14, class: 'tick', 'text-anchor': 'middle' }, fmt(t, 2)));
+  }
+  svg.append(s('text', { x: (W + L) / 2, y: bottom + 32, class: 'axis-label', 'text-anchor': 'middle' }, axis));
+  items.forEach((b, i) => {
+    const yy = T + i * groupH + (small ? 16 : 4);
+    if (small) svg.append(s('text', { x: L, y: yy - 4, class: 'bar-label' }, b.label));
+    else svg.append(s('text', { x: L - 8, y: yy + (series.length * (barH + gap)) / 2 + 3, class: 'bar-label', 'text-anchor': 'end' }, b.label));
+    b.values.forEach((v, k) => {
+      const by = yy + k * (barH + gap);
+      if (v.value === null || !Number.isFinite(v.value)) return;
+      const x0 = x(Math.max(lo, 0));
+      const r = s('rect', { x: Math.min(x0, x(v.value)), y: by, width: Math.max(1, Math.abs(x(v.value) - x0)), height: barH, class: `bar s${k}` });
+      r.append(s('title', null, `${b.label}, ${series[k]}: ${fmt(v.value, 3)}${v.lo !== null && v.hi !== null ? ` (${fmt(v.lo, 3)} – ${fmt(v.hi, 3)})` : ''}`));
+      svg.append(r);
+      if (v.lo !== null && v.hi !== null && Number.isFinite(v.lo) && Number.isFinite(v.hi)) {
+        svg.append(s('line', { x1: x(v.lo), x2: x(v.hi), y1: by + barH / 2, y2: by + barH / 2, class: 'whisker' }));
+        svg.append(s('line', { x1: x(v.lo), x2: x(v.lo), y1: by + 1, y2: by + barH - 1, class: 'whisker' }));
+        svg.append(s('line', { x1: x(v.hi), x2: x(v.hi), y1: by + 1, y2: by + barH - 1, class: 'whisker' }));
+      }
+      svg.append(s('text', { x: W - R + 6, y: by + barH - 1, class: 'value' }, fmt(v.value, 2)));
+    });
+  });
+  const legend = h(
+    'ul',
+    { class: 'legend' },
+    series.map((name, k) => h('li', null, h('span', { class: `swatch s${k}`, 'aria-hidden': 'true' }), name)),
+  );
+  return h('figure', { class: 'chart-box' }, svg, legend);
+}
+
+/// A correlation matrix as a heatmap (the audit): cells coloured from −1 (one colour) through 0
+/// (white) to 1 (the other), the value written in each cell when the cells are big enough.
+export function heatmap(labels: string[], matrix: (number | null)[][], title: string): HTMLElement {
+  const small = narrow();
+  const n = labels.length;
+  const W = small ? 360 : 640;
+  const L = small ? 90 : 170, T = small ? 80 : 100;
+  const cell = Math.max(8, Math.min(44, (W - L - 8) / Math.max(1, n)));
+  const H = T + n * cell + 8;
+  const short = (label: string, max: number) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'chart heatmap', role: 'img', 'aria-label': title });
+  svg.append(s('title', null, title));
+  labels.forEach((lab, i) => {
+    svg.append(s('text', { x: L - 6, y: T + i * cell + cell / 2 + 4, class: 'tick', 'text-anchor': 'end' }, short(lab, small ? 12 : 24)));
+    const cx = L + i * cell + cell / 2;
+    svg.append(s('text', { x: cx, y: T - 6, class: 'tick', 'text-anchor': 'start', transform: `rotate(-50 ${cx} ${T - 6})` }, short(lab, small ? 12 : 20)));
+  });
+  matrix.forEach((row, i) =>
+    row.forEach((v, j) => {
+      const ok = v !== null && Number.isFinite(v);
+      const a = ok ? Math.min(1, Math.abs(v as number)) : 0;
+      const r = s('rect', { x: L + j * cell, y: T + i * cell, width: cell - 1, height: cell - 1, class: ok ? ((v as number) >= 0 ? 'heat pos' : 'heat neg') : 'heat none', 'fill-opacity': ok ? (0.1 + 0.9 * a).toFixed(2) : null });
+      r.append(s('title', null, `${labels[i]} × ${labels[j]}: ${ok ? fmt(v, 2) : '–'}`));
+      svg.append(r);
+      if (ok && cell >= 30) svg.append(s('text', { x: L + j * cell + cell / 2, y: T + i * cell + cell / 2 + 4, class: a > 0.6 ? 'heat-value dark' : 'heat-value', 'text-anchor': 'middle' }, fmt(v, 2)));
+    }),
+  );
+  return h('figure', { class: 'chart-box' }, svg);
+}

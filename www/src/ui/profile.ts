@@ -1,4 +1,5 @@
 // City profile: where one city stands, and every number behind its score.
+import { rankSentence } from './robustness';
 import { fmt, fmtCell, fmtFormula, fmtInt, fmtValue, h, pct } from '../dom';
 import { engineText, nm, t, tn } from '../i18n';
 import type { Profile, NodeScore, IndicatorRow } from '../../pkg/core/nagar_wasm';
@@ -138,6 +139,8 @@ export function profileView(st: AppState, act: Actions, p: Profile): HTMLElement
       ),
       h('dl', { class: 'card facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
     ),
+    // How firm the rank is, once the Robustness view has run an analysis of these results.
+    h('p', { class: 'rb-sentence', 'data-testid': 'rank-sentence' }, rankSentence(st, u.id) ?? '', ' ', h('a', { href: '#/robustness' }, t('robustness.profile_link'))),
     h('p', null, h('button', { type: 'button', class: 'button small', onclick: () => act.toggleCompare(u.id), disabled: !inCompare && st.compare.length >= 4 }, inCompare ? t('profile.remove_compare') : t('results.add_to_comparison'))),
     sectionNav([
       ['h-vert', t('profile.verticals')],

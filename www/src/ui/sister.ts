@@ -11,6 +11,14 @@ import type { Results } from '../protocol';
 import type { AppState } from '../state';
 import { datasetBanner } from './results';
 import { narrow } from './charts';
+import { membership } from './robustness';
+
+/// How sure a mentor's place in the top N (a mentee's in the bottom N) is, once the Robustness
+/// view has run an uncertainty analysis of these results.
+function sure(st: AppState, id: string, which: 'top' | 'bottom'): HTMLElement | null {
+  const m = membership(st, id, which);
+  return m ? h('div', { class: 'hint rb-membership' }, m) : null;
+}
 
 /// The largest N the form accepts (the pairing itself places as many as the data allow).
 const MAX_N = 500;
@@ -256,7 +264,7 @@ function weakestCell(p: Pair): HTMLElement {
   );
 }
 
-function table(pairs: Pair[], subgroups: boolean): HTMLElement {
+function table(st: AppState, pairs: Pair[], subgroups: boolean): HTMLElement {
   return h(
     'div',
     { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('sister.pairs') },
@@ -283,8 +291,8 @@ function table(pairs: Pair[], subgroups: boolean): HTMLElement {
             'tr',
             { 'data-mentor': p.mentor.id, 'data-mentee': p.mentee.id },
             subgroups ? h('td', null, p.subgroup) : null,
-            h('th', { scope: 'row' }, h('a', { href: `#/city/${encodeURIComponent(p.mentor.id)}` }, p.mentor.name || p.mentor.id), h('div', { class: 'hint' }, t('sister.rank_index', { rank: p.mentor.rank ?? '–', index: fmt(p.mentor.index) }))),
-            h('td', null, h('a', { href: `#/city/${encodeURIComponent(p.mentee.id)}` }, p.mentee.name || p.mentee.id), h('div', { class: 'hint' }, t('sister.rank_index', { rank: p.mentee.rank ?? '–', index: fmt(p.mentee.index) }))),
+            h('th', { scope: 'row' }, h('a', { href: `#/city/${encodeURIComponent(p.mentor.id)}` }, p.mentor.name || p.mentor.id), h('div', { class: 'hint' }, t('sister.rank_index', { rank: p.mentor.rank ?? '–', index: fmt(p.mentor.index) })), sure(st, p.mentor.id, 'top')),
+            h('td', null, h('a', { href: `#/city/${encodeURIComponent(p.mentee.id)}` }, p.mentee.name || p.mentee.id), h('div', { class: 'hint' }, t('sister.rank_index', { rank: p.mentee.rank ?? '–', index: fmt(p.mentee.index) })), sure(st, p.mentee.id, 'bottom')),
             h('td', { class: 'num' }, fmt(p.cost, 3)),
             h('td', null, sharedText(p)),
             weakestCell(p),
@@ -333,7 +341,7 @@ function resultView(st: AppState, p: Pairing): HTMLElement {
       h('span', { class: 'hint' }, t('sister.same_file'), ' ', h('code', null, 'nagar pair --out pairs.csv'), t('sister.same_file_end')),
     ),
     [...bySub.entries()].map(([label, pairs]) => h('section', { class: 'pair-sub' }, several ? h('h2', null, label) : null, picture(pairs, several ? label : t('nav.sister')))),
-    table(p.pairs, several),
+    table(st, p.pairs, several),
     p.unplaced.length
       ? h(
           'section',

@@ -674,6 +674,10 @@ fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
     }
 }
 
+/// Replications in parts (progress, several workers): [`Engine::run_range`], [`Results::from_parts`].
+mod chunk;
+pub use chunk::{design_for, Part};
+
 #[cfg(test)]
 mod tests {
     #[test]

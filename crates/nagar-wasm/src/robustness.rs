@@ -1,0 +1,373 @@
+//! Uncertainty and sensitivity analysis (`nagar_core::robustness`, `nagar robustness`) for the
+//! full module, in parts so the page can show progress, cancel, and use several Web Workers:
+//! - `robustnessPlan(spec)`: the specification checked and the design's size;
+//! - `robustnessRun(spec, from, to, progress)`: replications `from..to` (0-based) of the design
+//!   the specification draws (seeded: the same rows in every worker), as typed arrays;
+//! - `robustnessSummary(spec, scores, ranks, groupSizes, failures)`: the parts put together
+//!   (`Results::from_parts`) and the per-unit statistics and sensitivity indices for the views;
+//! - `robustnessCsv(name, …)`: one of the files `nagar robustness` writes, byte for byte.
+//!
+//! The specification is the `[robustness]` table as JSON (`nagar_core::robustness::Spec`:
+//! `type`, `n`, `seed`, `nboot`, `top_n`, `weights`, `normalise`, `aggregate`, `missing`, …).
+//! Thin: every number comes from nagar-core, every file from nagar-io.
+
+use js_sys::{Float64Array, Function, Object, Reflect, Uint32Array};
+use nagar_core::robustness::{self, Design, Engine, Failure, Part, Results, RobustnessError, Spec};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::workspace::Workspace;
+use crate::{from_js, js_error, to_js, ErrorKind};
+
+type JsResult<T> = Result<T, JsValue>;
+
+/// A failed replication as the page holds it.
+#[derive(Serialize, Deserialize)]
+struct FailureJs {
+    rep: usize,
+    message: String,
+}
+
+/// `robustnessPlan`: what the design holds.
+#[derive(Serialize)]
+struct Plan {
+    kind: &'static str,
+    n: usize,
+    /// Replications to compute (UA: N; SA: N(d+2)).
+    reps: usize,
+    /// Replications the rank statistics use (UA: all; SA: 2N).
+    stats_reps: usize,
+    inputs: Vec<String>,
+    units: usize,
+    seed: u64,
+    top_n: usize,
+}
+
+/// `robustnessSummary`: per-unit columns (units in the data's order) and the sensitivity indices.
+#[derive(Serialize)]
+struct Summary {
+    plan: Plan,
+    ids: Vec<String>,
+    nominal_rank: Vec<Option<u32>>,
+    nominal_score: Vec<Option<f64>>,
+    rank_mean: Vec<Option<f64>>,
+    rank_median: Vec<Option<f64>>,
+    rank_q5: Vec<Option<f64>>,
+    rank_q95: Vec<Option<f64>>,
+    score_median: Vec<Option<f64>>,
+    score_q5: Vec<Option<f64>>,
+    score_q95: Vec<Option<f64>>,
+    p_top: Vec<Option<f64>>,
+    p_bottom: Vec<Option<f64>>,
+    /// Ranked units in the whole comparison (the nominal run): "rank 7 of 116".
+    ranked: usize,
+    sensitivity: Option<Vec<Sens>>,
+    failures: Vec<FailureJs>,
+}
+
+#[derive(Serialize)]
+struct Sens {
+    input: String,
+    si: Option<f64>,
+    sti: Option<f64>,
+    /// `[Si_q5, Si_q95, STi_q5, STi_q95]` with a bootstrap.
+    boot: Option<[Option<f64>; 4]>,
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn spec_error(e: RobustnessError) -> JsValue {
+    match e {
+        RobustnessError::Score(e) => js_error(ErrorKind::Data, e),
+        e => js_error(ErrorKind::Settings, e),
+    }
+}
+
+impl Workspace {
+    fn robustness_spec(spec: JsValue) -> JsResult<Spec> {
+        from_js(spec, "robustness specification")
+    }
+
+    /// The design of `spec` over the last run, and the pieces an engine needs.
+    fn robustness_design(&self, spec: &Spec) -> JsResult<Design> {
+        let (fw, s) = self.robustness_run_parts()?;
+        let design = robustness::design_for(spec, fw, s).map_err(spec_error)?;
+        if let Some(u) = &spec.unit {
+            if s.unit_index(u).is_none() {
+                return Err(js_error(ErrorKind::Settings, format!("unit {u:?} is not in the data")));
+            }
+        }
+        Ok(design)
+    }
+
+    fn robustness_run_parts(&self) -> JsResult<(&nagar_core::Framework, &nagar_core::pipeline::Scored)> {
+        match (&self.fw, &self.scored) {
+            (Some(f), Some(s)) => Ok((&f.framework, s)),
+            (None, _) => Err(js_error(ErrorKind::Input, "no framework loaded")),
+            _ => Err(js_error(ErrorKind::Input, "nothing scored yet: load data first")),
+        }
+    }
+
+    fn plan_of(&self, spec: &Spec, design: &Design) -> Plan {
+        Plan {
+            kind: if design.kind == robustness::Kind::Sa { "sa" } else { "ua" },
+            n: design.n,
+            reps: design.rows.len(),
+            stats_reps: design.stats_rows(),
+            inputs: design.inputs.clone(),
+            units: self.scored.as_ref().map_or(0, |s| s.units.len()),
+            seed: spec.seed,
+            top_n: spec.top_n,
+        }
+    }
+
+    /// The results of all replications from the page's arrays.
+    fn robustness_results(
+        &self,
+        spec: &Spec,
+        scores: Vec<f64>,
+        ranks: Vec<u32>,
+        group_sizes: Vec<u32>,
+        failures: JsValue,
+    ) -> JsResult<Results> {
+        let design = self.robustness_design(spec)?;
+        let (_, nominal) = self.robustness_run_parts()?;
+        let failures: Vec<FailureJs> =
+            if failures.is_undefined() || failures.is_null() { Vec::new() } else { from_js(failures, "failures")? };
+        let count = design.rows.len();
+        let part = Part {
+            first: 0,
+            count,
+            scores,
+            ranks,
+            group_sizes,
+            failures: failures.into_iter().map(|f| Failure { rep: f.rep, message: f.message }).collect(),
+        };
+        Results::from_parts(design, nominal, vec![part]).map_err(|e| js_error(ErrorKind::Input, e))
+    }
+}
+
+/// Numbers a unit in `robustnessUnitStats`.
+const STATS_WIDTH: usize = 10;
+
+/// `robustnessUnitStats`'s packed numbers back into the engine's per-unit statistics.
+fn unpack_stats(packed: &[f64], n: usize) -> JsResult<Vec<robustness::engine::UnitStats>> {
+    use nagar_core::robustness::stats::Summary;
+    if packed.len() != n * STATS_WIDTH {
+        return Err(js_error(
+            ErrorKind::Input,
+            format!("unit statistics: {} numbers for {n} units of {STATS_WIDTH}", packed.len()),
+        ));
+    }
+    Ok(packed
+        .chunks_exact(STATS_WIDTH)
+        .map(|x| robustness::engine::UnitStats {
+            rank: Summary { mean: x[0], median: x[1], q5: x[2], q95: x[3] },
+            score: Summary { mean: x[4], median: x[5], q5: x[6], q95: x[7] },
+            p_top: x[8],
+            p_bottom: x[9],
+        })
+        .collect())
+}
+
+fn set(o: &Object, key: &str, v: &JsValue) -> JsResult<()> {
+    Reflect::set(o, &key.into(), v).map(|_| ())
+}
+
+#[wasm_bindgen]
+impl Workspace {
+    /// The specification checked against the framework and the last run: `{ kind, n, reps,
+    /// stats_reps, inputs, units, seed, top_n }`. Errors (`SettingsError`) say what to change:
+    /// N below 3, a sensitivity analysis with one input, noise outside [0, 1), an unknown id.
+    #[wasm_bindgen(js_name = robustnessPlan)]
+    pub fn robustness_plan(&self, spec: JsValue) -> JsResult<JsValue> {
+        let spec = Self::robustness_spec(spec)?;
+        let design = self.robustness_design(&spec)?;
+        to_js(&self.plan_of(&spec, &design))
+    }
+
+    /// Replications `from..to` (0-based) of the design: `{ first, count, scores: Float64Array,
+    /// ranks: Uint32Array, groupSizes: Uint32Array, failures: [{ rep, message }] }` (replication-
+    /// major, as `nagar_core::robustness::Part`). `progress(done, total)` is called between
+    /// slices of about a twentieth of the range.
+    #[wasm_bindgen(js_name = robustnessRun)]
+    pub fn robustness_run(
+        &self,
+        spec: JsValue,
+        from: usize,
+        to: usize,
+        progress: Option<Function>,
+    ) -> JsResult<JsValue> {
+        let spec = Self::robustness_spec(spec)?;
+        let design = self.robustness_design(&spec)?;
+        let (fw, nominal) = self.robustness_run_parts()?;
+        let data = self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no data loaded"))?;
+        let (_, weights) = self.settings_and_weights()?;
+        if from > to || to > design.rows.len() {
+            return Err(js_error(
+                ErrorKind::Input,
+                format!("replications {from}..{to} are not within the design's {}", design.rows.len()),
+            ));
+        }
+        let mut engine = Engine::new(fw, &data.table, nominal, &weights);
+        let step = ((to - from) / 20).max(1);
+        let mut parts: Vec<Part> = Vec::new();
+        let mut at = from;
+        while at < to {
+            let end = (at + step).min(to);
+            parts.push(engine.run_range(&design, at..end).map_err(spec_error)?);
+            at = end;
+            if let Some(f) = &progress {
+                f.call2(&JsValue::NULL, &((at - from) as f64).into(), &((to - from) as f64).into())?;
+            }
+        }
+        let (mut scores, mut ranks, mut sizes, mut failures) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for p in parts {
+            scores.extend_from_slice(&p.scores);
+            ranks.extend_from_slice(&p.ranks);
+            sizes.extend_from_slice(&p.group_sizes);
+            failures.extend(p.failures.into_iter().map(|f| FailureJs { rep: f.rep, message: f.message }));
+        }
+        let o = Object::new();
+        set(&o, "first", &(from as f64).into())?;
+        set(&o, "count", &((to - from) as f64).into())?;
+        set(&o, "scores", &Float64Array::from(&scores[..]).into())?;
+        set(&o, "ranks", &Uint32Array::from(&ranks[..]).into())?;
+        set(&o, "groupSizes", &Uint32Array::from(&sizes[..]).into())?;
+        set(&o, "failures", &to_js(&failures)?)?;
+        Ok(o.into())
+    }
+
+    /// Every replication's arrays (the parts of `robustnessRun` in order, each array joined) →
+    /// `{ plan, ids, nominal_rank, nominal_score, rank_mean, rank_median, rank_q5, rank_q95,
+    /// score_median, score_q5, score_q95, p_top, p_bottom, ranked, sensitivity, failures }`:
+    /// the numbers of `rankstats.csv` and `sensitivity.csv` (null = undefined).
+    /// `unit_stats`: the units' statistics already computed by `robustnessUnitStats` (in
+    /// ranges, by several workers, joined in unit order); computed here when absent.
+    #[wasm_bindgen(js_name = robustnessSummary)]
+    pub fn robustness_summary(
+        &self,
+        spec: JsValue,
+        scores: Vec<f64>,
+        ranks: Vec<u32>,
+        group_sizes: Vec<u32>,
+        failures: JsValue,
+        unit_stats: Option<Vec<f64>>,
+    ) -> JsResult<JsValue> {
+        let spec = Self::robustness_spec(spec)?;
+        let res = self.robustness_results(&spec, scores, ranks, group_sizes, failures)?;
+        let (_, nominal) = self.robustness_run_parts()?;
+        let unit = spec.unit.as_deref().and_then(|u| nominal.unit_index(u));
+        let stats = match unit_stats {
+            None => res.unit_stats(spec.top_n),
+            Some(packed) => unpack_stats(&packed, res.n_units())?,
+        };
+        let col = |f: &dyn Fn(&robustness::engine::UnitStats) -> f64| stats.iter().map(|s| finite(f(s))).collect();
+        let sensitivity = res.sensitivity(unit, spec.nboot, spec.seed).map(|v| {
+            v.into_iter()
+                .map(|(input, s)| Sens {
+                    input,
+                    si: finite(s.si),
+                    sti: finite(s.sti),
+                    boot: s.boot.map(|b| b.map(finite)),
+                })
+                .collect()
+        });
+        let summary = Summary {
+            plan: self.plan_of(&spec, &res.design),
+            ids: res.unit_ids.clone(),
+            nominal_rank: res.nominal_rank.clone(),
+            nominal_score: res.nominal_score.iter().map(|&x| finite(x)).collect(),
+            rank_mean: col(&|s| s.rank.mean),
+            rank_median: col(&|s| s.rank.median),
+            rank_q5: col(&|s| s.rank.q5),
+            rank_q95: col(&|s| s.rank.q95),
+            score_median: col(&|s| s.score.median),
+            score_q5: col(&|s| s.score.q5),
+            score_q95: col(&|s| s.score.q95),
+            p_top: col(&|s| s.p_top),
+            p_bottom: col(&|s| s.p_bottom),
+            ranked: res.nominal_rank.iter().filter(|r| r.is_some()).count(),
+            sensitivity,
+            failures: res.failures.iter().map(|f| FailureJs { rep: f.rep, message: f.message.clone() }).collect(),
+        };
+        to_js(&summary)
+    }
+
+    /// The statistics of units `from..to` (as `robustnessSummary` computes them for all), packed
+    /// as `STATS_WIDTH` numbers a unit: rank mean, median, Q5, Q95, score mean, median, Q5, Q95,
+    /// P(top N), P(bottom N); NaN = undefined. Several workers each take a range of units.
+    #[wasm_bindgen(js_name = robustnessUnitStats)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn robustness_unit_stats(
+        &self,
+        spec: JsValue,
+        scores: Vec<f64>,
+        ranks: Vec<u32>,
+        group_sizes: Vec<u32>,
+        failures: JsValue,
+        from: usize,
+        to: usize,
+    ) -> JsResult<Vec<f64>> {
+        let spec = Self::robustness_spec(spec)?;
+        let res = self.robustness_results(&spec, scores, ranks, group_sizes, failures)?;
+        if from > to || to > res.n_units() {
+            return Err(js_error(ErrorKind::Input, format!("units {from}..{to} are not within the {}", res.n_units())));
+        }
+        let mut out = Vec::with_capacity((to - from) * STATS_WIDTH);
+        for s in res.unit_stats_of(spec.top_n, from..to) {
+            out.extend([
+                s.rank.mean,
+                s.rank.median,
+                s.rank.q5,
+                s.rank.q95,
+                s.score.mean,
+                s.score.median,
+                s.score.q5,
+                s.score.q95,
+                s.p_top,
+                s.p_bottom,
+            ]);
+        }
+        Ok(out)
+    }
+
+    /// One of the files `nagar robustness` writes, as its CSV bytes: `design.csv`, `scores.csv`,
+    /// `ranks.csv`, `rankstats.csv` or (SA) `sensitivity.csv`.
+    #[wasm_bindgen(js_name = robustnessCsv)]
+    pub fn robustness_csv(
+        &self,
+        name: &str,
+        spec: JsValue,
+        scores: Vec<f64>,
+        ranks: Vec<u32>,
+        group_sizes: Vec<u32>,
+        failures: JsValue,
+    ) -> JsResult<Vec<u8>> {
+        let spec = Self::robustness_spec(spec)?;
+        let res = self.robustness_results(&spec, scores, ranks, group_sizes, failures)?;
+        let sheet = match name {
+            "design.csv" => res.design.sheet(),
+            "scores.csv" => res.scores_sheets().0,
+            "ranks.csv" => res.scores_sheets().1,
+            "rankstats.csv" => res.rankstats_sheet(spec.top_n),
+            "sensitivity.csv" => {
+                let (_, nominal) = self.robustness_run_parts()?;
+                let unit = spec.unit.as_deref().and_then(|u| nominal.unit_index(u));
+                let s = res.sensitivity(unit, spec.nboot, spec.seed).ok_or_else(|| {
+                    js_error(ErrorKind::Input, "sensitivity.csv: only a sensitivity analysis (type sa) has one")
+                })?;
+                res.sensitivity_sheet(&s)
+            }
+            other => {
+                return Err(js_error(
+                    ErrorKind::Input,
+                    format!("{other}: expected design.csv, scores.csv, ranks.csv, rankstats.csv or sensitivity.csv"),
+                ))
+            }
+        };
+        Ok(nagar_io::write_csv(&sheet).into_bytes())
+    }
+}

@@ -1,0 +1,63 @@
+// A robustness worker: runs a range of the replications of an uncertainty or sensitivity
+// analysis (nagar_core::robustness) in its own copy of the full module, so that several can run
+// at once on several cores, and so that Cancel can stop them at once (the page terminates them;
+// its previous results are held by the page, not here). The framework, data and options are
+// replayed from the main worker's state (robustness-run.ts); each replication depends only on
+// the seed and its index, so the split changes no number.
+import type { Workspace } from '../pkg/full/nagar_full.js';
+import type { RobustnessPart, RobustnessState, RobustnessWorkerReply, RobustnessWorkerRequest } from './robustness-types';
+
+type Full = typeof import('../pkg/full/nagar_full.js');
+
+let full: Promise<Full> | null = null;
+let ws: Workspace | null = null;
+let version = -1;
+
+async function workspace(state: RobustnessState | null): Promise<Workspace> {
+  if (!full) {
+    full = import('../pkg/full/nagar_full.js').then(async (m) => {
+      await m.default();
+      return m;
+    });
+  }
+  const m = await full;
+  if (state && state.version !== version) {
+    const w = new m.Workspace();
+    const f = state.framework;
+    w.loadFrameworkValue(f.value, f.bytes, f.name);
+    const d = state.data;
+    if ('table' in d) w.loadTable(d.table);
+    else w.loadData(d.bytes, d.name);
+    if (state.options) w.setOptions(state.options);
+    w.run();
+    ws?.free();
+    ws = w;
+    version = state.version;
+  }
+  if (!ws) throw new Error('the robustness worker has no data');
+  return ws;
+}
+
+self.onmessage = async (ev: MessageEvent<RobustnessWorkerRequest>) => {
+  const req = ev.data;
+  let reply: RobustnessWorkerReply;
+  try {
+    const w = await workspace(req.state);
+    if (req.arrays) {
+      const a = req.arrays;
+      const stats = w.robustnessUnitStats(req.spec, a.scores, a.ranks, a.groupSizes, a.failures, req.from, req.to);
+      postMessage({ id: req.id, stats } satisfies RobustnessWorkerReply, { transfer: [stats.buffer as ArrayBuffer] });
+      return;
+    }
+    const part = w.robustnessRun(req.spec, req.from, req.to, (done: number) => {
+      postMessage({ id: req.id, progress: done } satisfies RobustnessWorkerReply);
+    }) as RobustnessPart;
+    reply = { id: req.id, part };
+    postMessage(reply, { transfer: [part.scores.buffer as ArrayBuffer, part.ranks.buffer as ArrayBuffer, part.groupSizes.buffer as ArrayBuffer] });
+    return;
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    reply = { id: req.id, error: { name: err.name, message: err.message } };
+  }
+  postMessage(reply);
+};
