@@ -14,8 +14,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 [ "${NAGAR_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
 
-# wasm-opt is not run (wasm-pack would download it; the npm `binaryen` build of it made the
-# gzipped module larger, measured). `--profile wasm-release` (root Cargo.toml) optimises for size.
+# wasm-pack's own wasm-opt step is off (it would download a binary); wasm-opt from the npm package
+# `binaryen` runs below with a chosen set of passes: its -Oz makes the modules ~8% smaller raw but
+# ~8% LARGER gzipped (measured: main 247,149 -> 267,088 B), these passes make every module smaller
+# gzipped (docs/BENCHMARKS.md). `--profile wasm-release` (root Cargo.toml) optimises for size.
 wasm_pack() {
   local out="$1" name="$2"
   shift 2
@@ -32,6 +34,15 @@ echo "== wasm: spreadsheet-writing module"
 wasm_pack sheets-write nagar_sheets_write -- --no-default-features --features sheets-write
 
 modules="www/pkg/core/nagar_wasm_bg.wasm www/pkg/full/nagar_full_bg.wasm www/pkg/sheets-read/nagar_sheets_read_bg.wasm www/pkg/sheets-write/nagar_sheets_write_bg.wasm"
+echo "== wasm-opt (binaryen, size passes that keep gzip small)"
+passes=(--duplicate-function-elimination --remove-unused-module-elements --optimize-instructions
+  --precompute --vacuum --remove-unused-brs --merge-blocks --rse --dce)
+pids=()
+for f in $modules; do
+  npx --no-install wasm-opt "${passes[@]}" "$f" -o "$f.opt" && mv "$f.opt" "$f" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
 # shellcheck disable=SC2086
 node scripts/lib/strip-wasm-names.mjs $modules
 

@@ -122,6 +122,7 @@ pub fn improve_sheet(imp: &Improvements) -> Sheet {
         "new_rank",
         "name",
         "direction",
+        "lever",
         "current_value",
         "new_rank_in_tier",
         "best_value",
@@ -144,6 +145,7 @@ pub fn improve_sheet(imp: &Improvements) -> Sheet {
                 rank(r.new_rank),
                 OutCell::text(&r.name),
                 OutCell::num(r.direction),
+                OutCell::text(r.lever.as_str()),
                 OutCell::num(r.current_value),
                 rank(r.new_rank_in_tier),
                 num(r.best_value),
@@ -223,7 +225,9 @@ pub fn improve(a: &ImproveArgs) -> Result<ExitCode, Fatal> {
     let rank = imp.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());
     eprintln!("{} {}: index {}{rank}; top improvements:", imp.unit_id, imp.unit_name, show(imp.index));
     for r in imp.rows.iter().take(10) {
-        eprintln!("  {}", r.sentence);
+        // Spending, size and what is decided elsewhere are marked apart from outcomes.
+        let mark = if r.lever.is_outcome() { String::new() } else { format!("[{}] ", r.lever.as_str()) };
+        eprintln!("  {mark}{}", r.sentence);
     }
     if imp.rows.is_empty() {
         eprintln!("  none: at or beyond the target on every reported indicator");

@@ -276,8 +276,46 @@ pub struct Indicator {
     /// Reconstructed from the indicator's name alone.
     #[serde(default)]
     pub provisional: bool,
+    /// What the unit can do about this indicator (`lever = "spending"`, ...): improvement
+    /// priorities set spending, size and what is decided elsewhere apart from the outcomes a
+    /// unit acts on. Default: an outcome.
+    #[serde(default, skip_serializing_if = "Lever::is_outcome")]
+    pub lever: Lever,
     #[serde(default)]
     pub note: String,
+}
+
+/// What kind of lever an indicator is for the unit it measures (a mark a framework may carry;
+/// nagar's MPI marks are its own, docs/METHODOLOGY.md "Levers").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lever {
+    /// A result the unit acts on (the default).
+    #[default]
+    Outcome,
+    /// Money spent (a budget share, expenditure per head or per employee): raising it moves the
+    /// score, but spending is an input, not a result.
+    Spending,
+    /// A count or extent that grows with the unit's size or scope rather than its performance.
+    Size,
+    /// Decided outside the unit: state law, powers granted to it, elections, citizens' turnout.
+    External,
+}
+
+impl Lever {
+    pub fn is_outcome(&self) -> bool {
+        *self == Lever::Outcome
+    }
+
+    /// The mark as written in a framework file ("outcome", "spending", "size", "external").
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Lever::Outcome => "outcome",
+            Lever::Spending => "spending",
+            Lever::Size => "size",
+            Lever::External => "external",
+        }
+    }
 }
 
 fn one() -> f64 {

@@ -921,6 +921,26 @@ fn mpi() -> (Framework, RawTable, Settings) {
     (f, t, st)
 }
 
+/// Improvement priorities carry each indicator's lever mark from the framework, and only that.
+#[test]
+fn mpi_improvements_carry_the_lever_mark() {
+    use nagar_core::framework::Lever;
+    let (f, t, st) = mpi();
+    let s = run(&f, &t, &st);
+    let mut seen = std::collections::BTreeSet::new();
+    for u in 0..40 {
+        let Ok(imp) = improve(&f, &s, &s.units.ids[u], &ImproveOptions::default()) else { continue };
+        for r in &imp.rows {
+            let ind = f.indicators.iter().find(|i| i.id == r.id).unwrap();
+            assert_eq!(r.lever, ind.lever, "{}", r.id);
+            seen.insert(r.lever.as_str());
+        }
+    }
+    // The demo data leaves something to improve in each kind.
+    assert!(seen.contains("spending") && seen.contains("outcome"), "{seen:?}");
+    assert_eq!(Lever::default(), Lever::Outcome);
+}
+
 #[test]
 fn mpi_contributions_sum_to_the_index() {
     let (f, t, st) = mpi();

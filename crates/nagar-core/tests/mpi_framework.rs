@@ -1360,3 +1360,39 @@ fn readme_example_is_a_valid_framework() {
     let t = demo::demo_table(&fw, &demo::census_cities(), 8, 3);
     assert_eq!(t.n_rows(), 8);
 }
+
+/// The lever marks of MPI 2019 (nagar's own reading, docs/METHODOLOGY.md "Levers"), typed from
+/// the methodology: every other indicator is an outcome.
+#[test]
+fn mpi_lever_marks_are_the_documented_ones() {
+    use nagar_core::framework::Lever;
+    let expected: BTreeMap<&str, Lever> = [
+        ("1.1.3", Lever::Spending),
+        ("1.2.3", Lever::Spending),
+        ("1.6.3", Lever::Spending),
+        ("2.2.3", Lever::Spending),
+        ("2.2.4", Lever::Spending),
+        ("2.2.7", Lever::Spending),
+        ("2.2.8", Lever::Spending),
+        ("5.2.1", Lever::Spending),
+        ("1.5.5", Lever::Size),
+        ("3.1.2", Lever::Size),
+        ("2.4.1", Lever::External),
+        ("2.4.2", Lever::External),
+        ("4.2.2", Lever::External),
+        ("4.2.3", Lever::External),
+        ("5.3.1", Lever::External),
+        ("5.4.3", Lever::External),
+    ]
+    .into_iter()
+    .collect();
+    let fw = mpi();
+    for ind in &fw.indicators {
+        let want = expected.get(ind.id.as_str()).copied().unwrap_or(Lever::Outcome);
+        assert_eq!(ind.lever, want, "{} {}", ind.id, ind.name);
+    }
+    // A mark that is not one of the four is an error naming it.
+    let bad = MPI_TOML.replacen("lever = \"size\"", "lever = \"budget\"", 1);
+    let err = toml::from_str::<Framework>(&bad).unwrap_err().to_string();
+    assert!(err.contains("budget"), "{err}");
+}

@@ -366,6 +366,7 @@ pub fn imeta_to_framework(table: &RawTable, file_name: &str) -> Result<Framework
                     source,
                     choice: String::new(),
                     provisional: false,
+                    lever: Default::default(),
                     note: String::new(),
                 });
             }

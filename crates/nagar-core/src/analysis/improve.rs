@@ -26,7 +26,7 @@ use super::{
     clamp, column_local_processing, eval_node, find_unit, opt, rank_of, renormalise_group, show, unit_index_value,
     AnalysisError, Scratch, Tree,
 };
-use crate::framework::Framework;
+use crate::framework::{Framework, Lever};
 use crate::matrix::Matrix;
 use crate::pipeline::Scored;
 
@@ -48,6 +48,8 @@ pub struct Improvement {
     pub id: String,
     pub name: String,
     pub direction: f64,
+    /// What the unit can do about it (the framework's mark; outcome by default).
+    pub lever: Lever,
     /// The unit's derived value, and after cap/floor.
     pub current_value: f64,
     pub current_processed: f64,
@@ -260,6 +262,7 @@ pub fn improve(
             id: ind.id.clone(),
             name: ind.name.clone(),
             direction: d,
+            lever: ind.lever,
             current_value: cur,
             current_processed: cur_p,
             target_value: target,
