@@ -23,7 +23,8 @@ export const LANGS: readonly { id: Lang; name: string }[] = [
   { id: 'hi', name: 'हिन्दी' },
 ];
 
-const loaders = import.meta.glob<Record<string, string>>('./i18n/*.json', { import: 'default' });
+// English is bundled (imported above), not one of the loaded catalogues.
+const loaders = import.meta.glob<Record<string, string>>(['./i18n/*.json', '!./i18n/en.json'], { import: 'default' });
 const nameLoaders = import.meta.glob<Record<string, string>>('./i18n/names/*.json', { import: 'default' });
 let current: Lang = 'en';
 let catalogue: Record<string, string> = en;
@@ -60,7 +61,7 @@ export function initialLang(): Lang {
 /// the page can be shared in that language.
 export async function setLang(l: Lang, remember = false): Promise<void> {
   const path = `./i18n/${l}.json`;
-  const next: Lang = path in loaders ? l : 'en';
+  const next: Lang = l !== 'en' && path in loaders ? l : 'en';
   const namesPath = `./i18n/names/${next}.json`;
   const [cat, nms] = await Promise.all([
     next === 'en' ? en : loaders[path](),

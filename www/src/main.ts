@@ -9,11 +9,8 @@ import { newState, type Actions } from './state';
 import { profileView } from './ui/profile';
 import { resultsView } from './ui/results';
 import { aboutView, compareView, methodView, privacyView, validationView } from './ui/other';
-import { sisterView } from './ui/sister';
 import { peersPanel } from './ui/peers';
 import { previewView } from './ui/preview';
-import { robustnessView } from './ui/robustness';
-import { t } from './i18n';
 
 const engine = new Engine();
 const st = newState(engine);
@@ -480,12 +477,22 @@ function render(): void {
       }, (e) => failed(() => t('title.city'), e));
       return;
     }
-    case 'sister':
-      return show(needResults() ?? sisterView(st));
+    case 'sister': {
+      const fallback = needResults();
+      if (fallback) return show(fallback);
+      // Loaded the first time it is opened, like the Robustness view.
+      import('./ui/sister').then((m) => show(m.sisterView(st)), (e) => failed(() => t('nav.sister'), e));
+      return;
+    }
     case 'preview':
       return show(previewView(st));
-    case 'robustness':
-      return show(needResults() ?? robustnessView(st, render));
+    case 'robustness': {
+      const fallback = needResults();
+      if (fallback) return show(fallback);
+      // Loaded the first time it is opened: it is not needed for the first score.
+      import('./ui/robustness').then((m) => show(m.robustnessView(st, render)), (e) => failed(() => t('robustness.tab'), e));
+      return;
+    }
     default: {
       const fallback = needResults();
       return show(fallback ?? resultsView(st, actions));

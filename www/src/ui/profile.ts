@@ -1,5 +1,5 @@
 // City profile: where one city stands, and every number behind its score.
-import { rankSentence } from './robustness';
+import { rankSentence } from './robustness-result';
 import { fmt, fmtCell, fmtFormula, fmtInt, fmtValue, h, pct } from '../dom';
 import { engineText, nm, t, tn } from '../i18n';
 import type { Profile, NodeScore, IndicatorRow } from '../../pkg/core/nagar_wasm';

@@ -7,6 +7,7 @@
 // the exports are the files `nagar robustness` writes. Every text through t('robustness.…').
 import './robustness.css';
 import { fmt, fmtInt, h, pct } from '../dom';
+import { currentRobustness, lastRobustness, setRobustness } from './robustness-result';
 import { t } from '../i18n';
 import type { AppState } from '../state';
 import type { RobustnessSpec, RobustnessSummary } from '../robustness-types';
@@ -44,8 +45,6 @@ const view: {
   form: Form;
   runner: RobustnessRunner | null;
   /// The last completed analysis and the results (scoring run) it belongs to.
-  last: RunResult | null;
-  lastFor: unknown;
   progress: { done: number; total: number } | null;
   error: string | null;
   note: string | null;
@@ -56,8 +55,6 @@ const view: {
 } = {
   form: structuredClone(DEFAULT_FORM),
   runner: null,
-  last: null,
-  lastFor: null,
   progress: null,
   error: null,
   note: null,
@@ -68,43 +65,6 @@ const view: {
 };
 
 let redraw: () => void = () => {};
-
-/// The last analysis, when it belongs to the results on show (a new file or new settings make
-/// it stale: it is dropped, not shown as if it were theirs).
-export function currentRobustness(st: AppState): RunResult | null {
-  if (view.last && view.lastFor !== st.results) {
-    view.last = null;
-    view.lastFor = null;
-  }
-  return view.last;
-}
-
-/// The sentence on a city's profile: "Rank 7 of 116. In 90% of 1,000 alternative calculations
-/// it ranks between 4 and 12." Null until an uncertainty analysis has run on these results.
-export function rankSentence(st: AppState, id: string): string | null {
-  const r = currentRobustness(st);
-  if (!r) return null;
-  const s = r.summary;
-  const u = s.ids.indexOf(id);
-  if (u < 0) return null;
-  const nominal = s.nominal_rank[u];
-  const lo = s.rank_q5[u];
-  const hi = s.rank_q95[u];
-  if (nominal === null || lo === null || hi === null) return t('robustness.sentence_unranked');
-  const reps = s.plan.stats_reps - s.failures.filter((f) => f.rep <= s.plan.stats_reps).length;
-  return t('robustness.sentence', { rank: fmtInt(nominal), of: fmtInt(s.ranked), reps: fmtInt(reps), lo: fmtInt(lo), hi: fmtInt(hi) });
-}
-
-/// How sure a city's place in the top N or bottom N is (Sister cities): "in the top 20 in 87%
-/// of the alternative calculations". Null without an analysis.
-export function membership(st: AppState, id: string, which: 'top' | 'bottom'): string | null {
-  const r = currentRobustness(st);
-  if (!r) return null;
-  const u = r.summary.ids.indexOf(id);
-  const p = u < 0 ? null : which === 'top' ? r.summary.p_top[u] : r.summary.p_bottom[u];
-  if (p === null) return null;
-  return t(which === 'top' ? 'robustness.p_top' : 'robustness.p_bottom', { n: r.summary.plan.top_n, p: pct(p) });
-}
 
 // ---------------------------------------------------------------- the specification
 
@@ -161,15 +121,14 @@ async function run(st: AppState): Promise<void> {
     if (st.results !== results) {
       view.note = t('robustness.stale');
     } else {
-      view.last = r;
-      view.lastFor = results;
+      setRobustness(r, results);
       view.filter.page = 0;
       // The benchmark (tests/e2e/bench.mjs) reads the time from click to chart.
       window.nagarRobustness = { ms: r.ms, reps: r.plan.reps, units: r.plan.units, workers: r.workers, clickToChartMs: 0, phases: r.phases };
       ok = true;
     }
   } catch (e) {
-    if (e instanceof Cancelled) view.note = view.last ? t('robustness.cancelled_kept') : t('robustness.cancelled');
+    if (e instanceof Cancelled) view.note = lastRobustness() ? t('robustness.cancelled_kept') : t('robustness.cancelled');
     else view.error = e instanceof Error ? e.message : String(e);
   } finally {
     view.progress = null;

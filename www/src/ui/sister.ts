@@ -11,7 +11,7 @@ import type { Results } from '../protocol';
 import type { AppState } from '../state';
 import { datasetBanner } from './results';
 import { narrow } from './charts';
-import { membership } from './robustness';
+import { membership } from './robustness-result';
 
 /// How sure a mentor's place in the top N (a mentee's in the bottom N) is, once the Robustness
 /// view has run an uncertainty analysis of these results.
