@@ -195,12 +195,17 @@ test('preview my ULB: rank, why, improvements and what-if equal the CLI; nothing
 
   // Improvement priorities: the first ten of `nagar improve`.
   const improve = records(cli('improve', '--framework', 'mpi-2019', '--data', files.combined, '--ulb', 'MY-1')).slice(0, 10);
-  const items = await page.$$eval('[data-testid=improve-list] li', (l) => l.map((x) => ({ id: x.dataset.id, gain: Number(x.dataset.gain), rank: x.dataset.newRank, text: x.textContent })));
+  const items = await page.$$eval('[data-testid=improve-list] li', (l) =>
+    l.map((x) => ({ id: x.dataset.id, gain: Number(x.dataset.gain), rank: x.dataset.newRank, text: x.textContent, lever: x.querySelector('.lever')?.dataset.lever ?? 'outcome' })),
+  );
   assert.equal(items.length, improve.length);
   items.forEach((it, k) => {
     assert.equal(it.id, improve[k].id);
     assert.ok(Math.abs(it.gain - Number(improve[k].gain)) < 1e-9);
     assert.equal(it.rank, improve[k].new_rank);
+    // Spending, size and what is decided elsewhere carry the framework's mark, as the CLI's
+    // `lever` column says; outcomes carry none.
+    assert.equal(it.lever, improve[k].lever, `${it.id}: mark ${it.lever}, CLI ${improve[k].lever}`);
     // The page words each priority itself (in the page's language and number formats), with
     // the new rank the engine gives.
     assert.match(it.text, new RegExp(`rank [\\d,]+ → ${it.rank}\\b`));

@@ -274,6 +274,8 @@ export interface Improvement {
   id: string;
   name: string;
   direction: number;
+  /// What the ULB can do about it: the framework's mark (outcome unless marked).
+  lever: 'outcome' | 'spending' | 'size' | 'external';
   current_value: number;
   current_processed: number;
   target_value: number;

@@ -9,7 +9,7 @@
 import './analysis.css';
 import { narrow } from './charts';
 import { clear, fmt, fmtCell, fmtDateTime, fmtInt, fmtValue, h, pct, s } from '../dom';
-import { engineText, nm, t, tn } from '../i18n';
+import { engineText, nm, t, tn, type Key } from '../i18n';
 import type {
   CollisionChoice,
   Explanation,
@@ -332,6 +332,13 @@ function prioritySentence(r: Improvements['rows'][number], imp: Improvements, fa
   return t('preview.priority', { name: nm(r.name), id: r.id, change, effect, moves });
 }
 
+/// The marks of indicators that are not outcomes: (label, explanation).
+const LEVER: Record<'spending' | 'size' | 'external', [Key, Key]> = {
+  spending: ['improve.lever.spending', 'improve.lever.spending_hint'],
+  size: ['improve.lever.size', 'improve.lever.size_hint'],
+  external: ['improve.lever.external', 'improve.lever.external_hint'],
+};
+
 export function improveView(imp: Improvements, who = t('preview.my_ulb'), facts?: IndicatorFacts): HTMLElement {
   const top = imp.rows.slice(0, 10);
   return h(
@@ -339,6 +346,7 @@ export function improveView(imp: Improvements, who = t('preview.my_ulb'), facts?
     { class: 'improve', 'aria-labelledby': 'h-imp' },
     h('h2', { id: 'h-imp' }, t('profile.improve')),
     h('p', { class: 'hint' }, t('preview.improve_hint', { who, p: Math.round(imp.percentile * 100) })),
+    top.some((r) => r.lever && r.lever !== 'outcome') ? h('p', { class: 'hint' }, t('improve.lever.note')) : null,
     top.length === 0
       ? h('p', null, t('preview.at_target', { who }))
       : h(
@@ -348,6 +356,11 @@ export function improveView(imp: Improvements, who = t('preview.my_ulb'), facts?
             h(
               'li',
               { 'data-id': r.id, 'data-gain': String(r.gain), 'data-target': String(r.target_value), 'data-new-rank': r.new_rank ?? '' },
+              // Spending, size and what is decided elsewhere, set apart from outcomes (the
+              // framework's `lever` mark).
+              r.lever && r.lever !== 'outcome'
+                ? h('span', { class: `lever lever-${r.lever}`, title: t(LEVER[r.lever][1]), 'data-lever': r.lever }, t(LEVER[r.lever][0]))
+                : null,
               h('span', { class: 'sentence' }, prioritySentence(r, imp, facts)),
               r.best_value !== null && r.best_gain !== null && !(facts?.get(r.id)?.yesNo ?? false)
                 ? h('span', { class: 'hint' }, ` ${t('preview.best', { value: withUnit(r.best_value, facts?.get(r.id)?.unit ?? ''), n: fmt(r.best_gain, 2) })}`)
