@@ -140,7 +140,113 @@ impl Plan {
         scratch: &mut Scratch,
     ) -> Result<(), AggregationError> {
         let node = &self.nodes[pos];
+        if node.method == Aggregation::Amean {
+            self.eval_amean(node, normalised, groups, raw, out, scratch);
+        } else {
+            self.eval_other(node, normalised, groups, names, raw, out, scratch)?;
+        }
+        let dst = out.col_mut(node.aggregate);
+        dst.copy_from_slice(raw.col(node.aggregate));
+        if let Some([lo, hi]) = node.rescale {
+            for members in &groups.members {
+                rescale(dst, members, lo, hi);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Plan {
+    /// Units per block of [`Plan::eval_node`]'s arithmetic mean: the block's sums stay in the
+    /// L1 cache while every child column is added in.
+    const BLOCK: usize = 512;
+
+    /// Arithmetic mean of the node's available children into `raw`, block by block. For every
+    /// unit the operations, and their order, are those of one pass per child over all units:
+    /// `acc += w·x` and `wsum += w` per present child, in the children's order (adding 0.0 for
+    /// a missing one, which leaves the sums' bits unchanged), then `acc / wsum`.
+    fn eval_amean(
+        &self,
+        node: &PlanNode,
+        normalised: &Matrix,
+        groups: &Groups,
+        raw: &mut Matrix,
+        out: &Matrix,
+        scratch: &mut Scratch,
+    ) {
         let n = normalised.n_rows();
+        scratch.acc.clear();
+        scratch.acc.resize(Self::BLOCK, 0.0);
+        scratch.wsum.clear();
+        scratch.wsum.resize(Self::BLOCK, 0.0);
+        let col = raw.col_mut(node.aggregate);
+        let mut start = 0;
+        while start < n {
+            let end = (start + Self::BLOCK).min(n);
+            let len = end - start;
+            let (acc, wsum) = (&mut scratch.acc[..len], &mut scratch.wsum[..len]);
+            acc.fill(0.0);
+            wsum.fill(0.0);
+            // Two children at a time (one pass over the sums for both), the first child's terms
+            // added before the second's, as one child at a time would.
+            let mut children = node
+                .children
+                .iter()
+                .map(|&c| match c {
+                    Child::Indicator(j) => (&normalised.col(j)[start..end], self.indicator_weights[j]),
+                    Child::Aggregate(a) => (&out.col(a)[start..end], self.aggregate_weights[a]),
+                })
+                .filter(|&(_, w)| w != 0.0);
+            while let Some((x1, w1)) = children.next() {
+                // Branch-free so it vectorises; adding 0.0 leaves the sums' bits unchanged.
+                match children.next() {
+                    Some((x2, w2)) => {
+                        for (((a, s), &x), &y) in acc.iter_mut().zip(wsum.iter_mut()).zip(x1).zip(x2) {
+                            let (px, py) = (!x.is_nan(), !y.is_nan());
+                            *a = (*a + if px { w1 * x } else { 0.0 }) + if py { w2 * y } else { 0.0 };
+                            *s = (*s + if px { w1 } else { 0.0 }) + if py { w2 } else { 0.0 };
+                        }
+                    }
+                    None => {
+                        for ((a, s), &x) in acc.iter_mut().zip(wsum.iter_mut()).zip(x1) {
+                            let present = !x.is_nan();
+                            *a += if present { w1 * x } else { 0.0 };
+                            *s += if present { w1 } else { 0.0 };
+                        }
+                    }
+                }
+            }
+            // The divisions vectorise unconditionally; then units with no weight or no group
+            // are missing.
+            let col = &mut col[start..end];
+            for ((y, &a), &s) in col.iter_mut().zip(&*acc).zip(&*wsum) {
+                *y = a / s;
+            }
+            for ((y, &s), g) in col.iter_mut().zip(&*wsum).zip(&groups.of_unit[start..end]) {
+                let scored = s > 0.0 && g.is_some();
+                if !scored {
+                    *y = f64::NAN;
+                }
+            }
+            start = end;
+        }
+    }
+
+    /// Geometric or harmonic mean of the node's available children into `raw` (every present
+    /// child must be positive).
+    #[allow(clippy::too_many_arguments)]
+    fn eval_other(
+        &self,
+        node: &PlanNode,
+        normalised: &Matrix,
+        groups: &Groups,
+        names: &Names,
+        raw: &mut Matrix,
+        out: &Matrix,
+        scratch: &mut Scratch,
+    ) -> Result<(), AggregationError> {
+        let n = normalised.n_rows();
+        let method = node.method;
         scratch.acc.clear();
         scratch.acc.resize(n, 0.0);
         scratch.wsum.clear();
@@ -154,34 +260,22 @@ impl Plan {
             if w == 0.0 {
                 continue;
             }
-            match node.method {
-                Aggregation::Amean => {
-                    // Branch-free so it vectorises; adding 0.0 leaves the sums' bits unchanged.
-                    for ((a, s), &x) in acc.iter_mut().zip(wsum.iter_mut()).zip(values) {
-                        let present = !x.is_nan();
-                        *a += if present { w * x } else { 0.0 };
-                        *s += if present { w } else { 0.0 };
-                    }
+            for u in 0..n {
+                let x = values[u];
+                if x.is_nan() {
+                    continue;
                 }
-                method => {
-                    for u in 0..n {
-                        let x = values[u];
-                        if x.is_nan() {
-                            continue;
-                        }
-                        if x <= 0.0 {
-                            return Err(AggregationError {
-                                node: names.aggregate(node.aggregate),
-                                method: if method == Aggregation::Gmean { "geometric" } else { "harmonic" },
-                                unit: names.unit(u),
-                                child: names.child(c),
-                                value: x,
-                            });
-                        }
-                        acc[u] += if method == Aggregation::Gmean { w * x.ln() } else { w / x };
-                        wsum[u] += w;
-                    }
+                if x <= 0.0 {
+                    return Err(AggregationError {
+                        node: names.aggregate(node.aggregate),
+                        method: if method == Aggregation::Gmean { "geometric" } else { "harmonic" },
+                        unit: names.unit(u),
+                        child: names.child(c),
+                        value: x,
+                    });
                 }
+                acc[u] += if method == Aggregation::Gmean { w * x.ln() } else { w / x };
+                wsum[u] += w;
             }
         }
         let col = raw.col_mut(node.aggregate);
@@ -189,18 +283,7 @@ impl Plan {
             col[u] = f64::NAN;
             if wsum[u] > 0.0 && groups.of_unit[u].is_some() {
                 let m = acc[u] / wsum[u];
-                col[u] = match node.method {
-                    Aggregation::Amean => m,
-                    Aggregation::Gmean => m.exp(),
-                    Aggregation::Hmean => 1.0 / m,
-                };
-            }
-        }
-        let dst = out.col_mut(node.aggregate);
-        dst.copy_from_slice(raw.col(node.aggregate));
-        if let Some([lo, hi]) = node.rescale {
-            for members in &groups.members {
-                rescale(dst, members, lo, hi);
+                col[u] = if method == Aggregation::Gmean { m.exp() } else { 1.0 / m };
             }
         }
         Ok(())
