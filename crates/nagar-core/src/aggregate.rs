@@ -180,6 +180,8 @@ impl Plan {
         scratch.wsum.clear();
         scratch.wsum.resize(Self::BLOCK, 0.0);
         let col = raw.col_mut(node.aggregate);
+        let all_grouped = groups.members.iter().map(Vec::len).sum::<usize>() == n;
+        debug_assert!(!all_grouped || groups.of_unit.iter().all(Option::is_some));
         let mut start = 0;
         while start < n {
             let end = (start + Self::BLOCK).min(n);
@@ -187,9 +189,8 @@ impl Plan {
             let (acc, wsum) = (&mut scratch.acc[..len], &mut scratch.wsum[..len]);
             acc.fill(0.0);
             wsum.fill(0.0);
-            // Two children at a time (one pass over the sums for both), the first child's terms
-            // added before the second's, as one child at a time would.
-            let mut children = node
+            // Up to four children a pass over the sums, in the children's order.
+            let children = node
                 .children
                 .iter()
                 .map(|&c| match c {
@@ -197,35 +198,33 @@ impl Plan {
                     Child::Aggregate(a) => (&out.col(a)[start..end], self.aggregate_weights[a]),
                 })
                 .filter(|&(_, w)| w != 0.0);
-            while let Some((x1, w1)) = children.next() {
-                // Branch-free so it vectorises; adding 0.0 leaves the sums' bits unchanged.
-                match children.next() {
-                    Some((x2, w2)) => {
-                        for (((a, s), &x), &y) in acc.iter_mut().zip(wsum.iter_mut()).zip(x1).zip(x2) {
-                            let (px, py) = (!x.is_nan(), !y.is_nan());
-                            *a = (*a + if px { w1 * x } else { 0.0 }) + if py { w2 * y } else { 0.0 };
-                            *s = (*s + if px { w1 } else { 0.0 }) + if py { w2 } else { 0.0 };
-                        }
-                    }
-                    None => {
-                        for ((a, s), &x) in acc.iter_mut().zip(wsum.iter_mut()).zip(x1) {
-                            let present = !x.is_nan();
-                            *a += if present { w1 * x } else { 0.0 };
-                            *s += if present { w1 } else { 0.0 };
-                        }
-                    }
+            let (mut xs, mut ws, mut k): ([&[f64]; 4], [f64; 4], usize) = ([&[]; 4], [0.0; 4], 0);
+            for (x, w) in children {
+                xs[k] = x;
+                ws[k] = w;
+                k += 1;
+                if k == 4 {
+                    add_children(acc, wsum, xs, ws);
+                    k = 0;
                 }
             }
-            // The divisions vectorise unconditionally; then units with no weight or no group
-            // are missing.
-            let col = &mut col[start..end];
-            for ((y, &a), &s) in col.iter_mut().zip(&*acc).zip(&*wsum) {
-                *y = a / s;
+            match k {
+                1 => add_children(acc, wsum, [xs[0]], [ws[0]]),
+                2 => add_children(acc, wsum, [xs[0], xs[1]], [ws[0], ws[1]]),
+                3 => add_children(acc, wsum, [xs[0], xs[1], xs[2]], [ws[0], ws[1], ws[2]]),
+                _ => {}
             }
-            for ((y, &s), g) in col.iter_mut().zip(&*wsum).zip(&groups.of_unit[start..end]) {
-                let scored = s > 0.0 && g.is_some();
-                if !scored {
-                    *y = f64::NAN;
+            // Units with no weight, or no group, are missing. When every unit is in a group
+            // (the groups' sizes add up to n), the test is on the weight alone and vectorises.
+            let col = &mut col[start..end];
+            if all_grouped {
+                for ((y, &a), &s) in col.iter_mut().zip(&*acc).zip(&*wsum) {
+                    let m = a / s;
+                    *y = if s > 0.0 { m } else { f64::NAN };
+                }
+            } else {
+                for (((y, &a), &s), g) in col.iter_mut().zip(&*acc).zip(&*wsum).zip(&groups.of_unit[start..end]) {
+                    *y = if s > 0.0 && g.is_some() { a / s } else { f64::NAN };
                 }
             }
             start = end;
@@ -287,6 +286,28 @@ impl Plan {
             }
         }
         Ok(())
+    }
+}
+
+/// `acc += w·x` and `wsum += w` for each of K children with a present value, child after child
+/// for every unit (the order, and so the bits, of K separate passes); branch-free so it
+/// vectorises; adding 0.0 for a missing value leaves the sums' bits unchanged.
+#[inline(always)]
+#[allow(clippy::needless_range_loop)]
+fn add_children<const K: usize>(acc: &mut [f64], wsum: &mut [f64], xs: [&[f64]; K], ws: [f64; K]) {
+    let len = acc.len();
+    let wsum = &mut wsum[..len];
+    let xs = xs.map(|x| &x[..len]);
+    for i in 0..len {
+        let (mut a, mut s) = (acc[i], wsum[i]);
+        for k in 0..K {
+            let x = xs[k][i];
+            let present = !x.is_nan();
+            a += if present { ws[k] * x } else { 0.0 };
+            s += if present { ws[k] } else { 0.0 };
+        }
+        acc[i] = a;
+        wsum[i] = s;
     }
 }
 

@@ -570,7 +570,7 @@ fn bootstrap_intervals_equal_an_independent_resampling() {
 fn bootstrap_percentiles_match_the_normal_approximation() {
     use nagar_core::robustness::stats::{sa_estimate, unit_uniform};
     use rand_chacha::rand_core::SeedableRng;
-    let (n, d) = (4000, 2);
+    let (n, d) = (2000, 2);
     let mut g = rand_chacha::ChaCha8Rng::seed_from_u64(99);
     // y = x1 + 0.3·x2 + noise; A, B, AB1 (x1 from B), AB2 = A (no effect).
     let a: Vec<(f64, f64)> = (0..n).map(|_| (unit_uniform(&mut g), unit_uniform(&mut g))).collect();
@@ -580,7 +580,7 @@ fn bootstrap_percentiles_match_the_normal_approximation() {
     y.extend(b.iter().map(|&(x1, x2)| f(x1, x2)));
     y.extend(a.iter().zip(&b).map(|(&(_, x2), &(b1, _))| f(b1, x2)));
     y.extend(a.iter().map(|&(x1, x2)| f(x1, x2)));
-    let s = sa_estimate(&y, n, d, 2000, &mut rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    let s = sa_estimate(&y, n, d, 1000, &mut rand_chacha::ChaCha8Rng::seed_from_u64(1));
     let m = y[..2 * n].iter().sum::<f64>() / (2 * n) as f64;
     let var = y[..2 * n].iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (2 * n - 1) as f64;
     let terms: Vec<f64> = (0..n).map(|k| y[n + k] * (y[2 * n + k] - y[k])).collect();
@@ -591,7 +591,10 @@ fn bootstrap_percentiles_match_the_normal_approximation() {
     // Si of x1 is 1/(1 + 0.09) ≈ 0.917 in theory.
     assert!((s[0].si - 1.0 / 1.09).abs() < 0.1, "{}", s[0].si);
     for (q, want) in [(s5, s[0].si - 1.645 * se), (s95, s[0].si + 1.645 * se)] {
-        assert!((q - want).abs() < 0.15 * se, "percentile {q}, normal approximation {want}, se {se}");
+        // The Monte Carlo error of a 5% quantile of 1,000 resamples is about 0.07·se.
+        assert!((q - want).abs() < 0.25 * se, "percentile {q}, normal approximation {want}, se {se}");
+        // A resampling of the wrong size (N/2 or 2N terms) would move the percentiles by
+        // (√2 − 1)·1.645·se ≈ 0.68·se or more.
     }
     assert!(t5 < s[0].sti && s[0].sti < t95);
     assert_eq!((s[1].sti, s[1].boot.unwrap()[2], s[1].boot.unwrap()[3]), (0.0, 0.0, 0.0));

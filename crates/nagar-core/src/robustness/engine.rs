@@ -218,7 +218,9 @@ impl<'a> Engine<'a> {
             unit_ids: nominal.units.ids.clone(),
             nominal_score: nominal.index().to_vec(),
             nominal_rank: nominal.rank.clone(),
-            scores: vec![f64::NAN; n * n_reps],
+            // Zeroed memory costs no pass of its own (fresh pages); every replication writes its
+            // row, a failed one NaN.
+            scores: vec![0.0; n * n_reps],
             ranks: vec![0; n * n_reps],
             group_sizes: vec![0; n_groups * n_reps],
             group_of_unit: nominal.groups.of_unit.clone(),
@@ -316,7 +318,9 @@ impl Results {
     }
 
     fn unit_stats_range(&self, top_n: usize, from: usize, to: usize) -> Vec<UnitStats> {
-        const BLOCK: usize = 64;
+        // Units per block: the block's slice of one replication's row is one cache line of
+        // ranks and two of scores, and the block's gathered values stay in the L2 cache.
+        const BLOCK: usize = 16;
         let n = self.n_units();
         let reps = self.design.stats_rows();
         let failed = self.failed();
@@ -348,11 +352,12 @@ impl Results {
                 key_buf.extend(my_scores.iter().copied().filter(|x| x.is_finite()).map(total_order_key));
                 let score = summary_of_keys(&mut key_buf, mean);
                 let (mut top, mut bottom) = (0usize, 0usize);
+                let group = self.group_of_unit[u];
                 for (&r, &x) in ok.iter().zip(my_ranks) {
                     if x == 0 {
                         continue;
                     }
-                    let m = self.group_of_unit[u].map_or(0, |g| self.group_sizes[r * self.n_groups + g] as usize);
+                    let m = group.map_or(0, |g| self.group_sizes[r * self.n_groups + g] as usize);
                     top += usize::from(x as usize <= top_n);
                     bottom += usize::from(x as usize + top_n > m);
                 }
@@ -551,6 +556,7 @@ impl Ctx<'_, '_> {
                 Ok((g, s, m)) => (g, s, m),
                 Err(m) => {
                     failures.push(Failure { rep: r + 1, message: m.clone() });
+                    scores_out[(r - first) * n..(r - first + 1) * n].fill(f64::NAN);
                     continue;
                 }
             };
@@ -602,6 +608,7 @@ impl Ctx<'_, '_> {
             plan.aggregate_weights.copy_from_slice(aw);
             if let Some(message) = failure {
                 failures.push(Failure { rep: r + 1, message });
+                scores_out[(r - first) * n..(r - first + 1) * n].fill(f64::NAN);
                 continue;
             }
             // Rank (pipeline rule: scored, not screened, coverage met, group large enough; ties share the
