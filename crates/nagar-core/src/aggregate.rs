@@ -161,6 +161,31 @@ impl Plan {
     /// L1 cache while every child column is added in.
     const BLOCK: usize = 512;
 
+    /// The block's means into `col[start..end]`: `acc / wsum`, missing for units with no weight or
+    /// no group. When every unit is in a group (the groups' sizes add up to n), the test is on the
+    /// weight alone and the division vectorises.
+    fn finish_block(
+        col: &mut [f64],
+        acc: &[f64],
+        wsum: &[f64],
+        groups: &Groups,
+        start: usize,
+        end: usize,
+        all_grouped: bool,
+    ) {
+        let col = &mut col[start..end];
+        if all_grouped {
+            for ((y, &a), &s) in col.iter_mut().zip(acc).zip(wsum) {
+                let m = a / s;
+                *y = if s > 0.0 { m } else { f64::NAN };
+            }
+        } else {
+            for (((y, &a), &s), g) in col.iter_mut().zip(acc).zip(wsum).zip(&groups.of_unit[start..end]) {
+                *y = if s > 0.0 && g.is_some() { a / s } else { f64::NAN };
+            }
+        }
+    }
+
     /// Arithmetic mean of the node's available children into `raw`, block by block. For every
     /// unit the operations, and their order, are those of one pass per child over all units:
     /// `acc += w·x` and `wsum += w` per present child, in the children's order (adding 0.0 for
@@ -198,6 +223,16 @@ impl Plan {
                     Child::Aggregate(a) => (&out.col(a)[start..end], self.aggregate_weights[a]),
                 })
                 .filter(|&(_, w)| w != 0.0);
+            if cfg!(target_arch = "wasm32") {
+                // The browser's build: one child a pass (no SIMD there to gain from more, and
+                // the main module's size budget has no room for the unrolled copies).
+                for (x, w) in children {
+                    add_children(acc, wsum, [x], [w]);
+                }
+                Self::finish_block(col, acc, wsum, groups, start, end, all_grouped);
+                start = end;
+                continue;
+            }
             let (mut xs, mut ws, mut k): ([&[f64]; 4], [f64; 4], usize) = ([&[]; 4], [0.0; 4], 0);
             for (x, w) in children {
                 xs[k] = x;
@@ -214,19 +249,7 @@ impl Plan {
                 3 => add_children(acc, wsum, [xs[0], xs[1], xs[2]], [ws[0], ws[1], ws[2]]),
                 _ => {}
             }
-            // Units with no weight, or no group, are missing. When every unit is in a group
-            // (the groups' sizes add up to n), the test is on the weight alone and vectorises.
-            let col = &mut col[start..end];
-            if all_grouped {
-                for ((y, &a), &s) in col.iter_mut().zip(&*acc).zip(&*wsum) {
-                    let m = a / s;
-                    *y = if s > 0.0 { m } else { f64::NAN };
-                }
-            } else {
-                for (((y, &a), &s), g) in col.iter_mut().zip(&*acc).zip(&*wsum).zip(&groups.of_unit[start..end]) {
-                    *y = if s > 0.0 && g.is_some() { a / s } else { f64::NAN };
-                }
-            }
+            Self::finish_block(col, acc, wsum, groups, start, end, all_grouped);
             start = end;
         }
     }
