@@ -248,3 +248,42 @@ fn a_spec_file_drives_the_analysis_and_a_framework_file_may_carry_it() {
     let (h, rows) = read(&mpi_out.join("ranks.csv"));
     assert_eq!((h.len(), rows.len()), (2 + 5, 40));
 }
+
+/// `--unit ID`: the sensitivity output is that unit's rank. Replaying COINr's design with
+/// `--unit CHN`, sensitivity.csv must equal COINr's `SA_estimate` formulas (METHODOLOGY §14)
+/// worked here from the CHN row of the ranks.csv the same run wrote — and differ from the
+/// default output (mean |rank change| over units, COINr's sensitivity.csv). An unknown id is
+/// refused, naming it.
+#[test]
+fn unit_output_is_that_units_rank() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("unit");
+    let design = shared("data/coinr-asem/robustness/sa/design.csv");
+    ok(&asem(&["--design", &design, "--unit", "CHN"], &out));
+    let (h, ranks) = read(&out.join("ranks.csv"));
+    assert_eq!(h[..3], ["uCode", "Nominal", "r_1"]);
+    let y: Vec<f64> = ranks["CHN"][1..].iter().map(|x| x.parse().unwrap()).collect();
+    let n = 40;
+    assert_eq!(y.len(), n * 5);
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let m = mean(&y[..2 * n]);
+    let var = y[..2 * n].iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (2 * n - 1) as f64;
+    assert!(var > 0.0, "CHN's rank varies over A and B");
+    let (_, sens) = read(&out.join("sensitivity.csv"));
+    let (_, coinr) = read(Path::new(&shared("data/coinr-asem/robustness/sa/sensitivity.csv")));
+    let mut differs = false;
+    for (i, input) in ["Weights", "Normalisation", "Aggregation"].iter().enumerate() {
+        let (ya, yb, yab) = (&y[..n], &y[n..2 * n], &y[(2 + i) * n..(3 + i) * n]);
+        let si = mean(&(0..n).map(|k| yb[k] * (yab[k] - ya[k])).collect::<Vec<_>>()) / var;
+        let sti = (0..n).map(|k| (ya[k] - yab[k]).powi(2)).sum::<f64>() / (2.0 * n as f64 * var);
+        let row = &sens[*input];
+        let (got_si, got_sti): (f64, f64) = (row[0].parse().unwrap(), row[1].parse().unwrap());
+        assert!((got_si - si).abs() <= 1e-9 * si.abs().max(1.0), "{input} Si: ours {got_si}, by hand {si}");
+        assert!((got_sti - sti).abs() <= 1e-9 * sti.abs().max(1.0), "{input} STi: ours {got_sti}, by hand {sti}");
+        let c: f64 = coinr[*input][0].parse().unwrap();
+        differs |= (c - got_si).abs() > 1e-6;
+    }
+    assert!(differs, "--unit changed nothing: the indices equal the default output's");
+    let err = refused(&asem(&["--design", &design, "--unit", "XYZ"], &dir.path().join("bad")));
+    assert!(err.contains("XYZ"), "{err}");
+}

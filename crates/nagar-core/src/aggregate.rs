@@ -140,7 +140,135 @@ impl Plan {
         scratch: &mut Scratch,
     ) -> Result<(), AggregationError> {
         let node = &self.nodes[pos];
+        if node.method == Aggregation::Amean {
+            self.eval_amean(node, normalised, groups, raw, out, scratch);
+        } else {
+            self.eval_other(node, normalised, groups, names, raw, out, scratch)?;
+        }
+        let dst = out.col_mut(node.aggregate);
+        dst.copy_from_slice(raw.col(node.aggregate));
+        if let Some([lo, hi]) = node.rescale {
+            for members in &groups.members {
+                rescale(dst, members, lo, hi);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Plan {
+    /// Units per block of [`Plan::eval_node`]'s arithmetic mean: the block's sums stay in the
+    /// L1 cache while every child column is added in.
+    const BLOCK: usize = 512;
+
+    /// The block's means into `col[start..end]`: `acc / wsum`, missing for units with no weight or
+    /// no group. When every unit is in a group (the groups' sizes add up to n), the test is on the
+    /// weight alone and the division vectorises.
+    fn finish_block(
+        col: &mut [f64],
+        acc: &[f64],
+        wsum: &[f64],
+        groups: &Groups,
+        start: usize,
+        end: usize,
+        all_grouped: bool,
+    ) {
+        let col = &mut col[start..end];
+        if all_grouped {
+            for ((y, &a), &s) in col.iter_mut().zip(acc).zip(wsum) {
+                let m = a / s;
+                *y = if s > 0.0 { m } else { f64::NAN };
+            }
+        } else {
+            for (((y, &a), &s), g) in col.iter_mut().zip(acc).zip(wsum).zip(&groups.of_unit[start..end]) {
+                *y = if s > 0.0 && g.is_some() { a / s } else { f64::NAN };
+            }
+        }
+    }
+
+    /// Arithmetic mean of the node's available children into `raw`, block by block. For every
+    /// unit the operations, and their order, are those of one pass per child over all units:
+    /// `acc += w·x` and `wsum += w` per present child, in the children's order (adding 0.0 for
+    /// a missing one, which leaves the sums' bits unchanged), then `acc / wsum`.
+    fn eval_amean(
+        &self,
+        node: &PlanNode,
+        normalised: &Matrix,
+        groups: &Groups,
+        raw: &mut Matrix,
+        out: &Matrix,
+        scratch: &mut Scratch,
+    ) {
         let n = normalised.n_rows();
+        scratch.acc.clear();
+        scratch.acc.resize(Self::BLOCK, 0.0);
+        scratch.wsum.clear();
+        scratch.wsum.resize(Self::BLOCK, 0.0);
+        let col = raw.col_mut(node.aggregate);
+        let all_grouped = groups.members.iter().map(Vec::len).sum::<usize>() == n;
+        debug_assert!(!all_grouped || groups.of_unit.iter().all(Option::is_some));
+        let mut start = 0;
+        while start < n {
+            let end = (start + Self::BLOCK).min(n);
+            let len = end - start;
+            let (acc, wsum) = (&mut scratch.acc[..len], &mut scratch.wsum[..len]);
+            acc.fill(0.0);
+            wsum.fill(0.0);
+            // Up to four children a pass over the sums, in the children's order.
+            let children = node
+                .children
+                .iter()
+                .map(|&c| match c {
+                    Child::Indicator(j) => (&normalised.col(j)[start..end], self.indicator_weights[j]),
+                    Child::Aggregate(a) => (&out.col(a)[start..end], self.aggregate_weights[a]),
+                })
+                .filter(|&(_, w)| w != 0.0);
+            if cfg!(target_arch = "wasm32") {
+                // The browser's build: one child a pass (no SIMD there to gain from more, and
+                // the main module's size budget has no room for the unrolled copies).
+                for (x, w) in children {
+                    add_children(acc, wsum, [x], [w]);
+                }
+                Self::finish_block(col, acc, wsum, groups, start, end, all_grouped);
+                start = end;
+                continue;
+            }
+            let (mut xs, mut ws, mut k): ([&[f64]; 4], [f64; 4], usize) = ([&[]; 4], [0.0; 4], 0);
+            for (x, w) in children {
+                xs[k] = x;
+                ws[k] = w;
+                k += 1;
+                if k == 4 {
+                    add_children(acc, wsum, xs, ws);
+                    k = 0;
+                }
+            }
+            match k {
+                1 => add_children(acc, wsum, [xs[0]], [ws[0]]),
+                2 => add_children(acc, wsum, [xs[0], xs[1]], [ws[0], ws[1]]),
+                3 => add_children(acc, wsum, [xs[0], xs[1], xs[2]], [ws[0], ws[1], ws[2]]),
+                _ => {}
+            }
+            Self::finish_block(col, acc, wsum, groups, start, end, all_grouped);
+            start = end;
+        }
+    }
+
+    /// Geometric or harmonic mean of the node's available children into `raw` (every present
+    /// child must be positive).
+    #[allow(clippy::too_many_arguments)]
+    fn eval_other(
+        &self,
+        node: &PlanNode,
+        normalised: &Matrix,
+        groups: &Groups,
+        names: &Names,
+        raw: &mut Matrix,
+        out: &Matrix,
+        scratch: &mut Scratch,
+    ) -> Result<(), AggregationError> {
+        let n = normalised.n_rows();
+        let method = node.method;
         scratch.acc.clear();
         scratch.acc.resize(n, 0.0);
         scratch.wsum.clear();
@@ -154,34 +282,22 @@ impl Plan {
             if w == 0.0 {
                 continue;
             }
-            match node.method {
-                Aggregation::Amean => {
-                    // Branch-free so it vectorises; adding 0.0 leaves the sums' bits unchanged.
-                    for ((a, s), &x) in acc.iter_mut().zip(wsum.iter_mut()).zip(values) {
-                        let present = !x.is_nan();
-                        *a += if present { w * x } else { 0.0 };
-                        *s += if present { w } else { 0.0 };
-                    }
+            for u in 0..n {
+                let x = values[u];
+                if x.is_nan() {
+                    continue;
                 }
-                method => {
-                    for u in 0..n {
-                        let x = values[u];
-                        if x.is_nan() {
-                            continue;
-                        }
-                        if x <= 0.0 {
-                            return Err(AggregationError {
-                                node: names.aggregate(node.aggregate),
-                                method: if method == Aggregation::Gmean { "geometric" } else { "harmonic" },
-                                unit: names.unit(u),
-                                child: names.child(c),
-                                value: x,
-                            });
-                        }
-                        acc[u] += if method == Aggregation::Gmean { w * x.ln() } else { w / x };
-                        wsum[u] += w;
-                    }
+                if x <= 0.0 {
+                    return Err(AggregationError {
+                        node: names.aggregate(node.aggregate),
+                        method: if method == Aggregation::Gmean { "geometric" } else { "harmonic" },
+                        unit: names.unit(u),
+                        child: names.child(c),
+                        value: x,
+                    });
                 }
+                acc[u] += if method == Aggregation::Gmean { w * x.ln() } else { w / x };
+                wsum[u] += w;
             }
         }
         let col = raw.col_mut(node.aggregate);
@@ -189,21 +305,32 @@ impl Plan {
             col[u] = f64::NAN;
             if wsum[u] > 0.0 && groups.of_unit[u].is_some() {
                 let m = acc[u] / wsum[u];
-                col[u] = match node.method {
-                    Aggregation::Amean => m,
-                    Aggregation::Gmean => m.exp(),
-                    Aggregation::Hmean => 1.0 / m,
-                };
-            }
-        }
-        let dst = out.col_mut(node.aggregate);
-        dst.copy_from_slice(raw.col(node.aggregate));
-        if let Some([lo, hi]) = node.rescale {
-            for members in &groups.members {
-                rescale(dst, members, lo, hi);
+                col[u] = if method == Aggregation::Gmean { m.exp() } else { 1.0 / m };
             }
         }
         Ok(())
+    }
+}
+
+/// `acc += w·x` and `wsum += w` for each of K children with a present value, child after child
+/// for every unit (the order, and so the bits, of K separate passes); branch-free so it
+/// vectorises; adding 0.0 for a missing value leaves the sums' bits unchanged.
+#[inline(always)]
+#[allow(clippy::needless_range_loop)]
+fn add_children<const K: usize>(acc: &mut [f64], wsum: &mut [f64], xs: [&[f64]; K], ws: [f64; K]) {
+    let len = acc.len();
+    let wsum = &mut wsum[..len];
+    let xs = xs.map(|x| &x[..len]);
+    for i in 0..len {
+        let (mut a, mut s) = (acc[i], wsum[i]);
+        for k in 0..K {
+            let x = xs[k][i];
+            let present = !x.is_nan();
+            a += if present { ws[k] * x } else { 0.0 };
+            s += if present { ws[k] } else { 0.0 };
+        }
+        acc[i] = a;
+        wsum[i] = s;
     }
 }
 

@@ -418,3 +418,184 @@ fn replications_that_reprocess_or_renormalise_equal_scoring_from_scratch() {
     assert!(d.rows.iter().any(|(_, p)| matches!(p.impute, Some(nagar_core::Imputation::MeanGroup { .. }))));
     assert!(d.rows.iter().any(|(_, p)| matches!(p.exclude, Some(Some(_)))));
 }
+
+/// The optimised replications on MPI-shaped data (tiers as comparison groups, the benchmark's
+/// inputs plus two normalisations): every replication equals `score` from scratch, bit for bit,
+/// and every unit's statistics equal a plain computation over the stored ranks and scores
+/// (full sort, R's mean, type-7 quantiles, counts of top/bottom N from the ranks themselves).
+#[test]
+fn mpi_replications_equal_scoring_and_statistics_equal_sorting() {
+    use nagar_core::robustness::stats::{median_sorted, quantile7_sorted};
+    let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).unwrap();
+    let table = nagar_core::demo::demo_table(&fw, &nagar_core::demo::census_cities(), 300, 2019);
+    let mut settings = fw.settings.clone();
+    settings.group = nagar_core::Group::Tier;
+    let w = WeightOverrides::new();
+    let nominal = score(&fw, &table, &settings, &w).unwrap();
+    let spec = Spec {
+        n: 10,
+        weights: vec![WeightsSpec { name: None, levels: vec![2, 3], ids: vec![], noise: 0.25 }],
+        normalise: vec!["zscore".into(), "minmax:0,100".into()],
+        missing: vec!["reweight".into(), "mean".into(), "worst".into()],
+        ..Spec::default()
+    };
+    let d = Design::sample(Kind::Ua, 10, 5, &spec.resolve(&fw).unwrap(), &|_| 1.0).unwrap();
+    let res = Engine::new(&fw, &table, &nominal, &w).threads(1).run(&d).unwrap();
+    assert!(res.failures.is_empty(), "{:?}", res.failures);
+    let par = Engine::new(&fw, &table, &nominal, &w).threads(2).run(&d).unwrap();
+    assert_eq!(par.ranks, res.ranks);
+    let n = res.n_units();
+    assert!(nominal.groups.members.len() > 1, "tiers give several groups");
+    for (r, (_, p)) in d.rows.iter().enumerate() {
+        let mut s = settings.clone();
+        s.normalise = p.normalise.clone().unwrap();
+        s.missing = p.missing.unwrap();
+        let wo: WeightOverrides = d.columns.weights.iter().cloned().zip(p.weights.iter().copied()).collect();
+        let full = score(&fw, &table, &s, &wo).unwrap();
+        for u in 0..n {
+            assert_eq!(res_score(&res, r, u).to_bits(), full.index()[u].to_bits(), "rep {} unit {u} {p:?}", r + 1);
+            assert_eq!(res.ranks[r * n + u], full.rank[u].unwrap_or(0), "rep {} unit {u}", r + 1);
+            assert_eq!(par.scores[r * n + u].to_bits(), full.index()[u].to_bits());
+        }
+    }
+    // Statistics by sorting.
+    let reps = d.rows.len();
+    let ranked_in = |r: usize, g: usize| {
+        (0..n).filter(|&v| nominal.groups.of_unit[v] == Some(g) && res.ranks[r * n + v] != 0).count()
+    };
+    let plain = |mut v: Vec<f64>| {
+        let mean = nagar_core::methods::stats::mean(&v);
+        v.sort_by(f64::total_cmp);
+        (mean, median_sorted(&v), quantile7_sorted(&v, 0.05), quantile7_sorted(&v, 0.95))
+    };
+    let top_n = 20;
+    for (k, st) in [1, 2].into_iter().map(|t| res.unit_stats_threads(top_n, t)).enumerate() {
+        for (u, st) in st.iter().enumerate() {
+            let ranks: Vec<f64> = (0..reps).map(|r| res.ranks[r * n + u]).filter(|&x| x != 0).map(f64::from).collect();
+            let scores: Vec<f64> = (0..reps).map(|r| res.scores[r * n + u]).filter(|x| x.is_finite()).collect();
+            let bits = |s: &nagar_core::robustness::stats::Summary| {
+                (s.mean.to_bits(), s.median.to_bits(), s.q5.to_bits(), s.q95.to_bits())
+            };
+            let b = |t: (f64, f64, f64, f64)| (t.0.to_bits(), t.1.to_bits(), t.2.to_bits(), t.3.to_bits());
+            assert_eq!(bits(&st.rank), b(plain(ranks)), "unit {u}, {} thread(s)", k + 1);
+            assert_eq!(bits(&st.score), b(plain(scores)), "unit {u}, {} thread(s)", k + 1);
+            let (mut top, mut bottom) = (0, 0);
+            for r in 0..reps {
+                let x = res.ranks[r * n + u] as usize;
+                if x != 0 {
+                    let m = ranked_in(r, nominal.groups.of_unit[u].unwrap());
+                    top += usize::from(x <= top_n);
+                    bottom += usize::from(x > m.saturating_sub(top_n));
+                }
+            }
+            assert_eq!(st.p_top, top as f64 / reps as f64, "unit {u}");
+            assert_eq!(st.p_bottom, bottom as f64 / reps as f64, "unit {u}");
+        }
+    }
+}
+
+/// The bootstrap of Si/STi, worked independently from its documented definition
+/// (METHODOLOGY §14): ChaCha8 seeded with the seed, stream 1; for each input in order, for each
+/// of the B resamples, N indices ⌊word·N/2⁶⁴⌋ for the Si terms y_B(y_ABi − y_A), then N for the
+/// differences y_A − y_ABi; V fixed; type-7 percentiles of the B estimates. On the replay of
+/// COINr's ASEM design, with y recomputed from the stored ranks.
+#[test]
+fn bootstrap_intervals_equal_an_independent_resampling() {
+    use rand_chacha::rand_core::{RngCore, SeedableRng};
+    let fw = asem_framework();
+    let data = csv_table("data/coinr-asem/ASEM_iData.csv");
+    let settings = nominal_settings(&fw);
+    let w = WeightOverrides::new();
+    let nominal = score(&fw, &data, &settings, &w).unwrap();
+    let design = Design::from_table(&csv_table("data/coinr-asem/robustness/sa/design.csv"), &fw).unwrap();
+    let res = Engine::new(&fw, &data, &nominal, &w).run(&design).unwrap();
+    let (nb, seed) = (300, 42);
+    let got = res.sensitivity(None, nb, seed).unwrap();
+    let point = res.sensitivity(None, 0, seed).unwrap();
+
+    let (n, d, units) = (design.n, design.inputs.len(), res.n_units());
+    let y: Vec<f64> = (0..design.rows.len())
+        .map(|r| {
+            let (mut sum, mut k) = (0.0, 0.0);
+            for u in 0..units {
+                if let (x, Some(m)) = (res.ranks[r * units + u], nominal.rank[u]) {
+                    if x != 0 {
+                        sum += (f64::from(x) - f64::from(m)).abs();
+                        k += 1.0;
+                    }
+                }
+            }
+            sum / k
+        })
+        .collect();
+    let m = y[..2 * n].iter().sum::<f64>() / (2 * n) as f64;
+    let var = y[..2 * n].iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (2 * n - 1) as f64;
+    let q7 = |mut v: Vec<f64>, p: f64| {
+        v.sort_by(f64::total_cmp);
+        let h = (v.len() - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        v[lo] + (h - lo as f64) * (v[(lo + 1).min(v.len() - 1)] - v[lo])
+    };
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1);
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1.0);
+    for i in 0..d {
+        let (ya, yb, yab) = (&y[..n], &y[n..2 * n], &y[(2 + i) * n..(3 + i) * n]);
+        let si_terms: Vec<f64> = (0..n).map(|k| yb[k] * (yab[k] - ya[k])).collect();
+        let st_terms: Vec<f64> = (0..n).map(|k| ya[k] - yab[k]).collect();
+        let (mut si, mut st) = (Vec::new(), Vec::new());
+        for _ in 0..nb {
+            let mut pick = || ((u128::from(rng.next_u64()) * n as u128) >> 64) as usize;
+            si.push((0..n).map(|_| si_terms[pick()]).sum::<f64>() / n as f64 / var);
+            st.push((0..n).map(|_| st_terms[pick()].powi(2)).sum::<f64>() / (2.0 * n as f64 * var));
+        }
+        let want = [q7(si.clone(), 0.05), q7(si, 0.95), q7(st.clone(), 0.05), q7(st, 0.95)];
+        let (name, s) = &got[i];
+        assert_eq!(name, &design.inputs[i]);
+        let b = s.boot.expect("bootstrap asked for");
+        for (k, (x, w)) in b.iter().zip(want).enumerate() {
+            assert!(close(*x, w), "{name} column {k}: ours {x}, independent {w}");
+        }
+        // The point estimates do not depend on the bootstrap.
+        assert_eq!((s.si, s.sti), (point[i].1.si, point[i].1.sti));
+        assert!(b[0] < b[1] && b[2] < b[3], "{name}: {b:?}");
+    }
+}
+
+/// A statistical property that a wrong resampling fails: for a large N the bootstrap
+/// distribution of Si (a mean of N terms over V) is close to normal with standard error
+/// sd(terms)/(√N·V), so its 5th and 95th percentiles lie near Si ∓ 1.645·se; and for an input
+/// with no effect (y_ABi = y_A) STi and its interval are exactly 0.
+#[test]
+fn bootstrap_percentiles_match_the_normal_approximation() {
+    use nagar_core::robustness::stats::{sa_estimate, unit_uniform};
+    use rand_chacha::rand_core::SeedableRng;
+    let (n, d) = (2000, 2);
+    let mut g = rand_chacha::ChaCha8Rng::seed_from_u64(99);
+    // y = x1 + 0.3·x2 + noise; A, B, AB1 (x1 from B), AB2 = A (no effect).
+    let a: Vec<(f64, f64)> = (0..n).map(|_| (unit_uniform(&mut g), unit_uniform(&mut g))).collect();
+    let b: Vec<(f64, f64)> = (0..n).map(|_| (unit_uniform(&mut g), unit_uniform(&mut g))).collect();
+    let f = |x1: f64, x2: f64| x1 + 0.3 * x2;
+    let mut y: Vec<f64> = a.iter().map(|&(x1, x2)| f(x1, x2)).collect();
+    y.extend(b.iter().map(|&(x1, x2)| f(x1, x2)));
+    y.extend(a.iter().zip(&b).map(|(&(_, x2), &(b1, _))| f(b1, x2)));
+    y.extend(a.iter().map(|&(x1, x2)| f(x1, x2)));
+    let s = sa_estimate(&y, n, d, 1000, &mut rand_chacha::ChaCha8Rng::seed_from_u64(1));
+    let m = y[..2 * n].iter().sum::<f64>() / (2 * n) as f64;
+    let var = y[..2 * n].iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (2 * n - 1) as f64;
+    let terms: Vec<f64> = (0..n).map(|k| y[n + k] * (y[2 * n + k] - y[k])).collect();
+    let tm = terms.iter().sum::<f64>() / n as f64;
+    let sd = (terms.iter().map(|t| (t - tm) * (t - tm)).sum::<f64>() / (n - 1) as f64).sqrt();
+    let se = sd / (n as f64).sqrt() / var;
+    let [s5, s95, t5, t95] = s[0].boot.unwrap();
+    // Si of x1 is 1/(1 + 0.09) ≈ 0.917 in theory.
+    assert!((s[0].si - 1.0 / 1.09).abs() < 0.1, "{}", s[0].si);
+    for (q, want) in [(s5, s[0].si - 1.645 * se), (s95, s[0].si + 1.645 * se)] {
+        // The Monte Carlo error of a 5% quantile of 1,000 resamples is about 0.07·se.
+        assert!((q - want).abs() < 0.25 * se, "percentile {q}, normal approximation {want}, se {se}");
+        // A resampling of the wrong size (N/2 or 2N terms) would move the percentiles by
+        // (√2 − 1)·1.645·se ≈ 0.68·se or more.
+    }
+    assert!(t5 < s[0].sti && s[0].sti < t95);
+    assert_eq!((s[1].sti, s[1].boot.unwrap()[2], s[1].boot.unwrap()[3]), (0.0, 0.0, 0.0));
+}

@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::design::{Block, Design, Params};
 use super::spec::Kind;
-use super::stats::{sa_estimate, summary_of, Sensitivity, Summary};
+use super::stats::{sa_estimate, summary_of_keys, summary_of_ranks, total_order_key, Sensitivity, Summary};
 use super::RobustnessError;
 use crate::aggregate::{Child, Names, Plan, Scratch};
 use crate::framework::Framework;
@@ -218,7 +218,9 @@ impl<'a> Engine<'a> {
             unit_ids: nominal.units.ids.clone(),
             nominal_score: nominal.index().to_vec(),
             nominal_rank: nominal.rank.clone(),
-            scores: vec![f64::NAN; n * n_reps],
+            // Zeroed memory costs no pass of its own (fresh pages); every replication writes its
+            // row, a failed one NaN.
+            scores: vec![0.0; n * n_reps],
             ranks: vec![0; n * n_reps],
             group_sizes: vec![0; n_groups * n_reps],
             group_of_unit: nominal.groups.of_unit.clone(),
@@ -316,7 +318,9 @@ impl Results {
     }
 
     fn unit_stats_range(&self, top_n: usize, from: usize, to: usize) -> Vec<UnitStats> {
-        const BLOCK: usize = 64;
+        // Units per block: the block's slice of one replication's row is one cache line of
+        // ranks and two of scores, and the block's gathered values stay in the L2 cache.
+        const BLOCK: usize = 16;
         let n = self.n_units();
         let reps = self.design.stats_rows();
         let failed = self.failed();
@@ -324,7 +328,7 @@ impl Results {
         let denom = if ok.is_empty() { f64::NAN } else { ok.len() as f64 };
         let mut ranks = vec![0u32; BLOCK * ok.len()];
         let mut scores = vec![0f64; BLOCK * ok.len()];
-        let mut buf = Vec::with_capacity(ok.len());
+        let (mut rank_buf, mut key_buf) = (Vec::with_capacity(ok.len()), Vec::with_capacity(ok.len()));
         let mut out = Vec::with_capacity(to - from);
         for u0 in (from..to).step_by(BLOCK) {
             let b = BLOCK.min(to - u0);
@@ -337,18 +341,23 @@ impl Results {
             for k in 0..b {
                 let u = u0 + k;
                 let my_ranks = &ranks[k * ok.len()..(k + 1) * ok.len()];
-                buf.clear();
-                buf.extend(my_ranks.iter().filter(|&&x| x != 0).map(|&x| f64::from(x)));
-                let rank = summary_of(&mut buf);
-                buf.clear();
-                buf.extend(scores[k * ok.len()..(k + 1) * ok.len()].iter().copied().filter(|x| x.is_finite()));
-                let score = summary_of(&mut buf);
+                rank_buf.clear();
+                rank_buf.extend(my_ranks.iter().copied().filter(|&x| x != 0));
+                let rank = summary_of_ranks(&mut rank_buf);
+                // The mean over the replications in order, then the order statistics of the
+                // values' total-order keys.
+                let my_scores = &scores[k * ok.len()..(k + 1) * ok.len()];
+                let mean = crate::methods::stats::mean(my_scores);
+                key_buf.clear();
+                key_buf.extend(my_scores.iter().copied().filter(|x| x.is_finite()).map(total_order_key));
+                let score = summary_of_keys(&mut key_buf, mean);
                 let (mut top, mut bottom) = (0usize, 0usize);
+                let group = self.group_of_unit[u];
                 for (&r, &x) in ok.iter().zip(my_ranks) {
                     if x == 0 {
                         continue;
                     }
-                    let m = self.group_of_unit[u].map_or(0, |g| self.group_sizes[r * self.n_groups + g] as usize);
+                    let m = group.map_or(0, |g| self.group_sizes[r * self.n_groups + g] as usize);
                     top += usize::from(x as usize <= top_n);
                     bottom += usize::from(x as usize + top_n > m);
                 }
@@ -547,6 +556,7 @@ impl Ctx<'_, '_> {
                 Ok((g, s, m)) => (g, s, m),
                 Err(m) => {
                     failures.push(Failure { rep: r + 1, message: m.clone() });
+                    scores_out[(r - first) * n..(r - first + 1) * n].fill(f64::NAN);
                     continue;
                 }
             };
@@ -598,6 +608,7 @@ impl Ctx<'_, '_> {
             plan.aggregate_weights.copy_from_slice(aw);
             if let Some(message) = failure {
                 failures.push(Failure { rep: r + 1, message });
+                scores_out[(r - first) * n..(r - first + 1) * n].fill(f64::NAN);
                 continue;
             }
             // Rank (pipeline rule: scored, not screened, coverage met, group large enough; ties share the
@@ -645,32 +656,66 @@ fn descending_key(x: f64) -> u64 {
     !ascending
 }
 
-/// Least-significant-digit radix sort by the key, 8 bits a pass; a pass in which every key has
-/// the same byte is skipped. Stable. `spare` is a reused buffer.
+/// Sorts by (key, second) ascending, in linear time for the keys scores give: a
+/// least-significant-digit radix sort on the leading 22 significant bits of `key − min`
+/// (two passes of 11 bits, both histograms counted in one pass, a pass skipped when one bucket
+/// holds everything), then each run of elements sharing those bits sorted by the whole
+/// (key, second) pair. Scores of thousands of units rarely share 22 leading bits, so the runs
+/// are mostly single elements; many equal or clustered keys make longer runs, which a
+/// comparison sort handles (never worse than O(n log n)). `spare` is a reused buffer.
 fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
+    const BITS: u32 = 11;
+    const MASK: u64 = (1 << BITS) - 1;
     let n = v.len();
+    if n <= 64 {
+        v.sort_unstable();
+        return;
+    }
+    let (mut lo, mut hi) = (u64::MAX, 0u64);
+    for &(k, _) in v.iter() {
+        lo = lo.min(k);
+        hi = hi.max(k);
+    }
+    let shift = (64 - (hi - lo).leading_zeros()).saturating_sub(2 * BITS);
+    let digit = |k: u64| (k - lo) >> shift;
+    let mut count = [[0u32; 1 << BITS]; 2];
+    for &(k, _) in v.iter() {
+        let d = digit(k);
+        count[0][(d & MASK) as usize] += 1;
+        count[1][(d >> BITS) as usize] += 1;
+    }
     spare.clear();
     spare.resize(n, (0, 0));
-    for shift in (0..64).step_by(8) {
-        let mut count = [0usize; 256];
-        for &(k, _) in v.iter() {
-            count[((k >> shift) & 0xff) as usize] += 1;
-        }
-        if count.contains(&n) {
+    for (pass, count) in count.iter_mut().enumerate() {
+        if count.contains(&(n as u32)) {
             continue;
         }
-        let mut at = 0;
+        let mut at = 0u32;
         for c in count.iter_mut() {
             let here = *c;
             *c = at;
             at += here;
         }
+        let sh = pass as u32 * BITS;
         for &x in v.iter() {
-            let b = ((x.0 >> shift) & 0xff) as usize;
-            spare[count[b]] = x;
+            let b = ((digit(x.0) >> sh) & MASK) as usize;
+            spare[count[b] as usize] = x;
             count[b] += 1;
         }
         std::mem::swap(v, spare);
+    }
+    // Runs of equal digits: in (key, second) order.
+    let mut start = 0;
+    while start < n {
+        let d = digit(v[start].0);
+        let mut end = start + 1;
+        while end < n && digit(v[end].0) == d {
+            end += 1;
+        }
+        if end - start > 1 {
+            v[start..end].sort_unstable();
+        }
+        start = end;
     }
 }
 
@@ -683,20 +728,41 @@ mod tests {
     #[test]
     fn radix_sort_sorts_like_sort() {
         let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
-        for n in [0usize, 1, 2, 17, 300, 5000] {
-            let mut v: Vec<(u64, u32)> = (0..n)
-                .map(|i| {
-                    s ^= s << 13;
-                    s ^= s >> 7;
-                    s ^= s << 17;
-                    // Few distinct high bytes and some equal keys, as scores have.
-                    (super::descending_key(((s >> 40) % 1000) as f64 / 7.0), i as u32)
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        // Scores as an index gives them (0–100, nearly all distinct), few distinct values
+        // (ties), one far outlier (every other key in one bucket), all equal, negative and
+        // positive z-scores with ±0, and raw 64-bit keys.
+        let kinds: [&dyn Fn(u64, usize) -> u64; 6] = [
+            &|r, _| super::descending_key((r >> 11) as f64 / (1u64 << 53) as f64 * 100.0),
+            &|r, _| super::descending_key(((r >> 40) % 1000) as f64 / 7.0),
+            &|r, i| super::descending_key(if i == 3 { 1e300 } else { (r >> 11) as f64 / (1u64 << 53) as f64 }),
+            &|_, _| super::descending_key(42.0),
+            &|r, i| {
+                super::descending_key(match i % 7 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    _ => ((r >> 11) as f64 / (1u64 << 52) as f64) - 1.0,
                 })
-                .collect();
-            let mut want = v.clone();
-            want.sort_by_key(|x| x.0);
-            super::radix_sort(&mut v, &mut Vec::new());
-            assert_eq!(v, want, "n = {n}");
+            },
+            &|r, _| r,
+        ];
+        for (kind, key) in kinds.iter().enumerate() {
+            for n in [0usize, 1, 2, 17, 64, 65, 300, 5000] {
+                let mut v: Vec<(u64, u32)> = (0..n).map(|i| (key(next(), i), i as u32)).collect();
+                let mut want = v.clone();
+                want.sort_by_key(|x| x.0);
+                super::radix_sort(&mut v, &mut Vec::new());
+                assert_eq!(v, want, "kind {kind}, n = {n}");
+                // Input not in index order: still (key, index) order.
+                v.reverse();
+                super::radix_sort(&mut v, &mut vec![(7, 7); 3]);
+                assert_eq!(v, want, "kind {kind}, n = {n}, reversed");
+            }
         }
     }
 

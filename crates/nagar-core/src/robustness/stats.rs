@@ -55,8 +55,58 @@ pub fn summary(values: impl Iterator<Item = f64>, buf: &mut Vec<f64>) -> Summary
 /// need are placed (`select_nth_unstable`, ascending positions, each search confined to the
 /// part right of the previous one): the same values as a full sort, in linear time.
 pub fn summary_of(v: &mut [f64]) -> Summary {
-    let n = v.len();
     let mean = crate::methods::stats::mean(v);
+    order_summary(v, mean, f64::total_cmp, |x| x)
+}
+
+/// [`summary_of`] of finite values given as their [`total_order_key`]s (reordered in place):
+/// integer comparisons in the selection, the same numbers. `mean` is their mean, computed by
+/// the caller in the values' original order (R's two-pass mean depends on it).
+pub fn summary_of_keys(keys: &mut [i64], mean: f64) -> Summary {
+    order_summary(keys, mean, i64::cmp, from_total_order_key)
+}
+
+/// [`summary_of`] of ranks (positive integers; no missing ones), reordered in place. The same
+/// numbers as `summary_of` of the ranks as `f64`: the sum of R's mean is exact either way (every
+/// partial sum is an integer below 2⁵³), and its corrective pass is run over the values in their
+/// original order.
+pub fn summary_of_ranks(v: &mut [u32]) -> Summary {
+    let n = v.len();
+    let sum: u64 = v.iter().map(|&k| u64::from(k)).sum();
+    let mean = if n == 0 {
+        f64::NAN
+    } else if sum < 1 << 53 {
+        let nf = n as f64;
+        let m = sum as f64 / nf;
+        let correction: f64 = v.iter().map(|&k| f64::from(k) - m).sum();
+        m + correction / nf
+    } else {
+        let as_f64: Vec<f64> = v.iter().map(|&k| f64::from(k)).collect();
+        crate::methods::stats::mean(&as_f64)
+    };
+    order_summary(v, mean, u32::cmp, f64::from)
+}
+
+/// A key whose integer order is `f64::total_cmp`'s order (the transformation `total_cmp` itself
+/// uses); [`from_total_order_key`] inverts it.
+pub fn total_order_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+/// The value of a [`total_order_key`] (the transformation is its own inverse).
+pub fn from_total_order_key(k: i64) -> f64 {
+    f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64)
+}
+
+/// Median and type-7 5th/95th percentiles by selection, with the given order and value map.
+fn order_summary<T: Copy>(
+    v: &mut [T],
+    mean: f64,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+    value: impl Fn(T) -> f64,
+) -> Summary {
+    let n = v.len();
     if n == 0 {
         return Summary { mean, median: f64::NAN, q5: f64::NAN, q95: f64::NAN };
     }
@@ -72,22 +122,23 @@ pub fn summary_of(v: &mut [f64]) -> Summary {
     let mut start = 0;
     for &k in &wanted {
         if k >= start {
-            v[start..].select_nth_unstable_by(k - start, f64::total_cmp);
+            v[start..].select_nth_unstable_by(k - start, cmp);
             start = k + 1;
         }
     }
     // Now v[k] holds the k-th smallest value for every wanted k.
+    let at = |k: usize| value(v[k]);
     let q = |p: f64| {
         let h = (n - 1) as f64 * p;
         let (lo, hi) = pos(p);
         let g = h - lo as f64;
-        if g > 0.0 && v[hi] != v[lo] {
-            (1.0 - g) * v[lo] + g * v[hi]
+        if g > 0.0 && at(hi) != at(lo) {
+            (1.0 - g) * at(lo) + g * at(hi)
         } else {
-            v[lo]
+            at(lo)
         }
     };
-    Summary { mean, median: (v[c] + v[d]) / 2.0, q5: q(0.05), q95: q(0.95) }
+    Summary { mean, median: (at(c) + at(d)) / 2.0, q5: q(0.05), q95: q(0.95) }
 }
 
 /// Sensitivity indices of one input.
