@@ -5,9 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use nagar_core::i18n::Words;
 use nagar_core::pipeline::{self, Scored, WeightOverrides};
 use nagar_core::report::{self, Provenance};
 use nagar_core::{Framework, Settings};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod analysis_cmds;
 mod audit_cmd;
@@ -210,6 +214,25 @@ fn main() -> ExitCode {
     }
 }
 
+/// The Scores sheet as CSV, streamed: rows are formatted into one buffer that goes to `out`
+/// every 256 KiB, so the whole table never exists as cells or as text at once.
+fn write_scores_csv(out: &mut impl std::io::Write, table: &report::ScoresTable<impl Words>) -> std::io::Result<()> {
+    const CHUNK: usize = 256 * 1024;
+    let mut w = nagar_io::CsvWriter::default();
+    w.header(&table.columns);
+    let mut row = Vec::with_capacity(table.columns.len());
+    for u in 0..table.len() {
+        table.row_into(u, &mut row);
+        w.row(&row);
+        if w.as_str().len() >= CHUNK {
+            out.write_all(w.as_str().as_bytes())?;
+            w.clear();
+        }
+    }
+    out.write_all(w.as_str().as_bytes())?;
+    out.flush()
+}
+
 /// A loaded framework with where it came from.
 pub struct LoadedFramework {
     pub framework: Framework,
@@ -295,6 +318,7 @@ pub fn read_data_file(a: &ScoreArgs) -> Result<nagar_io::DataRead, Fatal> {
     let bytes = std::fs::read(&a.data).map_err(|e| Fatal(format!("{}: cannot read: {e}", a.data.display())))?;
     let name = a.data.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let opts = nagar_io::ReadOptions { sheet: a.sheet.clone(), ..Default::default() };
+    // The table owns its cells: the file's bytes are dropped on return, before scoring.
     nagar_io::read_data(&bytes, &name, &opts).map_err(|e| Fatal(e.to_string()))
 }
 
@@ -335,16 +359,25 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
         return Ok(ExitCode::SUCCESS);
     }
     let fw = &lf.framework;
-    let scores = report::scores_sheet_in(fw, &scored, &prov, lang);
     match &a.out {
-        None => print!("{}", nagar_io::write_csv(&scores)),
+        None => {
+            let stdout = std::io::stdout();
+            write_scores_csv(&mut stdout.lock(), &report::ScoresTable::new_in(fw, &scored, &prov, lang))
+                .map_err(|e| Fatal(format!("standard output: {e}")))?;
+        }
         Some(path) => {
             let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let cannot_write = |e: std::io::Error| Fatal(format!("{}: cannot write: {e}", path.display()));
             let bytes: Vec<u8> = match ext.as_str() {
-                "csv" => nagar_io::write_csv(&scores).into_bytes(),
-                "json" => nagar_io::write_json(&scores).into_bytes(),
+                "csv" => {
+                    let mut file = std::fs::File::create(path).map_err(cannot_write)?;
+                    write_scores_csv(&mut file, &report::ScoresTable::new_in(fw, &scored, &prov, lang))
+                        .map_err(cannot_write)?;
+                    Vec::new()
+                }
+                "json" => nagar_io::write_json(&report::scores_sheet_in(fw, &scored, &prov, lang)).into_bytes(),
                 "xlsx" => nagar_io::write_xlsx(&[
-                    scores,
+                    report::scores_sheet_in(fw, &scored, &prov, lang),
                     report::dictionary_sheet(fw, &scored, &weights, lang),
                     report::indicators_sheet_in(fw, &scored, lang),
                     report::issues_sheet_in(&scored.issues, lang),
@@ -353,7 +386,9 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
                 .map_err(|e| Fatal(e.to_string()))?,
                 _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),
             };
-            std::fs::write(path, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
+            if ext != "csv" {
+                std::fs::write(path, bytes).map_err(cannot_write)?;
+            }
             let ranked = scored.rank.iter().filter(|r| r.is_some()).count();
             eprintln!("scored {} units ({} ranked) → {}", scored.units.len(), ranked, path.display());
         }
