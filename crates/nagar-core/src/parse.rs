@@ -44,8 +44,24 @@ pub fn plain_number(s: &str) -> Option<f64> {
     if significant > 15 || (significant == 0 && digits.len() != b.len()) {
         return None; // too many digits to be sure, or -0
     }
-    s.parse::<f64>().ok()
+    // Clinger's fast path: the digits as an integer M < 10^15 < 2^53 and 10^k for k ≤ 22 are
+    // both exact in an f64, so the one correctly rounded division M / 10^k is the correctly
+    // rounded value of the text, what `str::parse` gives (property test below), without its
+    // general machinery. Longer fractions (k > 22) go to `str::parse`.
+    let k = frac.map_or(0, <[u8]>::len);
+    if k > 22 {
+        return s.parse::<f64>().ok();
+    }
+    let m = int.iter().chain(frac.unwrap_or_default()).fold(0u64, |m, &c| m * 10 + u64::from(c - b'0'));
+    let x = m as f64 / POW10[k];
+    Some(if digits.len() != b.len() { -x } else { x })
 }
+
+/// 10^0 ..= 10^22, every one exact in an f64.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
 
 /// Text that means "no value".
 pub fn is_missing_marker(s: &str) -> bool {
@@ -243,6 +259,13 @@ mod plain_number_tests {
 
         /// Any number nagar writes with at most 15 significant digits (an integer of up to 15
         /// digits times a power of ten ≤ 1) is accepted.
+        #[test]
+        fn accepted_text_reads_as_str_parse_reads_it(s in "-?(0|[1-9][0-9]{0,14})(\\.[0-9]{0,24})?") {
+            if let Some(x) = plain_number(&s) {
+                prop_assert_eq!(x.to_bits(), s.parse::<f64>().unwrap().to_bits(), "{}", s);
+            }
+        }
+
         #[test]
         fn written_numbers_are_accepted(m in -999_999_999_999_999i64..999_999_999_999_999, e in -20i32..=0) {
             prop_assume!(m != 0);
