@@ -228,6 +228,13 @@ test('malformed files show their issues, names are shown as text, and the app ke
   truncateSync(huge, 200 * 1024 * 1024);
   await page.setInputFiles('[data-testid=data-file]', huge);
   await page.waitForFunction(() => /huge\.csv is 200 MB/.test(document.querySelector('#status')?.textContent ?? ''));
+  // A CSV of short cells within the byte limit: 40 MB (its first 80 KB written, the rest a sparse
+  // hole) of 100 one-digit columns is about 21 million cells, estimated from its first 64 KB and
+  // refused before the file is read.
+  const narrow = bad('narrow.csv', ('1,'.repeat(99) + '1\n').repeat(400));
+  truncateSync(narrow, 40 * 1024 * 1024);
+  await page.setInputFiles('[data-testid=data-file]', narrow);
+  await page.waitForFunction(() => /narrow\.csv has about 21 million cells/.test(document.querySelector('#status')?.textContent ?? ''));
   // A workbook with no data.
   await page.setInputFiles('[data-testid=data-file]', bad('empty.xlsx', sheets.writeXlsx([{ name: 'Data', columns: [], rows: [] }])));
   await page.waitForFunction(() => /empty\.xlsx/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 30_000 });

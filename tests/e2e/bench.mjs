@@ -1,13 +1,22 @@
 // Browser benchmark (not a test): from file drop to rendered results table, in headless
 // Chromium on this machine, and the sizes the page downloads. Prints a Markdown table.
-//   node tests/e2e/bench.mjs            (after `npm run build` and `cargo build -p nagar-cli`)
+//   npm run bench                       (builds what it needs: the site and the CLI)
+//   NAGAR_CLI=path/to/nagar npm run bench   (use this CLI to make the data instead of building one)
+//   SKIP_BUILD=1 npm run bench          (use www/dist as it is)
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST, ROOT, builtFiles, launch, serve, tmp } from './lib.mjs';
 
+// The CLI only makes the 5,000-ULB file (`nagar demo`); a clean clone has none, so build it.
 const CLI = process.env.NAGAR_CLI ?? join(ROOT, 'target/release/nagar');
+if (!process.env.NAGAR_CLI) {
+  execFileSync('cargo', ['build', '--release', '-p', 'nagar-cli'], { cwd: ROOT, stdio: 'inherit' });
+}
+if (!process.env.SKIP_BUILD || !existsSync(join(DIST, 'index.html'))) {
+  execFileSync('bash', ['scripts/build.sh'], { cwd: ROOT, stdio: 'inherit' });
+}
 const RUNS = Number(process.env.RUNS ?? 7);
 
 function median(xs) {

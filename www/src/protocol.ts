@@ -86,5 +86,31 @@ export interface Progress {
 /// Demo: the synthetic file `nagar demo --ulbs 120 --seed 2019` writes.
 export const DEMO_ULBS = 120;
 export const DEMO_SEED = 2019;
-/// Bigger files are refused with a message (the command-line tool has no such limit).
+/// Bigger files are refused with a message before they are read.
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+/// A CSV file of more cells (data rows × columns) than this is refused, by the engine as it reads
+/// (nagar_io::DEFAULT_MAX_CELLS, the same in the command-line tool) and, estimated from its first
+/// bytes, by the page before it reads the file at all (`estimateCsvCells`).
+export const MAX_CELLS = 12_000_000;
+/// How much of a CSV file the page looks at to estimate its cells.
+export const CELL_SAMPLE_BYTES = 64 * 1024;
+
+/// The number of cells of a CSV file of `fileSize` bytes whose first `sampleBytes` bytes are
+/// `sample`: the columns of its first line times its lines, the lines estimated from the
+/// sample's bytes per line (exact when the sample is the whole file, up to quoted line breaks).
+export function estimateCsvCells(sample: string, sampleBytes: number, fileSize: number): number {
+  const firstEnd = sample.indexOf('\n');
+  const header = firstEnd < 0 ? sample : sample.slice(0, firstEnd);
+  let columns = 1;
+  let quoted = false;
+  for (const c of header) {
+    if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) columns++;
+  }
+  let lines = 0;
+  for (let i = sample.indexOf('\n'); i >= 0; i = sample.indexOf('\n', i + 1)) lines++;
+  if (sampleBytes >= fileSize) return columns * Math.max(lines, 1);
+  // A sample with no line end: one line so far; estimate from its length.
+  const bytesPerLine = sampleBytes / Math.max(lines, 1);
+  return Math.round(columns * (fileSize / bytesPerLine));
+}

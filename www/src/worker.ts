@@ -8,7 +8,18 @@
 // modules from the app's own origin.
 import init, { Workspace, engineVersion, type Options } from '../pkg/core/nagar_wasm.js';
 import type { Workspace as FullWorkspace } from '../pkg/full/nagar_full.js';
-import { DEMO_SEED, DEMO_ULBS, MAX_FILE_BYTES, type Loaded, type Ready, type Reply, type Request } from './protocol';
+import {
+  CELL_SAMPLE_BYTES,
+  DEMO_SEED,
+  DEMO_ULBS,
+  MAX_CELLS,
+  MAX_FILE_BYTES,
+  estimateCsvCells,
+  type Loaded,
+  type Ready,
+  type Reply,
+  type Request,
+} from './protocol';
 import { handleAnalysis } from './worker-analysis';
 import { transferables, type ResultsTransfer } from './results-unpack';
 import type { RobustnessState } from './robustness-types';
@@ -183,8 +194,24 @@ async function readFile(file: File): Promise<Uint8Array> {
     throw named(
       'DataError',
       `${file.name} is ${mb(file.size)}; this page reads files up to ${mb(MAX_FILE_BYTES)}. ` +
-        'Split the file, or use the nagar command-line tool, which has no such limit.',
+        'Split the file, or use the nagar command-line tool.',
     );
+  }
+  // A CSV file of short cells can hold more cells than the engine takes (and than the tab has
+  // memory for) well within the byte limit: estimated from its first bytes, refused before the
+  // whole file is read.
+  if (/\.csv$/i.test(file.name) && file.size > CELL_SAMPLE_BYTES) {
+    const sample = new Uint8Array(await file.slice(0, CELL_SAMPLE_BYTES).arrayBuffer());
+    const cells = estimateCsvCells(new TextDecoder().decode(sample), sample.length, file.size);
+    // 5% of slack for the estimate: the engine's own count refuses exactly at the limit.
+    if (cells > MAX_CELLS * 1.05) {
+      const millions = (n: number) => `${Math.round(n / 1e6)} million`;
+      throw named(
+        'DataError',
+        `${file.name} has about ${millions(cells)} cells (rows × columns); this page reads files of up to ` +
+          `${millions(MAX_CELLS)} cells. Split the file.`,
+      );
+    }
   }
   // A file that reads in well under a second is read in one call (the 5,000-ULB CSV, 4.9 MB:
   // 10-12 ms, where the chunked stream below took 20-50 ms); a larger one in chunks, with

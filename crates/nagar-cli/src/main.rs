@@ -5,9 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use nagar_core::i18n::Words;
 use nagar_core::pipeline::{self, Scored, WeightOverrides};
 use nagar_core::report::{self, Provenance};
 use nagar_core::{Framework, Settings};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod analysis_cmds;
 mod audit_cmd;
@@ -210,6 +214,53 @@ fn main() -> ExitCode {
     }
 }
 
+/// The Scores sheet as CSV, streamed: blocks of rows are formatted on every core, each into its
+/// own reused buffer, and written in order, so the whole table never exists as cells or as text
+/// at once (formatting the numbers is most of the writing; the text is the same for any number
+/// of threads).
+fn write_scores_csv<W: Words + Sync>(
+    out: &mut impl std::io::Write,
+    table: &report::ScoresTable<W>,
+) -> std::io::Result<()> {
+    const BLOCK: usize = 512;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let mut header = nagar_io::CsvWriter::default();
+    header.header(&table.columns);
+    out.write_all(header.as_str().as_bytes())?;
+    header.clear(); // keeps the width: every buffer pads short rows to the header's width
+    let mut bufs = vec![header; threads];
+    let format = |buf: &mut nagar_io::CsvWriter, rows: std::ops::Range<usize>| {
+        buf.clear();
+        let mut row = Vec::with_capacity(table.columns.len());
+        for u in rows {
+            table.row_into(u, &mut row);
+            buf.row(&row);
+        }
+    };
+    let n = table.len();
+    let mut start = 0;
+    while start < n {
+        let range = |k: usize| (start + k * BLOCK).min(n)..(start + (k + 1) * BLOCK).min(n);
+        std::thread::scope(|scope| {
+            let (mine, others) = bufs.split_first_mut().expect("at least one buffer");
+            for (k, buf) in others.iter_mut().enumerate() {
+                let rows = range(k + 1);
+                if rows.is_empty() {
+                    buf.clear();
+                } else {
+                    scope.spawn(move || format(buf, rows));
+                }
+            }
+            format(mine, range(0));
+        });
+        for buf in &bufs {
+            out.write_all(buf.as_str().as_bytes())?;
+        }
+        start += threads * BLOCK;
+    }
+    out.flush()
+}
+
 /// A loaded framework with where it came from.
 pub struct LoadedFramework {
     pub framework: Framework,
@@ -295,6 +346,7 @@ pub fn read_data_file(a: &ScoreArgs) -> Result<nagar_io::DataRead, Fatal> {
     let bytes = std::fs::read(&a.data).map_err(|e| Fatal(format!("{}: cannot read: {e}", a.data.display())))?;
     let name = a.data.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let opts = nagar_io::ReadOptions { sheet: a.sheet.clone(), ..Default::default() };
+    // The table owns its cells: the file's bytes are dropped on return, before scoring.
     nagar_io::read_data(&bytes, &name, &opts).map_err(|e| Fatal(e.to_string()))
 }
 
@@ -335,16 +387,25 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
         return Ok(ExitCode::SUCCESS);
     }
     let fw = &lf.framework;
-    let scores = report::scores_sheet_in(fw, &scored, &prov, lang);
     match &a.out {
-        None => print!("{}", nagar_io::write_csv(&scores)),
+        None => {
+            let stdout = std::io::stdout();
+            write_scores_csv(&mut stdout.lock(), &report::ScoresTable::new_in(fw, &scored, &prov, lang))
+                .map_err(|e| Fatal(format!("standard output: {e}")))?;
+        }
         Some(path) => {
             let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            let cannot_write = |e: std::io::Error| Fatal(format!("{}: cannot write: {e}", path.display()));
             let bytes: Vec<u8> = match ext.as_str() {
-                "csv" => nagar_io::write_csv(&scores).into_bytes(),
-                "json" => nagar_io::write_json(&scores).into_bytes(),
+                "csv" => {
+                    let mut file = std::fs::File::create(path).map_err(cannot_write)?;
+                    write_scores_csv(&mut file, &report::ScoresTable::new_in(fw, &scored, &prov, lang))
+                        .map_err(cannot_write)?;
+                    Vec::new()
+                }
+                "json" => nagar_io::write_json(&report::scores_sheet_in(fw, &scored, &prov, lang)).into_bytes(),
                 "xlsx" => nagar_io::write_xlsx(&[
-                    scores,
+                    report::scores_sheet_in(fw, &scored, &prov, lang),
                     report::dictionary_sheet(fw, &scored, &weights, lang),
                     report::indicators_sheet_in(fw, &scored, lang),
                     report::issues_sheet_in(&scored.issues, lang),
@@ -353,7 +414,9 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
                 .map_err(|e| Fatal(e.to_string()))?,
                 _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),
             };
-            std::fs::write(path, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
+            if ext != "csv" {
+                std::fs::write(path, bytes).map_err(cannot_write)?;
+            }
             let ranked = scored.rank.iter().filter(|r| r.is_some()).count();
             eprintln!("scored {} units ({} ranked) → {}", scored.units.len(), ranked, path.display());
         }

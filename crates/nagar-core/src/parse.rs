@@ -12,6 +12,57 @@ pub fn trim(s: &str) -> &str {
     }
 }
 
+/// The number in `s` when `s` is written exactly as nagar writes that number (`fmt::number`):
+/// an optional `-`, no leading zeros (`0.5`, not `.5` or `00.5`), no trailing zeros after a
+/// point, no exponent, no grouping, at most 15 significant digits, and not zero with a sign.
+/// Readers store such text as `Cell::Number`: nothing is lost, since the cell shows the same
+/// text (`Cell::display`), and it is parsed once instead of being kept as a `String`.
+///
+/// Why 15 digits suffice: two different decimals of at most 15 significant digits differ by at
+/// least 10^-15 of their size, more than the width of the interval of reals that round to one
+/// `f64` (at most 2^-52 ≈ 2.2·10^-16 of its size), so no shorter decimal reads as the same
+/// `f64` and the shortest round-trip form of the parsed number is `s` itself (checked by a
+/// property test against `fmt::number`).
+pub fn plain_number(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    let (int, frac) = match digits.iter().position(|&c| c == b'.') {
+        Some(p) => (&digits[..p], Some(&digits[p + 1..])),
+        None => (digits, None),
+    };
+    let all_digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
+    if int.is_empty() || !all_digits(int) || (int.len() > 1 && int[0] == b'0') {
+        return None;
+    }
+    let mut significant = if int == b"0" { 0 } else { int.len() };
+    if let Some(f) = frac {
+        if f.is_empty() || !all_digits(f) || f.last() == Some(&b'0') {
+            return None;
+        }
+        significant += if significant == 0 { f.len() - f.iter().take_while(|&&c| c == b'0').count() } else { f.len() };
+    }
+    if significant > 15 || (significant == 0 && digits.len() != b.len()) {
+        return None; // too many digits to be sure, or -0
+    }
+    // Clinger's fast path: the digits as an integer M < 10^15 < 2^53 and 10^k for k ≤ 22 are
+    // both exact in an f64, so the one correctly rounded division M / 10^k is the correctly
+    // rounded value of the text, what `str::parse` gives (property test below), without its
+    // general machinery. Longer fractions (k > 22) go to `str::parse`.
+    let k = frac.map_or(0, <[u8]>::len);
+    if k > 22 {
+        return s.parse::<f64>().ok();
+    }
+    let m = int.iter().chain(frac.unwrap_or_default()).fold(0u64, |m, &c| m * 10 + u64::from(c - b'0'));
+    let x = m as f64 / POW10[k];
+    Some(if digits.len() != b.len() { -x } else { x })
+}
+
+/// 10^0 ..= 10^22, every one exact in an f64.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
 /// Text that means "no value".
 pub fn is_missing_marker(s: &str) -> bool {
     let t = trim(s);
@@ -154,6 +205,74 @@ mod tests {
         }
         assert_eq!(parse_yes_no("NA"), Ok(None));
         assert!(parse_yes_no("maybe").is_err());
+    }
+}
+
+#[cfg(test)]
+mod plain_number_tests {
+    use super::plain_number;
+    use crate::fmt::number;
+    use proptest::prelude::*;
+
+    #[test]
+    fn examples() {
+        for s in ["0", "7", "-12.5", "0.001", "123456789012345", "0.000000123456789012345", "-0.5"] {
+            assert_eq!(plain_number(s).map(number).as_deref(), Some(s), "{s}");
+        }
+        for s in [
+            "",
+            "-",
+            "-0",
+            "-0.0",
+            "00",
+            "007",
+            ".5",
+            "5.",
+            "1.50",
+            "1e3",
+            "+1",
+            "1,000",
+            " 1",
+            "1 ",
+            "NaN",
+            "inf",
+            "1234567890123456",
+            "0.1234567890123456",
+            "12%",
+            "0x10",
+            "1.2.3",
+        ] {
+            assert_eq!(plain_number(s), None, "{s:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        /// Whatever it accepts, nagar writes back as the same text: a cell read as a number shows
+        /// exactly what the file had.
+        #[test]
+        fn accepted_text_is_written_back_unchanged(s in "-?(0|[1-9][0-9]{0,17})(\\.[0-9]{0,18})?") {
+            if let Some(x) = plain_number(&s) {
+                prop_assert_eq!(number(x), s);
+            }
+        }
+
+        /// Any number nagar writes with at most 15 significant digits (an integer of up to 15
+        /// digits times a power of ten ≤ 1) is accepted.
+        #[test]
+        fn accepted_text_reads_as_str_parse_reads_it(s in "-?(0|[1-9][0-9]{0,14})(\\.[0-9]{0,24})?") {
+            if let Some(x) = plain_number(&s) {
+                prop_assert_eq!(x.to_bits(), s.parse::<f64>().unwrap().to_bits(), "{}", s);
+            }
+        }
+
+        #[test]
+        fn written_numbers_are_accepted(m in -999_999_999_999_999i64..999_999_999_999_999, e in -20i32..=0) {
+            prop_assume!(m != 0);
+            let x: f64 = format!("{m}e{e}").parse().unwrap();
+            let s = number(x);
+            prop_assert_eq!(plain_number(&s).map(f64::to_bits), Some(x.to_bits()), "{}", s);
+        }
     }
 }
 

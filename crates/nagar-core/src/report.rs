@@ -2,7 +2,7 @@
 //! rank_in_tier, aggregates, derived indicators, `norm:<id>`) plus the Indicators, Issues and
 //! Settings sheets of the XLSX export, so any result can be reproduced.
 
-use crate::framework::Framework;
+use crate::framework::{Framework, TierScheme};
 use crate::i18n::{fill, English, Language, Words};
 use crate::issue::Issue;
 use crate::output::{OutCell, Sheet};
@@ -24,13 +24,13 @@ fn has_any(v: &[String]) -> bool {
 }
 
 pub fn scores_sheet(fw: &Framework, s: &Scored, prov: &Provenance) -> Sheet {
-    scores_sheet_with(fw, s, prov, &English)
+    scores_sheet_with(fw, s, prov, English)
 }
 
 /// The Scores sheet with its texts in `lang` (tier names, flags, the demo note, the sheet name);
 /// column ids and numbers are those of [`scores_sheet`].
 pub fn scores_sheet_in(fw: &Framework, s: &Scored, prov: &Provenance, lang: &str) -> Sheet {
-    scores_sheet_with(fw, s, prov, &Language(lang))
+    scores_sheet_with(fw, s, prov, Language(lang))
 }
 
 /// The demo note in `w`'s language (other notes as given).
@@ -42,73 +42,136 @@ fn dataset_note_with(note: &str, w: &impl Words) -> String {
     }
 }
 
-fn scores_sheet_with(fw: &Framework, s: &Scored, prov: &Provenance, w: &impl Words) -> Sheet {
-    let has_tiers = !s.settings.tiers.is_empty();
-    let mut columns = vec![s.units.id_header.clone(), "name".to_string()];
-    if has_tiers {
-        columns.push("tier".into());
-    }
-    columns.extend(["coverage".to_string(), "index".to_string(), "rank".to_string()]);
-    if has_tiers {
-        columns.push("rank_in_tier".into());
-    }
-    let root = s.plan.root;
-    let agg_cols: Vec<usize> = (0..s.aggregate_ids.len())
-        .filter(|&a| !(a == root && s.aggregate_ids[a].eq_ignore_ascii_case("index")))
-        .collect();
-    columns.extend(agg_cols.iter().map(|&a| s.aggregate_ids[a].clone()));
-    columns.extend(s.indicator_ids.iter().cloned());
-    columns.extend(s.indicator_ids.iter().map(|id| format!("norm:{id}")));
-    let ctx: Vec<(&str, &Vec<String>)> =
-        [("state", &s.units.state), ("zone", &s.units.zone), ("terrain", &s.units.terrain)]
-            .into_iter()
-            .filter(|(_, v)| has_any(v))
-            .collect();
-    columns.extend(ctx.iter().map(|(n, _)| n.to_string()));
-    let has_pop = s.units.population.iter().any(|p| !p.is_nan());
-    if has_pop {
-        columns.push("population".into());
-    }
-    columns.push("flag".into());
-    if prov.dataset_note.is_some() {
-        columns.push("dataset".into());
-    }
-    let scheme = fw.tier_scheme(&s.settings.tiers);
-    let tier_name = |name: &str| -> String {
-        scheme
-            .and_then(|sc| sc.tiers.iter().find(|t| t.name == name))
-            .map_or_else(|| name.to_string(), |t| w.name(t).to_string())
-    };
-    let note = prov.dataset_note.as_deref().map(|n| dataset_note_with(n, w));
-    let index = s.index();
-    let rank_cell = |r: Option<u32>| r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty);
+fn scores_sheet_with<W: Words>(fw: &Framework, s: &Scored, prov: &Provenance, w: W) -> Sheet {
+    let name = w.text("sheet.scores").into();
+    let table = ScoresTable::with(fw, s, prov, w);
     let rows = (0..s.units.len())
         .map(|u| {
-            let mut row = vec![OutCell::text(&s.units.ids[u]), OutCell::text(&s.units.names[u])];
-            if has_tiers {
-                row.push(OutCell::text(tier_name(&s.tier_name[u])));
-            }
-            row.push(OutCell::num(s.coverage[u]));
-            row.push(OutCell::num(index[u]));
-            row.push(rank_cell(s.rank[u]));
-            if has_tiers {
-                row.push(rank_cell(s.rank_in_tier[u]));
-            }
-            row.extend(agg_cols.iter().map(|&a| OutCell::num(s.aggregates.get(u, a))));
-            row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.derived.get(u, j))));
-            row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.normalised.get(u, j))));
-            row.extend(ctx.iter().map(|(_, v)| OutCell::text(&v[u])));
-            if has_pop {
-                row.push(OutCell::num(s.units.population[u]));
-            }
-            row.push(OutCell::text(flag_with(s, u, w)));
-            if let Some(note) = &note {
-                row.push(OutCell::text(note));
-            }
+            let mut row = Vec::with_capacity(table.columns.len());
+            table.row_into(u, &mut row);
             row
         })
         .collect();
-    Sheet { name: w.text("sheet.scores").into(), columns, rows }
+    Sheet { name, columns: table.columns, rows }
+}
+
+/// The Scores sheet without its rows built: the header, and each row on demand, with its texts
+/// in the language of `W` (as [`scores_sheet`] / [`scores_sheet_in`]). Writers that stream (the
+/// CLI's CSV) fill one reused row at a time instead of holding every row's cells (200,000 units
+/// × 235 columns of cells is 1.5 GB).
+pub struct ScoresTable<'a, W: Words = English> {
+    pub columns: Vec<String>,
+    s: &'a Scored,
+    w: W,
+    scheme: Option<&'a TierScheme>,
+    note: Option<String>,
+    has_tiers: bool,
+    has_pop: bool,
+    agg_cols: Vec<usize>,
+    ctx: Vec<&'a [String]>,
+    index: &'a [f64],
+}
+
+impl<'a> ScoresTable<'a, English> {
+    /// The table in English (= [`scores_sheet`]).
+    pub fn new(fw: &'a Framework, s: &'a Scored, prov: &Provenance) -> Self {
+        Self::with(fw, s, prov, English)
+    }
+}
+
+impl<'a, 'l> ScoresTable<'a, Language<'l>> {
+    /// The table with its texts in `lang` (= [`scores_sheet_in`]).
+    pub fn new_in(fw: &'a Framework, s: &'a Scored, prov: &Provenance, lang: &'l str) -> Self {
+        Self::with(fw, s, prov, Language(lang))
+    }
+}
+
+impl<'a, W: Words> ScoresTable<'a, W> {
+    pub fn with(fw: &'a Framework, s: &'a Scored, prov: &Provenance, w: W) -> Self {
+        let has_tiers = !s.settings.tiers.is_empty();
+        let mut columns = vec![s.units.id_header.clone(), "name".to_string()];
+        if has_tiers {
+            columns.push("tier".into());
+        }
+        columns.extend(["coverage".to_string(), "index".to_string(), "rank".to_string()]);
+        if has_tiers {
+            columns.push("rank_in_tier".into());
+        }
+        let root = s.plan.root;
+        let agg_cols: Vec<usize> = (0..s.aggregate_ids.len())
+            .filter(|&a| !(a == root && s.aggregate_ids[a].eq_ignore_ascii_case("index")))
+            .collect();
+        columns.extend(agg_cols.iter().map(|&a| s.aggregate_ids[a].clone()));
+        columns.extend(s.indicator_ids.iter().cloned());
+        columns.extend(s.indicator_ids.iter().map(|id| format!("norm:{id}")));
+        let ctx: Vec<(&str, &'a [String])> =
+            [("state", &s.units.state[..]), ("zone", &s.units.zone[..]), ("terrain", &s.units.terrain[..])]
+                .into_iter()
+                .filter(|(_, v)| has_any(v))
+                .collect();
+        columns.extend(ctx.iter().map(|(n, _)| n.to_string()));
+        let has_pop = s.units.population.iter().any(|p| !p.is_nan());
+        if has_pop {
+            columns.push("population".into());
+        }
+        columns.push("flag".into());
+        let note = prov.dataset_note.as_deref().map(|n| dataset_note_with(n, &w));
+        if note.is_some() {
+            columns.push("dataset".into());
+        }
+        ScoresTable {
+            columns,
+            s,
+            scheme: fw.tier_scheme(&s.settings.tiers),
+            w,
+            note,
+            has_tiers,
+            has_pop,
+            agg_cols,
+            ctx: ctx.into_iter().map(|(_, v)| v).collect(),
+            index: s.index(),
+        }
+    }
+
+    /// The number of rows (one per unit).
+    pub fn len(&self) -> usize {
+        self.s.units.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Unit `u`'s row, replacing the contents of `row`.
+    pub fn row_into(&self, u: usize, row: &mut Vec<OutCell>) {
+        let s = self.s;
+        let rank_cell = |r: Option<u32>| r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty);
+        row.clear();
+        row.push(OutCell::text(&s.units.ids[u]));
+        row.push(OutCell::text(&s.units.names[u]));
+        if self.has_tiers {
+            let name = &s.tier_name[u];
+            let tier = self.scheme.and_then(|sc| sc.tiers.iter().find(|t| t.name == *name));
+            row.push(OutCell::text(tier.map_or(name.as_str(), |t| self.w.name(t))));
+        }
+        row.push(OutCell::num(s.coverage[u]));
+        row.push(OutCell::num(self.index[u]));
+        row.push(rank_cell(s.rank[u]));
+        if self.has_tiers {
+            row.push(rank_cell(s.rank_in_tier[u]));
+        }
+        row.extend(self.agg_cols.iter().map(|&a| OutCell::num(s.aggregates.get(u, a))));
+        row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.derived.get(u, j))));
+        row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.normalised.get(u, j))));
+        row.extend(self.ctx.iter().map(|v| OutCell::text(&v[u])));
+        if self.has_pop {
+            row.push(OutCell::num(s.units.population[u]));
+        }
+        row.push(OutCell::text(flag_with(s, u, &self.w)));
+        if let Some(note) = &self.note {
+            row.push(OutCell::text(note));
+        }
+    }
 }
 
 /// Why a unit has no rank, in words ("" when ranked).

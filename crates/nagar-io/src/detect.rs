@@ -275,20 +275,18 @@ fn decode_text_kind(bytes: &[u8]) -> Result<(Cow<'_, str>, Notes), ReadErrorKind
 /// Cc) are the bytes 0x00-0x1F and 0x7F, and U+0080-U+009F, encoded as 0xC2 0x80-0x9F.
 fn looks_binary(text: &str) -> bool {
     let b = text.as_bytes();
-    let mut chars = 0usize;
-    let mut controls = 0usize;
-    for (i, &x) in b.iter().enumerate() {
-        if x & 0xC0 != 0x80 {
-            chars += 1;
-        }
-        match x {
-            0 => return true,
-            b'\t' | b'\n' | b'\r' | 0x0c | 0x1a => {}
-            0x01..=0x1f | 0x7f => controls += 1,
-            0xC2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => controls += 1,
-            _ => {}
-        }
+    if b.contains(&0) {
+        return true;
     }
+    // Three counts without branches, which the compiler vectorises (this runs over every byte of
+    // every file read: a loop with a `match` per byte was a tenth of `nagar score`'s work).
+    let chars: usize = b.iter().map(|&x| usize::from(x & 0xC0 != 0x80)).sum();
+    let c0: usize = b
+        .iter()
+        .map(|&x| usize::from((x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a)) || x == 0x7f))
+        .sum();
+    let c1: usize = b.windows(2).map(|w| usize::from(w[0] == 0xC2 && (0x80..=0x9f).contains(&w[1]))).sum();
+    let controls = c0 + c1;
     controls > 0 && controls * 100 > chars
 }
 

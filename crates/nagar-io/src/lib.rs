@@ -29,7 +29,7 @@ use nagar_core::{Issue, RawTable};
 pub use builtin::table_to_sheet;
 pub use detect::Format;
 pub use framework::{imeta_to_framework, load_framework, load_robustness_spec};
-pub use write::{formula_safe, write_csv, write_json, write_template_csv};
+pub use write::{formula_safe, write_csv, write_json, write_template_csv, CsvWriter};
 #[cfg(feature = "spreadsheet-write")]
 pub use write_xlsx::{write_template_xlsx, write_template_xlsx_in, write_xlsx};
 
@@ -40,14 +40,24 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// Files larger than this are refused before any parsing.
     pub max_bytes: usize,
+    /// A CSV file with more cells (data rows × columns) than this is refused as soon as the
+    /// reader gets there, before the table outgrows the memory it may use.
+    pub max_cells: usize,
 }
 
 /// Default size limit: 256 MiB.
 pub const DEFAULT_MAX_BYTES: usize = 256 * 1024 * 1024;
 
+/// Default cell limit: 12 million, about 60,000 ULBs of MPI data (~200 columns). Reading and
+/// scoring take about 12 KB of memory per ULB of MPI data in the CLI (200,000 ULBs: 2.45 GB,
+/// measured with `/usr/bin/time -v`, docs/BENCHMARKS.md), so the largest file read stays within
+/// about 1 GB; a larger one is refused with a message instead of exhausting memory (or, in
+/// the browser, killing the tab).
+pub const DEFAULT_MAX_CELLS: usize = 12_000_000;
+
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { sheet: None, max_bytes: DEFAULT_MAX_BYTES }
+        ReadOptions { sheet: None, max_bytes: DEFAULT_MAX_BYTES, max_cells: DEFAULT_MAX_CELLS }
     }
 }
 
@@ -72,6 +82,12 @@ pub struct ReadError {
 pub enum ReadErrorKind {
     #[error("the file is {size} bytes, more than the limit of {limit} bytes")]
     TooLarge { size: usize, limit: usize },
+    #[error(
+        "the file has more than {limit} cells (data rows × columns: {columns} columns, more than {rows} rows); \
+         nagar reads at most {limit} cells at once, so the scoring stays within memory. Split the file into \
+         parts of fewer rows (each part is scored on its own), or leave out columns the framework does not use"
+    )]
+    TooManyCells { limit: usize, columns: usize, rows: usize },
     #[error("the file is empty")]
     Empty,
     #[error("not a text/CSV file (it contains binary data)")]
@@ -116,7 +132,7 @@ pub fn read_data(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Da
     }
     let (format, mut issues) = detect::detect(bytes, file_name)?;
     let mut read = match format {
-        Format::Csv => read_csv::read_csv(bytes, file_name)?,
+        Format::Csv => read_csv::read_csv(bytes, file_name, opts.max_cells)?,
         Format::Json => read_json::read_json(bytes, file_name)?,
         Format::Xlsx | Format::Xls | Format::Xlsb | Format::Ods => read_spreadsheet(bytes, file_name, format, opts)?,
     };

@@ -10,7 +10,7 @@ const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 /// Records looked at to choose the delimiter.
 const SAMPLE_RECORDS: usize = 50;
 
-pub(crate) fn read_csv(bytes: &[u8], file: &str) -> Result<DataRead, ReadError> {
+pub(crate) fn read_csv(bytes: &[u8], file: &str, max_cells: usize) -> Result<DataRead, ReadError> {
     let (text, mut issues) = decode_text(bytes, file)?;
     let delimiter = detect_delimiter(&text);
     let mut reader = reader(delimiter, &text);
@@ -41,6 +41,10 @@ pub(crate) fn read_csv(bytes: &[u8], file: &str) -> Result<DataRead, ReadError> 
             continue;
         };
         let expected = t.columns.len();
+        if (t.rows.len() + 1).saturating_mul(expected) > max_cells {
+            let (limit, columns, rows) = (max_cells, expected, t.rows.len());
+            return Err(ReadError::new(file, ReadErrorKind::TooManyCells { limit, columns, rows }));
+        }
         let cells: Vec<Cell> = record.iter().map(text_cell).collect();
         if cells.len() != expected {
             let end_line = lines.at(reader.position().byte() as usize);
@@ -129,10 +133,14 @@ fn reader(delimiter: u8, text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes())
 }
 
+/// A field as a cell: empty, a number when the text is one exactly as nagar writes it (no
+/// string kept; `Cell::display` shows the same text), else the trimmed text.
 fn text_cell(field: &str) -> Cell {
     let t = nagar_core::parse::trim(field);
     if t.is_empty() {
         Cell::Empty
+    } else if let Some(x) = nagar_core::parse::plain_number(t) {
+        Cell::Number(x)
     } else {
         Cell::Text(t.to_string())
     }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use nagar_core::fmt::number;
+use nagar_core::fmt::push_number;
 use nagar_core::i18n::{English, Words};
 use nagar_core::output::{OutCell, Sheet};
 use nagar_core::parse::parse_number;
@@ -25,9 +25,28 @@ fn is_plain_number(s: &str) -> bool {
         && matches!(parse_number(s, true), Ok(Some(_)))
 }
 
-/// Appends one CSV record (RFC 4180, CRLF). A field is quoted when it holds a quote, comma, CR or
-/// LF, and also a semicolon or tab (so no reader guesses another delimiter) or leading/trailing
-/// spaces (which readers trim). A lone empty field is written `""` so the line is not blank.
+/// Appends one CSV field: quoted when it holds a quote, comma, CR or LF, and also a semicolon or
+/// tab (so no reader guesses another delimiter) or leading/trailing spaces (which readers trim).
+fn push_field(out: &mut String, f: &str) {
+    let needs_quotes = f.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n' | b';' | b'\t'))
+        || f.starts_with(' ')
+        || f.ends_with(' ');
+    if needs_quotes {
+        out.push('"');
+        for (k, part) in f.split('"').enumerate() {
+            if k > 0 {
+                out.push_str("\"\"");
+            }
+            out.push_str(part);
+        }
+        out.push('"');
+    } else {
+        out.push_str(f);
+    }
+}
+
+/// Appends one CSV record (RFC 4180, CRLF). A lone empty field is written `""` so the line is
+/// not blank.
 fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = Cow<'a, str>>) {
     let mut n = 0;
     let mut only_empty = true;
@@ -37,42 +56,88 @@ fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = Cow<'a, st
             out.push(',');
         }
         n += 1;
-        let needs_quotes = f.contains([',', '"', '\r', '\n', ';', '\t']) || f.starts_with(' ') || f.ends_with(' ');
-        if needs_quotes {
-            out.push('"');
-            out.push_str(&f.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&f);
-        }
+        push_field(out, &f);
     }
+    end_record(out, n, only_empty);
+}
+
+fn end_record(out: &mut String, n: usize, only_empty: bool) {
     if n == 1 && only_empty {
         out.push_str("\"\"");
     }
     out.push_str("\r\n");
 }
 
-fn out_text(c: &OutCell) -> Cow<'_, str> {
-    match c {
-        OutCell::Empty => Cow::Borrowed(""),
-        OutCell::Number(x) if x.is_finite() => Cow::Owned(number(*x)),
-        OutCell::Number(_) => Cow::Borrowed(""),
-        OutCell::Text(s) => formula_safe(s),
-    }
-}
-
 /// A sheet as RFC 4180 CSV (CRLF line ends, quotes only where needed). Numbers in shortest
 /// round-trip form, missing as an empty field; text made safe against formula injection.
 /// Rows shorter than the header are padded with empty fields.
 pub fn write_csv(sheet: &Sheet) -> String {
-    let mut out = String::new();
-    push_record(&mut out, sheet.columns.iter().map(|c| formula_safe(c)));
+    let mut w = CsvWriter::default();
+    // About 10 bytes a cell (a score with its digits and a comma): one reservation, not a
+    // growing buffer copied again and again.
     let width = sheet.columns.len();
+    w.out.reserve(sheet.rows.len().saturating_add(1).saturating_mul(width.max(1)).saturating_mul(10));
+    w.header(&sheet.columns);
     for row in &sheet.rows {
-        let pad = width.saturating_sub(row.len());
-        push_record(&mut out, row.iter().map(out_text).chain(std::iter::repeat_n(Cow::Borrowed(""), pad)));
+        w.row(row);
     }
-    out
+    w.into_string()
+}
+
+/// CSV written a record at a time into one buffer, as [`write_csv`] writes a sheet: numbers
+/// formatted straight into the buffer, no string per cell. A caller that streams (the CLI) hands
+/// the buffer to a file now and then and clears it, so a large table never exists as text
+/// whole; the buffer's memory is reused.
+#[derive(Debug, Default, Clone)]
+pub struct CsvWriter {
+    out: String,
+    width: usize,
+}
+
+impl CsvWriter {
+    /// The header record; later rows are padded to its width.
+    pub fn header(&mut self, columns: &[String]) {
+        self.width = columns.len();
+        push_record(&mut self.out, columns.iter().map(|c| formula_safe(c)));
+    }
+
+    /// One data record.
+    pub fn row(&mut self, row: &[OutCell]) {
+        let out = &mut self.out;
+        let n = row.len().max(self.width);
+        let mut only_empty = true;
+        for k in 0..n {
+            if k > 0 {
+                out.push(',');
+            }
+            match row.get(k) {
+                Some(OutCell::Number(x)) if x.is_finite() => {
+                    only_empty = false;
+                    push_number(out, *x);
+                }
+                Some(OutCell::Text(s)) if !s.is_empty() => {
+                    only_empty = false;
+                    push_field(out, &formula_safe(s));
+                }
+                _ => {}
+            }
+        }
+        end_record(out, n, only_empty);
+    }
+
+    /// The text written since the last [`clear`](Self::clear).
+    pub fn as_str(&self) -> &str {
+        &self.out
+    }
+
+    /// Empties the buffer, keeping its memory.
+    pub fn clear(&mut self) {
+        self.out.clear();
+    }
+
+    pub fn into_string(self) -> String {
+        self.out
+    }
 }
 
 /// A sheet as a JSON array of records, keys in column order, one record per line.
@@ -80,6 +145,7 @@ pub fn write_csv(sheet: &Sheet) -> String {
 pub fn write_json(sheet: &Sheet) -> String {
     let keys: Vec<String> = sheet.columns.iter().map(|c| json_string(c)).collect();
     let mut out = String::from("[");
+    out.reserve(sheet.rows.len().saturating_mul(keys.iter().map(|k| k.len() + 12).sum::<usize>()));
     for (r, row) in sheet.rows.iter().enumerate() {
         out.push_str(if r == 0 { "\n{" } else { ",\n{" });
         for (k, key) in keys.iter().enumerate() {
@@ -89,8 +155,8 @@ pub fn write_json(sheet: &Sheet) -> String {
             out.push_str(key);
             out.push(':');
             match row.get(k) {
-                Some(OutCell::Number(x)) if x.is_finite() => out.push_str(&number(*x)),
-                Some(OutCell::Text(s)) => out.push_str(&json_string(s)),
+                Some(OutCell::Number(x)) if x.is_finite() => push_number(&mut out, *x),
+                Some(OutCell::Text(s)) => push_json_string(&mut out, s),
                 _ => out.push_str("null"),
             }
         }
@@ -101,7 +167,20 @@ pub fn write_json(sheet: &Sheet) -> String {
 }
 
 fn json_string(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
+    let mut out = String::new();
+    push_json_string(&mut out, s);
+    out
+}
+
+/// A JSON string literal: as written by serde_json, without a copy when nothing needs escaping.
+fn push_json_string(out: &mut String, s: &str) {
+    if s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == 0x7f) {
+        out.push_str(&serde_json::Value::String(s.to_string()).to_string());
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
 }
 
 /// One column of a framework's data template.

@@ -296,6 +296,7 @@ fn coinr_asem_imeta_xlsx_loads_like_the_csv() {
                         Ok(Some(x)) => OutCell::Number(x),
                         _ => OutCell::Text(s.clone()),
                     },
+                    Cell::Number(x) => OutCell::Number(*x),
                     _ => OutCell::Empty,
                 })
                 .collect()

@@ -74,7 +74,30 @@ fn utf16_with_bom_is_read() {
     bytes.extend("id\tcity\r\n1\tKōchi\r\n".encode_utf16().flat_map(|u| u.to_le_bytes()));
     let r = ok(&bytes, "unicode.txt");
     assert_eq!(r.table.columns, ["id", "city"]);
-    assert_eq!(r.table.rows[0], vec![text("1"), text("Kōchi")]);
+    assert_eq!(r.table.rows[0], vec![Cell::Number(1.0), text("Kōchi")]);
+}
+
+/// A CSV field that is a number written exactly as nagar writes it is stored as that number
+/// (it shows as the same text); any other way of writing a number stays text, as typed, for the
+/// field's kind to interpret (grouping, percent, leading zeros of an id).
+#[test]
+fn canonical_numbers_are_read_as_numbers_and_other_text_is_kept() {
+    let r = ok(b"id,a,b,c,d,e,f,g\n007,12.5,-0.25,1.50,1e3,\"12,34,567\",-0,45%\n", "n.csv");
+    assert_eq!(
+        r.table.rows[0],
+        vec![
+            text("007"),
+            Cell::Number(12.5),
+            Cell::Number(-0.25),
+            text("1.50"),
+            text("1e3"),
+            text("12,34,567"),
+            text("-0"),
+            text("45%")
+        ]
+    );
+    let shown: Vec<String> = r.table.rows[0].iter().map(Cell::display).collect();
+    assert_eq!(shown, ["007", "12.5", "-0.25", "1.50", "1e3", "12,34,567", "-0", "45%"]);
 }
 
 #[test]
@@ -96,9 +119,10 @@ fn tab_delimiter_is_detected() {
 fn ragged_rows_are_padded_or_cut_and_reported() {
     let r = ok(b"a,b,c\n1,2\n1,2,3,4\n1,2,3,,\n1,2,3\n", "r.csv");
     let t = &r.table;
-    assert_eq!(t.rows[0], vec![text("1"), text("2"), Cell::Empty]);
-    assert_eq!(t.rows[1], vec![text("1"), text("2"), text("3")]);
-    assert_eq!(t.rows[2], vec![text("1"), text("2"), text("3")]);
+    let n = Cell::Number;
+    assert_eq!(t.rows[0], vec![n(1.0), n(2.0), Cell::Empty]);
+    assert_eq!(t.rows[1], vec![n(1.0), n(2.0), n(3.0)]);
+    assert_eq!(t.rows[2], vec![n(1.0), n(2.0), n(3.0)]);
     assert_eq!(t.source_rows, [2, 3, 4, 5]);
     let short = r.issues.iter().find(|i| i.row == Some(2)).expect("short row reported");
     assert_eq!(short.severity, Severity::Warning);
@@ -427,4 +451,17 @@ fn old_binary_workbooks_are_an_error_naming_the_file() {
     let e = read(&ole, "cities.xls").unwrap_err();
     assert_eq!(e.kind, ReadErrorKind::LegacySpreadsheetUnsupported("Excel 97-2003 (.xls)"));
     assert!(e.to_string().starts_with("cities.xls: Excel 97-2003 (.xls) workbooks cannot be read here"), "{e}");
+}
+
+#[test]
+fn a_csv_with_more_cells_than_the_limit_is_refused_with_its_size() {
+    let csv = b"id,a,b\n1,2,3\n4,5,6\n7,8,9\n";
+    let opts = |max_cells| ReadOptions { max_cells, ..ReadOptions::default() };
+    // 3 rows × 3 columns = 9 cells: within a limit of 9, refused at 8.
+    assert_eq!(read_data(csv, "c.csv", &opts(9)).unwrap().table.rows.len(), 3);
+    let e = read_data(csv, "c.csv", &opts(8)).unwrap_err();
+    assert_eq!(e.kind, ReadErrorKind::TooManyCells { limit: 8, columns: 3, rows: 2 });
+    let m = e.to_string();
+    assert!(m.starts_with("c.csv: the file has more than 8 cells"), "{m}");
+    assert!(m.contains("Split the file"), "{m}");
 }

@@ -328,12 +328,19 @@ proptest! {
         let again = read(write_csv(&to_sheet(&first)).as_bytes(), "t.csv");
         prop_assert_eq!(&again.columns, &first.columns);
         prop_assert_eq!(&again.rows, &first.rows);
-        // Nothing but the formula guard changes the text.
+        // Nothing but the formula guard changes the text (a number written as nagar writes
+        // numbers is read as that number, which shows as the same text).
         let expected: Vec<Vec<Cell>> = raw
             .rows
             .iter()
             .map(|r| r.iter().map(|c| match c {
-                OutCell::Text(s) if !s.is_empty() => Cell::Text(nagar_io::formula_safe(s).into_owned()),
+                OutCell::Text(s) if !s.is_empty() => {
+                    let safe = nagar_io::formula_safe(s).into_owned();
+                    match nagar_core::parse::plain_number(&safe) {
+                        Some(x) => Cell::Number(x),
+                        None => Cell::Text(safe),
+                    }
+                }
                 _ => Cell::Empty,
             }).collect::<Vec<_>>())
             .filter(|r| r.iter().any(|c| *c != Cell::Empty))
@@ -373,4 +380,40 @@ proptest! {
         prop_assert_eq!(&table.columns, &raw.columns);
         prop_assert_eq!(&table.rows, &expected);
     }
+}
+
+/// The CLI streams the Scores sheet (`ScoresTable` a row at a time through `CsvWriter`); that text
+/// must be exactly `write_csv` of the whole sheet, in English and in Hindi (tier names, flags and
+/// the demo note translated), so `nagar score --out x.csv` and the XLSX/JSON exports agree.
+#[test]
+fn streamed_scores_csv_equals_the_whole_sheet_in_every_language() {
+    use nagar_core::report::{scores_sheet, scores_sheet_in, Provenance, ScoresTable};
+    let fw = nagar_io::builtin::framework("mpi-2019").unwrap();
+    let table = nagar_io::builtin::demo_table(&fw, 300, 7).unwrap();
+    let mut settings = fw.settings.clone();
+    settings.tiers = "mpi2020".into();
+    settings.group = nagar_core::settings::Group::parse("tier");
+    let scored = nagar_core::pipeline::score(&fw, &table, &settings, &Default::default()).unwrap();
+    let prov = Provenance { dataset_note: nagar_io::builtin::dataset_note(&table), ..Default::default() };
+    assert!(prov.dataset_note.is_some());
+    fn stream<W: nagar_core::i18n::Words>(t: &ScoresTable<W>) -> String {
+        let mut w = nagar_io::CsvWriter::default();
+        w.header(&t.columns);
+        let mut row = Vec::new();
+        for u in 0..t.len() {
+            t.row_into(u, &mut row);
+            w.row(&row);
+        }
+        w.as_str().to_string()
+    }
+    let en = stream(&ScoresTable::new(&fw, &scored, &prov));
+    assert_eq!(en, write_csv(&scores_sheet(&fw, &scored, &prov)));
+    assert_eq!(stream(&ScoresTable::new_in(&fw, &scored, &prov, "en")), en);
+    let hi = stream(&ScoresTable::new_in(&fw, &scored, &prov, "hi"));
+    assert_eq!(hi, write_csv(&scores_sheet_in(&fw, &scored, &prov, "hi")));
+    // Hindi texts are really there (tier names, the demo note), and the English ones are not.
+    let devanagari = |s: &str| s.chars().filter(|c| ('\u{0900}'..='\u{097F}').contains(c)).count();
+    assert_eq!(devanagari(&en), 0);
+    assert!(devanagari(&hi) > 300, "{}", &hi[..hi.len().min(2000)]);
+    assert_eq!(en.lines().count(), hi.lines().count());
 }
