@@ -8,7 +8,7 @@
 import './robustness.css';
 import { fmt, fmtInt, h, pct } from '../dom';
 import { currentRobustness, lastRobustness, setRobustness } from './robustness-result';
-import { t } from '../i18n';
+import { nm as nameIn, t, type Key } from '../i18n';
 import type { AppState } from '../state';
 import type { RobustnessSpec, RobustnessSummary } from '../robustness-types';
 import { Cancelled, RobustnessRunner, workerCount, type RunResult } from '../robustness-run';
@@ -542,7 +542,7 @@ function resultsSection(st: AppState, r: RunResult): HTMLElement {
       'section',
       { 'aria-labelledby': 'h-rb-export' },
       h('h2', { id: 'h-rb-export' }, t('robustness.exports')),
-      h('p', { class: 'hint' }, t('robustness.exports_hint')),
+      h('p', { class: 'hint' }, withCommand(t('robustness.exports_hint', { cmd: '{cmd}' }), 'nagar robustness')),
       h(
         'p',
         { class: 'button-row' },
@@ -563,8 +563,43 @@ interface Audit {
   coherence: { aggregate: string; level: number; children: string[]; alpha: number | null; alpha_note: string; n_complete: number; pc1_variance_share: number | null; pca_note: string }[];
   removal: { element: string; level: number; mean_abs_rank_change: number | null; max_abs_rank_change: number | null; n: number; note: string }[];
   shares: { aggregate: string; child: string; level: number; weight_share: number | null; r: number | null; r2_share: number | null }[];
-  flags: { element: string; level: number; kind: string; message: string }[];
+  flags: AuditFlag[];
   levels: number[];
+}
+
+interface AuditFlag {
+  element: string;
+  level: number;
+  kind: string;
+  /// The number behind the flag (r, alpha, skewness or a share of units); null when none.
+  value: number | null;
+  message: string;
+}
+
+/// A flag in the page's words, from its kind and number (the CLI's flags.csv has the engine's
+/// sentence, with the thresholds).
+const FLAG: Record<string, Key> = {
+  negative_with_parent: 'robustness.flag.negative_with_parent',
+  redundant: 'robustness.flag.redundant',
+  low_alpha: 'robustness.flag.low_alpha',
+  outliers: 'robustness.flag.outliers',
+  low_availability: 'robustness.flag.low_availability',
+  mostly_zero: 'robustness.flag.mostly_zero',
+  few_unique: 'robustness.flag.few_unique',
+  undefined: 'robustness.flag.undefined',
+};
+
+function flagText(f: AuditFlag): string {
+  const key = FLAG[f.kind] ?? 'robustness.flag.undefined';
+  const v = f.value;
+  const value = v === null || !Number.isFinite(v) ? '–' : ['low_availability', 'mostly_zero', 'few_unique'].includes(f.kind) ? pct(v) : fmt(v, 2);
+  return t(key, { value });
+}
+
+/// A text with a command shown as code in it (`{cmd}` in the catalogue).
+function withCommand(text: string, cmd: string): (string | HTMLElement)[] {
+  const [before, after = ''] = text.split('{cmd}');
+  return [before, h('code', null, cmd), after];
 }
 
 async function runAudit(st: AppState): Promise<void> {
@@ -598,7 +633,8 @@ function auditSection(st: AppState): HTMLElement {
       h('p', null, h('button', { type: 'button', class: 'button', id: 'rb-audit', disabled: !st.results, onclick: () => void runAudit(st) }, t('robustness.audit_run'))),
     );
   const name = new Map(a.elements.map((e) => [e.id, e.name || e.id]));
-  const nm = (id: string) => name.get(id) ?? id;
+  // An element's name in the page's language (the framework's names are data).
+  const nm = (id: string) => nameIn(name.get(id) ?? id);
   const top = Math.max(...a.elements.map((e) => e.level));
   const index = a.elements.find((e) => e.level === top)?.id ?? '';
   // The heatmap: the children of the index (verticals), with one another.
@@ -680,7 +716,8 @@ function auditSection(st: AppState): HTMLElement {
           h('td', { class: 'num' }, fmt(x.skew, 2)),
           h('td', { class: 'num' }, fmt(x.kurt, 2)),
           h('td', { class: 'num' }, pct(x.frc_avail)),
-          h('td', null, [x.flag_avail, x.flag_nonzero, x.flag_unique, x.flag_skew_kurt].filter(Boolean).join(', ')),
+          // COINr's flag columns (ok / LOW / OUT) in the page's words: only what is flagged.
+          h('td', null, [x.flag_avail === 'LOW' ? t('robustness.stat.low_availability') : null, x.flag_nonzero === 'LOW' ? t('robustness.stat.mostly_zero') : null, x.flag_unique === 'LOW' ? t('robustness.stat.few_unique') : null, x.flag_skew_kurt === 'OUT' ? t('robustness.stat.outliers') : null].filter(Boolean).join(', ') || '–'),
         ),
       ),
     ),
@@ -690,8 +727,8 @@ function auditSection(st: AppState): HTMLElement {
     { 'aria-labelledby': 'h-rb-audit', 'data-testid': 'rb-audit' },
     ...head,
     h('h3', null, t('robustness.audit_flags_title', { n: fmtInt(a.flags.length) })),
-    a.flags.length ? h('ul', { class: 'rb-flags' }, a.flags.slice(0, 30).map((f) => h('li', null, h('strong', null, nm(f.element)), ': ', f.message))) : h('p', null, t('robustness.audit_no_flags')),
-    a.flags.length > 30 ? h('p', { class: 'hint' }, t('robustness.audit_more_flags', { n: fmtInt(a.flags.length - 30) })) : null,
+    a.flags.length ? h('ul', { class: 'rb-flags' }, a.flags.slice(0, 30).map((f) => h('li', { 'data-kind': f.kind }, h('strong', null, nm(f.element)), ': ', flagText(f)))) : h('p', null, t('robustness.audit_no_flags')),
+    a.flags.length > 30 ? h('p', { class: 'hint' }, withCommand(t('robustness.audit_more_flags', { n: fmtInt(a.flags.length - 30), cmd: '{cmd}' }), 'nagar audit')) : null,
     kids.length > 1 ? [h('h3', null, t('robustness.audit_heatmap')), heatmap(kids.map(nm), matrix, t('robustness.audit_heatmap'))] : null,
     h('h3', null, t('robustness.audit_coherence')),
     h('p', { class: 'hint' }, t('robustness.audit_coherence_hint')),
