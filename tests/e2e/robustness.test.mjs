@@ -81,6 +81,13 @@ async function open(context) {
   return { page, errors };
 }
 
+/// Brings an element into sight in one step in the page (a view drawn again in between, as
+/// after a change of the window's size, does not leave the test holding a detached element).
+async function scrollTo(page, sel) {
+  await page.waitForSelector(sel);
+  await page.evaluate((s) => document.querySelector(s).scrollIntoView({ block: 'center' }), sel);
+}
+
 async function setNumber(page, sel, value) {
   await page.fill(sel, String(value));
   await page.dispatchEvent(sel, 'change');
@@ -146,7 +153,7 @@ test('uncertainty analysis: the page exports the files of `nagar robustness` (sa
   }
   await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'robustness-1366.png'), fullPage: false });
-  await page.locator('svg.rank-intervals').scrollIntoViewIfNeeded();
+  await scrollTo(page, 'svg.rank-intervals');
   await page.screenshot({ path: join(SHOTS, 'robustness-1366-chart.png') });
   // Bottom 20, filtered by tier: only cities of that tier, still by nominal rank.
   await page.selectOption('#rb-show', 'bottom');
@@ -265,7 +272,7 @@ test('the Robustness view and the audit on a phone (390 px): no sideways scrolli
   await page.screenshot({ path: join(SHOTS, 'robustness-390-results.png') });
   await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'robustness-390.png') });
-  await page.locator('svg.rank-intervals').scrollIntoViewIfNeeded();
+  await scrollTo(page, 'svg.rank-intervals');
   await page.screenshot({ path: join(SHOTS, 'robustness-390-chart.png') });
   await page.click('#rb-audit');
   await page.waitForSelector('[data-testid=rb-audit] svg.heatmap');
@@ -273,10 +280,10 @@ test('the Robustness view and the audit on a phone (390 px): no sideways scrolli
   assert.equal(await page.$$eval('svg.heatmap rect.heat', (r) => r.length), 25);
   assert.ok((await page.$$eval('[data-testid=rb-audit] table', (t) => t.length)) >= 3);
   assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
-  await page.locator('[data-testid=rb-audit] svg.heatmap').scrollIntoViewIfNeeded();
+  await scrollTo(page, '[data-testid=rb-audit] svg.heatmap');
   await page.screenshot({ path: join(SHOTS, 'robustness-390-audit.png') });
   await page.setViewportSize({ width: 1366, height: 768 });
-  await page.locator('[data-testid=rb-audit] svg.heatmap').scrollIntoViewIfNeeded();
+  await scrollTo(page, '[data-testid=rb-audit] svg.heatmap');
   await page.screenshot({ path: join(SHOTS, 'robustness-1366-audit.png') });
   assert.deepEqual(errors, []);
   await context.close();

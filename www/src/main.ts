@@ -6,11 +6,8 @@ import { BUILD_DATE } from './build-info';
 import { Engine } from './engine';
 import type { DataInfo, FrameworkDoc, FrameworkInfo, Loaded, Profile, Ready, Results } from './protocol';
 import { newState, type Actions } from './state';
-import { profileView } from './ui/profile';
 import { resultsView } from './ui/results';
 import { aboutView, compareView, methodView, privacyView, validationView } from './ui/other';
-import { peersPanel } from './ui/peers';
-import { previewView } from './ui/preview';
 
 const engine = new Engine();
 const st = newState(engine);
@@ -469,10 +466,11 @@ function render(): void {
     case 'city': {
       const fallback = needResults();
       if (fallback) return show(fallback);
-      actions.profile(decodeURIComponent(arg)).then((p) => {
+      // The profile and its peers are loaded with the first city opened (not before the first score).
+      Promise.all([actions.profile(decodeURIComponent(arg)), import('./ui/profile'), import('./ui/peers')]).then(([p, profile, peers]) => {
         if (seq === renderSeq) document.title = `${p.unit.name || p.unit.id} · nagar`;
-        const el = profileView(st, actions, p);
-        el.append(peersPanel(st, p));
+        const el = profile.profileView(st, actions, p);
+        el.append(peers.peersPanel(st, p));
         show(el);
       }, (e) => failed(() => t('title.city'), e));
       return;
@@ -485,7 +483,8 @@ function render(): void {
       return;
     }
     case 'preview':
-      return show(previewView(st));
+      import('./ui/preview').then((m) => show(m.previewView(st)), (e) => failed(() => t('nav.preview'), e));
+      return;
     case 'robustness': {
       const fallback = needResults();
       if (fallback) return show(fallback);
