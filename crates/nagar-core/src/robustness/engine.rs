@@ -183,28 +183,9 @@ impl<'a> Engine<'a> {
         let n = nominal.units.len();
         let n_reps = design.rows.len();
         let n_groups = nominal.groups.len();
-        if n_reps.saturating_mul(n.max(1)) > MAX_VALUES {
-            return Err(RobustnessError::Spec(format!(
-                "{n_reps} replications × {n} units = {} results is more than the {MAX_VALUES} kept in memory; use a smaller N",
-                n_reps.saturating_mul(n)
-            )));
-        }
+        check_size(n_reps, n)?;
         // Weight targets of the design's weight columns and of exclusions.
-        let target = |id: &str| -> Option<Child> {
-            fw.aggregates
-                .iter()
-                .position(|a| a.id == id)
-                .map(Child::Aggregate)
-                .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
-        };
-        let mut weight_targets = Vec::with_capacity(design.columns.weights.len());
-        for id in &design.columns.weights {
-            weight_targets.push(
-                target(id).ok_or_else(|| {
-                    RobustnessError::Spec(format!("weight:{id}: {id:?} is not in framework {}", fw.id))
-                })?,
-            );
-        }
+        let weight_targets = weight_targets(fw, design)?;
         // Cache entry of every replication; then run them grouped by entry.
         let mut entry_of = Vec::with_capacity(n_reps);
         for (_, p) in &design.rows {
@@ -722,6 +703,37 @@ fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
 /// Replications in parts (progress, several workers): [`Engine::run_range`], [`Results::from_parts`].
 mod chunk;
 pub use chunk::{design_for, Part};
+
+/// Refuses a design whose results would not fit in memory (`MAX_VALUES`).
+pub(super) fn check_size(n_reps: usize, n: usize) -> Result<(), RobustnessError> {
+    if n_reps.saturating_mul(n.max(1)) > MAX_VALUES {
+        return Err(RobustnessError::Spec(format!(
+            "{n_reps} replications × {n} units = {} results is more than the {MAX_VALUES} kept in memory; use a smaller N",
+            n_reps.saturating_mul(n)
+        )));
+    }
+    Ok(())
+}
+
+/// The node each of the design's weight columns varies, or an error naming the column.
+pub(super) fn weight_targets(fw: &Framework, design: &Design) -> Result<Vec<Child>, RobustnessError> {
+    let target = |id: &str| -> Option<Child> {
+        fw.aggregates
+            .iter()
+            .position(|a| a.id == id)
+            .map(Child::Aggregate)
+            .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
+    };
+    design
+        .columns
+        .weights
+        .iter()
+        .map(|id| {
+            target(id)
+                .ok_or_else(|| RobustnessError::Spec(format!("weight:{id}: {id:?} is not in framework {}", fw.id)))
+        })
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {

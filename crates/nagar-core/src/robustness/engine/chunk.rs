@@ -7,8 +7,7 @@
 
 use std::ops::Range;
 
-use super::{Ctx, Engine, Failure, Results, UnitStats, MAX_VALUES};
-use crate::aggregate::Child;
+use super::{check_size, weight_targets, Ctx, Engine, Failure, Results, UnitStats};
 use crate::framework::Framework;
 use crate::pipeline::Scored;
 use crate::robustness::{Design, RobustnessError, Spec};
@@ -61,27 +60,8 @@ impl Engine<'_> {
                 reps.start, reps.end
             )));
         }
-        if n_reps.saturating_mul(n.max(1)) > MAX_VALUES {
-            return Err(RobustnessError::Spec(format!(
-                "{n_reps} replications × {n} units = {} results is more than the {MAX_VALUES} kept in memory; use a smaller N",
-                n_reps.saturating_mul(n)
-            )));
-        }
-        let target = |id: &str| -> Option<Child> {
-            fw.aggregates
-                .iter()
-                .position(|a| a.id == id)
-                .map(Child::Aggregate)
-                .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
-        };
-        let mut weight_targets = Vec::with_capacity(design.columns.weights.len());
-        for id in &design.columns.weights {
-            weight_targets.push(
-                target(id).ok_or_else(|| {
-                    RobustnessError::Spec(format!("weight:{id}: {id:?} is not in framework {}", fw.id))
-                })?,
-            );
-        }
+        check_size(n_reps, n)?;
+        let weight_targets = weight_targets(fw, design)?;
         // Cache entries of this range's replications only (the others are never read).
         let mut entry_of = vec![0; n_reps];
         for r in reps.clone() {
