@@ -20,13 +20,12 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use nagar_core::pipeline::{score, WeightOverrides};
 use nagar_core::robustness::spec::WeightsSpec;
 use nagar_core::robustness::{Design, Engine, Kind, Spec};
-use nagar_core::{Aggregation, Cell, Framework, Normalisation, RawTable};
+use nagar_core::{Aggregation, Framework, Normalisation};
 
 /// CPU time of this thread, in seconds.
 fn cpu() -> f64 {
@@ -34,58 +33,9 @@ fn cpu() -> f64 {
     s.split_whitespace().next().and_then(|x| x.parse::<f64>().ok()).expect("ns") / 1e9
 }
 
-fn shared() -> PathBuf {
-    let sibling = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if sibling.join("data").is_dir() {
-        return sibling;
-    }
-    PathBuf::from(std::env::var("NAGAR_SHARED").expect("shared/ not beside the repository: set NAGAR_SHARED"))
-}
-
-fn csv_table(rel: &str) -> RawTable {
-    let path = shared().join(rel);
-    let mut r = csv::Reader::from_path(&path).unwrap();
-    let cols: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    let mut t = RawTable::new(rel, cols);
-    for (i, rec) in r.records().enumerate() {
-        t.push_row(rec.unwrap().iter().map(|s| Cell::Text(s.to_string())).collect(), i + 2);
-    }
-    t
-}
-
-/// The ASEM framework from iMeta (as tests/robustness.rs).
-fn asem_framework() -> Framework {
-    let meta = csv_table("data/coinr-asem/ASEM_iMeta.csv");
-    let col = |name: &str| meta.columns.iter().position(|c| c == name).unwrap();
-    let (ty, code, parent, weight, dir) = (col("Type"), col("iCode"), col("Parent"), col("Weight"), col("Direction"));
-    let text = |r: usize, k: usize| meta.rows[r][k].display();
-    let mut src = String::from("id = \"asem\"\nname = \"ASEM\"\n");
-    for r in 0..meta.rows.len() {
-        match text(r, ty).as_str() {
-            "Aggregate" => {
-                src += &format!(
-                    "[[aggregates]]\nid = \"{}\"\nname = \"x\"\nweight = {}\n",
-                    text(r, code),
-                    text(r, weight)
-                );
-                if text(r, parent) != "NA" {
-                    src += &format!("parent = \"{}\"\n", text(r, parent));
-                }
-            }
-            "Indicator" => {
-                src += &format!(
-                    "[[indicators]]\nid = \"{}\"\nname = \"x\"\nparent = \"{}\"\nweight = {}\ndirection = {}\n",
-                    text(r, code),
-                    text(r, parent),
-                    text(r, weight),
-                    text(r, dir)
-                );
-            }
-            _ => {}
-        }
-    }
-    toml::from_str(&src).unwrap()
-}
+#[path = "../tests/common/asem.rs"]
+mod asem;
+use asem::{asem_framework, csv_table};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -5,7 +5,6 @@
 //! bad-input rules and seed determinism of sampled designs.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use nagar_core::pipeline::{score, WeightOverrides};
 use nagar_core::robustness::{spec::WeightsSpec, Design, Engine, Kind, RobustnessError, Spec};
@@ -13,62 +12,9 @@ use nagar_core::{Aggregation, Cell, Framework, Normalisation, RawTable, Settings
 
 const TOL: f64 = 1e-9;
 
-fn shared() -> PathBuf {
-    let sibling = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
-    if sibling.join("data").is_dir() {
-        return sibling;
-    }
-    PathBuf::from(std::env::var("NAGAR_SHARED").expect("shared/ not beside the repository: set NAGAR_SHARED"))
-}
-
-/// A CSV file as a table of text cells (the pipeline parses them, `NA` counting as missing).
-fn csv_table(rel: &str) -> RawTable {
-    let path = shared().join(rel);
-    let mut r = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let cols: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    let mut t = RawTable::new(path.file_name().unwrap().to_string_lossy(), cols);
-    for (i, rec) in r.records().enumerate() {
-        t.push_row(rec.unwrap().iter().map(|s| Cell::Text(s.to_string())).collect(), i + 2);
-    }
-    t
-}
-
-/// The ASEM framework from iMeta: indicators and aggregates with their parents, weights and
-/// directions (what nagar-io's iMeta reader does, written out here so this test needs only nagar-core).
-fn asem_framework() -> Framework {
-    let meta = csv_table("data/coinr-asem/ASEM_iMeta.csv");
-    let col = |name: &str| meta.columns.iter().position(|c| c == name).unwrap();
-    let (ty, code, parent, weight, dir) = (col("Type"), col("iCode"), col("Parent"), col("Weight"), col("Direction"));
-    let text = |r: usize, k: usize| meta.rows[r][k].display();
-    let mut src = String::from("id = \"asem\"\nname = \"ASEM\"\n");
-    for r in 0..meta.rows.len() {
-        match text(r, ty).as_str() {
-            "Aggregate" => {
-                src += &format!(
-                    "[[aggregates]]\nid = \"{}\"\nname = \"{}\"\nweight = {}\n",
-                    text(r, code),
-                    text(r, code),
-                    text(r, weight)
-                );
-                if text(r, parent) != "NA" {
-                    src += &format!("parent = \"{}\"\n", text(r, parent));
-                }
-            }
-            "Indicator" => {
-                src += &format!(
-                    "[[indicators]]\nid = \"{}\"\nname = \"{}\"\nparent = \"{}\"\nweight = {}\ndirection = {}\n",
-                    text(r, code),
-                    text(r, code),
-                    text(r, parent),
-                    text(r, weight),
-                    text(r, dir)
-                );
-            }
-            _ => {}
-        }
-    }
-    toml::from_str(&src).expect("ASEM framework")
-}
+#[path = "common/asem.rs"]
+mod asem;
+use asem::{asem_framework, csv_table};
 
 fn nominal_settings(fw: &Framework) -> Settings {
     let mut s = fw.settings.clone();
