@@ -311,7 +311,9 @@ fn lookup_inputs(fw: &Framework) -> BTreeMap<String, Vec<String>> {
     for i in &fw.indicators {
         if let Some(Derivation::Lookup { input, table }) = &i.derive {
             let mut keys: Vec<(&String, &f64)> = table.iter().collect();
-            keys.sort_by(|a, b| (b.1 * i.direction).total_cmp(&(a.1 * i.direction)).then(a.0.cmp(b.0)));
+            crate::sort::sort_by(&mut keys, |a, b| {
+                (b.1 * i.direction).total_cmp(&(a.1 * i.direction)).then(a.0.cmp(b.0))
+            });
             out.entry(input.clone()).or_insert_with(|| keys.into_iter().map(|(k, _)| k.clone()).collect());
         }
     }

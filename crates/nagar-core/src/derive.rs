@@ -349,7 +349,7 @@ impl Derivation {
             Derivation::CountYes { inputs } => format!("number of Y among {}", inputs.join(", ")),
             Derivation::Lookup { input, table } => {
                 let mut pairs: Vec<(&String, &f64)> = table.iter().collect();
-                pairs.sort_by(|a, b| b.1.total_cmp(a.1));
+                crate::sort::sort_by(&mut pairs, |a, b| b.1.total_cmp(a.1));
                 let t: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", crate::fmt::number(**v))).collect();
                 format!("points for {input}: {}", t.join(", "))
             }

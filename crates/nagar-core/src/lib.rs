@@ -22,6 +22,7 @@ pub mod pipeline;
 pub mod report;
 pub mod robustness;
 pub mod settings;
+pub mod sort;
 pub mod table;
 
 pub use derive::Derivation;

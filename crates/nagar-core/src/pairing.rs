@@ -459,7 +459,7 @@ impl<'a> Ctx<'a> {
     /// The `k` sectors where `u` scores lowest (missing scores skipped; ties by framework order).
     pub fn weakest(&self, u: usize, k: usize) -> Vec<usize> {
         let mut v: Vec<(f64, usize)> = self.sectors.iter().filter_map(|&a| self.score(u, a).map(|x| (x, a))).collect();
-        v.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        crate::sort::sort_by(&mut v, |x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
         v.into_iter().take(k).map(|(_, a)| a).collect()
     }
 
@@ -656,7 +656,9 @@ pub fn pair(fw: &Framework, s: &Scored, opts: &PairOptions) -> Result<Pairing, P
     let mut pairs = Vec::new();
     let mut unplaced = Vec::new();
     for (_, (label, mut members)) in by_key {
-        members.sort_by(|&a, &b| s.rank[a].cmp(&s.rank[b]).then_with(|| s.units.ids[a].cmp(&s.units.ids[b])));
+        crate::sort::sort_by(&mut members, |&a, &b| {
+            s.rank[a].cmp(&s.rank[b]).then_with(|| s.units.ids[a].cmp(&s.units.ids[b]))
+        });
         let m = members.len();
         let mut sg = Subgroup {
             label: label.clone(),

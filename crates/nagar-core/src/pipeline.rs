@@ -187,7 +187,7 @@ pub fn score(
         rank_stage(settings, &read, &proc, &coverage, aggregates.col(plan.root), &table.file, &mut issues);
 
     // File-level issues first, then row by row (stable: within a row, in pipeline order).
-    issues.sort_by_key(|i| i.row.unwrap_or(0));
+    crate::sort::sort_by_key(&mut issues, |i| i.row.unwrap_or(0));
     let ReadStage { units, inputs, tier, tier_name, .. } = read;
     Ok(Scored {
         settings: settings.clone(),
@@ -640,7 +640,7 @@ pub fn rank_within(values: &[f64], eligible: &[bool], key: &[String]) -> Vec<Opt
     }
     let mut out = vec![None; values.len()];
     for (_, mut us) in by_key {
-        us.sort_by(|&a, &b| values[b].total_cmp(&values[a]));
+        crate::sort::order_by_values(&mut us, values, true);
         let mut prev = f64::NAN;
         let mut prev_rank = 0;
         for (k, &u) in us.iter().enumerate() {

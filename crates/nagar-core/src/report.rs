@@ -329,7 +329,7 @@ fn settings_sheet_with(
         ("units_ranked".into(), s.rank.iter().filter(|r| r.is_some()).count().to_string()),
     ];
     let mut sorted: Vec<(&String, &f64)> = weights.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(b.0));
     for (id, v) in sorted {
         kv.push((format!("weight:{id}"), crate::fmt::number(*v)));
     }

@@ -107,7 +107,7 @@ impl Explanation {
     /// Rows in framework order (the order of the indicators in the framework file).
     pub fn sort_by_id(&mut self, fw: &Framework) {
         let pos = |id: &str| fw.indicators.iter().position(|i| i.id == id).unwrap_or(usize::MAX);
-        self.rows.sort_by_key(|r| pos(&r.id));
+        crate::sort::sort_by_key(&mut self.rows, |r| pos(&r.id));
     }
 }
 
@@ -233,9 +233,9 @@ pub fn explain(fw: &Framework, s: &Scored, unit_id: &str) -> Result<Explanation,
     let baseline = base_sub[plan.root];
     // Sum small terms first for the least rounding.
     let mut terms: Vec<f64> = rows.iter().map(|r| r.contribution).collect();
-    terms.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+    crate::sort::sort_by(&mut terms, |a, b| a.abs().total_cmp(&b.abs()));
     let total = baseline + terms.iter().sum::<f64>();
-    rows.sort_by(|a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
+    crate::sort::sort_by(&mut rows, |a, b| b.contribution.abs().total_cmp(&a.contribution.abs()));
     let nodes = fw
         .aggregates
         .iter()

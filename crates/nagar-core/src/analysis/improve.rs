@@ -94,7 +94,7 @@ pub fn quantile_type7(values: &[f64], q: f64) -> Option<f64> {
     if v.is_empty() || !(0.0..=1.0).contains(&q) {
         return None;
     }
-    v.sort_by(|a, b| a.total_cmp(b));
+    crate::sort::sort_f64(&mut v);
     let h = (v.len() - 1) as f64 * q;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(v.len() - 1);
@@ -283,7 +283,7 @@ pub fn improve(
             ),
         });
     }
-    rows.sort_by(|a, b| b.gain.total_cmp(&a.gain));
+    crate::sort::sort_by(&mut rows, |a, b| b.gain.total_cmp(&a.gain));
     Ok(Improvements {
         unit_id: s.units.ids[u].clone(),
         unit_name: s.units.names[u].clone(),

@@ -47,7 +47,7 @@ pub struct Corr {
 /// `values` must have no NaN.
 pub fn average_ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    crate::sort::order_by_values(&mut order, values, false);
     let mut ranks = vec![0.0; values.len()];
     let mut start = 0;
     while start < order.len() {

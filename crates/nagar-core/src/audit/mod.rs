@@ -277,7 +277,7 @@ pub fn audit(fw: &Framework, s: &Scored, opts: &AuditOptions) -> Audit {
         .filter_map(|j| ind_parent[j].map(|p| (Child::Indicator(j), p)))
         .chain((0..n_agg).filter_map(|k| agg_parent[k].map(|p| (Child::Aggregate(k), p))))
         .collect();
-    nodes.sort_by_key(|&(c, _)| level_of(c));
+    crate::sort::sort_by_key(&mut nodes, |&(c, _)| level_of(c));
 
     let mut flags = Vec::new();
     let flag = |flags: &mut Vec<Flag>, element: &str, level: u32, kind: &'static str, value: f64, message: String| {
@@ -562,7 +562,7 @@ pub fn audit(fw: &Framework, s: &Scored, opts: &AuditOptions) -> Audit {
         flag(&mut flags, &r.element, r.level, "undefined", f64::NAN, format!("removing {}: {}", r.element, r.note));
     }
 
-    flags.sort_by_key(|f| FLAG_KINDS.iter().position(|k| *k == f.kind).unwrap_or(FLAG_KINDS.len()));
+    crate::sort::sort_by_key(&mut flags, |f| FLAG_KINDS.iter().position(|k| *k == f.kind).unwrap_or(FLAG_KINDS.len()));
     Audit {
         corr_method: method,
         elements,

@@ -125,7 +125,7 @@ pub fn column_stats(id: &str, values: &[f64], t: &StatsThresholds) -> IndicatorS
     // (rounding is monotone), so both counts are runs; a key is formatted only for two adjacent
     // values that differ by less than 1e-14 relatively (else their 15-digit roundings differ).
     let mut sorted: Vec<f64> = avail.iter().map(|&x| if x == 0.0 { 0.0 } else { x }).collect();
-    sorted.sort_by(f64::total_cmp);
+    crate::sort::sort_f64(&mut sorted);
     let (mut n_unique, mut best, mut run) = (0usize, 0usize, 0usize);
     for k in 0..sorted.len() {
         let (a, b) = (if k > 0 { sorted[k - 1] } else { f64::NAN }, sorted[k]);

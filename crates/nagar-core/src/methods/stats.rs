@@ -69,7 +69,7 @@ pub fn median(values: &[f64]) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
-    v.sort_by(f64::total_cmp);
+    crate::sort::sort_f64(&mut v);
     let n = v.len();
     if n % 2 == 1 {
         v[n / 2]
@@ -122,7 +122,7 @@ pub fn kurt(values: &[f64]) -> f64 {
 /// na.last = "keep")`): rank = 1 + number of finite values strictly smaller. Missing stays NaN.
 pub fn rank_min(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).filter(|&i| values[i].is_finite()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    crate::sort::order_by_values(&mut order, values, false);
     let mut ranks = vec![f64::NAN; values.len()];
     let mut current = 0.0;
     for (pos, &i) in order.iter().enumerate() {

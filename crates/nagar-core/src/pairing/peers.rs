@@ -117,7 +117,7 @@ pub fn search_nodes(fw: &Framework, s: &Scored) -> Result<Vec<NodeRef>, PairErro
         };
         out.push((rank, a, NodeRef { id: agg.id.clone(), name: agg.name.clone(), level: level.into() }));
     }
-    out.sort_by_key(|x| (x.0, x.1));
+    crate::sort::sort_by_key(&mut out, |x| (x.0, x.1));
     Ok(out.into_iter().map(|x| x.2).collect())
 }
 
@@ -151,7 +151,7 @@ fn indicator_shares(s: &Scored, a: usize) -> Vec<(usize, f64)> {
             }
         }
     }
-    out.sort_by_key(|x| x.0);
+    crate::sort::sort_by_key(&mut out, |x| x.0);
     out
 }
 
@@ -254,7 +254,9 @@ pub fn peers(fw: &Framework, s: &Scored, ulb: &str, node: &str, opts: &PeerOptio
                 });
             }
         }
-        drivers.sort_by(|x, y| y.contribution.total_cmp(&x.contribution).then_with(|| x.id.cmp(&y.id)));
+        crate::sort::sort_by(&mut drivers, |x, y| {
+            y.contribution.total_cmp(&x.contribution).then_with(|| x.id.cmp(&y.id))
+        });
         drivers.truncate(opts.drivers);
         cands.push(Peer {
             unit: ctx.unit_ref(v),
@@ -278,7 +280,7 @@ pub fn peers(fw: &Framework, s: &Scored, ulb: &str, node: &str, opts: &PeerOptio
             crate::fmt::number((score * 100.0).round() / 100.0)
         )));
     }
-    cands.sort_by(|x, y| {
+    crate::sort::sort_by(&mut cands, |x, y| {
         x.distance.total_cmp(&y.distance).then(y.gap.total_cmp(&x.gap)).then_with(|| x.unit.id.cmp(&y.unit.id))
     });
     cands.truncate(opts.k);

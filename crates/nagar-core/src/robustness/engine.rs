@@ -242,7 +242,7 @@ impl<'a> Engine<'a> {
             });
         }
         res.failures = failures;
-        res.failures.sort_by_key(|f| f.rep);
+        crate::sort::sort_by_key(&mut res.failures, |f| f.rep);
         Ok(res)
     }
 }
@@ -505,7 +505,7 @@ impl Ctx<'_, '_> {
         let n_groups = nominal.groups.len();
         let count = scores_out.len().checked_div(n).unwrap_or(sizes_out.len() / n_groups.max(1));
         let mut order: Vec<usize> = (first..first + count).collect();
-        order.sort_by_key(|&r| self.entry_of[r]);
+        crate::sort::sort_by_key(&mut order, |&r| self.entry_of[r]);
         let mut failures = Vec::new();
         let n_agg = fw.aggregates.len();
         let (mut raw, mut out) = (Matrix::new(n, n_agg), Matrix::new(n, n_agg));

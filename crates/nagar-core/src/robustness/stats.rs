@@ -189,7 +189,7 @@ pub fn sa_estimate(y: &[f64], n: usize, d: usize, nboot: usize, rng: &mut impl R
             }
             let q = |v: &mut Vec<f64>| {
                 v.retain(|x| !x.is_nan());
-                v.sort_unstable_by(f64::total_cmp);
+                crate::sort::sort_f64(v);
                 (quantile7_sorted(v, 0.05), quantile7_sorted(v, 0.95))
             };
             let (s5, s95) = q(&mut si_boot);
@@ -262,7 +262,7 @@ mod tests {
                 // Few distinct values, to have ties.
                 let v: Vec<f64> = (0..n).map(|_| (unit_uniform(&mut rng) * 7.0).floor()).collect();
                 let mut sorted = v.clone();
-                sorted.sort_unstable_by(f64::total_cmp);
+                crate::sort::sort_f64(&mut sorted);
                 let mut w = v.clone();
                 let s = summary_of(&mut w);
                 assert_eq!(s.median.to_bits(), median_sorted(&sorted).to_bits(), "{v:?}");

@@ -80,7 +80,7 @@ impl Engine<'_> {
         if count > 0 {
             let ctx = Ctx { engine: self, design, weight_targets: &weight_targets, entry_of: &entry_of };
             part.failures = ctx.work(reps.start, &mut part.scores, &mut part.ranks, &mut part.group_sizes);
-            part.failures.sort_by_key(|f| f.rep);
+            crate::sort::sort_by_key(&mut part.failures, |f| f.rep);
         }
         Ok(part)
     }
@@ -158,7 +158,7 @@ impl Results {
             res.group_sizes[p.first * n_groups..(p.first + p.count) * n_groups].copy_from_slice(&p.group_sizes);
             res.failures.extend(p.failures);
         }
-        res.failures.sort_by_key(|f| f.rep);
+        crate::sort::sort_by_key(&mut res.failures, |f| f.rep);
         Ok(res)
     }
 }
