@@ -76,7 +76,7 @@ export function validationView(st: AppState, act: Actions): HTMLElement {
     { class: 'filters', role: 'search' },
     h('div', { class: 'field' }, h('label', { for: 'issue-sev' }, t('check.show')), h('select', { id: 'issue-sev', onchange: (e: Event) => ((f.severity = (e.target as HTMLSelectElement).value), (f.page = 0), act.render()) }, [['', t('check.everything')], ['error', t('check.errors')], ['warning', t('check.warnings')], ['info', t('check.notes')]].map(([v, l]) => h('option', { value: v, selected: f.severity === v }, l)))),
     h('div', { class: 'field grow' }, h('label', { for: 'issue-q' }, t('check.search')), h('input', { id: 'issue-q', type: 'search', value: f.text, onchange: (e: Event) => ((f.text = (e.target as HTMLInputElement).value), (f.page = 0), act.render()) })),
-    h('div', { class: 'field' }, h('span', { class: 'label-spacer', 'aria-hidden': 'true' }, ' '), h('button', { type: 'button', class: 'button', onclick: () => act.downloadIssues(), disabled: issues.length === 0 }, t('check.download'))),
+    h('div', { class: 'field' }, h('span', { class: 'label-spacer', 'aria-hidden': 'true' }, ' '), h('button', { type: 'button', class: 'button', 'data-testid': 'issues-download', onclick: () => act.downloadIssues(), disabled: issues.length === 0 }, t('check.download'))),
   );
   const file = st.data?.file ?? '';
   // A file that cannot be scored at all is one error, whatever its cells say.
@@ -168,6 +168,23 @@ export function validationView(st: AppState, act: Actions): HTMLElement {
 const num = fmtValue;
 
 /// A severity as the badge shows it.
+/// The data check's issues as CSV in the page's language: the headers, severities and messages
+/// translated (messages through the engine's catalogue entries, as the view shows them), file,
+/// row, column and value as the engine gives them. Written as the engine's CSV writer writes
+/// (nagar-io write.rs): a field is quoted when it holds a quote, comma, semicolon, tab or line
+/// break or starts or ends with a space, and a text starting with = + - @ is prefixed with ' (no
+/// spreadsheet runs it as a formula). The English file is the engine's own (`issuesCsv`).
+export function issuesCsv(issues: IssueView[]): string {
+  const safe = (s: string) => (/^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d.,]+(?:[eE][+-]?\d+)?%?$/.test(s) ? `'${s}` : s);
+  const field = (s: string) => {
+    const f = safe(s);
+    return /[",;\t\r\n]/.test(f) || /^ | $/.test(f) ? `"${f.replace(/"/g, '""')}"` : f;
+  };
+  const head = [t('check.col.file'), t('check.col.row'), t('check.col.column'), t('check.col.value'), t('check.col.severity'), t('check.col.what')];
+  const lines = [head, ...issues.map((i) => [i.file, i.row === null || i.row === undefined ? '' : String(i.row), i.column ?? '', i.value ?? '', severity(i.severity), engineText(i.message)])];
+  return lines.map((r) => `${r.map(field).join(',')}\n`).join('');
+}
+
 function severity(s: string): string {
   return s === 'error' ? t('check.sev.error') : s === 'warning' ? t('check.sev.warning') : s === 'info' ? t('check.sev.info') : s;
 }

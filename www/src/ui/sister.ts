@@ -319,7 +319,7 @@ function resultView(st: AppState, p: Pairing): HTMLElement {
       h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('sister.total_cost')), h('p', { class: 'card-value' }, fmt(p.total_cost, 2)), h('p', { class: 'card-note' }, t('sister.least'))),
       h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('sister.not_placed')), h('p', { class: 'card-value' }, String(p.unplaced.length))),
     ),
-    notes.length ? h('ul', { class: 'banner' }, notes.map((g) => h('li', null, `${g.label}: ${engineText(g.note ?? '')}`))) : null,
+    notes.length ? h('ul', { class: 'banner' }, notes.map((g) => h('li', null, `${nm(g.label)}: ${engineText(g.note ?? '')}`))) : null,
     h(
       'p',
       { class: 'button-row' },
