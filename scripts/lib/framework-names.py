@@ -59,9 +59,8 @@ def walk(v, where: str, detail: bool) -> None:
 
 for path in sorted((root / "frameworks").glob("*.toml")):
     fw = tomllib.loads(path.read_text(encoding="utf-8"))
-    for k, v in fw.items():
-        if k != "unit_names":
-            walk({k: v}, path.name, k in DETAIL)
+    walk({k: v for k, v in fw.items() if k != "unit_names" and k not in DETAIL}, path.name, False)
+    walk({k: v for k, v in fw.items() if k in DETAIL}, path.name, True)
     for unit, names in (fw.get("unit_names") or {}).items():
         for lang, text in names.items():
             add(lang, unit, text, f"{path.name} unit_names", True)

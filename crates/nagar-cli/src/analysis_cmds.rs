@@ -8,7 +8,7 @@ use clap::Args;
 use nagar_core::analysis::{self, Explanation, ImproveOptions, Improvements};
 use nagar_core::output::{OutCell, Sheet};
 
-use crate::{commands, score_file, Fatal, ScoreArgs};
+use crate::{check_language, commands, in_language, load_framework, score_file, Fatal, LangArg, ScoreArgs};
 
 #[derive(Args, Clone)]
 pub struct ExplainArgs {
@@ -21,6 +21,8 @@ pub struct ExplainArgs {
     /// The `baseline` row always comes first.
     #[arg(long, default_value = "contribution")]
     pub sort: String,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 #[derive(Args, Clone)]
@@ -33,6 +35,8 @@ pub struct ImproveArgs {
     /// Target percentile of the comparison group, 0..1 (R type 7 quantile).
     #[arg(long, default_value_t = 0.75)]
     pub percentile: f64,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 fn num(x: Option<f64>) -> OutCell {
@@ -43,9 +47,20 @@ fn rank(r: Option<u32>) -> OutCell {
     r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty)
 }
 
+/// Scores the data as `nagar score` does, with the framework's names in `lang` (checked first:
+/// an unknown language is an error listing the framework's).
+fn score_in(a: &ScoreArgs, lang: &str) -> Result<(nagar_core::Framework, nagar_core::pipeline::Scored), Fatal> {
+    if lang != "en" {
+        check_language(&load_framework(&a.framework)?.framework, lang)?;
+    }
+    let (lf, mut scored, _, _) = score_file(a)?;
+    let fw = in_language(&lf.framework, &mut scored, lang);
+    Ok((fw, scored))
+}
+
 /// The explanation as a table: `id, contribution`, then the stages of each number; the first
-/// row is `baseline`.
-pub fn explain_sheet(e: &Explanation) -> Sheet {
+/// row is `baseline`. Texts in `lang` (names come from the framework as given).
+pub fn explain_sheet(e: &Explanation, lang: &str) -> Sheet {
     let columns = [
         "id",
         "contribution",
@@ -66,9 +81,7 @@ pub fn explain_sheet(e: &Explanation) -> Sheet {
     let mut rows = vec![vec![
         OutCell::text("baseline"),
         OutCell::num(e.baseline),
-        OutCell::text(
-            "constant part: the index with every available normalised value at 0 (the group mean), group ranges fixed",
-        ),
+        OutCell::text(nagar_core::i18n::text(lang, "explain.baseline")),
         OutCell::Empty,
         OutCell::Empty,
         OutCell::Empty,
@@ -105,7 +118,7 @@ pub fn explain_sheet(e: &Explanation) -> Sheet {
             num(r.normalised),
             OutCell::num(r.weight),
             OutCell::num(r.points_per_unit),
-            OutCell::text(if r.missing { "yes" } else { "" }),
+            OutCell::text(if r.missing { nagar_core::i18n::text(lang, "word.yes") } else { "" }),
             OutCell::text(inputs.join("; ")),
         ]);
     }
@@ -196,13 +209,13 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, Fatal> {
         "id" => true,
         s => return Err(Fatal(format!("--sort {s:?}: expected contribution or id"))),
     };
-    let (lf, scored, _, _) = score_file(&a.common)?;
+    let (fw, scored) = score_in(&a.common, &a.lang.lang)?;
     print_unit_issues(&scored, &a.ulb);
-    let mut e = analysis::explain(&lf.framework, &scored, &a.ulb)?;
+    let mut e = analysis::explain(&fw, &scored, &a.ulb)?;
     if sort_by_id {
-        e.sort_by_id(&lf.framework);
+        e.sort_by_id(&fw);
     }
-    write_sheet(&explain_sheet(&e), a.common.out.as_deref())?;
+    write_sheet(&explain_sheet(&e, &a.lang.lang), a.common.out.as_deref())?;
     let rank = e.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());
     let c = e.total - e.baseline;
     eprintln!(
@@ -218,9 +231,9 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, Fatal> {
 }
 
 pub fn improve(a: &ImproveArgs) -> Result<ExitCode, Fatal> {
-    let (lf, scored, _, _) = score_file(&a.common)?;
+    let (fw, scored) = score_in(&a.common, &a.lang.lang)?;
     print_unit_issues(&scored, &a.ulb);
-    let imp = analysis::improve(&lf.framework, &scored, &a.ulb, &ImproveOptions { percentile: a.percentile })?;
+    let imp = analysis::improve(&fw, &scored, &a.ulb, &ImproveOptions { percentile: a.percentile })?;
     write_sheet(&improve_sheet(&imp), a.common.out.as_deref())?;
     let rank = imp.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());
     eprintln!("{} {}: index {}{rank}; top improvements:", imp.unit_id, imp.unit_name, show(imp.index));
@@ -254,7 +267,7 @@ mod tests {
         let (f, s) = mpi();
         let id = s.units.ids[3].clone();
         let e = analysis::explain(&f, &s, &id).unwrap();
-        let sheet = explain_sheet(&e);
+        let sheet = explain_sheet(&e, "en");
         assert_eq!(&sheet.columns[..2], &["id".to_string(), "contribution".to_string()]);
         assert_eq!(sheet.rows.len(), 101);
         assert_eq!(sheet.rows[0][0], OutCell::text("baseline"));
