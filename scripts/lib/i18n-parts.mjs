@@ -8,9 +8,11 @@
 //   main.json    every key that the page's first chunk uses (main.ts and what it imports
 //                statically), every engine.* key but those of ENGINE_PARTS (engineText reads
 //                them all), and any key no code names literally;
-//   <view>.json  for each view module main.ts loads with import('./ui/<view>'), the keys only
+//   <part>.json  for each view module main.ts loads with import('./ui/<view>'), the keys only
 //                that module and the modules it alone imports use (a key two views use is in
-//                both parts).
+//                both parts); the profile and peers (always loaded together) share the part
+//                `city`; a view module another imports (the preview's, by the profile) keeps its
+//                own part, loaded with the importing view too (`deps`).
 // Which file uses a key: a quoted literal naming the key, as tests/unit/i18n-catalogues.test.mjs
 // reads them (t('a.b'), tables of keys, tn('base') → base.one/base.other, data-i18n in
 // index.html). The page loads a view's part with the view (i18n.ts, `need`).
@@ -72,26 +74,52 @@ function imports(file) {
   return { text, stat, lazy };
 }
 
-function closure(entry, stop = new Set()) {
+/// The modules `entry` imports statically (itself included), not going into `stop`; `reached`
+/// collects the modules of `stop` it imports.
+function closure(entry, stop = new Set(), reached = new Set()) {
   const seen = new Set();
   const todo = [entry];
   while (todo.length) {
     const f = todo.pop();
-    if (seen.has(f) || stop.has(f)) continue;
+    if (seen.has(f)) continue;
+    if (stop.has(f)) {
+      reached.add(f);
+      continue;
+    }
     seen.add(f);
     todo.push(...imports(f).stat);
   }
   return seen;
 }
 
-/// The split: { parts: { main: Set(keys), <view>: Set(keys) }, files: { <part>: [files] } }.
+/// Views main.ts always loads together share one part (named here); any other view's part is
+/// named as its module.
+const PART_OF = { profile: 'city', peers: 'city' };
+
+/// The split: { parts: { main: Set(keys), <part>: Set(keys) }, files: { <part>: [files] },
+/// deps: { <part>: [parts its modules import statically, which load with it] } }. A view's
+/// module imported by another view's (the profile draws with the preview's renderers) keeps
+/// its keys in its own part, which the importing view loads too.
 export function split(en) {
   const entry = join(SRC, 'main.ts');
   const main = closure(entry);
   main.add(join(ROOT, 'www/index.html'));
-  const views = [...main].filter((f) => f.endsWith('.ts')).flatMap((f) => imports(f).lazy.filter((p) => p.startsWith(join(SRC, 'ui'))));
+  const ui = join(SRC, 'ui');
+  const views = [...new Set([...main].filter((f) => f.endsWith('.ts')).flatMap((f) => imports(f).lazy.filter((p) => p.startsWith(ui))))];
+  const partOf = (v) => {
+    const name = v.slice(ui.length + 1, -3);
+    return PART_OF[name] ?? name;
+  };
   const files = { main: [...main] };
-  for (const v of views) files[v.slice(join(SRC, 'ui').length + 1, -3)] = [...closure(v, main)];
+  const deps = {};
+  for (const v of views) {
+    const reached = new Set();
+    const stop = new Set([...main, ...views.filter((x) => x !== v)]);
+    const part = partOf(v);
+    files[part] = [...new Set([...(files[part] ?? []), ...closure(v, stop, reached)])];
+    const d = [...reached].filter((f) => views.includes(f)).map(partOf).filter((p) => p !== part);
+    deps[part] = [...new Set([...(deps[part] ?? []), ...d])];
+  }
   const parts = Object.fromEntries(Object.keys(files).map((p) => [p, new Set()]));
   const owner = new Map();
   for (const [part, fs] of Object.entries(files)) {
@@ -110,7 +138,7 @@ export function split(en) {
     else if (k.startsWith('engine.') || !o || o.has('main')) parts.main.add(k);
     else for (const p of o) parts[p].add(k);
   }
-  return { parts, files: Object.fromEntries(Object.entries(files).map(([p, fs]) => [p, fs.map((f) => relative(ROOT, f))])) };
+  return { parts, deps, files: Object.fromEntries(Object.entries(files).map(([p, fs]) => [p, fs.map((f) => relative(ROOT, f))])) };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -129,7 +129,7 @@ test('every engine.* entry is written as the engine writes it', () => {
 // score only the `main` part loads; each view loaded when first opened loads its own part.
 test('split by view: every key in a part, the first chunk’s keys in main, every view asks for its part', async () => {
   const { split, keysIn } = await import('../../scripts/lib/i18n-parts.mjs');
-  const { parts, files } = split(en);
+  const { parts, files, deps } = split(en);
   const inSome = Object.keys(en).filter((k) => !Object.values(parts).some((p) => p.has(k)));
   assert.deepEqual(inSome, [], 'keys in no part');
   for (const [part, fs] of Object.entries(files)) {
@@ -139,10 +139,14 @@ test('split by view: every key in a part, the first chunk’s keys in main, ever
     }
   }
   // The lazily loaded views, and the main part a good deal smaller than the whole.
-  assert.ok(['profile', 'peers', 'sister', 'preview', 'robustness'].every((p) => p in parts), Object.keys(parts).join());
+  assert.ok(['city', 'sister', 'preview', 'robustness', 'docs'].every((p) => p in parts), Object.keys(parts).join());
+  assert.deepEqual(deps.city, ['preview'], 'the profile draws with the preview’s renderers');
   assert.ok(parts.main.size < Object.keys(en).length * 0.6, `main part ${parts.main.size} of ${Object.keys(en).length} keys`);
   const main = readFileSync(join(root, 'www/src/main.ts'), 'utf8');
+  const calls = [...main.matchAll(/\bneed\(([^)]*)\)/g)].map((m) => [...m[1].matchAll(/'(\w+)'/g)].map((x) => x[1]));
   for (const p of Object.keys(parts).filter((x) => x !== 'main')) {
-    assert.match(main, new RegExp(`need\\([^)]*'${p}'`), `main.ts loads the part ${p} with its view`);
+    const with_ = calls.filter((c) => c.includes(p));
+    assert.ok(with_.length > 0, `main.ts loads the part ${p} with its view`);
+    for (const c of with_) for (const d of deps[p]) assert.ok(c.includes(d), `main.ts's need(${c.join(', ')}) loads ${d} too, which ${p}'s view uses`);
   }
 });

@@ -2,9 +2,10 @@
 // (src/i18n/<lang>.json: a flat map from key to text, `{name}` marks a value put in by `t`);
 // UI code asks for text by key only. The catalogues are split by view at build time
 // (scripts/lib/i18n-parts.mjs → src/i18n/parts/<lang>/<part>.json): `main` holds the text of
-// the first chunk's views (results, data check, method, compare, privacy, about, the header and
-// settings) and is loaded with the language (English's is bundled with the page); each view
-// loaded when first opened (profile, peers, sister, preview, robustness) has its own part,
+// the first chunk's views (results, data check, compare, the header and settings) and is loaded
+// with the language (English's is bundled with the page); each view loaded when first opened
+// (city: the profile with its peers; sister, preview, robustness, docs: method, privacy, about)
+// has its own part,
 // loaded with it (`need`), so before the first score only what the first views show is loaded.
 // The framework's names (verticals, sectors, indicators, input fields, tiers, zones, units) are
 // data in the framework file: scripts/lib/framework-names.py writes src/i18n/names/<lang>/
@@ -25,7 +26,7 @@ type Base<K> = K extends `${infer B}.one` ? B : never;
 export type PluralBase = Base<Key>;
 /// What a view loads before it is drawn: its part of the catalogue (named as its module in
 /// src/ui/), or `names`, the framework's indicator, input field and unit names.
-export type Part = 'profile' | 'peers' | 'sister' | 'preview' | 'robustness' | 'names';
+export type Part = 'city' | 'sister' | 'preview' | 'robustness' | 'docs' | 'names';
 
 /// The languages offered, each named in itself.
 export const LANGS: readonly { id: Lang; name: string }[] = [

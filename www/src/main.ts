@@ -7,7 +7,7 @@ import { Engine } from './engine';
 import type { DataInfo, FrameworkDoc, FrameworkInfo, Loaded, Profile, Ready, Results } from './protocol';
 import { newState, type Actions } from './state';
 import { resultsView } from './ui/results';
-import { aboutView, compareView, issuesCsv, methodView, privacyView, validationView } from './ui/other';
+import { compareView, issuesCsv, validationView } from './ui/other';
 
 const engine = new Engine();
 const st = newState(engine);
@@ -456,13 +456,16 @@ function render(): void {
     case 'validation':
       return show(validationView(st, actions));
     case 'method':
-      // The indicators' and input fields' names load with the first view that shows them.
-      Promise.all([doc ?? engine.call<FrameworkDoc>({ op: 'doc' }), need('names')]).then(([d]) => ((doc = d), show(methodView(d, st))), (e) => failed(() => t('status.framework'), e));
+      // The view (its code and text) and the indicators' and input fields' names load when it
+      // is first opened.
+      Promise.all([doc ?? engine.call<FrameworkDoc>({ op: 'doc' }), import('./ui/docs'), need('docs', 'names')]).then(([d, m]) => ((doc = d), show(m.methodView(d, st))), (e) => failed(() => t('status.framework'), e));
       return;
     case 'privacy':
-      return show(privacyView());
+      Promise.all([import('./ui/docs'), need('docs')]).then(([m]) => show(m.privacyView()), (e) => failed(() => t('nav.privacy'), e));
+      return;
     case 'about':
-      return show(aboutView(st));
+      Promise.all([import('./ui/docs'), need('docs')]).then(([m]) => show(m.aboutView(st)), (e) => failed(() => t('nav.about'), e));
+      return;
     case 'compare': {
       const fallback = needResults();
       if (fallback) return show(fallback);
@@ -474,7 +477,7 @@ function render(): void {
       if (fallback) return show(fallback);
       // The profile and its peers (their code and text) are loaded with the first city opened
       // (not before the first score).
-      Promise.all([actions.profile(decodeURIComponent(arg)), import('./ui/profile'), import('./ui/peers'), need('profile', 'peers', 'names')]).then(([p, profile, peers]) => {
+      Promise.all([actions.profile(decodeURIComponent(arg)), import('./ui/profile'), import('./ui/peers'), need('city', 'preview', 'names')]).then(([p, profile, peers]) => {
         if (seq === renderSeq) document.title = `${p.unit.name || p.unit.id} · nagar`;
         const el = profile.profileView(st, actions, p);
         el.append(peers.peersPanel(st, p));
