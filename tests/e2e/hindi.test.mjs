@@ -95,7 +95,9 @@ async function english(page) {
         return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
       };
       const check = (text, where) => {
-        const bad = (text.replace(/https?:\/\/\S+/g, '').replace(/[\w.-]+\/[\w./-]+/g, '').replace(/[\w.-]+\.(csv|xlsx|json|toml|ods|md)\b/gi, '').replace(/\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b/g, '').replace(/[\w.-]+\/[\w./-]+/g, '').replace(/Content-Security-Policy/g, '').match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !ok.has(w.toLowerCase()) && !dataSet.has(w.toLowerCase()));
+        // A data word cut short to fit (a city's name in a chart, "Jammu and Kashm…") is data.
+        const cut = (w) => text.includes(`${w}…`) && [...dataSet].some((d) => d.startsWith(w.toLowerCase()));
+        const bad = (text.replace(/https?:\/\/\S+/g, '').replace(/[\w.-]+\/[\w./-]+/g, '').replace(/[\w.-]+\.(csv|xlsx|json|toml|ods|md)\b/gi, '').replace(/\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b/g, '').replace(/[\w.-]+\/[\w./-]+/g, '').replace(/Content-Security-Policy/g, '').match(/[A-Za-z]{2,}/g) ?? []).filter((w) => !ok.has(w.toLowerCase()) && !dataSet.has(w.toLowerCase()) && !cut(w));
         if (bad.length) out.push(`${where}: "${text.trim().slice(0, 80)}" (${bad.slice(0, 4).join(' ')})`);
       };
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -327,6 +329,16 @@ test('Hindi: ?lang=hi, the switch, the remembered choice, <html lang>, every vie
     await page.fill(sel, good);
     await page.dispatchEvent(sel, 'change');
   }
+
+  // The pairing's notes in Hindi: N = 500 is more than half of the 116 ranked cities, so it is
+  // capped to 58 with a note (a subgroup note and an engine issue, both through the catalogue).
+  await show(page, 'sister');
+  await page.fill('#pair-n', '500');
+  await page.click('[data-testid=pair-run]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=pair-count]')?.textContent === '58', null, { timeout: 60_000 });
+  await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+  assert.match(await page.textContent('main'), /N को 58 तक सीमित किया गया/);
+  assert.deepEqual(await english(page), [], 'English in the sister cities view with N capped');
 
   // A file with problems, in Hindi: every data check message through the catalogue (ids and
   // values stay as data).

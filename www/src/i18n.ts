@@ -175,7 +175,12 @@ export function nm(english: string): string {
 /// data, shown as they are). A message that matches an entry is shown through the current
 /// catalogue's text of that key; a variable part called `reason` is itself an engine message
 /// and translated the same way, one called `label` (a sister-city subgroup: a tier, zone) is a
-/// framework name (`nm`). A message that matches none is shown as the engine wrote it.
+/// framework name (`nm`), or "all" (every ranked city). A message that matches none is shown as the engine wrote it.
+/// Placeholders of engine.* entries that are counts and numbers: they match digits only, so an
+/// entry that starts with one ("{m} ranked units, …") does not read a longer message that wraps
+/// it ("subgroup all: 116 ranked units, …" is "subgroup {label}: {reason}").
+const COUNT = /^(n|m|n2|d|own|other|pairs|rank|rows|want|total)$/;
+
 export function engineText(message: string): string {
   if (current === 'en' || !message) return message;
   if (!engineRules) {
@@ -189,7 +194,7 @@ export function engineText(message: string): string {
             const m = /^\{(\w+)\}$/.exec(part);
             if (!m) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
             params.push(m[1]);
-            return '([\\s\\S]+?)';
+            return COUNT.test(m[1]) ? '(-?[\\d,.]+)' : '([\\s\\S]+?)';
           })
           .join('');
         return { re: new RegExp(`^${src}$`), key, params, literal: text.replace(/\{\w+\}/g, '').length };
@@ -202,7 +207,7 @@ export function engineText(message: string): string {
     const m = r.re.exec(message);
     if (!m) continue;
     const values: Record<string, string> = {};
-    r.params.forEach((p, i) => (values[p] = p === 'reason' ? engineText(m[i + 1]) : p === 'label' ? nm(m[i + 1]) : m[i + 1]));
+    r.params.forEach((p, i) => (values[p] = p === 'reason' ? engineText(m[i + 1]) : p === 'label' ? (m[i + 1] === 'all' ? t('sister.within.all') : nm(m[i + 1])) : m[i + 1]));
     return t(r.key as Key, values);
   }
   return message;
