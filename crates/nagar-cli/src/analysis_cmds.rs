@@ -55,6 +55,58 @@ const BASELINE: &[(&str, &str)] = &[
     ("hi", "स्थिर भाग: हर उपलब्ध मानकीकृत मान 0 (समूह का माध्य) होने पर सूचकांक, समूहों के परिसर स्थिर"),
 ];
 
+/// `nagar improve --lang`'s sentence in a language other than English (English: the core's own
+/// sentence), as the page words it (`preview.priority` and its parts in www/src/i18n/<lang>.json):
+/// `{name} ({id}): {from} → {to} …`.
+struct Sentence {
+    lang: &'static str,
+    sentence: &'static str,
+    adds: &'static str,
+    costs: &'static str,
+    rank_stays: &'static str,
+    rank_moves: &'static str,
+    not_ranked: &'static str,
+}
+
+const SENTENCES: &[Sentence] = &[Sentence {
+    lang: "hi",
+    sentence: "{name} ({id}): {from} → {to} करने से {effect}{moves}।",
+    adds: "सूचकांक में {n} अंक जुड़ते हैं",
+    costs: "{n} अंक घटते हैं (समूह के दायरे खिसकते हैं)",
+    rank_stays: ", रैंक {rank} ही रहती है",
+    rank_moves: ", रैंक {from} → {to}",
+    not_ranked: " (रैंक नहीं)",
+}];
+
+/// The improvement's sentence in `lang` (the core's English one where `lang` has none here).
+fn improvement_sentence(
+    fw: &nagar_core::Framework,
+    imp: &Improvements,
+    r: &nagar_core::analysis::Improvement,
+    lang: &str,
+) -> String {
+    use nagar_core::analysis::show;
+    use nagar_core::i18n::fill;
+    let Some(w) = SENTENCES.iter().find(|w| w.lang == lang) else { return r.sentence.clone() };
+    let unit = match fw.indicators.iter().find(|i| i.id == r.id).map_or("", |i| i.unit.as_str()) {
+        "" => String::new(),
+        "%" => "%".to_string(),
+        u => format!(" {u}"),
+    };
+    let effect =
+        if r.gain >= 0.0 { fill(w.adds, &[("n", &show(r.gain))]) } else { fill(w.costs, &[("n", &show(-r.gain))]) };
+    let moves = match (imp.rank, r.new_rank) {
+        (Some(a), Some(b)) if a == b => fill(w.rank_stays, &[("rank", &a.to_string())]),
+        (Some(a), Some(b)) => fill(w.rank_moves, &[("from", &a.to_string()), ("to", &b.to_string())]),
+        _ => w.not_ranked.to_string(),
+    };
+    let (from, to) = (format!("{}{unit}", show(r.current_value)), format!("{}{unit}", show(r.target_value)));
+    fill(
+        w.sentence,
+        &[("name", &r.name), ("id", &r.id), ("from", &from), ("to", &to), ("effect", &effect), ("moves", &moves)],
+    )
+}
+
 /// Scores the data as `nagar score` does, with the framework's names in `lang` (checked first:
 /// an unknown language is an error listing the framework's).
 fn score_in(a: &ScoreArgs, lang: &str) -> Result<(nagar_core::Framework, nagar_core::pipeline::Scored), Fatal> {
@@ -241,7 +293,11 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, Fatal> {
 pub fn improve(a: &ImproveArgs) -> Result<ExitCode, Fatal> {
     let (fw, scored) = score_in(&a.common, &a.lang.lang)?;
     print_unit_issues(&scored, &a.ulb);
-    let imp = analysis::improve(&fw, &scored, &a.ulb, &ImproveOptions { percentile: a.percentile })?;
+    let mut imp = analysis::improve(&fw, &scored, &a.ulb, &ImproveOptions { percentile: a.percentile })?;
+    let sentences: Vec<String> = imp.rows.iter().map(|r| improvement_sentence(&fw, &imp, r, &a.lang.lang)).collect();
+    for (r, sentence) in imp.rows.iter_mut().zip(sentences) {
+        r.sentence = sentence;
+    }
     write_sheet(&improve_sheet(&imp), a.common.out.as_deref())?;
     let rank = imp.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());
     eprintln!("{} {}: index {}{rank}; top improvements:", imp.unit_id, imp.unit_name, show(imp.index));

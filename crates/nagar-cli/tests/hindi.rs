@@ -310,7 +310,7 @@ mod analyses_in_hindi {
     #[test]
     fn improve_names_indicators_in_hindi() {
         let (en, hi, _) = both(&["improve", "--ulb", "DEMO-005"]);
-        let (id, name) = (column(&en, "id"), column(&en, "name"));
+        let (id, name, sentence) = (column(&en, "id"), column(&en, "name"), column(&en, "sentence"));
         assert!(!en.rows.is_empty());
         let fw = mpi();
         for (a, b) in en.rows.iter().zip(&hi.rows) {
@@ -318,6 +318,15 @@ mod analyses_in_hindi {
             let ind = fw.indicators.iter().find(|i| i.id == text(&a[id])).unwrap();
             assert_eq!(text(&b[name]), ind.name_in("hi"), "indicator {}", ind.id);
             assert!(has_devanagari(&text(&b[name])));
+            // The sentence as the page words it in Hindi: the name, the id, the change, the effect.
+            let (en_s, hi_s) = (text(&a[sentence]), text(&b[sentence]));
+            assert!(
+                en_s.contains(&ind.name) && (en_s.starts_with("raising ") || en_s.starts_with("lowering ")),
+                "{en_s}"
+            );
+            assert!(hi_s.starts_with(&format!("{} ({}): ", ind.name_in("hi"), ind.id)), "{hi_s}");
+            assert!(hi_s.contains(" → ") && hi_s.contains("करने से") && hi_s.ends_with('।'), "{hi_s}");
+            assert!(!hi_s.contains("raising") && !hi_s.contains("points"), "{hi_s}");
         }
     }
 
