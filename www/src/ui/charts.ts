@@ -126,7 +126,6 @@ export function bars(items: Bar[], title: string): HTMLElement {
   return h('figure', { class: 'chart-box' }, svg);
 }
 
-/// Grouped bars: one group per vertical, one bar per city (comparison view).
 let measure: CanvasRenderingContext2D | null | undefined;
 /// The width of `text` in the page's font at `px` (an estimate where the browser cannot measure).
 function textWidth(text: string, px: number): number {
@@ -139,7 +138,7 @@ function textWidth(text: string, px: number): number {
 /// A chart label fitted to `width`: on one line or wrapped at spaces on two, at 12 px or smaller
 /// down to 9 px; only a word too wide even so is cut (between whole letters, so a Devanagari
 /// vowel sign is never cut from its consonant) and ends in "…".
-export function fitLabel(text: string, width: number): { lines: string[]; px: number } {
+function fitLabel(text: string, width: number): { lines: string[]; px: number } {
   for (const px of [12, 11, 10, 9]) {
     const lines: string[] = [];
     for (const w of text.split(/\s+/).filter(Boolean)) {
@@ -158,6 +157,7 @@ export function fitLabel(text: string, width: number): { lines: string[]; px: nu
   return { lines: [`${out.trimEnd()}…`], px: 9 };
 }
 
+/// Grouped bars: one group per vertical, one bar per city (comparison view).
 export function groupedBars(groups: string[], series: { name: string; values: (number | null)[] }[], title: string): HTMLElement {
   const [lo, hi] = domain(series.flatMap((s) => s.values.map((v) => v ?? NaN)));
   const small = narrow();
