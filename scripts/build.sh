@@ -6,8 +6,9 @@
 #  3. the spreadsheet-reading module (XLSX/ODS; loaded lazily)              → www/pkg/sheets-read
 #  4. the spreadsheet-writing module (XLSX export, template; loaded lazily) → www/pkg/sheets-write
 #     All four are the crate crates/nagar-wasm, built with different features.
-#  5. the page (Vite + TypeScript), with its service worker, and the framework names it shows in
-#     each language (scripts/lib/framework-names.py; loaded only when that language is chosen).
+#  5. the page (Vite + TypeScript), with its service worker, the framework names it shows in
+#     each language (scripts/lib/framework-names.py; loaded only when that language is chosen)
+#     and its catalogues split by view (scripts/lib/i18n-parts.mjs; a view's text loads with it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -46,8 +47,10 @@ for p in "${pids[@]}"; do wait "$p"; done
 # shellcheck disable=SC2086
 node scripts/lib/strip-wasm-names.mjs $modules
 
-echo "== framework names for the page (www/src/i18n/names/<lang>.json, from frameworks/*.toml)"
+echo "== framework names for the page (www/src/i18n/names/<lang>/{main,detail}.json, from frameworks/*.toml)"
 python3 scripts/lib/framework-names.py
+echo "== the catalogues split by view (www/src/i18n/parts/<lang>/<part>.json)"
+node scripts/lib/i18n-parts.mjs
 echo "== typecheck"
 npx --no-install tsc -p www/tsconfig.json
 echo "== vite build"

@@ -780,29 +780,39 @@ test('size budgets (gzip -9): main module, everything before the first score, ea
   siteSizeKB = siteKB;
 
   // Before the first score: what the page and its engine fetch (the service worker's own
-  // fetches for offline use are not counted: it starts once the page is idle).
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const fetched = new Set();
-  context.on('request', (r) => {
-    if (r.serviceWorker()) return;
-    const path = new URL(r.url()).pathname.replace(/^\//, '');
-    fetched.add(path === '' ? 'index.html' : path);
-  });
-  const page = await context.newPage();
-  await page.goto(srv.url);
-  await page.click('[data-testid=demo-data]');
-  await page.waitForSelector('[data-testid=results-table] tbody tr', { timeout: 60_000 });
-  const first = [...fetched].filter((f) => all.includes(f) || f === 'index.html');
-  assert.ok(first.includes(main[0]), `the main module is loaded: ${first.join(', ')}`);
-  for (const f of first) assert.ok(!/nagar_(full|sheets)/.test(f), `a lazy module was loaded before the first score: ${f}`);
-  const firstKB = first.reduce((t, f) => t + gz(f), 0) / KB;
-  console.log(`sizes (gzip -9, KB = 1,000 bytes): main ${mainKB.toFixed(1)}, before the first score ${firstKB.toFixed(1)} (${first.length} files), whole site ${siteKB.toFixed(1)}`);
-  assert.ok(firstKB <= 300, `before the first score ${firstKB.toFixed(1)} KB > 300 KB: ${first.join(', ')}`);
-  await context.close();
+  // fetches for offline use are not counted: it starts once the page is idle), in English and
+  // in Hindi (its catalogue and framework names load before the first score too).
+  const firstLoad = async (query) => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const fetched = new Set();
+    context.on('request', (r) => {
+      if (r.serviceWorker()) return;
+      const path = new URL(r.url()).pathname.replace(/^\//, '');
+      fetched.add(path === '' ? 'index.html' : path);
+    });
+    const page = await context.newPage();
+    await page.goto(`${srv.url}${query}`);
+    await page.click('[data-testid=demo-data]');
+    await page.waitForSelector('[data-testid=results-table] tbody tr', { timeout: 60_000 });
+    await context.close();
+    return [...fetched].filter((f) => all.includes(f) || f === 'index.html');
+  };
+  const gzKB = (fs) => fs.reduce((t, f) => t + gz(f), 0) / KB;
+  const [first, firstHi] = [await firstLoad(''), await firstLoad('?lang=hi')];
+  for (const [where, fs] of [['English', first], ['Hindi', firstHi]]) {
+    assert.ok(fs.includes(main[0]), `${where}: the main module is loaded: ${fs.join(', ')}`);
+    for (const f of fs) assert.ok(!/nagar_(full|sheets)/.test(f), `${where}: a lazy module was loaded before the first score: ${f}`);
+  }
+  assert.ok(firstHi.length > first.length, `Hindi loads its catalogue and names: ${firstHi.join(', ')}`);
+  const firstKB = gzKB(first);
+  const firstHiKB = gzKB(firstHi);
+  console.log(`sizes (gzip -9, KB = 1,000 bytes): main ${mainKB.toFixed(1)}, before the first score ${firstKB.toFixed(1)} in English (${first.length} files), ${firstHiKB.toFixed(1)} in Hindi (${firstHi.length} files), whole site ${siteKB.toFixed(1)}`);
+  assert.ok(firstKB <= 300, `before the first score in English ${firstKB.toFixed(1)} KB > 300 KB: ${first.join(', ')}`);
+  assert.ok(firstHiKB <= 300, `before the first score in Hindi ${firstHiKB.toFixed(1)} KB > 300 KB: ${firstHi.join(', ')}`);
 });
 
 // KNOWN OVER BUDGET (docs/BENCHMARKS.md, "The whole site"): with the page in Hindi and the
-// Robustness view the whole site is ~1.41 MB gzipped against its 1.3 MB budget. Measured and
+// Robustness view the whole site is ~1.43 MB gzipped against its 1.3 MB budget. Measured and
 // reported on every run, as a TODO (node:test reports it, the run does not fail on it) until the
 // modules are restructured: the spreadsheet-reading module alone carries 184 KB gzipped of
 // calamine's text-encoding tables, and the main and full modules each carry the scoring engine.

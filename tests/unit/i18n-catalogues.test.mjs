@@ -107,6 +107,12 @@ test('every engine.* entry is written as the engine writes it', () => {
     'engine.small_group': /units?/, // pipeline.rs: "unit" + "s" when more than one
     'engine.small_group_one': /units?/,
     'engine.too_big': /\. /, // worker.ts: two string literals joined
+    'engine.pair_tie_mentors': /mentors/, // pairing.rs: "the {what}", mentors or mentees
+    'engine.pair_tie_mentees': /mentees/,
+    'engine.pair_no_mentee': /mentee/, // pairing.rs: "no {other_word} with the same"
+    'engine.pair_no_mentor': /mentor/,
+    'engine.pair_left_mentor': /ment(?:or|ee)s?/, // pairing.rs: "{own_word}s but only {} {other_word}(s)"
+    'engine.pair_left_mentee': /ment(?:or|ee)s?/,
   };
   const missing = [];
   for (const [k, v] of Object.entries(en)) {
@@ -117,4 +123,30 @@ test('every engine.* entry is written as the engine writes it', () => {
     }
   }
   assert.deepEqual(missing, [], 'engine.* text not found in the engine');
+});
+
+// The catalogues are split by view at build time (scripts/lib/i18n-parts.mjs): before the first
+// score only the `main` part loads; each view loaded when first opened loads its own part.
+test('split by view: every key in a part, the first chunk’s keys in main, every view asks for its part', async () => {
+  const { split, keysIn } = await import('../../scripts/lib/i18n-parts.mjs');
+  const { parts, files, deps } = split(en);
+  const inSome = Object.keys(en).filter((k) => !Object.values(parts).some((p) => p.has(k)));
+  assert.deepEqual(inSome, [], 'keys in no part');
+  for (const [part, fs] of Object.entries(files)) {
+    for (const f of fs) {
+      const missing = [...keysIn(readFileSync(join(root, f), 'utf8'))].filter((k) => k in en && !parts[part].has(k) && !parts.main.has(k));
+      assert.deepEqual(missing, [], `${f} (part ${part}) uses keys its part lacks`);
+    }
+  }
+  // The lazily loaded views, and the main part a good deal smaller than the whole.
+  assert.ok(['city', 'sister', 'preview', 'robustness', 'docs'].every((p) => p in parts), Object.keys(parts).join());
+  assert.deepEqual(deps.city, ['preview'], 'the profile draws with the preview’s renderers');
+  assert.ok(parts.main.size < Object.keys(en).length * 0.6, `main part ${parts.main.size} of ${Object.keys(en).length} keys`);
+  const main = readFileSync(join(root, 'www/src/main.ts'), 'utf8');
+  const calls = [...main.matchAll(/\bneed\(([^)]*)\)/g)].map((m) => [...m[1].matchAll(/'(\w+)'/g)].map((x) => x[1]));
+  for (const p of Object.keys(parts).filter((x) => x !== 'main')) {
+    const with_ = calls.filter((c) => c.includes(p));
+    assert.ok(with_.length > 0, `main.ts loads the part ${p} with its view`);
+    for (const c of with_) for (const d of deps[p]) assert.ok(c.includes(d), `main.ts's need(${c.join(', ')}) loads ${d} too, which ${p}'s view uses`);
+  }
 });

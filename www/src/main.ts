@@ -1,13 +1,13 @@
 // The page: wires the sidebar (data, settings, export) to the engine worker and draws the views.
 import './styles.css';
 import { $, clear, fmtDate, h } from './dom';
-import { LANGS, engineText, initialLang, lang, nm, setLang, t, tn, type Key, type Lang } from './i18n';
+import { LANGS, engineText, initialLang, lang, need, nm, setLang, t, tn, type Key, type Lang } from './i18n';
 import { BUILD_DATE } from './build-info';
 import { Engine } from './engine';
 import type { DataInfo, FrameworkDoc, FrameworkInfo, Loaded, Profile, Ready, Results } from './protocol';
 import { newState, type Actions } from './state';
 import { resultsView } from './ui/results';
-import { aboutView, compareView, methodView, privacyView, validationView } from './ui/other';
+import { compareView, issuesCsv, validationView } from './ui/other';
 
 const engine = new Engine();
 const st = newState(engine);
@@ -401,6 +401,12 @@ const actions: Actions = {
     download(text, name, MIME.csv);
   },
   downloadIssues() {
+    // In another language the page writes the file (the messages are translated here); in
+    // English it is the engine's, as `nagar validate` reports them.
+    if (lang() !== 'en') {
+      download(issuesCsv(st.results?.issues ?? st.data?.issues ?? []), `nagar-issues-${stem()}-${lang()}.csv`, MIME.csv);
+      return;
+    }
     engine
       .call<Uint8Array>({ op: 'issuesCsv' })
       .then((b) => download(b, `nagar-issues-${stem()}.csv`, MIME.csv))
@@ -450,13 +456,16 @@ function render(): void {
     case 'validation':
       return show(validationView(st, actions));
     case 'method':
-      if (doc) return show(methodView(doc, st));
-      engine.call<FrameworkDoc>({ op: 'doc' }).then((d) => ((doc = d), show(methodView(d, st))), (e) => failed(() => t('status.framework'), e));
+      // The view (its code and text) and the indicators' and input fields' names load when it
+      // is first opened.
+      Promise.all([doc ?? engine.call<FrameworkDoc>({ op: 'doc' }), import('./ui/docs'), need('docs', 'names')]).then(([d, m]) => ((doc = d), show(m.methodView(d, st))), (e) => failed(() => t('status.framework'), e));
       return;
     case 'privacy':
-      return show(privacyView());
+      Promise.all([import('./ui/docs'), need('docs')]).then(([m]) => show(m.privacyView()), (e) => failed(() => t('nav.privacy'), e));
+      return;
     case 'about':
-      return show(aboutView(st));
+      Promise.all([import('./ui/docs'), need('docs')]).then(([m]) => show(m.aboutView(st)), (e) => failed(() => t('nav.about'), e));
+      return;
     case 'compare': {
       const fallback = needResults();
       if (fallback) return show(fallback);
@@ -466,8 +475,9 @@ function render(): void {
     case 'city': {
       const fallback = needResults();
       if (fallback) return show(fallback);
-      // The profile and its peers are loaded with the first city opened (not before the first score).
-      Promise.all([actions.profile(decodeURIComponent(arg)), import('./ui/profile'), import('./ui/peers')]).then(([p, profile, peers]) => {
+      // The profile and its peers (their code and text) are loaded with the first city opened
+      // (not before the first score).
+      Promise.all([actions.profile(decodeURIComponent(arg)), import('./ui/profile'), import('./ui/peers'), need('city', 'preview', 'names')]).then(([p, profile, peers]) => {
         if (seq === renderSeq) document.title = `${p.unit.name || p.unit.id} · nagar`;
         const el = profile.profileView(st, actions, p);
         el.append(peers.peersPanel(st, p));
@@ -479,17 +489,17 @@ function render(): void {
       const fallback = needResults();
       if (fallback) return show(fallback);
       // Loaded the first time it is opened, like the Robustness view.
-      import('./ui/sister').then((m) => show(m.sisterView(st)), (e) => failed(() => t('nav.sister'), e));
+      Promise.all([import('./ui/sister'), need('sister', 'names')]).then(([m]) => show(m.sisterView(st)), (e) => failed(() => t('nav.sister'), e));
       return;
     }
     case 'preview':
-      import('./ui/preview').then((m) => show(m.previewView(st)), (e) => failed(() => t('nav.preview'), e));
+      Promise.all([import('./ui/preview'), need('preview', 'names')]).then(([m]) => show(m.previewView(st)), (e) => failed(() => t('nav.preview'), e));
       return;
     case 'robustness': {
       const fallback = needResults();
       if (fallback) return show(fallback);
       // Loaded the first time it is opened: it is not needed for the first score.
-      import('./ui/robustness').then((m) => show(m.robustnessView(st, render)), (e) => failed(() => t('robustness.tab'), e));
+      Promise.all([import('./ui/robustness'), need('robustness', 'names')]).then(([m]) => show(m.robustnessView(st, render)), (e) => failed(() => t('robustness.tab'), e));
       return;
     }
     default: {

@@ -132,9 +132,9 @@ async function analysisWorkspace(): Promise<FullWorkspace> {
 }
 
 /// The page's framework names per language (English name → name; scripts/lib/framework-names.py
-/// writes them from frameworks/*.toml at build time), loaded the first time a download in that
-/// language asks.
-const nameFiles = import.meta.glob<Record<string, string>>('./i18n/names/*.json', { import: 'default' });
+/// writes them from frameworks/*.toml at build time, in two parts: main and detail), loaded the
+/// first time a download in that language asks.
+const nameFiles = import.meta.glob<Record<string, string>>('./i18n/names/*/*.json', { import: 'default' });
 
 /// The loaded framework with its names in `lang`, for the XLSX export and template in that
 /// language. The main module's copy of a built-in framework carries no names (its size budget):
@@ -145,9 +145,10 @@ async function namedFramework(lang: string): Promise<unknown> {
   const f = replay.framework;
   if (!('builtin' in f)) return f.value;
   const fw = ws.frameworkValue() as Record<string, unknown>;
-  const path = `./i18n/names/${lang}.json`;
+  const path = `./i18n/names/${lang}/main.json`;
   if (!(path in nameFiles)) return fw;
-  const map = await nameFiles[path]();
+  const detail = `./i18n/names/${lang}/detail.json`;
+  const map = { ...(detail in nameFiles ? await nameFiles[detail]() : {}), ...(await nameFiles[path]()) };
   type Node = { name?: string; label?: string; unit?: string; names?: Record<string, string>; tiers?: Node[] };
   const name = (n: Node) => {
     const en = n.name ?? n.label;

@@ -8,7 +8,7 @@ use clap::Args;
 use nagar_core::analysis::{self, Explanation, ImproveOptions, Improvements};
 use nagar_core::output::{OutCell, Sheet};
 
-use crate::{commands, score_file, Fatal, ScoreArgs};
+use crate::{check_language, commands, in_language, load_framework, score_file, Fatal, LangArg, ScoreArgs};
 
 #[derive(Args, Clone)]
 pub struct ExplainArgs {
@@ -21,6 +21,8 @@ pub struct ExplainArgs {
     /// The `baseline` row always comes first.
     #[arg(long, default_value = "contribution")]
     pub sort: String,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 #[derive(Args, Clone)]
@@ -33,6 +35,8 @@ pub struct ImproveArgs {
     /// Target percentile of the comparison group, 0..1 (R type 7 quantile).
     #[arg(long, default_value_t = 0.75)]
     pub percentile: f64,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 fn num(x: Option<f64>) -> OutCell {
@@ -43,9 +47,80 @@ fn rank(r: Option<u32>) -> OutCell {
     r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty)
 }
 
+/// The explanation's baseline row, by language (English where a language has none). Here, not
+/// in nagar-core's catalogues, which are compiled into the browser's main module (its size
+/// budget); the page says it with its own catalogue (`preview.baseline*`).
+const BASELINE: &[(&str, &str)] = &[
+    ("en", "constant part: the index with every available normalised value at 0 (the group mean), group ranges fixed"),
+    ("hi", "स्थिर भाग: हर उपलब्ध मानकीकृत मान 0 (समूह का माध्य) होने पर सूचकांक, समूहों के परिसर स्थिर"),
+];
+
+/// `nagar improve --lang`'s sentence in a language other than English (English: the core's own
+/// sentence), as the page words it (`preview.priority` and its parts in www/src/i18n/<lang>.json):
+/// `{name} ({id}): {from} → {to} …`.
+struct Sentence {
+    lang: &'static str,
+    sentence: &'static str,
+    adds: &'static str,
+    costs: &'static str,
+    rank_stays: &'static str,
+    rank_moves: &'static str,
+    not_ranked: &'static str,
+}
+
+const SENTENCES: &[Sentence] = &[Sentence {
+    lang: "hi",
+    sentence: "{name} ({id}): {from} → {to} करने से {effect}{moves}।",
+    adds: "सूचकांक में {n} अंक जुड़ते हैं",
+    costs: "{n} अंक घटते हैं (समूह के दायरे खिसकते हैं)",
+    rank_stays: ", रैंक {rank} ही रहती है",
+    rank_moves: ", रैंक {from} → {to}",
+    not_ranked: " (रैंक नहीं)",
+}];
+
+/// The improvement's sentence in `lang` (the core's English one where `lang` has none here).
+fn improvement_sentence(
+    fw: &nagar_core::Framework,
+    imp: &Improvements,
+    r: &nagar_core::analysis::Improvement,
+    lang: &str,
+) -> String {
+    use nagar_core::analysis::show;
+    use nagar_core::i18n::fill;
+    let Some(w) = SENTENCES.iter().find(|w| w.lang == lang) else { return r.sentence.clone() };
+    let unit = match fw.indicators.iter().find(|i| i.id == r.id).map_or("", |i| i.unit.as_str()) {
+        "" => String::new(),
+        "%" => "%".to_string(),
+        u => format!(" {u}"),
+    };
+    let effect =
+        if r.gain >= 0.0 { fill(w.adds, &[("n", &show(r.gain))]) } else { fill(w.costs, &[("n", &show(-r.gain))]) };
+    let moves = match (imp.rank, r.new_rank) {
+        (Some(a), Some(b)) if a == b => fill(w.rank_stays, &[("rank", &a.to_string())]),
+        (Some(a), Some(b)) => fill(w.rank_moves, &[("from", &a.to_string()), ("to", &b.to_string())]),
+        _ => w.not_ranked.to_string(),
+    };
+    let (from, to) = (format!("{}{unit}", show(r.current_value)), format!("{}{unit}", show(r.target_value)));
+    fill(
+        w.sentence,
+        &[("name", &r.name), ("id", &r.id), ("from", &from), ("to", &to), ("effect", &effect), ("moves", &moves)],
+    )
+}
+
+/// Scores the data as `nagar score` does, with the framework's names in `lang` (checked first:
+/// an unknown language is an error listing the framework's).
+fn score_in(a: &ScoreArgs, lang: &str) -> Result<(nagar_core::Framework, nagar_core::pipeline::Scored), Fatal> {
+    if lang != "en" {
+        check_language(&load_framework(&a.framework)?.framework, lang)?;
+    }
+    let (lf, mut scored, _, _) = score_file(a)?;
+    let fw = in_language(&lf.framework, &mut scored, lang);
+    Ok((fw, scored))
+}
+
 /// The explanation as a table: `id, contribution`, then the stages of each number; the first
-/// row is `baseline`.
-pub fn explain_sheet(e: &Explanation) -> Sheet {
+/// row is `baseline`. Texts in `lang` (names come from the framework as given).
+pub fn explain_sheet(e: &Explanation, lang: &str) -> Sheet {
     let columns = [
         "id",
         "contribution",
@@ -66,9 +141,7 @@ pub fn explain_sheet(e: &Explanation) -> Sheet {
     let mut rows = vec![vec![
         OutCell::text("baseline"),
         OutCell::num(e.baseline),
-        OutCell::text(
-            "constant part: the index with every available normalised value at 0 (the group mean), group ranges fixed",
-        ),
+        OutCell::text(BASELINE.iter().find(|(l, _)| *l == lang).unwrap_or(&BASELINE[0]).1),
         OutCell::Empty,
         OutCell::Empty,
         OutCell::Empty,
@@ -105,7 +178,7 @@ pub fn explain_sheet(e: &Explanation) -> Sheet {
             num(r.normalised),
             OutCell::num(r.weight),
             OutCell::num(r.points_per_unit),
-            OutCell::text(if r.missing { "yes" } else { "" }),
+            OutCell::text(if r.missing { nagar_core::i18n::text(lang, "word.yes") } else { "" }),
             OutCell::text(inputs.join("; ")),
         ]);
     }
@@ -196,13 +269,13 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, Fatal> {
         "id" => true,
         s => return Err(Fatal(format!("--sort {s:?}: expected contribution or id"))),
     };
-    let (lf, scored, _, _) = score_file(&a.common)?;
+    let (fw, scored) = score_in(&a.common, &a.lang.lang)?;
     print_unit_issues(&scored, &a.ulb);
-    let mut e = analysis::explain(&lf.framework, &scored, &a.ulb)?;
+    let mut e = analysis::explain(&fw, &scored, &a.ulb)?;
     if sort_by_id {
-        e.sort_by_id(&lf.framework);
+        e.sort_by_id(&fw);
     }
-    write_sheet(&explain_sheet(&e), a.common.out.as_deref())?;
+    write_sheet(&explain_sheet(&e, &a.lang.lang), a.common.out.as_deref())?;
     let rank = e.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());
     let c = e.total - e.baseline;
     eprintln!(
@@ -218,9 +291,13 @@ pub fn explain(a: &ExplainArgs) -> Result<ExitCode, Fatal> {
 }
 
 pub fn improve(a: &ImproveArgs) -> Result<ExitCode, Fatal> {
-    let (lf, scored, _, _) = score_file(&a.common)?;
+    let (fw, scored) = score_in(&a.common, &a.lang.lang)?;
     print_unit_issues(&scored, &a.ulb);
-    let imp = analysis::improve(&lf.framework, &scored, &a.ulb, &ImproveOptions { percentile: a.percentile })?;
+    let mut imp = analysis::improve(&fw, &scored, &a.ulb, &ImproveOptions { percentile: a.percentile })?;
+    let sentences: Vec<String> = imp.rows.iter().map(|r| improvement_sentence(&fw, &imp, r, &a.lang.lang)).collect();
+    for (r, sentence) in imp.rows.iter_mut().zip(sentences) {
+        r.sentence = sentence;
+    }
     write_sheet(&improve_sheet(&imp), a.common.out.as_deref())?;
     let rank = imp.rank.map(|r| format!(", rank {r}")).unwrap_or_else(|| ", not ranked".into());
     eprintln!("{} {}: index {}{rank}; top improvements:", imp.unit_id, imp.unit_name, show(imp.index));
@@ -254,7 +331,7 @@ mod tests {
         let (f, s) = mpi();
         let id = s.units.ids[3].clone();
         let e = analysis::explain(&f, &s, &id).unwrap();
-        let sheet = explain_sheet(&e);
+        let sheet = explain_sheet(&e, "en");
         assert_eq!(&sheet.columns[..2], &["id".to_string(), "contribution".to_string()]);
         assert_eq!(sheet.rows.len(), 101);
         assert_eq!(sheet.rows[0][0], OutCell::text("baseline"));

@@ -311,6 +311,56 @@ pub fn check_language(fw: &Framework, lang: &str) -> Result<(), Fatal> {
     Ok(())
 }
 
+/// A scoring run's framework and results with the names in `lang` in place of the English ones,
+/// for the commands that write names into their tables (`explain`, `improve`, `pair`, `peers`
+/// with `--lang`): the framework, tier schemes, tiers, aggregates, indicators, input fields and
+/// units take their names in `lang` (English where the framework has none in it), and so do the
+/// units' tier names in the results. Ids and every number are unchanged: the scores were computed
+/// with the framework as written. Zones keep their names (they are matched with the data's).
+pub fn in_language(fw: &Framework, scored: &mut Scored, lang: &str) -> Framework {
+    use nagar_core::Localised;
+    let mut f = fw.clone();
+    if lang == "en" {
+        return f;
+    }
+    f.name = fw.name_in(lang).to_string();
+    let mut tier_names: Vec<(String, String)> = Vec::new();
+    for s in &mut f.tier_schemes {
+        s.name = s.name_in(lang).to_string();
+        for t in &mut s.tiers {
+            let local = t.name_in(lang).to_string();
+            tier_names.push((t.name.clone(), local.clone()));
+            t.name = local;
+        }
+    }
+    for a in &mut f.aggregates {
+        a.name = a.name_in(lang).to_string();
+    }
+    for i in &mut f.indicators {
+        i.name = i.name_in(lang).to_string();
+        i.unit = fw.unit_in(&i.unit, lang).to_string();
+    }
+    for x in &mut f.inputs {
+        x.label = x.name_in(lang).to_string();
+        x.unit = fw.unit_in(&x.unit, lang).to_string();
+    }
+    for t in &mut scored.tier_name {
+        if let Some((_, local)) = tier_names.iter().find(|(en, _)| en == t) {
+            *t = local.clone();
+        }
+    }
+    f
+}
+
+/// `--lang` of `explain`, `improve`, `pair` and `peers`: names in this language.
+#[derive(Args, Clone)]
+pub struct LangArg {
+    /// Names (of indicators, sectors, verticals, tiers) and labels in this language: en, or one
+    /// the framework has names in (mpi-2019: hi). Ids and numbers are the same in every language.
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()

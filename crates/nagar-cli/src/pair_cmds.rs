@@ -10,7 +10,7 @@ use nagar_core::output::{OutCell, Sheet};
 use nagar_core::pairing::{self, Attr, CostWeights, PairOptions, PeerOptions, Within};
 use nagar_core::report::{self, Provenance};
 
-use crate::{commands, score_file, Fatal, ScoreArgs};
+use crate::{check_language, commands, in_language, load_framework, score_file, Fatal, LangArg, ScoreArgs};
 
 #[derive(Args, Clone)]
 pub struct PairArgs {
@@ -35,6 +35,8 @@ pub struct PairArgs {
     /// Number of the mentee's weakest sectors used by the complement term and the explanation.
     #[arg(long, default_value_t = 3)]
     pub weakest: usize,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 #[derive(Args, Clone)]
@@ -56,6 +58,8 @@ pub struct PeersArgs {
     /// Similarity weights, e.g. zone=1,terrain=1,tier=1,population=0.5,tags=1 (the defaults).
     #[arg(long = "weights", value_name = "TERM=W,...")]
     pub cost_weights: Option<String>,
+    #[command(flatten)]
+    pub lang: LangArg,
 }
 
 /// Options of the core from the command line.
@@ -136,8 +140,13 @@ fn issues_file(a: &ScoreArgs, issues: &[nagar_core::Issue]) -> Result<(), Fatal>
 /// least total cost, and write one explained row per pair (then one row per unplaced unit).
 pub fn pair(a: &PairArgs) -> Result<ExitCode, Fatal> {
     let opts = pair_options(a)?;
-    let (lf, scored, weights, prov) = score_file(&a.score)?;
-    let result = pairing::pair(&lf.framework, &scored, &opts).map_err(|e| Fatal(e.0))?;
+    let lang = a.lang.lang.as_str();
+    if lang != "en" {
+        check_language(&load_framework(&a.score.framework)?.framework, lang)?;
+    }
+    let (lf, mut scored, weights, prov) = score_file(&a.score)?;
+    let fw = in_language(&lf.framework, &mut scored, lang);
+    let result = pairing::pair(&fw, &scored, &opts).map_err(|e| Fatal(e.0))?;
     let mut issues = scored.issues.clone();
     issues.extend(result.issues.iter().cloned());
     commands::print_issues_stderr(&issues, a.score.issues.is_some());
@@ -195,8 +204,13 @@ pub fn peers(a: &PeersArgs) -> Result<ExitCode, Fatal> {
         None => CostWeights::peer_defaults(),
     };
     let opts = PeerOptions { k: a.k, min_gap: a.min_gap, weights, ..PeerOptions::default() };
-    let (lf, scored, _weights, prov) = score_file(&a.score)?;
-    let result = pairing::peers(&lf.framework, &scored, &a.ulb, &a.sector, &opts).map_err(|e| Fatal(e.0))?;
+    let lang = a.lang.lang.as_str();
+    if lang != "en" {
+        check_language(&load_framework(&a.score.framework)?.framework, lang)?;
+    }
+    let (lf, mut scored, _weights, prov) = score_file(&a.score)?;
+    let fw = in_language(&lf.framework, &mut scored, lang);
+    let result = pairing::peers(&fw, &scored, &a.ulb, &a.sector, &opts).map_err(|e| Fatal(e.0))?;
     let mut issues = scored.issues.clone();
     issues.extend(result.issues.iter().cloned());
     commands::print_issues_stderr(&issues, a.score.issues.is_some());

@@ -249,3 +249,131 @@ fn imeta_names_columns_give_names_in_other_languages() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("shown in English") && err.contains("indicator y"), "{err}");
 }
+
+/// `--lang` of `explain`, `improve`, `pair` and `peers`: the same table as in English (ids,
+/// shape, every number bit for bit), with the names in the language.
+mod analyses_in_hindi {
+    use super::*;
+    use nagar_core::Localised;
+
+    /// The command's CSV in English and in Hindi, read back as tables.
+    fn both(args: &[&str]) -> (RawTable, RawTable, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = dir.path().join("demo.csv");
+        ok(&nagar(&["demo", "--ulbs", "80", "--seed", "11", "--out", p(&demo)]));
+        let run = |lang: &str| {
+            let mut argv = vec![args[0], "--framework", "mpi-2019", "--data", p(&demo), "--lang", lang];
+            argv.extend_from_slice(&args[1..]);
+            let out = nagar(&argv);
+            ok(&out);
+            (out.stdout, String::from_utf8_lossy(&out.stderr).to_string())
+        };
+        let ((en, _), (hi, hi_err)) = (run("en"), run("hi"));
+        let read = |b: &[u8]| nagar_io::read_data(b, "x.csv", &Default::default()).unwrap().table;
+        let (en, hi) = (read(&en), read(&hi));
+        assert_eq!(en.columns, hi.columns, "{}: column ids are the same", args[0]);
+        assert!(same_numbers(&en, &hi, args[0]) > 0, "{}: numbers compared", args[0]);
+        (en, hi, hi_err)
+    }
+
+    fn column(t: &RawTable, name: &str) -> usize {
+        t.columns.iter().position(|c| c == name).unwrap_or_else(|| panic!("no column {name}: {:?}", t.columns))
+    }
+
+    fn text(c: &Cell) -> String {
+        match c {
+            Cell::Text(s) => s.clone(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn mpi() -> nagar_core::Framework {
+        nagar_io::builtin::framework("mpi-2019").unwrap()
+    }
+
+    #[test]
+    fn explain_names_indicators_in_hindi() {
+        let (en, hi, _) = both(&["explain", "--ulb", "DEMO-005", "--sort", "id"]);
+        let (id, name) = (column(&en, "id"), column(&en, "name"));
+        let fw = mpi();
+        let ind = &fw.indicators[0];
+        let row = en.rows.iter().position(|r| text(&r[id]) == ind.id).expect("the first indicator's row");
+        assert_eq!(text(&hi.rows[row][id]), ind.id, "ids unchanged");
+        assert_eq!(text(&en.rows[row][name]), ind.name);
+        assert_eq!(text(&hi.rows[row][name]), ind.name_in("hi"));
+        assert!(has_devanagari(&text(&hi.rows[row][name])));
+        // The baseline row's label too.
+        assert_eq!(text(&hi.rows[0][id]), "baseline");
+        assert!(has_devanagari(&text(&hi.rows[0][name])), "{:?}", hi.rows[0][name]);
+    }
+
+    #[test]
+    fn improve_names_indicators_in_hindi() {
+        let (en, hi, _) = both(&["improve", "--ulb", "DEMO-005"]);
+        let (id, name, sentence) = (column(&en, "id"), column(&en, "name"), column(&en, "sentence"));
+        assert!(!en.rows.is_empty());
+        let fw = mpi();
+        for (a, b) in en.rows.iter().zip(&hi.rows) {
+            assert_eq!(text(&a[id]), text(&b[id]));
+            let ind = fw.indicators.iter().find(|i| i.id == text(&a[id])).unwrap();
+            assert_eq!(text(&b[name]), ind.name_in("hi"), "indicator {}", ind.id);
+            assert!(has_devanagari(&text(&b[name])));
+            // The sentence as the page words it in Hindi: the name, the id, the change, the effect.
+            let (en_s, hi_s) = (text(&a[sentence]), text(&b[sentence]));
+            assert!(
+                en_s.contains(&ind.name) && (en_s.starts_with("raising ") || en_s.starts_with("lowering ")),
+                "{en_s}"
+            );
+            assert!(hi_s.starts_with(&format!("{} ({}): ", ind.name_in("hi"), ind.id)), "{hi_s}");
+            assert!(hi_s.contains(" → ") && hi_s.contains("करने से") && hi_s.ends_with('।'), "{hi_s}");
+            assert!(!hi_s.contains("raising") && !hi_s.contains("points"), "{hi_s}");
+        }
+    }
+
+    #[test]
+    fn pair_names_tiers_in_hindi() {
+        let (en, hi, _) = both(&["pair", "--n", "3", "--within", "tier"]);
+        let sub = column(&en, "subgroup");
+        let fw = mpi();
+        let tiers: Vec<_> = fw.tier_schemes.iter().flat_map(|s| &s.tiers).collect();
+        for (a, b) in en.rows.iter().zip(&hi.rows) {
+            let tier =
+                tiers.iter().find(|t| t.name == text(&a[sub])).unwrap_or_else(|| panic!("{:?} is a tier", a[sub]));
+            assert_eq!(text(&b[sub]), tier.name_in("hi"));
+            assert!(has_devanagari(&text(&b[sub])));
+        }
+    }
+
+    #[test]
+    fn peers_name_the_sector_and_indicators_in_hindi() {
+        let (en, hi, stderr) = both(&["peers", "--ulb", "DEMO-005", "--sector", "1.3"]);
+        let drivers = column(&en, "drivers");
+        assert!(!en.rows.is_empty());
+        for (a, b) in en.rows.iter().zip(&hi.rows) {
+            assert_eq!(text(&a[0]), text(&b[0]));
+            assert!(has_devanagari(&text(&b[drivers])), "{:?}", b[drivers]);
+        }
+        let sector = mpi().aggregates.iter().find(|a| a.id == "1.3").unwrap().name_in("hi").to_string();
+        assert!(stderr.contains(&sector), "{stderr}");
+    }
+
+    #[test]
+    fn an_unknown_language_is_an_error_naming_the_frameworks() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = dir.path().join("demo.csv");
+        ok(&nagar(&["demo", "--ulbs", "20", "--seed", "1", "--out", p(&demo)]));
+        for cmd in [
+            &["explain", "--ulb", "DEMO-001"][..],
+            &["improve", "--ulb", "DEMO-001"],
+            &["pair"],
+            &["peers", "--ulb", "DEMO-001", "--sector", "1.3"],
+        ] {
+            let mut argv = vec![cmd[0], "--framework", "mpi-2019", "--data", p(&demo), "--lang", "xx"];
+            argv.extend_from_slice(&cmd[1..]);
+            let out = nagar(&argv);
+            assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("\"xx\"") && err.contains("en, hi"), "{cmd:?}: {err}");
+        }
+    }
+}

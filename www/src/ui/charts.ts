@@ -126,6 +126,37 @@ export function bars(items: Bar[], title: string): HTMLElement {
   return h('figure', { class: 'chart-box' }, svg);
 }
 
+let measure: CanvasRenderingContext2D | null | undefined;
+/// The width of `text` in the page's font at `px` (an estimate where the browser cannot measure).
+function textWidth(text: string, px: number): number {
+  if (measure === undefined) measure = document.createElement('canvas').getContext('2d');
+  if (!measure) return text.length * px * 0.6;
+  measure.font = `${px}px ${getComputedStyle(document.body).fontFamily}`;
+  return measure.measureText(text).width;
+}
+
+/// A chart label fitted to `width`: on one line or wrapped at spaces on two, at 12 px or smaller
+/// down to 9 px; only a word too wide even so is cut (between whole letters, so a Devanagari
+/// vowel sign is never cut from its consonant) and ends in "…".
+function fitLabel(text: string, width: number): { lines: string[]; px: number } {
+  for (const px of [12, 11, 10, 9]) {
+    const lines: string[] = [];
+    for (const w of text.split(/\s+/).filter(Boolean)) {
+      const last = lines.length - 1;
+      if (last >= 0 && textWidth(`${lines[last]} ${w}`, px) <= width) lines[last] = `${lines[last]} ${w}`;
+      else lines.push(w);
+    }
+    if (lines.length <= 2 && lines.every((l) => textWidth(l, px) <= width)) return { lines, px };
+  }
+  const letters = typeof Intl.Segmenter === 'function' ? [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].map((x) => x.segment) : [...text];
+  let out = '';
+  for (const g of letters) {
+    if (textWidth(`${out}${g}…`, 9) > width) break;
+    out += g;
+  }
+  return { lines: [`${out.trimEnd()}…`], px: 9 };
+}
+
 /// Grouped bars: one group per vertical, one bar per city (comparison view).
 export function groupedBars(groups: string[], series: { name: string; values: (number | null)[] }[], title: string): HTMLElement {
   const [lo, hi] = domain(series.flatMap((s) => s.values.map((v) => v ?? NaN)));
@@ -150,9 +181,13 @@ export function groupedBars(groups: string[], series: { name: string; values: (n
       r.append(s('title', null, `${se.name}, ${g}: ${fmt(v)}`));
       svg.append(r);
     });
-    const max = small ? Math.max(4, Math.floor(gw / 7.5)) : 16;
-    const label = g.length > max ? `${g.slice(0, max - 1)}…` : g;
-    const t = s('text', { x: L + gi * gw + gw / 2, y: H - B + 16, class: 'tick', 'text-anchor': 'middle' }, label);
+    // The group's name under its bars, fitted to their width (wrapped, smaller, or at worst
+    // shortened); the full name is the label's tooltip and in the bars' own.
+    const fit = fitLabel(g, gw - 4);
+    const x = L + gi * gw + gw / 2;
+    // The size by a class (the Content-Security-Policy allows no inline style).
+    const t = s('text', { x, y: H - B + 15, class: fit.px < 12 ? `tick fs-${fit.px}` : 'tick', 'text-anchor': 'middle' });
+    fit.lines.forEach((line, k) => t.append(s('tspan', { x, dy: k === 0 ? 0 : fit.px + 2 }, line)));
     t.append(s('title', null, g));
     svg.append(t);
   });

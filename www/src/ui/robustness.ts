@@ -8,7 +8,7 @@
 import './robustness.css';
 import { fmt, fmtInt, h, pct } from '../dom';
 import { currentRobustness, lastRobustness, setRobustness } from './robustness-result';
-import { nm as nameIn, t, type Key } from '../i18n';
+import { engineText, nm as nameIn, t, type Key } from '../i18n';
 import type { AppState } from '../state';
 import type { RobustnessSpec, RobustnessSummary } from '../robustness-types';
 import { Cancelled, RobustnessRunner, workerCount, type RunResult } from '../robustness-run';
@@ -518,7 +518,7 @@ function sensitivitySection(st: AppState, s: RobustnessSummary): HTMLElement | n
 function resultsSection(st: AppState, r: RunResult): HTMLElement {
   const s = r.summary;
   const failed = s.failures.length;
-  const reasons = [...new Set(s.failures.map((f) => f.message))];
+  const reasons = [...new Set(s.failures.map((f) => engineText(f.message)))];
   return h(
     'div',
     { class: 'rb-results', 'data-testid': 'rb-results' },
@@ -629,7 +629,7 @@ function auditSection(st: AppState): HTMLElement {
       'section',
       { 'aria-labelledby': 'h-rb-audit' },
       ...head,
-      view.auditError ? h('p', { class: 'status error' }, view.auditError) : null,
+      view.auditError ? h('p', { class: 'status error' }, engineText(view.auditError)) : null,
       h('p', null, h('button', { type: 'button', class: 'button', id: 'rb-audit', disabled: !st.results, onclick: () => void runAudit(st) }, t('robustness.audit_run'))),
     );
   const name = new Map(a.elements.map((e) => [e.id, e.name || e.id]));
@@ -757,8 +757,9 @@ export function robustnessView(st: AppState, render: () => void): HTMLElement {
     h('h1', null, t('robustness.title')),
     h('p', { class: 'lead' }, t('robustness.intro')),
     settingsForm(st),
-    // The engine's own message (English: it names the setting and the reason) after the page's words.
-    view.error ? h('p', { class: 'status error', role: 'alert', 'data-testid': 'rb-error' }, t('robustness.error', { message: view.error })) : null,
+    // The engine's own message (it names the setting and the reason) after the page's words, in
+    // the page's language through the catalogue's engine.* entries.
+    view.error ? h('p', { class: 'status error', role: 'alert', 'data-testid': 'rb-error' }, t('robustness.error', { message: engineText(view.error) })) : null,
     view.note ? h('p', { class: 'status info', role: 'status', 'data-testid': 'rb-note' }, view.note) : null,
     r ? resultsSection(st, r) : h('p', { class: 'hint' }, t('robustness.not_run')),
     auditSection(st),

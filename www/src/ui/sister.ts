@@ -264,6 +264,12 @@ function weakestCell(p: Pair): HTMLElement {
   );
 }
 
+/// A subgroup's label in the page's language: "all" (pairing among all ranked cities) in words,
+/// a tier's name from the framework's names, anything else (a zone, a terrain) as it is.
+function subgroupName(label: string): string {
+  return label === 'all' ? t('sister.within.all') : nm(label);
+}
+
 function table(st: AppState, pairs: Pair[], subgroups: boolean): HTMLElement {
   return h(
     'div',
@@ -290,7 +296,7 @@ function table(st: AppState, pairs: Pair[], subgroups: boolean): HTMLElement {
           h(
             'tr',
             { 'data-mentor': p.mentor.id, 'data-mentee': p.mentee.id },
-            subgroups ? h('td', null, p.subgroup) : null,
+            subgroups ? h('td', null, subgroupName(p.subgroup)) : null,
             h('th', { scope: 'row' }, h('a', { href: `#/city/${encodeURIComponent(p.mentor.id)}` }, p.mentor.name || p.mentor.id), h('div', { class: 'hint' }, t('sister.rank_index', { rank: p.mentor.rank ?? '–', index: fmt(p.mentor.index) })), sure(st, p.mentor.id, 'top')),
             h('td', null, h('a', { href: `#/city/${encodeURIComponent(p.mentee.id)}` }, p.mentee.name || p.mentee.id), h('div', { class: 'hint' }, t('sister.rank_index', { rank: p.mentee.rank ?? '–', index: fmt(p.mentee.index) })), sure(st, p.mentee.id, 'bottom')),
             h('td', { class: 'num' }, fmt(p.cost, 3)),
@@ -319,7 +325,7 @@ function resultView(st: AppState, p: Pairing): HTMLElement {
       h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('sister.total_cost')), h('p', { class: 'card-value' }, fmt(p.total_cost, 2)), h('p', { class: 'card-note' }, t('sister.least'))),
       h('div', { class: 'card' }, h('p', { class: 'card-label' }, t('sister.not_placed')), h('p', { class: 'card-value' }, String(p.unplaced.length))),
     ),
-    notes.length ? h('ul', { class: 'banner' }, notes.map((g) => h('li', null, `${g.label}: ${engineText(g.note ?? '')}`))) : null,
+    notes.length ? h('ul', { class: 'banner' }, notes.map((g) => h('li', null, `${subgroupName(g.label)}: ${engineText(g.note ?? '')}`))) : null,
     h(
       'p',
       { class: 'button-row' },
@@ -350,7 +356,7 @@ function resultView(st: AppState, p: Pairing): HTMLElement {
           h(
             'ul',
             null,
-            p.unplaced.map((u) => h('li', null, h('strong', null, u.unit.name || u.unit.id), ` (${u.role === 'mentor' ? t('sister.col.mentor') : u.role === 'mentee' ? t('sister.col.mentee') : u.role}, ${t('sister.rank', { rank: u.unit.rank ?? '–' })}${several ? `, ${u.subgroup}` : ''}): ${engineText(u.reason)}`)),
+            p.unplaced.map((u) => h('li', null, h('strong', null, u.unit.name || u.unit.id), ` (${u.role === 'mentor' ? t('sister.col.mentor') : u.role === 'mentee' ? t('sister.col.mentee') : u.role}, ${t('sister.rank', { rank: u.unit.rank ?? '–' })}${several ? `, ${subgroupName(u.subgroup)}` : ''}): ${engineText(u.reason)}`)),
           ),
         )
       : null,

@@ -268,7 +268,7 @@ pub(crate) fn rank_of(s: &Scored, index: &[f64], u: usize, tier: bool) -> Option
 }
 
 /// Rounded for sentences: two decimals below 100, one above, no trailing zeros.
-pub(crate) fn show(x: f64) -> String {
+pub fn show(x: f64) -> String {
     if !x.is_finite() {
         return "missing".into();
     }
