@@ -23,7 +23,7 @@ pub mod spec;
 pub mod stats;
 
 pub use design::{Block, Design, DesignColumns, Params};
-pub use engine::{design_for, Part};
+pub use engine::{design_for, unit_stats_of_columns, Columns, Part};
 pub use engine::{Engine, Failure, Results};
 pub use spec::{Input, Kind, Spec, Vary};
 
