@@ -56,13 +56,13 @@ await page.dispatchEvent('#rb-n', 'change');
 rows.push(await series('SA, d = 4, N = 250 (1,500 replications, 200 bootstrap resamples)'));
 
 console.log(`Chromium (headless), 5,000 ULBs, ${cores} cores reported; ${RUNS} warm runs after the first.\n`);
-console.log('| analysis | replications | workers | first run: click → chart | warm runs: click → chart, median (min–max) | warm, median: prepare / replications / join / summary |');
+console.log('| analysis | replications | workers | first run: click → chart | warm runs: click → chart, median (min–max) | warm, median: prepare / replications / unit statistics / summary |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   const ms = r.runs.map((x) => x.clickToChartMs);
   const ph = (k) => Math.round(median(r.runs.map((x) => x.phases[k])));
   console.log(
-    `| ${r.name} | ${r.first.reps} | ${r.first.workers} | ${Math.round(r.first.clickToChartMs)} ms | ${Math.round(median(ms))} ms (${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))}) | ${ph('prepare')} / ${ph('replications')} / ${ph('join')} / ${ph('summary')} ms |`,
+    `| ${r.name} | ${r.first.reps} | ${r.first.workers} | ${Math.round(r.first.clickToChartMs)} ms | ${Math.round(median(ms))} ms (${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))}) | ${ph('prepare')} / ${ph('replications')} / ${ph('stats')} / ${ph('summary')} ms |`,
   );
 }
 const load = (await import('node:os')).loadavg()[0];

@@ -171,7 +171,7 @@ async function exportCsv(st: AppState, name: string): Promise<void> {
   const r = currentRobustness(st);
   if (!r) return;
   try {
-    const bytes = await st.engine.call<Uint8Array>({ op: 'robustnessCsv', name, spec: r.spec, arrays: r.arrays });
+    const bytes = await st.engine.call<Uint8Array>({ op: 'robustnessCsv', name, spec: r.spec, arrays: r.arrays() });
     const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'text/csv;charset=utf-8' }));
     const a = h('a', { href: url, download: `nagar-robustness-${name}`, hidden: true });
     document.body.append(a);
