@@ -14,6 +14,10 @@ export interface RobustnessSpec {
   aggregate: string[];
   missing: string[];
   impute: string[];
+  /// Sensitivity output: this unit's rank (by id) instead of the mean absolute rank change.
+  unit?: string;
+  /// A design.csv to replay (`nagar robustness --design`): its rows set the type, N and inputs.
+  design?: { name: string; text: string };
 }
 
 export interface RobustnessPlan {

@@ -87,15 +87,56 @@ fn spec_error(e: RobustnessError) -> JsValue {
     }
 }
 
+/// A `design.csv` to replay (as `nagar robustness --design`), handed over beside the
+/// specification's fields as `design: { name, text }`.
+#[derive(Deserialize)]
+struct DesignFile {
+    name: String,
+    text: String,
+}
+
+/// The specification and the design file it names, if any.
+struct SpecJs {
+    spec: Spec,
+    design: Option<DesignFile>,
+}
+
+impl std::ops::Deref for SpecJs {
+    type Target = Spec;
+    fn deref(&self) -> &Spec {
+        &self.spec
+    }
+}
+
 impl Workspace {
-    fn robustness_spec(spec: JsValue) -> JsResult<Spec> {
-        from_js(spec, "robustness specification")
+    fn robustness_spec(spec: JsValue) -> JsResult<SpecJs> {
+        let mut value: serde_json::Value = from_js(spec, "robustness specification")?;
+        let design = match value.as_object_mut().and_then(|o| o.remove("design")) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(d) => Some(
+                serde_json::from_value::<DesignFile>(d)
+                    .map_err(|e| js_error(ErrorKind::Input, format!("robustness specification: design: {e}")))?,
+            ),
+        };
+        let spec = serde_json::from_value(value)
+            .map_err(|e| js_error(ErrorKind::Input, format!("robustness specification: {e}")))?;
+        Ok(SpecJs { spec, design })
     }
 
-    /// The design of `spec` over the last run, and the pieces an engine needs.
-    fn robustness_design(&self, spec: &Spec) -> JsResult<Design> {
+    /// The design of `spec` over the last run (drawn, or the design file read and checked
+    /// against the framework: errors name the file, row, column and value), and the pieces an
+    /// engine needs.
+    fn robustness_design(&self, spec: &SpecJs) -> JsResult<Design> {
         let (fw, s) = self.robustness_run_parts()?;
-        let design = robustness::design_for(spec, fw, s).map_err(spec_error)?;
+        let design = match &spec.design {
+            None => robustness::design_for(spec, fw, s).map_err(spec_error)?,
+            Some(f) => {
+                let t = nagar_io::read_data(f.text.as_bytes(), &f.name, &nagar_io::ReadOptions::default())
+                    .map_err(|e| js_error(ErrorKind::Settings, e.to_string()))?
+                    .table;
+                Design::from_table(&t, fw).map_err(spec_error)?
+            }
+        };
         if let Some(u) = &spec.unit {
             if s.unit_index(u).is_none() {
                 return Err(js_error(ErrorKind::Settings, format!("unit {u:?} is not in the data")));
@@ -128,7 +169,7 @@ impl Workspace {
     /// The results of all replications from the page's arrays.
     fn robustness_results(
         &self,
-        spec: &Spec,
+        spec: &SpecJs,
         scores: Vec<f64>,
         ranks: Vec<u32>,
         group_sizes: Vec<u32>,
