@@ -110,17 +110,16 @@ impl std::ops::Deref for SpecJs {
 
 impl Workspace {
     fn robustness_spec(spec: JsValue) -> JsResult<SpecJs> {
-        let mut value: serde_json::Value = from_js(spec, "robustness specification")?;
-        let design = match value.as_object_mut().and_then(|o| o.remove("design")) {
-            None | Some(serde_json::Value::Null) => None,
-            Some(d) => Some(
-                serde_json::from_value::<DesignFile>(d)
-                    .map_err(|e| js_error(ErrorKind::Input, format!("robustness specification: design: {e}")))?,
-            ),
+        // The design file beside the specification's own fields (which admit no other key).
+        let file = Reflect::get(&spec, &"design".into()).unwrap_or(JsValue::UNDEFINED);
+        let (spec, design) = if file.is_undefined() || file.is_null() {
+            (spec, None)
+        } else {
+            let rest = Object::assign(&Object::new(), spec.unchecked_ref::<Object>());
+            Reflect::delete_property(&rest, &"design".into())?;
+            (rest.into(), Some(from_js::<DesignFile>(file, "robustness specification: design")?))
         };
-        let spec = serde_json::from_value(value)
-            .map_err(|e| js_error(ErrorKind::Input, format!("robustness specification: {e}")))?;
-        Ok(SpecJs { spec, design })
+        Ok(SpecJs { spec: from_js(spec, "robustness specification")?, design })
     }
 
     /// The design of `spec` over the last run (drawn, or the design file read and checked
@@ -269,7 +268,9 @@ impl Workspace {
                 format!("replications {from}..{to} are not within the design's {}", design.rows.len()),
             ));
         }
-        let mut engine = Engine::new(fw, &data.table, nominal, &weights);
+        // The stages of the last call over this run (the worker's previous analysis).
+        let cache = self.analysis.robustness_cache.take().unwrap_or_default();
+        let mut engine = Engine::new(fw, &data.table, nominal, &weights).with_cache(cache);
         let step = ((to - from) / 20).max(1);
         let mut parts: Vec<Part> = Vec::new();
         let mut at = from;
@@ -281,6 +282,7 @@ impl Workspace {
                 f.call2(&JsValue::NULL, &((at - from) as f64).into(), &((to - from) as f64).into())?;
             }
         }
+        self.analysis.robustness_cache.replace(Some(engine.into_cache()));
         let n_units = nominal.units.len();
         let count = to - from;
         let mut whole = Part {
@@ -440,8 +442,9 @@ impl Workspace {
                 scores: scores.to_vec(),
             });
         }
-        let stats = robustness::unit_stats_of_columns(&design, nominal, &failed, &group_sizes, spec.top_n, from..to, &cols)
-            .map_err(|e| js_error(ErrorKind::Input, e))?;
+        let stats =
+            robustness::unit_stats_of_columns(&design, nominal, &failed, &group_sizes, spec.top_n, from..to, &cols)
+                .map_err(|e| js_error(ErrorKind::Input, e))?;
         let mut out = Vec::with_capacity((to - from) * STATS_WIDTH);
         for s in stats {
             out.extend([

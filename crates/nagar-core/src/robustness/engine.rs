@@ -95,7 +95,31 @@ pub struct UnitStats {
     pub p_bottom: f64,
 }
 
+/// The stages an [`Engine`] computed (the normalised stage of each alternative met, the
+/// aggregates with the nominal weights on each), kept so that a later engine over the **same**
+/// framework, data, nominal run and weights starts without recomputing them
+/// ([`Engine::into_cache`], [`Engine::with_cache`]). Results are the same with or without it.
+#[derive(Default)]
+pub struct EngineCache {
+    norms: Vec<NormEntry>,
+    aggs: Vec<AggEntry>,
+}
+
 impl<'a> Engine<'a> {
+    /// The stages computed so far, for [`Engine::with_cache`].
+    pub fn into_cache(self) -> EngineCache {
+        EngineCache { norms: self.norms, aggs: self.aggs }
+    }
+
+    /// Starts from the stages of an engine over the same framework, data, nominal run and
+    /// weights (the caller's promise; the page's workspace drops its cache whenever it scores
+    /// again or loads other data).
+    pub fn with_cache(mut self, cache: EngineCache) -> Self {
+        self.norms = cache.norms;
+        self.aggs = cache.aggs;
+        self
+    }
+
     /// `nominal` must be `pipeline::score(fw, table, &nominal.settings, weights)`.
     pub fn new(fw: &'a Framework, table: &'a RawTable, nominal: &'a Scored, weights: &WeightOverrides) -> Self {
         let threads = if cfg!(target_arch = "wasm32") {
