@@ -303,9 +303,9 @@ function settingsForm(st: AppState): HTMLElement {
         )
       : null,
     h(
-      'fieldset',
-      { class: 'checks' },
-      h('legend', null, t('robustness.design')),
+      'div',
+      { class: 'field' },
+      h('label', { for: 'rb-design' }, t('robustness.design')),
       h('input', {
         id: 'rb-design',
         type: 'file',
