@@ -142,7 +142,7 @@ fn parts_that_do_not_cover_the_design_are_refused() {
     let stats = |cols: &[Columns]| unit_stats_of_columns(&design, &nominal, &[], &sizes, 20, 0..5, cols);
     let (ca, cb) = (a.columns(n, 0..10, 0..5), b.columns(n, 0..10, 0..5));
     assert!(stats(&[ca.clone(), cb.clone()]).is_ok());
-    assert!(stats(&[ca.clone()]).unwrap_err().to_string().contains("replication 5 is in no column"));
+    assert!(stats(std::slice::from_ref(&ca)).unwrap_err().to_string().contains("replication 5 is in no column"));
     assert!(stats(&[ca.clone(), ca.clone(), cb.clone()]).unwrap_err().to_string().contains("in two columns"));
     assert!(stats(&[ca, b.columns(n, 0..10, 0..6)]).unwrap_err().to_string().contains("do not fit"));
     assert!(unit_stats_of_columns(&design, &nominal, &[], &sizes, 20, 0..n + 1, &[]).is_err());
