@@ -2,7 +2,8 @@
 // WebAssembly module as built for the page (www/pkg/full), under Node on one thread: MPI 2019,
 // 5,000 synthetic ULBs, the Robustness view's default UA (N = 1,000: weights ±25% at vertical
 // and sector level, three missing-data policies) and SA d = 4, N = 250 (1,500 replications),
-// each as one range and split in two halves (what two workers each compute), plus the summary.
+// each as one range and split in two halves (what two workers each compute), the units'
+// statistics of each half of the units from the two halves' columns, and the summary.
 //   node tests/e2e/bench-robustness-cpu.mjs   (after `npm run build`; NAGAR_CLI=path/to/nagar)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -41,31 +42,42 @@ const specs = {
     weights: [{ levels: [3], noise: 0.25 }, { levels: [2], noise: 0.25 }], missing: ['reweight', 'mean', 'worst'], normalise: ['zscore', 'minmax:0,100'],
   },
 };
-console.log(`Node ${process.version}, one thread, CPU time (user + system), median of ${RUNS}.\n`);
-console.log('| analysis | replications | all in one range | first half | second half | summary (all units) | unit statistics, first half of the units | second half | summary given them |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log(`Node ${process.version}, one thread, CPU time (user + system), median of ${RUNS}; load average (1 min) ${(await import('node:os')).loadavg()[0].toFixed(1)}.\n`);
+console.log('| analysis | replications | all in one range (with the columns of 2 unit ranges) | first half | second half | unit statistics, first half of the units | second half | summary |');
+console.log('|---|---|---|---|---|---|---|---|');
+const cat = (make, xs) => {
+  const out = make(xs.reduce((a, x) => a + x.length, 0));
+  let at = 0;
+  for (const x of xs) {
+    out.set(x, at);
+    at += x.length;
+  }
+  return out;
+};
 for (const [name, spec] of Object.entries(specs)) {
-  const reps = ws.robustnessPlan(spec).reps;
+  const plan = ws.robustnessPlan(spec);
+  const reps = plan.reps;
   const half = Math.ceil(reps / 2);
-  const one = [], a = [], b = [], sum = [], ua = [], ub = [], sum2 = [];
-  const units = ws.robustnessPlan(spec).units;
-  const hu = Math.ceil(units / 2);
+  const hu = Math.ceil(plan.units / 2);
+  const bounds = Uint32Array.from([0, hu, plan.units]);
+  const one = [], a = [], b = [], ua = [], ub = [], sum = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = cpu(() => ws.robustnessRun(spec, 0, reps, undefined));
-    one.push(r.cpu);
-    a.push(cpu(() => ws.robustnessRun(spec, 0, half, undefined)).cpu);
-    b.push(cpu(() => ws.robustnessRun(spec, half, reps, undefined)).cpu);
-    const p = r.out;
-    sum.push(cpu(() => ws.robustnessSummary(spec, p.scores, p.ranks, p.groupSizes, p.failures, undefined)).cpu);
-    const sa = cpu(() => ws.robustnessUnitStats(spec, p.scores, p.ranks, p.groupSizes, p.failures, 0, hu));
-    const sb = cpu(() => ws.robustnessUnitStats(spec, p.scores, p.ranks, p.groupSizes, p.failures, hu, units));
+    one.push(cpu(() => ws.robustnessRun(spec, 0, reps, undefined, bounds)).cpu);
+    const pa = cpu(() => ws.robustnessRun(spec, 0, half, undefined, bounds));
+    const pb = cpu(() => ws.robustnessRun(spec, half, reps, undefined, bounds));
+    a.push(pa.cpu);
+    b.push(pb.cpu);
+    const parts = [pa.out, pb.out];
+    const failures = parts.flatMap((p) => p.failures);
+    const sizes = cat((n) => new Uint32Array(n), parts.map((p) => p.groupSizes));
+    const sa = cpu(() => ws.robustnessUnitStats(spec, parts.map((p) => p.columns[0]), sizes, failures, 0, hu));
+    const sb = cpu(() => ws.robustnessUnitStats(spec, parts.map((p) => p.columns[1]), sizes, failures, hu, plan.units));
     ua.push(sa.cpu);
     ub.push(sb.cpu);
-    const packed = new Float64Array(sa.out.length + sb.out.length);
-    packed.set(sa.out);
-    packed.set(sb.out, sa.out.length);
-    sum2.push(cpu(() => ws.robustnessSummary(spec, p.scores, p.ranks, p.groupSizes, p.failures, packed)).cpu);
+    const output = plan.kind === 'sa' ? cat((n) => new Float64Array(n), parts.map((p) => p.output)) : undefined;
+    const stats = cat((n) => new Float64Array(n), [sa.out, sb.out]);
+    sum.push(cpu(() => ws.robustnessSummary(spec, output, failures, stats)).cpu);
   }
   const f = (xs) => `${Math.round(median(xs))} ms`;
-  console.log(`| ${name} | ${reps} | ${f(one)} | ${f(a)} | ${f(b)} | ${f(sum)} | ${f(ua)} | ${f(ub)} | ${f(sum2)} |`);
+  console.log(`| ${name} | ${reps} | ${f(one)} | ${f(a)} | ${f(b)} | ${f(ua)} | ${f(ub)} | ${f(sum)} |`);
 }

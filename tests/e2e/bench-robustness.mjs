@@ -14,6 +14,7 @@ import { ROOT, launch, serve, tmp } from './lib.mjs';
 
 const CLI = process.env.NAGAR_CLI ?? [join(ROOT, 'target/release/nagar'), join(ROOT, 'target/debug/nagar')].find((p) => existsSync(p));
 const RUNS = Number(process.env.RUNS ?? 5);
+const load0 = (await import('node:os')).loadavg();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dir = tmp('nagar-bench-rb-');
@@ -56,16 +57,15 @@ await page.dispatchEvent('#rb-n', 'change');
 rows.push(await series('SA, d = 4, N = 250 (1,500 replications, 200 bootstrap resamples)'));
 
 console.log(`Chromium (headless), 5,000 ULBs, ${cores} cores reported; ${RUNS} warm runs after the first.\n`);
-console.log('| analysis | replications | workers | first run: click → chart | warm runs: click → chart, median (min–max) | warm, median: prepare / replications / join / summary |');
+console.log('| analysis | replications | workers | first run: click → chart | warm runs: click → chart, median (min–max) | warm, median: prepare / replications / unit statistics / summary / drawing |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   const ms = r.runs.map((x) => x.clickToChartMs);
   const ph = (k) => Math.round(median(r.runs.map((x) => x.phases[k])));
   console.log(
-    `| ${r.name} | ${r.first.reps} | ${r.first.workers} | ${Math.round(r.first.clickToChartMs)} ms | ${Math.round(median(ms))} ms (${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))}) | ${ph('prepare')} / ${ph('replications')} / ${ph('join')} / ${ph('summary')} ms |`,
+    `| ${r.name} | ${r.first.reps} | ${r.first.workers} | ${Math.round(r.first.clickToChartMs)} ms | ${Math.round(median(ms))} ms (${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))}) | ${ph('prepare')} / ${ph('replications')} / ${ph('stats')} / ${ph('summary')} / ${Math.round(median(r.runs.map((x) => x.clickToChartMs - x.ms)))} ms |`,
   );
 }
-const load = (await import('node:os')).loadavg()[0];
-console.log(`\nLoad average (1 min) at the end: ${load.toFixed(1)}.`);
+console.log(`\nLoad average (1, 5, 15 min) at the start: ${load0.map((x) => x.toFixed(1)).join(', ')}; at the end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(', ')}.`);
 await browser.close();
 await srv.close();

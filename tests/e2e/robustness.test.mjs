@@ -1,13 +1,14 @@
 // Browser tests of the Robustness view (www/dist): the page's uncertainty and sensitivity
 // analyses on the demo data, run in Web Workers, export the very files `nagar robustness` writes
-// with the same settings and seed (compared cell by cell); Cancel keeps the previous results;
+// with the same settings and seed (compared cell by cell), also replaying a design.csv with one
+// city's rank as the output; Cancel keeps the previous results;
 // bad settings give clear messages; the profile's sentence and the sister cities' certainty
 // come from the same numbers; screenshots on a laptop and a phone.
 // Run with the other browser tests: `node --test tests/e2e/`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DIST, ROOT, launch, parseCsv, serve, tmp } from './lib.mjs';
@@ -209,6 +210,29 @@ test('sensitivity analysis: sensitivity.csv and rankstats.csv of `nagar robustne
   assert.ok(sentence.startsWith(`${words} moves the ranks most: total sensitivity index STi = ${Number(most[2]).toFixed(2)}`), `${sentence} (CLI: ${most.join(',')})`);
   await page.locator('[data-testid=sa-sentence]').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'robustness-sa-1366.png') });
+
+  // Replaying the CLI's design (`--design`) with one city's rank as the output (`--unit`).
+  const unitId = parseCsv(readFileSync(join(out, 'rankstats.csv'), 'utf8'))[5][0];
+  await page.setInputFiles('[data-testid=rb-design]', join(out, 'design.csv'));
+  await page.waitForSelector('[data-testid=rb-design-note]:has-text("Replaying design.csv")');
+  await page.fill('#rb-unit', unitId);
+  await page.dispatchEvent('#rb-unit', 'change');
+  await runAnalysis(page);
+  const replay = join(dir, 'sa-replay');
+  cli('robustness', '--framework', 'mpi-2019', '--data', demo, '--design', join(out, 'design.csv'), '--unit', unitId, '--nboot', '100', '--seed', '3', '--top-n', '20', '--out', replay);
+  for (const name of ['sensitivity.csv', 'rankstats.csv']) {
+    sameCsv(await download(page, `[data-export="${name}"]`), readFileSync(join(replay, name), 'utf8'), `replayed ${name}`);
+  }
+  assert.notEqual(readFileSync(join(replay, 'sensitivity.csv'), 'utf8'), readFileSync(join(out, 'sensitivity.csv'), 'utf8'));
+  assert.match(await page.textContent('[data-testid=sa-sentence]'), /moves the rank of .+ most/);
+  // A design that does not fit the framework: the message names the column.
+  const bad = join(dir, 'bad-design.csv');
+  writeFileSync(bad, readFileSync(join(out, 'design.csv'), 'utf8').replace('weight:', 'weight:nowhere_'));
+  await page.setInputFiles('[data-testid=rb-design]', bad);
+  await page.waitForSelector('[data-testid=rb-design-note]:has-text("Replaying bad-design.csv")');
+  await page.click('#rb-run');
+  await page.waitForSelector('[data-testid=rb-error]');
+  assert.match(await page.textContent('[data-testid=rb-error]'), /bad-design\.csv: column "weight:nowhere_[^"]+": "nowhere_[^"]+" is not an indicator or weighted aggregate of framework mpi-2019/);
   assert.deepEqual(errors, []);
   await context.close();
 });

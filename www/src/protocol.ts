@@ -51,7 +51,7 @@ export type Request =
 export type RobustnessRequest =
   | { op: 'robustnessState' }
   | { op: 'robustnessPlan'; spec: RobustnessSpec }
-  | { op: 'robustnessSummary'; spec: RobustnessSpec; arrays: RobustnessArrays; unitStats?: Float64Array }
+  | { op: 'robustnessSummary'; spec: RobustnessSpec; output?: Float64Array; failures: { rep: number; message: string }[]; unitStats: Float64Array }
   | { op: 'robustnessCsv'; name: string; spec: RobustnessSpec; arrays: RobustnessArrays }
   | { op: 'audit' };
 

@@ -1,11 +1,18 @@
-// Runs a robustness analysis off the page's thread: the replications split in contiguous ranges
-// over several Web Workers (worker-robustness.ts; as many as the machine has cores, at most 4),
-// each reporting progress; the parts joined in order; the units' statistics split over the same
-// workers by units; the summary made by the main worker's full module. Cancel terminates the workers at once (the next run starts fresh ones). Each
-// replication depends only on the seed and its index, so the split changes no number
-// (nagar_core::robustness::Engine::run_range, tested).
+// Runs a robustness analysis off the page's thread, on several Web Workers
+// (worker-robustness.ts; one per core the browser reports, at most 4, kept warm between runs):
+// 1. each worker computes a contiguous range of the replications and hands back, for each
+//    worker's range of units, those units' values over its replications unit-major (transferred
+//    ArrayBuffers, no copies), and for a sensitivity analysis each replication's output;
+// 2. each worker computes the statistics of its range of units from every worker's columns of
+//    that range (no array of every replication is ever made, none is copied to a worker);
+// 3. the main worker's full module makes the summary from the units' statistics and the outputs.
+// Cancel terminates the workers at once (the next run starts fresh ones). Each replication
+// depends only on the seed and its index, and the statistics of a unit only on its values in
+// replication order, so the split changes no number (nagar_core::robustness::Engine::run_range,
+// unit_stats_of_columns; tested). The parts' whole arrays (for the exports) are joined only
+// when an export asks for them.
 import type { Engine } from './engine';
-import type { RobustnessArrays, RobustnessPart, RobustnessPlan, RobustnessSpec, RobustnessState, RobustnessSummary, RobustnessWorkerReply } from './robustness-types';
+import type { RobustnessArrays, RobustnessColumns, RobustnessPart, RobustnessPlan, RobustnessSpec, RobustnessState, RobustnessSummary, RobustnessWorkerReply } from './robustness-types';
 
 export class Cancelled extends Error {
   constructor() {
@@ -30,13 +37,15 @@ export function workerCount(reps: number): number {
 export interface RunResult {
   spec: RobustnessSpec;
   plan: RobustnessPlan;
-  arrays: RobustnessArrays;
+  /// Every replication's arrays (the exports), the parts joined on first use.
+  arrays: () => RobustnessArrays;
   summary: RobustnessSummary;
   ms: number;
   workers: number;
   /// Where the time went (ms): the plan and the state, the workers' replications (the slowest
-  /// worker, data replay included), joining the parts, the summary.
-  phases: { prepare: number; replications: number; join: number; summary: number };
+  /// worker, data replay and handing the columns over included), the units' statistics in the
+  /// workers, the summary in the main worker.
+  phases: { prepare: number; replications: number; stats: number; summary: number };
 }
 
 export class RobustnessRunner {
@@ -80,39 +89,49 @@ export class RobustnessRunner {
       const k = Math.min(workers ?? workerCount(plan.reps), Math.max(1, plan.reps));
       this.warm(k);
       const per = Math.ceil(plan.reps / k);
+      const perUnit = Math.ceil(plan.units / k);
+      const bounds = Uint32Array.from({ length: k + 1 }, (_, j) => Math.min(plan.units, j * perUnit));
       const done = new Array<number>(k).fill(0);
       onProgress(0, plan.reps);
       const jobs = Array.from({ length: k }, (_, i) => {
         const from = Math.min(plan.reps, i * per);
         const to = Math.min(plan.reps, from + per);
-        return this.part(this.slots[i], state, spec, from, to, (d) => {
+        return this.part(this.slots[i], state, spec, from, to, bounds, (d) => {
           done[i] = d;
           if (!cancelled) onProgress(done.reduce((a, b) => a + b, 0), plan.reps);
         });
       });
       const t1 = performance.now();
-      const parts = await Promise.race([Promise.all(jobs), stop]);
+      const parts = (await Promise.race([Promise.all(jobs), stop])).sort((a, b) => a.first - b.first);
+      const covered = parts.reduce((a, p) => a + p.count, 0);
+      if (covered !== plan.reps) throw new Error(`the workers computed ${covered} of ${plan.reps} replications`);
       const t2 = performance.now();
-      const arrays = join(parts, plan);
+      const failures = parts.flatMap((p) => p.failures);
+      const groupSizes = cat((n) => new Uint32Array(n), parts.map((p) => p.groupSizes));
+      const output = plan.kind === 'sa' ? cat((n) => new Float64Array(n), parts.map((p) => p.output ?? new Float64Array(0))) : undefined;
+      // The units' statistics: worker j takes units bounds[j]..bounds[j+1], from every part's
+      // columns of them.
+      const stats = await Promise.race([
+        Promise.all(
+          this.slots.slice(0, k).map((slot, j) => {
+            const columns = parts.map((p) => {
+              const c = p.columns?.[j];
+              if (!c) throw new Error('a robustness worker sent no columns');
+              return c;
+            });
+            return this.stats(slot, spec, columns, groupSizes, failures, bounds[j], bounds[j + 1]);
+          }),
+        ),
+        stop,
+      ]);
+      const unitStats = cat((n) => new Float64Array(n), stats);
+      for (const p of parts) delete p.columns;
       const t3 = performance.now();
-      // The units' statistics (most of the summary's time) split over the workers by units.
-      let unitStats: Float64Array | undefined;
-      if (k > 1) {
-        const perUnit = Math.ceil(plan.units / k);
-        const stats = await Promise.race([
-          Promise.all(this.slots.slice(0, k).map((slot, i) => this.stats(slot, spec, arrays, Math.min(plan.units, i * perUnit), Math.min(plan.units, (i + 1) * perUnit)))),
-          stop,
-        ]);
-        unitStats = new Float64Array(stats.reduce((a, x) => a + x.length, 0));
-        let at = 0;
-        for (const x of stats) {
-          unitStats.set(x, at);
-          at += x.length;
-        }
-      }
-      const summary = await Promise.race([this.engine.call<RobustnessSummary>({ op: 'robustnessSummary', spec, arrays, unitStats }), stop]);
+      const summary = await Promise.race([this.engine.call<RobustnessSummary>({ op: 'robustnessSummary', spec, output, failures, unitStats }), stop]);
       const t4 = performance.now();
-      return { spec, plan, arrays, summary, ms: t4 - t0, workers: k, phases: { prepare: t1 - t0, replications: t2 - t1, join: t3 - t2, summary: t4 - t3 } };
+      let joined: RobustnessArrays | null = null;
+      const arrays = () => (joined ??= join(parts, plan));
+      return { spec, plan, arrays, summary, ms: t4 - t0, workers: k, phases: { prepare: t1 - t0, replications: t2 - t1, stats: t3 - t2, summary: t4 - t3 } };
     } catch (e) {
       // A worker that failed (a trap leaves its module unusable) is not used again.
       if (!(e instanceof Cancelled) && !(e instanceof Error && e.name === 'SettingsError')) {
@@ -125,8 +144,9 @@ export class RobustnessRunner {
     }
   }
 
-  /// The statistics of units `from..to` in a worker (it holds the data already).
-  private stats(slot: Slot, spec: RobustnessSpec, arrays: RobustnessArrays, from: number, to: number): Promise<Float64Array> {
+  /// The statistics of units `from..to` in a worker (it holds the data already), from every
+  /// part's columns of those units (handed over, not copied).
+  private stats(slot: Slot, spec: RobustnessSpec, columns: RobustnessColumns[], groupSizes: Uint32Array, failures: { rep: number; message: string }[], from: number, to: number): Promise<Float64Array> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.worker.onmessage = (ev: MessageEvent<RobustnessWorkerReply>) => {
@@ -144,11 +164,12 @@ export class RobustnessRunner {
         slot.version = -1;
         reject(new Error(ev.message || 'a robustness worker stopped'));
       };
-      slot.worker.postMessage({ id, state: null, spec, from, to, arrays });
+      const transfer = columns.flatMap((c) => [c.ranks.buffer as ArrayBuffer, c.scores.buffer as ArrayBuffer]);
+      slot.worker.postMessage({ id, state: null, spec, from, to, stats: { columns, groupSizes, failures } }, { transfer });
     });
   }
 
-  private part(slot: Slot, state: RobustnessState, spec: RobustnessSpec, from: number, to: number, progress: (done: number) => void): Promise<RobustnessPart> {
+  private part(slot: Slot, state: RobustnessState, spec: RobustnessSpec, from: number, to: number, unitRanges: Uint32Array, progress: (done: number) => void): Promise<RobustnessPart> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.worker.onmessage = (ev: MessageEvent<RobustnessWorkerReply>) => {
@@ -170,29 +191,30 @@ export class RobustnessRunner {
         slot.version = -1;
         reject(new Error(ev.message || 'a robustness worker stopped'));
       };
-      slot.worker.postMessage({ id, state: slot.version === state.version ? null : state, spec, from, to });
+      slot.worker.postMessage({ id, state: slot.version === state.version ? null : state, spec, from, to, unitRanges });
     });
   }
 }
 
-/// The parts' arrays joined in replication order.
+/// Arrays joined end to end.
+function cat<T extends Float64Array | Uint32Array>(make: (n: number) => T, xs: T[]): T {
+  const out = make(xs.reduce((a, x) => a + x.length, 0));
+  let at = 0;
+  for (const x of xs) {
+    out.set(x, at);
+    at += x.length;
+  }
+  return out;
+}
+
+/// The parts' arrays (in replication order) joined.
 function join(parts: RobustnessPart[], plan: RobustnessPlan): RobustnessArrays {
-  const sorted = [...parts].sort((a, b) => a.first - b.first);
-  const cat = <T extends Float64Array | Uint32Array>(make: (n: number) => T, get: (p: RobustnessPart) => T): T => {
-    const out = make(sorted.reduce((a, p) => a + get(p).length, 0));
-    let at = 0;
-    for (const p of sorted) {
-      out.set(get(p), at);
-      at += get(p).length;
-    }
-    return out;
-  };
-  const covered = sorted.reduce((a, p) => a + p.count, 0);
+  const covered = parts.reduce((a, p) => a + p.count, 0);
   if (covered !== plan.reps) throw new Error(`the workers computed ${covered} of ${plan.reps} replications`);
   return {
-    scores: cat((n) => new Float64Array(n), (p) => p.scores),
-    ranks: cat((n) => new Uint32Array(n), (p) => p.ranks),
-    groupSizes: cat((n) => new Uint32Array(n), (p) => p.groupSizes),
-    failures: sorted.flatMap((p) => p.failures),
+    scores: cat((n) => new Float64Array(n), parts.map((p) => p.scores)),
+    ranks: cat((n) => new Uint32Array(n), parts.map((p) => p.ranks)),
+    groupSizes: cat((n) => new Uint32Array(n), parts.map((p) => p.groupSizes)),
+    failures: parts.flatMap((p) => p.failures),
   };
 }

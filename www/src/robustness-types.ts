@@ -14,6 +14,10 @@ export interface RobustnessSpec {
   aggregate: string[];
   missing: string[];
   impute: string[];
+  /// Sensitivity output: this unit's rank (by id) instead of the mean absolute rank change.
+  unit?: string;
+  /// A design.csv to replay (`nagar robustness --design`): its rows set the type, N and inputs.
+  design?: { name: string; text: string };
 }
 
 export interface RobustnessPlan {
@@ -34,6 +38,20 @@ export interface RobustnessPart {
   ranks: Uint32Array;
   groupSizes: Uint32Array;
   failures: { rep: number; message: string }[];
+  /// For each range of units asked for, its values over this part's replications that the rank
+  /// statistics use, unit-major (nagar_core::robustness::Columns).
+  columns?: RobustnessColumns[];
+  /// Sensitivity analysis: each replication's output.
+  output?: Float64Array;
+}
+
+export interface RobustnessColumns {
+  first: number;
+  count: number;
+  from: number;
+  to: number;
+  ranks: Uint32Array;
+  scores: Float64Array;
 }
 
 /// Every replication's arrays, the parts joined in order.
@@ -76,10 +94,12 @@ export interface RobustnessWorkerRequest {
   /// Null when the worker already holds this version.
   state: RobustnessState | null;
   spec: RobustnessSpec;
-  /// Replications `from..to`; with `arrays`, the statistics of units `from..to` instead.
+  /// Replications `from..to`; with `stats`, the statistics of units `from..to` instead.
   from: number;
   to: number;
-  arrays?: RobustnessArrays;
+  /// The boundaries of the ranges of units whose columns the part hands back.
+  unitRanges?: Uint32Array;
+  stats?: { columns: RobustnessColumns[]; groupSizes: Uint32Array; failures: { rep: number; message: string }[] };
 }
 
 export type RobustnessWorkerReply =

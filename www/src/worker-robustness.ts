@@ -43,17 +43,25 @@ self.onmessage = async (ev: MessageEvent<RobustnessWorkerRequest>) => {
   let reply: RobustnessWorkerReply;
   try {
     const w = await workspace(req.state);
-    if (req.arrays) {
-      const a = req.arrays;
-      const stats = w.robustnessUnitStats(req.spec, a.scores, a.ranks, a.groupSizes, a.failures, req.from, req.to);
+    if (req.stats) {
+      const x = req.stats;
+      const stats = w.robustnessUnitStats(req.spec, x.columns, x.groupSizes, x.failures, req.from, req.to);
       postMessage({ id: req.id, stats } satisfies RobustnessWorkerReply, { transfer: [stats.buffer as ArrayBuffer] });
       return;
     }
-    const part = w.robustnessRun(req.spec, req.from, req.to, (done: number) => {
-      postMessage({ id: req.id, progress: done } satisfies RobustnessWorkerReply);
-    }) as RobustnessPart;
+    const part = w.robustnessRun(
+      req.spec,
+      req.from,
+      req.to,
+      (done: number) => {
+        postMessage({ id: req.id, progress: done } satisfies RobustnessWorkerReply);
+      },
+      req.unitRanges,
+    ) as RobustnessPart;
     reply = { id: req.id, part };
-    postMessage(reply, { transfer: [part.scores.buffer as ArrayBuffer, part.ranks.buffer as ArrayBuffer, part.groupSizes.buffer as ArrayBuffer] });
+    // Every array handed over, not copied.
+    const buffers = [part.scores, part.ranks, part.groupSizes, part.output, ...(part.columns ?? []).flatMap((c) => [c.ranks, c.scores])];
+    postMessage(reply, { transfer: buffers.filter((b) => b !== undefined).map((b) => b.buffer as ArrayBuffer) });
     return;
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

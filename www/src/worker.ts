@@ -382,10 +382,8 @@ async function handle(req: Request): Promise<unknown> {
     }
     case 'robustnessPlan':
       return (await analysisWorkspace()).robustnessPlan(req.spec);
-    case 'robustnessSummary': {
-      const a = req.arrays;
-      return (await analysisWorkspace()).robustnessSummary(req.spec, a.scores, a.ranks, a.groupSizes, a.failures, req.unitStats);
-    }
+    case 'robustnessSummary':
+      return (await analysisWorkspace()).robustnessSummary(req.spec, req.output, req.failures, req.unitStats);
     case 'robustnessCsv': {
       const a = req.arrays;
       return (await analysisWorkspace()).robustnessCsv(req.name, req.spec, a.scores, a.ranks, a.groupSizes, a.failures);

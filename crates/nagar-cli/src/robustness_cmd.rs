@@ -147,6 +147,43 @@ fn write(dir: &Path, name: &str, sheet: &Sheet) -> Result<(), Fatal> {
     std::fs::write(&p, nagar_io::write_csv(sheet)).map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))
 }
 
+/// `scores.csv` or `ranks.csv` (`Results::scores_sheets`) streamed: a row at a time into a
+/// reused buffer, handed to the file every megabyte or so, so the table never exists whole as
+/// cells or as text.
+fn write_replications(dir: &Path, name: &str, res: &nagar_core::robustness::Results, ranks: bool) -> Result<(), Fatal> {
+    use nagar_core::output::OutCell;
+    use std::io::Write;
+    let p = dir.join(name);
+    let fail = |e: std::io::Error| Fatal(format!("{}: cannot write: {e}", p.display()));
+    let mut file = std::fs::File::create(&p).map_err(fail)?;
+    let n = res.n_units();
+    let reps = res.design.rows.len();
+    let mut columns = vec![res.id_header.clone(), "Nominal".to_string()];
+    columns.extend((1..=reps).map(|r| format!("r_{r}")));
+    let mut w = nagar_io::CsvWriter::default();
+    w.header(&columns);
+    let rank_cell = |k: u32| if k == 0 { OutCell::Empty } else { OutCell::Number(f64::from(k)) };
+    let mut row = Vec::with_capacity(reps + 2);
+    for u in 0..n {
+        row.clear();
+        row.push(OutCell::text(&res.unit_ids[u]));
+        if ranks {
+            row.push(rank_cell(res.nominal_rank[u].unwrap_or(0)));
+            row.extend((0..reps).map(|r| rank_cell(res.ranks[r * n + u])));
+        } else {
+            row.push(OutCell::num(res.nominal_score[u]));
+            row.extend((0..reps).map(|r| OutCell::num(res.scores[r * n + u])));
+        }
+        w.row(&row);
+        if w.as_str().len() >= 1 << 20 {
+            file.write_all(w.as_str().as_bytes()).map_err(fail)?;
+            w.clear();
+        }
+    }
+    file.write_all(w.as_str().as_bytes()).map_err(fail)?;
+    Ok(())
+}
+
 pub fn robustness(a: &RobustnessArgs) -> Result<ExitCode, Fatal> {
     let out = a.common.out.clone().ok_or_else(|| Fatal("--out DIR is required: the directory for design.csv, scores.csv, ranks.csv, rankstats.csv (and sensitivity.csv)".into()))?;
     let spec = spec_of(a)?;
@@ -210,11 +247,21 @@ pub fn robustness(a: &RobustnessArgs) -> Result<ExitCode, Fatal> {
     let t_run = t1.elapsed();
 
     std::fs::create_dir_all(&out).map_err(|e| Fatal(format!("{}: cannot create the directory: {e}", out.display())))?;
+    // The two large files (every replication of every unit) streamed, each on its own thread,
+    // beside the statistics of rankstats.csv (the same bytes as writing the sheets whole).
+    let (scores_written, ranks_written, rankstats) = std::thread::scope(|scope| {
+        let scores = scope.spawn(|| write_replications(&out, "scores.csv", &res, false));
+        let ranks = scope.spawn(|| write_replications(&out, "ranks.csv", &res, true));
+        let rankstats = res.rankstats_sheet(spec.top_n);
+        let join = |h: std::thread::ScopedJoinHandle<'_, Result<(), Fatal>>| {
+            h.join().unwrap_or_else(|_| Err(Fatal("writing a file failed".into())))
+        };
+        (join(scores), join(ranks), rankstats)
+    });
+    scores_written?;
+    ranks_written?;
     write(&out, "design.csv", &design.sheet())?;
-    let (scores, ranks) = res.scores_sheets();
-    write(&out, "scores.csv", &scores)?;
-    write(&out, "ranks.csv", &ranks)?;
-    write(&out, "rankstats.csv", &res.rankstats_sheet(spec.top_n))?;
+    write(&out, "rankstats.csv", &rankstats)?;
     if let Some(s) = &sens {
         write(&out, "sensitivity.csv", &res.sensitivity_sheet(s))?;
     }

@@ -307,6 +307,15 @@ fn a_failing_alternative_gives_missing_scores_counted_and_explained() {
         assert!(res.scores[(r - 1) * n..r * n].iter().all(|x| x.is_nan()));
         assert!(res.ranks[(r - 1) * n..r * n].iter().all(|&k| k == 0));
     }
+    // The page's path (statistics from columns, failed replications named) leaves them out too.
+    let part = Engine::new(&fw, &data, &nominal, &w).run_range(&d, 0..20).unwrap();
+    let failed: Vec<usize> = part.failures.iter().map(|f| f.rep).collect();
+    assert_eq!(failed, bad);
+    let cols = [part.columns(n, 0..20, 0..n)];
+    let stats = nagar_core::robustness::unit_stats_of_columns(&d, &nominal, &failed, &res.group_sizes, 20, 0..n, &cols)
+        .unwrap();
+    assert_eq!(format!("{stats:?}"), format!("{:?}", res.unit_stats(20)));
+    assert!(part.output(&nominal.rank, None).iter().zip(res.output(None)).all(|(a, b)| a.to_bits() == b.to_bits()));
 }
 
 #[test]

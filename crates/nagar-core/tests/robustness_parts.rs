@@ -5,7 +5,10 @@
 //! defaults), and on a sensitivity design. Parts that do not cover the design are refused.
 
 use nagar_core::pipeline::{score, WeightOverrides};
-use nagar_core::robustness::{design_for, spec::WeightsSpec, Engine, Kind, Part, Results, Spec};
+use nagar_core::robustness::engine::sensitivity_of;
+use nagar_core::robustness::{
+    design_for, spec::WeightsSpec, unit_stats_of_columns, Columns, Engine, Kind, Part, Results, Spec,
+};
 use nagar_core::Framework;
 
 const MPI_TOML: &str = include_str!("../../../frameworks/mpi-2019.toml");
@@ -48,6 +51,35 @@ fn any_split_of_the_replications_gives_the_same_results() {
                 parts.push(part);
             }
             parts.reverse();
+            // The page's path: each part's columns of each range of units, the statistics of a
+            // range from the columns of every part (no array holds every replication), and the
+            // sensitivity output computed part by part.
+            let n_units = whole.n_units();
+            let per = n_units.div_ceil(3);
+            let stats_reps = design.stats_rows();
+            let by_columns: Vec<_> = (0..n_units)
+                .step_by(per)
+                .flat_map(|u0| {
+                    let units = u0..(u0 + per).min(n_units);
+                    let cols: Vec<Columns> =
+                        parts.iter().map(|p| p.columns(n_units, 0..stats_reps, units.clone())).collect();
+                    let sizes = &whole.group_sizes[..stats_reps * whole.n_groups];
+                    unit_stats_of_columns(&design, &nominal, &[], sizes, 20, units, &cols).unwrap()
+                })
+                .collect();
+            assert_eq!(format!("{by_columns:?}"), format!("{:?}", whole.unit_stats(20)), "{kind:?} split {size}");
+            let mut y = vec![f64::NAN; reps];
+            for p in &parts {
+                y[p.first..p.first + p.count].copy_from_slice(&p.output(&nominal.rank, None));
+            }
+            let want = whole.output(None);
+            assert!(y.iter().zip(&want).all(|(a, b)| a.to_bits() == b.to_bits()), "{kind:?} split {size}");
+            if kind == Kind::Sa {
+                assert_eq!(
+                    format!("{:?}", Some(sensitivity_of(&design, &y, 50, 7))),
+                    format!("{:?}", whole.sensitivity(None, 50, 7))
+                );
+            }
             let joined = Results::from_parts(design.clone(), &nominal, parts).unwrap();
             assert_eq!(joined.ranks, whole.ranks, "{kind:?} split {size}");
             assert!(
@@ -68,6 +100,14 @@ fn any_split_of_the_replications_gives_the_same_results() {
                 format!("{:?}", whole.sensitivity(None, 50, 7))
             );
         }
+        // An engine started from another's stages (a warm worker's next run) gives the same bits.
+        let mut first = Engine::new(&fw, &data, &nominal, &w);
+        let a = first.run_range(&design, 0..reps).unwrap();
+        let mut again = Engine::new(&fw, &data, &nominal, &w).with_cache(first.into_cache());
+        let b = again.run_range(&design, 0..reps).unwrap();
+        assert_eq!(a.ranks, b.ranks);
+        assert!(a.scores.iter().zip(&b.scores).all(|(x, y)| x.to_bits() == y.to_bits()));
+        assert_eq!(b.ranks, whole.ranks);
         // The ranks moved: a test of splitting that could not fail on constant results is none.
         let n_units = whole.n_units();
         assert!((0..reps).any(|r| whole.ranks[r * n_units..(r + 1) * n_units]
@@ -95,5 +135,16 @@ fn parts_that_do_not_cover_the_design_are_refused() {
     short.ranks.pop();
     assert!(err(vec![a.clone(), short]).contains("do not fit"));
     assert!(e.run_range(&design, 8..11).unwrap_err().to_string().contains("not within"));
-    assert!(Results::from_parts(design.clone(), &nominal, vec![b, a]).is_ok());
+    assert!(Results::from_parts(design.clone(), &nominal, vec![b.clone(), a.clone()]).is_ok());
+    // Columns that miss or repeat a replication, or hold other units, are refused too.
+    let n = nominal.units.len();
+    let sizes = vec![1u32; 10 * nominal.groups.len()];
+    let stats = |cols: &[Columns]| unit_stats_of_columns(&design, &nominal, &[], &sizes, 20, 0..5, cols);
+    let (ca, cb) = (a.columns(n, 0..10, 0..5), b.columns(n, 0..10, 0..5));
+    assert!(stats(&[ca.clone(), cb.clone()]).is_ok());
+    assert!(stats(std::slice::from_ref(&ca)).unwrap_err().to_string().contains("replication 5 is in no column"));
+    assert!(stats(&[ca.clone(), ca.clone(), cb.clone()]).unwrap_err().to_string().contains("in two columns"));
+    assert!(stats(&[ca, b.columns(n, 0..10, 0..6)]).unwrap_err().to_string().contains("do not fit"));
+    assert!(unit_stats_of_columns(&design, &nominal, &[], &sizes, 20, 0..n + 1, &[]).is_err());
+    assert!(unit_stats_of_columns(&design, &nominal, &[], &sizes[..3], 20, 0..5, &[cb]).is_err());
 }

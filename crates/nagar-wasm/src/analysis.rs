@@ -34,6 +34,10 @@ pub(crate) struct AnalysisState {
     /// The preview of my rows and the what-if session of one of them.
     preview: Option<Preview>,
     what_if: Option<WhatIf>,
+    /// The robustness engine's stages over the current run (`robustnessRun` called again, e.g.
+    /// by a warm robustness worker, starts from them). Dropped with every new run.
+    #[cfg(feature = "robustness")]
+    pub(crate) robustness_cache: std::cell::RefCell<Option<nagar_core::robustness::EngineCache>>,
 }
 
 impl AnalysisState {

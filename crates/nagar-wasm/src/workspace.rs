@@ -140,6 +140,8 @@ impl Workspace {
         let o: Options = from_js(options, "options")?;
         views::effective_settings(&self.framework()?.framework, &o).map_err(|m| js_error(ErrorKind::Settings, m))?;
         self.options = o;
+        #[cfg(feature = "robustness")]
+        self.analysis.robustness_cache.replace(None);
         Ok(())
     }
 
@@ -148,6 +150,8 @@ impl Workspace {
     /// results table.
     pub fn run(&mut self) -> JsResult<()> {
         self.scored = None;
+        #[cfg(feature = "robustness")]
+        self.analysis.robustness_cache.replace(None);
         let (settings, weights) = self.settings_and_weights()?;
         let lf = self.framework()?;
         let data = self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no data loaded"))?;

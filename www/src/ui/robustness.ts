@@ -25,6 +25,10 @@ interface Form {
   normalise: boolean;
   topN: number;
   nboot: number;
+  /// Sensitivity output: one city's rank (its id or name) instead of the mean rank change.
+  unit: string;
+  /// A design.csv to replay (as `nagar robustness --design`).
+  design: { name: string; text: string } | null;
 }
 
 const DEFAULT_FORM: Form = {
@@ -37,6 +41,8 @@ const DEFAULT_FORM: Form = {
   normalise: false,
   topN: 20,
   nboot: 200,
+  unit: '',
+  design: null,
 };
 
 type Show = 'top' | 'bottom' | 'all';
@@ -79,7 +85,13 @@ function specOf(st: AppState, f: Form): RobustnessSpec {
   const lv = levels(st);
   const weightLevels = [f.levels.sector && lv.sector !== null ? lv.sector : null, f.levels.vertical ? lv.vertical : null].filter((x): x is number => x !== null);
   const missing = (['reweight', 'mean', 'worst'] as const).filter((m) => f.missing[m]);
+  // The city by its id, or by its name when that is not an id (the engine names one it cannot find).
+  const typed = f.unit.trim();
+  const units = st.results?.units ?? [];
+  const unit = typed && (f.type === 'sa' || f.design) ? (units.find((u) => u.id === typed) ?? units.find((u) => u.name.toLowerCase() === typed.toLowerCase()))?.id ?? typed : undefined;
   return {
+    ...(unit ? { unit } : {}),
+    ...(f.design ? { design: f.design } : {}),
     type: f.type,
     n: f.n,
     seed: f.seed,
@@ -171,7 +183,7 @@ async function exportCsv(st: AppState, name: string): Promise<void> {
   const r = currentRobustness(st);
   if (!r) return;
   try {
-    const bytes = await st.engine.call<Uint8Array>({ op: 'robustnessCsv', name, spec: r.spec, arrays: r.arrays });
+    const bytes = await st.engine.call<Uint8Array>({ op: 'robustnessCsv', name, spec: r.spec, arrays: r.arrays() });
     const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'text/csv;charset=utf-8' }));
     const a = h('a', { href: url, download: `nagar-robustness-${name}`, hidden: true });
     document.body.append(a);
@@ -275,6 +287,57 @@ function settingsForm(st: AppState): HTMLElement {
       check('rb-m-worst', t('robustness.missing_worst'), f.missing.worst, (x) => (f.missing.worst = x)),
     ),
     h('fieldset', { class: 'checks' }, h('legend', null, t('robustness.normalise')), check('rb-norm', t('robustness.normalise_both'), f.normalise, (x) => (f.normalise = x))),
+    f.type === 'sa' || f.design
+      ? h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'rb-unit' }, t('robustness.unit')),
+          h('input', {
+            id: 'rb-unit',
+            type: 'text',
+            value: f.unit,
+            autocomplete: 'off',
+            onchange: (e: Event) => (f.unit = (e.target as HTMLInputElement).value),
+          }),
+          h('span', { class: 'hint' }, t('robustness.unit_hint')),
+        )
+      : null,
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'rb-design' }, t('robustness.design')),
+      h('input', {
+        id: 'rb-design',
+        type: 'file',
+        accept: '.csv,text/csv',
+        'data-testid': 'rb-design',
+        'aria-describedby': 'rb-design-hint',
+        onchange: async (e: Event) => {
+          const input = e.target as HTMLInputElement;
+          const file = input.files?.[0];
+          if (!file) return;
+          f.design = { name: file.name, text: await file.text() };
+          redraw();
+        },
+      }),
+      h('span', { class: 'hint', id: 'rb-design-hint', 'data-testid': 'rb-design-note' }, f.design ? t('robustness.design_loaded', { name: f.design.name }) : t('robustness.design_hint')),
+      f.design
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'button small',
+              id: 'rb-design-clear',
+              disabled: running,
+              onclick: () => {
+                f.design = null;
+                redraw();
+              },
+            },
+            t('robustness.design_clear'),
+          )
+        : null,
+    ),
     h(
       'p',
       { class: 'button-row' },
@@ -487,14 +550,18 @@ function inputName(name: string, st: AppState): string {
   }
 }
 
-function sensitivitySection(st: AppState, s: RobustnessSummary): HTMLElement | null {
+function sensitivitySection(st: AppState, s: RobustnessSummary, spec: RobustnessSpec): HTMLElement | null {
   const sens = s.sensitivity;
   if (!sens) return null;
   const ranked = [...sens].filter((x) => x.sti !== null).sort((a, b) => (b.sti ?? 0) - (a.sti ?? 0));
   const top = ranked[0];
-  const sentence = top
-    ? t('robustness.sa_sentence', { input: inputName(top.input, st), sti: fmt(top.sti, 2), si: fmt(top.si, 2) })
-    : t('robustness.sa_undefined');
+  // One city's rank as the output (`--unit`), or the mean rank change over all cities.
+  const city = spec.unit ? (st.results?.units.find((u) => u.id === spec.unit)?.name ?? spec.unit) : null;
+  const sentence = !top
+    ? t('robustness.sa_undefined')
+    : city
+      ? t('robustness.sa_sentence_unit', { input: inputName(top.input, st), city, sti: fmt(top.sti, 2), si: fmt(top.si, 2) })
+      : t('robustness.sa_sentence', { input: inputName(top.input, st), sti: fmt(top.sti, 2), si: fmt(top.si, 2) });
   // Indices are shares of a variance (0 to 1); estimates outside that are sampling error.
   const noisy = sens.some((x) => (x.si !== null && (x.si < -0.05 || x.si > 1.05)) || (x.sti !== null && x.sti > 1.05));
   const items = sens.map((x) => ({
@@ -510,8 +577,8 @@ function sensitivitySection(st: AppState, s: RobustnessSummary): HTMLElement | n
     h('h2', { id: 'h-rb-sa' }, t('robustness.sa')),
     h('p', { class: 'lead', 'data-testid': 'sa-sentence' }, sentence),
     noisy ? h('p', { class: 'banner warning', role: 'note', 'data-testid': 'sa-noisy' }, t('robustness.sa_noisy', { n: fmtInt(s.plan.n) })) : null,
-    intervalBars(items, [t('robustness.si'), t('robustness.sti')], t('robustness.sa_title'), t('robustness.sa_axis')),
-    h('p', { class: 'hint' }, t('robustness.sa_hint')),
+    intervalBars(items, [t('robustness.si'), t('robustness.sti')], t('robustness.sa_title'), city ? t('robustness.sa_axis_unit', { city }) : t('robustness.sa_axis')),
+    h('p', { class: 'hint' }, city ? t('robustness.sa_hint_unit', { city }) : t('robustness.sa_hint')),
   );
 }
 
@@ -536,7 +603,7 @@ function resultsSection(st: AppState, r: RunResult): HTMLElement {
     failed
       ? h('p', { class: 'banner warning', role: 'note' }, t('robustness.failed', { failed: fmtInt(failed), reps: fmtInt(s.plan.reps) }), h('ul', null, reasons.slice(0, 5).map((m) => h('li', null, m))))
       : null,
-    sensitivitySection(st, s),
+    sensitivitySection(st, s, r.spec),
     intervalsSection(st, r),
     h(
       'section',

@@ -95,7 +95,31 @@ pub struct UnitStats {
     pub p_bottom: f64,
 }
 
+/// The stages an [`Engine`] computed (the normalised stage of each alternative met, the
+/// aggregates with the nominal weights on each), kept so that a later engine over the **same**
+/// framework, data, nominal run and weights starts without recomputing them
+/// ([`Engine::into_cache`], [`Engine::with_cache`]). Results are the same with or without it.
+#[derive(Default)]
+pub struct EngineCache {
+    norms: Vec<NormEntry>,
+    aggs: Vec<AggEntry>,
+}
+
 impl<'a> Engine<'a> {
+    /// The stages computed so far, for [`Engine::with_cache`].
+    pub fn into_cache(self) -> EngineCache {
+        EngineCache { norms: self.norms, aggs: self.aggs }
+    }
+
+    /// Starts from the stages of an engine over the same framework, data, nominal run and
+    /// weights (the caller's promise; the page's workspace drops its cache whenever it scores
+    /// again or loads other data).
+    pub fn with_cache(mut self, cache: EngineCache) -> Self {
+        self.norms = cache.norms;
+        self.aggs = cache.aggs;
+        self
+    }
+
     /// `nominal` must be `pipeline::score(fw, table, &nominal.settings, weights)`.
     pub fn new(fw: &'a Framework, table: &'a RawTable, nominal: &'a Scored, weights: &WeightOverrides) -> Self {
         let threads = if cfg!(target_arch = "wasm32") {
@@ -322,27 +346,10 @@ impl Results {
             for k in 0..b {
                 let u = u0 + k;
                 let my_ranks = &ranks[k * ok.len()..(k + 1) * ok.len()];
-                rank_buf.clear();
-                rank_buf.extend(my_ranks.iter().copied().filter(|&x| x != 0));
-                let rank = summary_of_ranks(&mut rank_buf);
-                // The mean over the replications in order, then the order statistics of the
-                // values' total-order keys.
                 let my_scores = &scores[k * ok.len()..(k + 1) * ok.len()];
-                let mean = crate::methods::stats::mean(my_scores);
-                key_buf.clear();
-                key_buf.extend(my_scores.iter().copied().filter(|x| x.is_finite()).map(total_order_key));
-                let score = summary_of_keys(&mut key_buf, mean);
-                let (mut top, mut bottom) = (0usize, 0usize);
                 let group = self.group_of_unit[u];
-                for (&r, &x) in ok.iter().zip(my_ranks) {
-                    if x == 0 {
-                        continue;
-                    }
-                    let m = group.map_or(0, |g| self.group_sizes[r * self.n_groups + g] as usize);
-                    top += usize::from(x as usize <= top_n);
-                    bottom += usize::from(x as usize + top_n > m);
-                }
-                out.push(UnitStats { rank, score, p_top: top as f64 / denom, p_bottom: bottom as f64 / denom });
+                let size = |i: usize| group.map_or(0, |g| self.group_sizes[ok[i] * self.n_groups + g] as usize);
+                out.push(unit_stat(my_ranks, my_scores, size, top_n, denom, &mut rank_buf, &mut key_buf));
             }
         }
         out
@@ -356,25 +363,9 @@ impl Results {
         (0..self.design.rows.len())
             .map(|r| {
                 if failed[r] {
-                    return f64::NAN;
-                }
-                let ranks = &self.ranks[r * n..(r + 1) * n];
-                match unit {
-                    Some(u) => match ranks[u] {
-                        0 => f64::NAN,
-                        k => f64::from(k),
-                    },
-                    None => {
-                        let diffs: Vec<f64> = ranks
-                            .iter()
-                            .zip(&self.nominal_rank)
-                            .filter_map(|(&k, nom)| match (k, nom) {
-                                (0, _) | (_, None) => None,
-                                (k, Some(m)) => Some((f64::from(k) - f64::from(*m)).abs()),
-                            })
-                            .collect();
-                        crate::methods::stats::mean(&diffs)
-                    }
+                    f64::NAN
+                } else {
+                    rep_output(&self.ranks[r * n..(r + 1) * n], &self.nominal_rank, unit)
                 }
             })
             .collect()
@@ -386,12 +377,7 @@ impl Results {
         if self.design.kind != Kind::Sa {
             return None;
         }
-        let y = self.output(unit);
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(1);
-        let d = self.design.inputs.len();
-        let s = sa_estimate(&y, self.design.n, d, nboot, &mut rng);
-        Some(self.design.inputs.iter().cloned().zip(s).collect())
+        Some(sensitivity_of(&self.design, &self.output(unit), nboot, seed))
     }
 
     /// `scores.csv` and `ranks.csv`: the id column, `Nominal`, then `r_1` … `r_R`.
@@ -480,6 +466,72 @@ impl Results {
             .collect();
         Sheet { name: "sensitivity".into(), columns, rows }
     }
+}
+
+/// Sensitivity indices of each input of a sensitivity analysis's `design` from every
+/// replication's output `y` ([`Results::output`]); bootstrap with `nboot` resamples from ChaCha8
+/// seeded with `seed`, stream 1.
+pub fn sensitivity_of(design: &Design, y: &[f64], nboot: usize, seed: u64) -> Vec<(String, Sensitivity)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1);
+    let s = sa_estimate(y, design.n, design.inputs.len(), nboot, &mut rng);
+    design.inputs.iter().cloned().zip(s).collect()
+}
+
+/// The sensitivity output of one (non-failed) replication from its ranks: the mean over units
+/// of |rank − nominal rank| (units with both ranks), or unit `unit`'s rank (NaN when unranked).
+pub(super) fn rep_output(ranks: &[u32], nominal_rank: &[Option<u32>], unit: Option<usize>) -> f64 {
+    match unit {
+        Some(u) => match ranks.get(u) {
+            None | Some(0) => f64::NAN,
+            Some(&k) => f64::from(k),
+        },
+        None => {
+            let diffs: Vec<f64> = ranks
+                .iter()
+                .zip(nominal_rank)
+                .filter_map(|(&k, nom)| match (k, nom) {
+                    (0, _) | (_, None) => None,
+                    (k, Some(m)) => Some((f64::from(k) - f64::from(*m)).abs()),
+                })
+                .collect();
+            crate::methods::stats::mean(&diffs)
+        }
+    }
+}
+
+/// One unit's statistics from its ranks and scores over the non-failed replications of
+/// [`Design::stats_rows`], in replication order (`size(i)`: the ranked units of its comparison
+/// group in the `i`-th of them; `denom`: their count, NaN when none). Shared by
+/// [`Results::unit_stats`] and [`unit_stats_of_columns`] so both give the same bits.
+pub(super) fn unit_stat(
+    my_ranks: &[u32],
+    my_scores: &[f64],
+    size: impl Fn(usize) -> usize,
+    top_n: usize,
+    denom: f64,
+    rank_buf: &mut Vec<u32>,
+    key_buf: &mut Vec<i64>,
+) -> UnitStats {
+    rank_buf.clear();
+    rank_buf.extend(my_ranks.iter().copied().filter(|&x| x != 0));
+    let rank = summary_of_ranks(rank_buf);
+    // The mean over the replications in order, then the order statistics of the values'
+    // total-order keys.
+    let mean = crate::methods::stats::mean(my_scores);
+    key_buf.clear();
+    key_buf.extend(my_scores.iter().copied().filter(|x| x.is_finite()).map(total_order_key));
+    let score = summary_of_keys(key_buf, mean);
+    let (mut top, mut bottom) = (0usize, 0usize);
+    for (i, &x) in my_ranks.iter().enumerate() {
+        if x == 0 {
+            continue;
+        }
+        let m = size(i);
+        top += usize::from(x as usize <= top_n);
+        bottom += usize::from(x as usize + top_n > m);
+    }
+    UnitStats { rank, score, p_top: top as f64 / denom, p_bottom: bottom as f64 / denom }
 }
 
 /// Which block each replication is, for messages.
@@ -702,7 +754,7 @@ fn radix_sort(v: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
 
 /// Replications in parts (progress, several workers): [`Engine::run_range`], [`Results::from_parts`].
 mod chunk;
-pub use chunk::{design_for, Part};
+pub use chunk::{design_for, unit_stats_of_columns, Columns, Part};
 
 /// Refuses a design whose results would not fit in memory (`MAX_VALUES`).
 pub(super) fn check_size(n_reps: usize, n: usize) -> Result<(), RobustnessError> {

@@ -23,8 +23,8 @@ pub mod spec;
 pub mod stats;
 
 pub use design::{Block, Design, DesignColumns, Params};
-pub use engine::{design_for, Part};
-pub use engine::{Engine, Failure, Results};
+pub use engine::{design_for, unit_stats_of_columns, Columns, Part};
+pub use engine::{Engine, EngineCache, Failure, Results};
 pub use spec::{Input, Kind, Spec, Vary};
 
 /// Why an analysis cannot run. Every message names what to change.

@@ -84,6 +84,25 @@ pub fn summary_of_ranks(v: &mut [u32]) -> Summary {
         let as_f64: Vec<f64> = v.iter().map(|&k| f64::from(k)).collect();
         crate::methods::stats::mean(&as_f64)
     };
+    // Ranks of one unit over the replications span a narrow range: the order statistics by
+    // counting (one pass and a walk over the range; the same values as selection), else by
+    // selection.
+    let (lo, hi) = v.iter().fold((u32::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    if n > 0 && ((hi - lo) as usize) < 4 * n + 64 {
+        let mut counts = vec![0u32; (hi - lo) as usize + 1];
+        for &k in v.iter() {
+            counts[(k - lo) as usize] += 1;
+        }
+        // Cumulative counts: the k-th smallest (0-based) is the first value whose cumulative
+        // count exceeds k.
+        let mut acc = 0u32;
+        for c in counts.iter_mut() {
+            acc += *c;
+            *c = acc;
+        }
+        let kth = |k: usize| f64::from(lo + counts.partition_point(|&c| c as usize <= k) as u32);
+        return from_order(n, mean, kth);
+    }
     order_summary(v, mean, u32::cmp, f64::from)
 }
 
@@ -127,7 +146,17 @@ fn order_summary<T: Copy>(
         }
     }
     // Now v[k] holds the k-th smallest value for every wanted k.
-    let at = |k: usize| value(v[k]);
+    from_order(n, mean, |k| value(v[k]))
+}
+
+/// Mean, median and type-7 5th/95th percentiles from `at(k)`, the k-th smallest of `n` values
+/// (asked only for the positions the formulas use).
+fn from_order(n: usize, mean: f64, at: impl Fn(usize) -> f64) -> Summary {
+    let pos = |p: f64| {
+        let h = (n - 1) as f64 * p;
+        (h.floor() as usize, (h.ceil() as usize).min(n - 1))
+    };
+    let (c, d) = ((n - 1) / 2, n / 2);
     let q = |p: f64| {
         let h = (n - 1) as f64 * p;
         let (lo, hi) = pos(p);
@@ -233,6 +262,28 @@ pub fn unit_uniform(rng: &mut impl RngCore) -> f64 {
 mod tests {
     use super::*;
     use rand_chacha::rand_core::SeedableRng;
+
+    #[test]
+    fn ranks_by_counting_or_selection_equal_sorting() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        // Narrow ranges (counting), wide ones (selection), one value, two, all equal.
+        for (n, lo, span) in
+            [(1, 7, 1), (2, 3, 2), (5, 100, 1), (1000, 40, 300), (999, 1, 5000), (20, 1, 4000), (1000, 4000, 2)]
+        {
+            let v: Vec<u32> = (0..n).map(|_| lo + (rng.next_u32() % span)).collect();
+            let mut sorted: Vec<f64> = v.iter().map(|&k| f64::from(k)).collect();
+            sorted.sort_by(f64::total_cmp);
+            let want = Summary {
+                mean: crate::methods::stats::mean(&v.iter().map(|&k| f64::from(k)).collect::<Vec<_>>()),
+                median: median_sorted(&sorted),
+                q5: quantile7_sorted(&sorted, 0.05),
+                q95: quantile7_sorted(&sorted, 0.95),
+            };
+            let got = summary_of_ranks(&mut v.clone());
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "n = {n}, {lo}..{}", lo + span);
+        }
+        assert!(summary_of_ranks(&mut []).median.is_nan());
+    }
 
     #[test]
     fn quantile_type7_by_hand() {

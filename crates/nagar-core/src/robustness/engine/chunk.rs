@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::{check_size, weight_targets, Ctx, Engine, Failure, Results, UnitStats};
+use super::{check_size, rep_output, unit_stat, weight_targets, Ctx, Engine, Failure, Results, UnitStats};
 use crate::framework::Framework;
 use crate::pipeline::Scored;
 use crate::robustness::{Design, RobustnessError, Spec};
@@ -27,6 +27,145 @@ pub struct Part {
     pub group_sizes: Vec<u32>,
     /// Failed replications (`rep` 1-based, as in [`Results::failures`]).
     pub failures: Vec<Failure>,
+}
+
+/// The values of units `units` over replications `first .. first + count`, unit-major:
+/// `ranks[k * count + i]` and `scores[k * count + i]` are those of unit `units.start + k` in
+/// replication `first + i`. A worker that computed the replications hands these to the one that
+/// computes those units' statistics ([`unit_stats_of_columns`]): each then reads its units'
+/// values in order, and no copy holds every replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    pub first: usize,
+    pub count: usize,
+    pub units: Range<usize>,
+    pub ranks: Vec<u32>,
+    pub scores: Vec<f64>,
+}
+
+impl Part {
+    /// [`Columns`] of units `units` over this part's replications that lie in `reps` (both ranges
+    /// clipped to what the part holds; `n_units` is the units of a replication).
+    pub fn columns(&self, n_units: usize, reps: Range<usize>, units: Range<usize>) -> Columns {
+        let first = reps.start.max(self.first);
+        let end = reps.end.min(self.first + self.count).max(first);
+        let count = end - first;
+        let units = units.start.min(n_units)..units.end.min(n_units).max(units.start.min(n_units));
+        let width = units.len();
+        let (mut ranks, mut scores) = (vec![0u32; width * count], vec![0f64; width * count]);
+        // A block of units at a time: one replication's slice of the block is a cache line or
+        // two, and the block's outputs stay in the cache.
+        const BLOCK: usize = 16;
+        for k0 in (0..width).step_by(BLOCK) {
+            let b = BLOCK.min(width - k0);
+            for i in 0..count {
+                let row = (first - self.first + i) * n_units + units.start + k0;
+                let (r, s) = (&self.ranks[row..row + b], &self.scores[row..row + b]);
+                for k in 0..b {
+                    ranks[(k0 + k) * count + i] = r[k];
+                    scores[(k0 + k) * count + i] = s[k];
+                }
+            }
+        }
+        Columns { first, count, units, ranks, scores }
+    }
+
+    /// The sensitivity output of each of this part's replications ([`Results::output`]; NaN for
+    /// a failed one).
+    pub fn output(&self, nominal_rank: &[Option<u32>], unit: Option<usize>) -> Vec<f64> {
+        let n = nominal_rank.len();
+        (0..self.count)
+            .map(|i| {
+                if self.failures.iter().any(|f| f.rep == self.first + i + 1) {
+                    f64::NAN
+                } else {
+                    rep_output(&self.ranks[i * n..(i + 1) * n], nominal_rank, unit)
+                }
+            })
+            .collect()
+    }
+}
+
+/// [`Results::unit_stats_of`] from [`Columns`] of the units `units` that cover the replications
+/// of [`Design::stats_rows`] exactly once (in any order; replications beyond them are ignored):
+/// the same numbers. `failed`: every failed replication (1-based); `group_sizes`: the ranked
+/// units of each comparison group in each of those replications, `[r * n_groups + g]`.
+pub fn unit_stats_of_columns(
+    design: &Design,
+    nominal: &Scored,
+    failed: &[usize],
+    group_sizes: &[u32],
+    top_n: usize,
+    units: Range<usize>,
+    columns: &[Columns],
+) -> Result<Vec<UnitStats>, RobustnessError> {
+    let bad = |m: String| Err(RobustnessError::Spec(m));
+    let n = nominal.units.len();
+    let n_groups = nominal.groups.len();
+    let reps = design.stats_rows();
+    if units.start > units.end || units.end > n {
+        return bad(format!("units {}..{} are not within the {n}", units.start, units.end));
+    }
+    if group_sizes.len() < reps * n_groups {
+        return bad(format!("{} group sizes for {reps} replications of {n_groups} groups", group_sizes.len()));
+    }
+    // Which columns hold each replication, checked to cover them once.
+    let mut source: Vec<Option<(usize, usize)>> = vec![None; reps];
+    for (c, col) in columns.iter().enumerate() {
+        if col.units != units
+            || col.ranks.len() != col.count * units.len()
+            || col.scores.len() != col.count * units.len()
+        {
+            return bad(format!(
+                "columns of units {}..{} over replications {}..{} do not fit units {}..{}",
+                col.units.start,
+                col.units.end,
+                col.first,
+                col.first + col.count,
+                units.start,
+                units.end
+            ));
+        }
+        for i in 0..col.count {
+            let r = col.first + i;
+            if r >= reps {
+                continue;
+            }
+            if source[r].is_some() {
+                return bad(format!("replication {} is in two columns", r + 1));
+            }
+            source[r] = Some((c, i));
+        }
+    }
+    let mut is_failed = vec![false; reps];
+    for &f in failed {
+        if (1..=reps).contains(&f) {
+            is_failed[f - 1] = true;
+        }
+    }
+    let mut ok = Vec::with_capacity(reps);
+    for r in 0..reps {
+        match source[r] {
+            None => return bad(format!("replication {} is in no column", r + 1)),
+            Some(at) if !is_failed[r] => ok.push((r, at)),
+            Some(_) => {}
+        }
+    }
+    let denom = if ok.is_empty() { f64::NAN } else { ok.len() as f64 };
+    let (mut my_ranks, mut my_scores) = (vec![0u32; ok.len()], vec![0f64; ok.len()]);
+    let (mut rank_buf, mut key_buf) = (Vec::with_capacity(ok.len()), Vec::with_capacity(ok.len()));
+    let mut out = Vec::with_capacity(units.len());
+    for (k, u) in units.clone().enumerate() {
+        for (j, &(_, (c, i))) in ok.iter().enumerate() {
+            let col = &columns[c];
+            my_ranks[j] = col.ranks[k * col.count + i];
+            my_scores[j] = col.scores[k * col.count + i];
+        }
+        let group = nominal.groups.of_unit[u];
+        let size = |j: usize| group.map_or(0, |g| group_sizes[ok[j].0 * n_groups + g] as usize);
+        out.push(unit_stat(&my_ranks, &my_scores, size, top_n, denom, &mut rank_buf, &mut key_buf));
+    }
+    Ok(out)
 }
 
 /// The design of a specification over a nominal run: the numbers checked, the inputs resolved
