@@ -87,8 +87,9 @@ pub fn plain_number(s: &str) -> Option<f64> {
     Some(if negative { -x } else { x })
 }
 
-/// 10^0 ..= 10^22, every one exact in an f64.
-const POW10: [f64; 23] = [
+/// 10^0 ..= 10^22, every one exact in an f64. A `static`: indexed by a run-time `k`, a `const`
+/// array was copied onto the stack at every call (callgrind: a `memcpy` per number read).
+static POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
     1e21, 1e22,
 ];
