@@ -47,23 +47,13 @@ pub fn push_number(out: &mut String, x: f64) {
 fn push_shortest(out: &mut String, x: f64) -> bool {
     let mut buf = zmij::Buffer::new();
     let s = buf.format_finite(x);
-    // One pass over the text: where the point is, and whether there is an exponent.
-    let (mut point, mut exponent) = (None, false);
-    for (i, &c) in s.as_bytes().iter().enumerate() {
-        if c == b'.' {
-            point = Some(i);
-        } else if c == b'e' {
-            exponent = true;
-            break;
-        }
-    }
-    if !exponent {
+    if !s.as_bytes().contains(&b'e') {
         // Plain notation already (`-1234.5`, `0.001`, `12340000000.0`): the usual case, kept
         // to a few byte comparisons.
         let text = s.strip_suffix(".0").unwrap_or(s);
-        let fraction_digits = match point {
-            Some(p) if p < text.len() => (text.len() - p - 1) as i32,
-            _ => -(text.bytes().rev().take_while(|&c| c == b'0').count() as i32),
+        let fraction_digits = match text.bytes().position(|c| c == b'.') {
+            Some(p) => (text.len() - p - 1) as i32,
+            None => -(text.bytes().rev().take_while(|&c| c == b'0').count() as i32),
         };
         if !is_tie(x, fraction_digits) {
             out.push_str(text);
