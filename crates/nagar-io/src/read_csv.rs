@@ -107,6 +107,7 @@ struct Part {
 }
 
 /// How [`read_part`] ended.
+#[cfg_attr(not(feature = "threads"), allow(dead_code))] // only the threads read at a split
 enum PartEnd {
     /// The end of the text, an error, or more rows than the table may hold.
     Done,
