@@ -193,6 +193,8 @@ fn read_halves(
             let mut part = Part::default();
             let mut reader = self::reader(delimiter, second_text);
             let mut lines = Lines::new(second_text.as_bytes());
+            // Split at the `\n` of `\r\n`: the `\r` before it ended the line.
+            lines.after_cr = second_text.starts_with('\n');
             // `read_part` in steps of 256 rows, asking between them whether to go on.
             loop {
                 let limit = (part.rows.len() + 256).min(first_over);
@@ -231,10 +233,12 @@ fn read_halves(
     (first, None)
 }
 
-/// Where to start the second half: the start of a line near the middle of the data, after a
+/// Where to start the second half: at a line end near the middle of the data, after a
 /// non-blank line (so no blank lines lie between it and the record before, which the csv reader
-/// would count into the next record), not starting with a line break or a byte order mark (the
-/// csv reader drops one at the start of its input). `None` for short data or one core.
+/// would count into the next record), not followed by a line break or a byte order mark (the csv
+/// reader drops one at the start of its input). After `\n`, or at the `\n` of `\r\n`: the csv
+/// reader ends a record at its `\r` and starts the next one at the `\n`, which it skips. `None`
+/// for short data or one core.
 fn split_point(text: &str, data_start: usize, split_min: usize) -> Option<usize> {
     if !cfg!(feature = "threads") || text.len().saturating_sub(data_start) < split_min.max(1) {
         return None;
@@ -248,17 +252,17 @@ fn split_point(text: &str, data_start: usize, split_min: usize) -> Option<usize>
     // A few candidate lines; a split inside a quoted field is harmless, only wasted.
     for _ in 0..64 {
         let nl = from + b.get(from..)?.iter().position(|&c| c == b'\n')?;
-        let at = nl + 1;
-        let ok = nl >= 1
-            && nl - 1 > data_start
-            && !matches!(b[nl - 1], b'\n' | b'\r')
-            && at < b.len()
-            && !matches!(b[at], b'\n' | b'\r')
-            && !text[at..].starts_with('\u{feff}');
+        let crlf = nl >= 1 && b[nl - 1] == b'\r';
+        // The split, and the last byte of the line before it.
+        let (at, last) = if crlf { (nl, nl.checked_sub(2)) } else { (nl + 1, nl.checked_sub(1)) };
+        let ok = last.is_some_and(|p| p > data_start && !matches!(b[p], b'\n' | b'\r'))
+            && nl + 1 < b.len()
+            && !matches!(b[nl + 1], b'\n' | b'\r')
+            && !text[nl + 1..].starts_with('\u{feff}');
         if ok {
             return Some(at);
         }
-        from = at;
+        from = nl + 1;
     }
     None
 }
@@ -453,6 +457,8 @@ mod tests {
             (split, first.rows.len(), second.map(|(p, line)| (p.rows.len(), line)))
         };
         assert_eq!(halves("a,b\n1,2\n3,4\n5,6\n7,8\n"), (Some(16), 3, Some((1, 5))));
+        // CRLF: the split at the `\n` of a `\r\n` (the csv reader starts the next record there).
+        assert_eq!(halves("a,b\r\n1,2\r\n3,4\r\n5,6\r\n7,8\r\n"), (Some(14), 2, Some((2, 4))));
         // The middle line is inside a quoted field: the first half reads everything.
         assert_eq!(halves("a,b\n1,\"2\n3,4\n5,6\n7\"\n8,9\n"), (Some(17), 2, None));
     }
