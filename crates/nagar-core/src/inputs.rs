@@ -394,20 +394,22 @@ impl Cells<'_> {
                         Ok(None) => {}
                         Err(m) => report(format!("{id}: {m}; counted as missing"), true),
                     },
-                    _ => match parse::cell_number(cell, matches!(kind, InputKind::Percent | InputKind::SignedPercent)) {
-                        Ok(Some(x)) => {
-                            if kind.non_negative() && x < 0.0 {
-                                report(format!("{id}: cannot be negative; counted as missing"), true);
-                            } else {
-                                if kind == InputKind::Percent && x > 100.0 {
-                                    report(format!("{id}: percentage above 100 (value used)"), false);
+                    _ => {
+                        match parse::cell_number(cell, matches!(kind, InputKind::Percent | InputKind::SignedPercent)) {
+                            Ok(Some(x)) => {
+                                if kind.non_negative() && x < 0.0 {
+                                    report(format!("{id}: cannot be negative; counted as missing"), true);
+                                } else {
+                                    if kind == InputKind::Percent && x > 100.0 {
+                                        report(format!("{id}: percentage above 100 (value used)"), false);
+                                    }
+                                    values[u] = x;
                                 }
-                                values[u] = x;
                             }
+                            Ok(None) => {}
+                            Err(m) => report(format!("{id}: {m}; counted as missing"), true),
                         }
-                        Ok(None) => {}
-                        Err(m) => report(format!("{id}: {m}; counted as missing"), true),
-                    },
+                    }
                 }
             }
         }

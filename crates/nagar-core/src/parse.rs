@@ -248,38 +248,39 @@ mod plain_number_tests {
     /// The first version (several passes: find the point, check the digits, count the
     /// significant ones, fold): the one-pass version must accept and read exactly the same.
     fn reference(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let digits = b.strip_prefix(b"-").unwrap_or(b);
-    let (int, frac) = match digits.iter().position(|&c| c == b'.') {
-        Some(p) => (&digits[..p], Some(&digits[p + 1..])),
-        None => (digits, None),
-    };
-    let all_digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
-    if int.is_empty() || !all_digits(int) || (int.len() > 1 && int[0] == b'0') {
-        return None;
-    }
-    let mut significant = if int == b"0" { 0 } else { int.len() };
-    if let Some(f) = frac {
-        if f.is_empty() || !all_digits(f) || f.last() == Some(&b'0') {
+        let b = s.as_bytes();
+        let digits = b.strip_prefix(b"-").unwrap_or(b);
+        let (int, frac) = match digits.iter().position(|&c| c == b'.') {
+            Some(p) => (&digits[..p], Some(&digits[p + 1..])),
+            None => (digits, None),
+        };
+        let all_digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
+        if int.is_empty() || !all_digits(int) || (int.len() > 1 && int[0] == b'0') {
             return None;
         }
-        significant += if significant == 0 { f.len() - f.iter().take_while(|&&c| c == b'0').count() } else { f.len() };
+        let mut significant = if int == b"0" { 0 } else { int.len() };
+        if let Some(f) = frac {
+            if f.is_empty() || !all_digits(f) || f.last() == Some(&b'0') {
+                return None;
+            }
+            significant +=
+                if significant == 0 { f.len() - f.iter().take_while(|&&c| c == b'0').count() } else { f.len() };
+        }
+        if significant > 15 || (significant == 0 && digits.len() != b.len()) {
+            return None; // too many digits to be sure, or -0
+        }
+        // Clinger's fast path: the digits as an integer M < 10^15 < 2^53 and 10^k for k ≤ 22 are
+        // both exact in an f64, so the one correctly rounded division M / 10^k is the correctly
+        // rounded value of the text, what `str::parse` gives (property test below), without its
+        // general machinery. Longer fractions (k > 22) go to `str::parse`.
+        let k = frac.map_or(0, <[u8]>::len);
+        if k > 22 {
+            return s.parse::<f64>().ok();
+        }
+        let m = int.iter().chain(frac.unwrap_or_default()).fold(0u64, |m, &c| m * 10 + u64::from(c - b'0'));
+        let x = m as f64 / super::POW10[k];
+        Some(if digits.len() != b.len() { -x } else { x })
     }
-    if significant > 15 || (significant == 0 && digits.len() != b.len()) {
-        return None; // too many digits to be sure, or -0
-    }
-    // Clinger's fast path: the digits as an integer M < 10^15 < 2^53 and 10^k for k ≤ 22 are
-    // both exact in an f64, so the one correctly rounded division M / 10^k is the correctly
-    // rounded value of the text, what `str::parse` gives (property test below), without its
-    // general machinery. Longer fractions (k > 22) go to `str::parse`.
-    let k = frac.map_or(0, <[u8]>::len);
-    if k > 22 {
-        return s.parse::<f64>().ok();
-    }
-    let m = int.iter().chain(frac.unwrap_or_default()).fold(0u64, |m, &c| m * 10 + u64::from(c - b'0'));
-    let x = m as f64 / super::POW10[k];
-    Some(if digits.len() != b.len() { -x } else { x })
-}
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(50_000))]

@@ -145,7 +145,12 @@ pub fn read_data(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Da
 /// header on (`usize::MAX`: in one piece), for the fuzz target, which compares the two.
 #[cfg(feature = "threads")]
 #[doc(hidden)]
-pub fn read_csv_split(bytes: &[u8], file_name: &str, max_cells: usize, split_min: usize) -> Result<DataRead, ReadError> {
+pub fn read_csv_split(
+    bytes: &[u8],
+    file_name: &str,
+    max_cells: usize,
+    split_min: usize,
+) -> Result<DataRead, ReadError> {
     read_csv::read_csv_split(bytes, file_name, max_cells, split_min)
 }
 
