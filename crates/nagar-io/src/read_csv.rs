@@ -117,7 +117,8 @@ enum PartEnd {
 
 /// Read data records into `part` until the end, an error, `first_over + 1` rows (one more than
 /// the table may hold, for the caller to report), or a record starting at or after `split`
-/// (then `*split` is set to `None`; a record starting exactly there ends the part).
+/// (then `*split` is set to `None`; a record starting exactly there ends the part). Every 256
+/// rows the count is stored in `progress`.
 fn read_part(
     reader: &mut csv::Reader<&[u8]>,
     lines: &mut Lines,
@@ -125,6 +126,7 @@ fn read_part(
     first_over: usize,
     split: &mut Option<usize>,
     part: &mut Part,
+    progress: Option<&std::sync::atomic::AtomicUsize>,
 ) -> PartEnd {
     let mut record = csv::StringRecord::new();
     loop {
@@ -161,6 +163,11 @@ fn read_part(
         }
         part.rows.push(cells);
         part.source_rows.push(row);
+        if part.rows.len() % 256 == 0 {
+            if let Some(progress) = progress {
+                progress.store(part.rows.len(), std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         if part.rows.len() > first_over {
             return PartEnd::Done;
         }
@@ -179,14 +186,17 @@ fn read_halves(
     first_over: usize,
     split: Option<usize>,
 ) -> (Part, Option<(Part, usize)>) {
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let mut first = Part::default();
     let Some(at) = split else {
-        read_part(reader, lines, expected, first_over, &mut None, &mut first);
+        read_part(reader, lines, expected, first_over, &mut None, &mut first, None);
         return (first, None);
     };
-    // The second half stops early when the first half finds the split inside a record.
+    // The second half stops early when the first half finds the split inside a record, or when
+    // both halves together hold more rows than the table may (the first half's count is
+    // `first_rows`), so that a file over the cell limit takes no more memory than in one piece.
     let wasted = AtomicBool::new(false);
+    let first_rows = AtomicUsize::new(0);
     let second_text = &text[at..];
     let (end, second) = std::thread::scope(|s| {
         let handle = s.spawn(|| {
@@ -197,15 +207,21 @@ fn read_halves(
             lines.after_cr = second_text.starts_with('\n');
             // `read_part` in steps of 256 rows, asking between them whether to go on.
             loop {
-                let limit = (part.rows.len() + 256).min(first_over);
-                read_part(&mut reader, &mut lines, expected, limit, &mut None, &mut part);
-                if part.rows.len() <= limit || limit == first_over || wasted.load(Ordering::Relaxed) {
+                // The rows this half may hold with the first half's so far; one more means
+                // both together are over the limit, whatever the first half still reads.
+                let room = first_over.saturating_sub(first_rows.load(Ordering::Relaxed));
+                if part.rows.len() > room || wasted.load(Ordering::Relaxed) {
                     return part;
+                }
+                let limit = (part.rows.len() + 256).min(room);
+                read_part(&mut reader, &mut lines, expected, limit, &mut None, &mut part, None);
+                if part.rows.len() <= limit || part.rows.len() > room {
+                    return part; // the end, an error, or over the limit
                 }
             }
         });
         let mut split = Some(at);
-        let end = read_part(reader, lines, expected, first_over, &mut split, &mut first);
+        let end = read_part(reader, lines, expected, first_over, &mut split, &mut first, Some(&first_rows));
         if !matches!(end, PartEnd::AtSplit(_)) {
             wasted.store(true, Ordering::Relaxed);
         }
@@ -229,7 +245,7 @@ fn read_halves(
     _: Option<usize>,
 ) -> (Part, Option<(Part, usize)>) {
     let mut first = Part::default();
-    read_part(reader, lines, expected, first_over, &mut None, &mut first);
+    read_part(reader, lines, expected, first_over, &mut None, &mut first, None);
     (first, None)
 }
 
@@ -438,6 +454,23 @@ mod tests {
                 let two = read_csv_split(text.as_bytes(), "x.csv", max_cells, 1);
                 assert_eq!(one, two, "{text:?}, max_cells {max_cells}");
             }
+        }
+    }
+
+    /// Over the cell limit with thousands of rows: the second half stops once both halves
+    /// together are over it (the first half's count, stored every 256 rows), with the same
+    /// error as one reader; under it, the same table.
+    #[cfg(feature = "threads")]
+    #[test]
+    fn two_halves_meet_the_cell_limit_as_one() {
+        let mut text = String::from("id,x\n");
+        for i in 0..3000 {
+            text.push_str(&format!("u{i},{i}\n"));
+        }
+        for max_cells in [2 * 3000, 2 * 2999, 2 * 2000, 2 * 1600, 2 * 1400, 2 * 300, 2 * 256, 10] {
+            let one = read_csv_split(text.as_bytes(), "x.csv", max_cells, usize::MAX);
+            let two = read_csv_split(text.as_bytes(), "x.csv", max_cells, 1);
+            assert_eq!(one, two, "max_cells {max_cells}");
         }
     }
 
