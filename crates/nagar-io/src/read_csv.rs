@@ -63,7 +63,7 @@ pub(crate) fn read_csv_split(
     let mut skipped_empty = 0usize;
     for (part, line_offset) in parts {
         let rows_before = table.rows.len();
-        if rows_before + part.rows.len() > first_over {
+        if part.over || rows_before + part.rows.len() > first_over {
             let (limit, columns, rows) = (max_cells, expected, first_over);
             return Err(ReadError::new(file, ReadErrorKind::TooManyCells { limit, columns, rows }));
         }
@@ -104,6 +104,9 @@ struct Part {
     skipped_empty: usize,
     /// The reader stopped here, after `rows`.
     error: Option<csv::Error>,
+    /// The second half stopped with both halves together over the cell limit; its rows were
+    /// freed (an error, if the half is kept).
+    over: bool,
 }
 
 /// How [`read_part`] ended.
@@ -210,13 +213,20 @@ fn read_halves(
                 // The rows this half may hold with the first half's so far; one more means
                 // both together are over the limit, whatever the first half still reads.
                 let room = first_over.saturating_sub(first_rows.load(Ordering::Relaxed));
-                if part.rows.len() > room || wasted.load(Ordering::Relaxed) {
+                if part.rows.len() > room {
+                    return Part { over: true, ..Part::default() };
+                }
+                if wasted.load(Ordering::Relaxed) {
                     return part;
                 }
                 let limit = (part.rows.len() + 256).min(room);
                 read_part(&mut reader, &mut lines, expected, limit, &mut None, &mut part, None);
-                if part.rows.len() <= limit || part.rows.len() > room {
-                    return part; // the end, an error, or over the limit
+                if part.rows.len() > room {
+                    // Over the limit together: the rows are of no use, free them now.
+                    return Part { over: true, ..Part::default() };
+                }
+                if part.rows.len() <= limit {
+                    return part; // the end, or an error
                 }
             }
         });
