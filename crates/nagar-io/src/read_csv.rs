@@ -166,7 +166,7 @@ fn read_part(
         }
         part.rows.push(cells);
         part.source_rows.push(row);
-        if part.rows.len() % 256 == 0 {
+        if part.rows.len().is_multiple_of(256) {
             if let Some(progress) = progress {
                 progress.store(part.rows.len(), std::sync::atomic::Ordering::Relaxed);
             }
