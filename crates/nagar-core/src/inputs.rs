@@ -123,6 +123,22 @@ pub fn read_units_and_inputs(
     extra_columns: &[String],
     issues: &mut Vec<Issue>,
 ) -> Result<(Units, Inputs), InputError> {
+    read_units_and_inputs_split(fw, table, extra_columns, issues, MIN_PARALLEL)
+}
+
+/// Units from which [`read_units_and_inputs`] reads the input cells in two halves at once
+/// (feature `threads`, the CLI; the browser's engine has one thread).
+const MIN_PARALLEL: usize = 2048;
+
+/// [`read_units_and_inputs`], in two halves at once from `min_parallel` units on (feature
+/// `threads`); the same result either way (test below).
+fn read_units_and_inputs_split(
+    fw: &Framework,
+    table: &RawTable,
+    extra_columns: &[String],
+    issues: &mut Vec<Issue>,
+    #[cfg_attr(not(feature = "threads"), allow(unused_variables))] min_parallel: usize,
+) -> Result<(Units, Inputs), InputError> {
     let file = table.file.clone();
     let c = &fw.columns;
     let mut id_names: Vec<&str> = vec![c.id.as_str()];
@@ -273,72 +289,131 @@ pub fn read_units_and_inputs(
             text: if kind == InputKind::Text && col.is_some() { vec![String::new(); n] } else { Vec::new() },
         })
         .collect();
-    for (u, &r) in units.table_rows.iter().enumerate() {
-        let row = &table.rows[r];
-        let src = units.source_rows[u];
-        for (c, col) in columns.iter_mut().zip(&field_cols) {
-            let Some(k) = *col else { continue };
-            let cell = &row[k];
-            let kind = c.kind;
-            // Fast path for the common cells: blank, and plain numbers that need no issue.
-            match cell {
-                Cell::Empty => continue,
-                Cell::Number(x)
-                    if x.is_finite()
-                        && !matches!(kind, InputKind::Text | InputKind::YesNo)
-                        && (*x >= 0.0 || !kind.non_negative())
-                        && (*x <= 100.0 || kind != InputKind::Percent) =>
-                {
-                    c.values[u] = *x;
-                    continue;
-                }
-                _ => {}
-            }
-            let mut report = |m: String, error: bool| {
-                // The population column is read twice (the unit's size for tiers, above, and an
-                // input field); its problems were reported with the unit.
-                if Some(k) == pop_col {
-                    return;
-                }
-                let i = if error { Issue::error(m) } else { Issue::warning(m) };
-                issues.push(i.file(&file).row(src).column(&table.columns[k]).value(cell.display()));
-            };
-            match kind {
-                InputKind::Text => {
-                    let t = cell.display();
-                    let t = t.trim();
-                    if !parse::is_missing_marker(t) {
-                        c.text[u] = t.to_string();
-                    }
-                }
-                InputKind::YesNo => match parse::cell_yes_no(cell) {
-                    Ok(Some(b)) => c.values[u] = if b { 1.0 } else { 0.0 },
-                    Ok(None) => {}
-                    Err(m) => report(format!("{}: {m}; counted as missing", c.id), true),
-                },
-                _ => match parse::cell_number(cell, matches!(kind, InputKind::Percent | InputKind::SignedPercent)) {
-                    Ok(Some(x)) => {
-                        if kind.non_negative() && x < 0.0 {
-                            report(format!("{}: cannot be negative; counted as missing", c.id), true);
-                        } else {
-                            if kind == InputKind::Percent && x > 100.0 {
-                                report(format!("{}: percentage above 100 (value used)", c.id), false);
-                            }
-                            c.values[u] = x;
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(m) => report(format!("{}: {m}; counted as missing", c.id), true),
-                },
-            }
-        }
+    #[allow(clippy::type_complexity)]
+    let (fields, mut outs): (Vec<(&str, InputKind, Option<usize>)>, Vec<ColumnOut>) = columns
+        .iter_mut()
+        .zip(&field_cols)
+        .map(|(c, &col)| {
+            let InputColumn { id, kind, values, text, .. } = c;
+            ((id.as_str(), *kind, col), (values.as_mut_slice(), text.as_mut_slice()))
+        })
+        .unzip();
+    let cells = Cells { table, file: &file, pop_col, fields: &fields };
+    let (rows, sources) = (&units.table_rows[..], &units.source_rows[..]);
+    #[cfg(feature = "threads")]
+    if n >= min_parallel && std::thread::available_parallelism().map_or(1, |p| p.get()) >= 2 {
+        // Two halves of the units at once; the second half's issues follow the first's, as
+        // in one pass.
+        let mid = n / 2;
+        let (mut low, mut high): (Vec<ColumnOut>, Vec<ColumnOut>) = outs
+            .into_iter()
+            .map(|(values, text)| {
+                let (v1, v2) = values.split_at_mut(mid);
+                let (t1, t2) = if text.is_empty() { (&mut [][..], text) } else { text.split_at_mut(mid) };
+                ((v1, t1), (v2, t2))
+            })
+            .unzip();
+        let mut high_issues = Vec::new();
+        std::thread::scope(|s| {
+            let handle = s.spawn(|| cells.read(&rows[mid..], &sources[mid..], &mut high, &mut high_issues));
+            cells.read(&rows[..mid], &sources[..mid], &mut low, issues);
+            handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        });
+        issues.append(&mut high_issues);
+        return Ok((units, inputs_of(columns)));
     }
+    cells.read(rows, sources, &mut outs, issues);
+    Ok((units, inputs_of(columns)))
+}
+
+fn inputs_of(columns: Vec<InputColumn>) -> Inputs {
     let mut inputs = Inputs::default();
     for c in columns {
         inputs.index.insert(c.id.clone(), inputs.columns.len());
         inputs.columns.push(c);
     }
-    Ok((units, inputs))
+    inputs
+}
+
+/// One input column's values and texts (empty unless a text field) for some of the units.
+type ColumnOut<'a> = (&'a mut [f64], &'a mut [String]);
+
+/// What reading the input cells of units needs: the table, and each field's id, kind and column.
+struct Cells<'a> {
+    table: &'a RawTable,
+    file: &'a str,
+    pop_col: Option<usize>,
+    fields: &'a [(&'a str, InputKind, Option<usize>)],
+}
+
+impl Cells<'_> {
+    /// Row-major pass (rows are contiguous in memory), writing one column per field: unit `u`
+    /// is table row `rows[u]`, file row `sources[u]`, and `out[f].0[u]` its value of field `f`.
+    fn read(&self, rows: &[usize], sources: &[usize], out: &mut [ColumnOut], issues: &mut Vec<Issue>) {
+        let Cells { table, file, pop_col, fields } = *self;
+        for (u, &r) in rows.iter().enumerate() {
+            let row = &table.rows[r];
+            let src = sources[u];
+            for ((id, kind, col), (values, text)) in fields.iter().zip(out.iter_mut()) {
+                let (id, kind) = (*id, *kind);
+                let Some(k) = *col else { continue };
+                let cell = &row[k];
+                // Fast path for the common cells: blank, and plain numbers that need no issue.
+                match cell {
+                    Cell::Empty => continue,
+                    Cell::Number(x)
+                        if x.is_finite()
+                            && !matches!(kind, InputKind::Text | InputKind::YesNo)
+                            && (*x >= 0.0 || !kind.non_negative())
+                            && (*x <= 100.0 || kind != InputKind::Percent) =>
+                    {
+                        values[u] = *x;
+                        continue;
+                    }
+                    _ => {}
+                }
+                let mut report = |m: String, error: bool| {
+                    // The population column is read twice (the unit's size for tiers, above, and an
+                    // input field); its problems were reported with the unit.
+                    if Some(k) == pop_col {
+                        return;
+                    }
+                    let i = if error { Issue::error(m) } else { Issue::warning(m) };
+                    issues.push(i.file(file).row(src).column(&table.columns[k]).value(cell.display()));
+                };
+                match kind {
+                    InputKind::Text => {
+                        let t = cell.display();
+                        let t = t.trim();
+                        if !parse::is_missing_marker(t) {
+                            text[u] = t.to_string();
+                        }
+                    }
+                    InputKind::YesNo => match parse::cell_yes_no(cell) {
+                        Ok(Some(b)) => values[u] = if b { 1.0 } else { 0.0 },
+                        Ok(None) => {}
+                        Err(m) => report(format!("{id}: {m}; counted as missing"), true),
+                    },
+                    _ => {
+                        match parse::cell_number(cell, matches!(kind, InputKind::Percent | InputKind::SignedPercent)) {
+                            Ok(Some(x)) => {
+                                if kind.non_negative() && x < 0.0 {
+                                    report(format!("{id}: cannot be negative; counted as missing"), true);
+                                } else {
+                                    if kind == InputKind::Percent && x > 100.0 {
+                                        report(format!("{id}: percentage above 100 (value used)"), false);
+                                    }
+                                    values[u] = x;
+                                }
+                            }
+                            Ok(None) => {}
+                            Err(m) => report(format!("{id}: {m}; counted as missing"), true),
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A cell's text (used by grouping columns).
@@ -355,4 +430,37 @@ pub fn state_key(s: &str) -> String {
         .map(|w| w.to_string())
         .collect();
     normalise_header(&words.join(" ")).replace('_', "")
+}
+
+#[cfg(all(test, feature = "threads"))]
+mod tests {
+    use super::*;
+
+    /// Reading the input cells in two halves at once gives what one pass gives: the same
+    /// units, values, texts and issues in the same order, bad cells in both halves included.
+    #[test]
+    fn two_halves_read_as_one_pass() {
+        let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).unwrap();
+        let census = crate::demo::census_cities();
+        let mut table = crate::demo::demo_table(&fw, &census, 301, 7);
+        let bad = [Cell::Text("abc".into()), Cell::Number(-5.0), Cell::Text("maybe".into()), Cell::Number(250.0)];
+        let n_cols = table.columns.len();
+        for (r, row) in table.rows.iter_mut().enumerate().filter(|(r, _)| r % 7 == 3) {
+            row[(r * 13) % n_cols] = bad[r % 4].clone();
+            row[(r * 29 + 5) % n_cols] = bad[(r + 1) % 4].clone();
+        }
+        let read = |min_parallel| {
+            let mut issues = Vec::new();
+            // (Not the id index: a HashMap, whose order changes from one map to the next.)
+            let result = read_units_and_inputs_split(&fw, &table, &[], &mut issues, min_parallel);
+            let result = result.map(|(units, inputs)| (units, inputs.columns));
+            format!("{result:?}\n{issues:?}")
+        };
+        let one = read(usize::MAX);
+        assert!(one.matches("counted as missing").count() > 20, "the bad cells are reported");
+        let two = read(1);
+        let at = one.bytes().zip(two.bytes()).position(|(a, b)| a != b).unwrap_or(one.len().min(two.len()));
+        let around = |t: &str| t.get(at.saturating_sub(150)..(at + 150).min(t.len())).unwrap_or_default().to_string();
+        assert!(one == two, "one pass: …{}…\ntwo halves: …{}…", around(&one), around(&two));
+    }
 }

@@ -141,6 +141,19 @@ pub fn read_data(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Result<Da
     Ok(read)
 }
 
+/// The CSV reader with the data read in two halves at once from `split_min` bytes after the
+/// header on (`usize::MAX`: in one piece), for the fuzz target, which compares the two.
+#[cfg(feature = "threads")]
+#[doc(hidden)]
+pub fn read_csv_split(
+    bytes: &[u8],
+    file_name: &str,
+    max_cells: usize,
+    split_min: usize,
+) -> Result<DataRead, ReadError> {
+    read_csv::read_csv_split(bytes, file_name, max_cells, split_min)
+}
+
 /// Read a workbook (XLSX/ODS, and XLS/XLSB with `legacy-spreadsheet`) into a [`RawTable`], as
 /// [`read_data`] does, but nothing else: a CSV or JSON file is an error. The browser's
 /// spreadsheet-reading module uses it, so it carries no CSV or JSON reader. (Only with

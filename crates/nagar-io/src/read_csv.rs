@@ -11,50 +11,73 @@ const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 const SAMPLE_RECORDS: usize = 50;
 
 pub(crate) fn read_csv(bytes: &[u8], file: &str, max_cells: usize) -> Result<DataRead, ReadError> {
+    read_csv_split(bytes, file, max_cells, SPLIT_MIN_BYTES)
+}
+
+/// Data after the header of at least this many bytes is read in two halves at once (feature
+/// `threads`, with a second core): below it, starting a thread costs more than it saves.
+const SPLIT_MIN_BYTES: usize = 1 << 20;
+
+/// [`read_csv`], reading the data in two halves at once when there are at least `split_min`
+/// bytes after the header (feature `threads`). The result is the same either way: the second
+/// half is kept only if the first half's reader, reading on, starts a record exactly where the
+/// second half began (else the split fell inside a quoted field and the first reader reads to
+/// the end alone).
+pub(crate) fn read_csv_split(
+    bytes: &[u8],
+    file: &str,
+    max_cells: usize,
+    split_min: usize,
+) -> Result<DataRead, ReadError> {
     let (text, mut issues) = decode_text(bytes, file)?;
+    let csv_error = |e: csv::Error| ReadError::new(file, ReadErrorKind::Csv(e.to_string()));
     let delimiter = detect_delimiter(&text);
     let mut reader = reader(delimiter, &text);
     let mut record = csv::StringRecord::new();
-    let mut table: Option<RawTable> = None;
-    let mut header_row = 0;
-    let mut skipped_empty = 0usize;
     let mut lines = Lines::new(text.as_bytes());
-    loop {
+    // The header: the first record with a cell that is not blank.
+    let (columns, header_row) = loop {
         let before = reader.position().byte() as usize;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(ReadError::new(file, ReadErrorKind::Csv(e.to_string()))),
+        if !reader.read_record(&mut record).map_err(csv_error)? {
+            return Err(ReadError::new(file, ReadErrorKind::Empty));
         }
         let row = lines.record_start(record.position().map_or(before, |p| p.byte() as usize));
         if record.iter().all(|f| f.trim().is_empty()) {
-            if table.is_some() && record.len() > 1 {
-                skipped_empty += 1;
-            }
             continue;
         }
-        let Some(t) = table.as_mut() else {
-            let (columns, mut header_issues) = clean_headers(record.iter().map(str::to_string).collect(), file, row);
-            issues.append(&mut header_issues);
-            table = Some(RawTable::new(file, columns));
-            header_row = row;
-            continue;
-        };
-        let expected = t.columns.len();
-        if (t.rows.len() + 1).saturating_mul(expected) > max_cells {
-            let (limit, columns, rows) = (max_cells, expected, t.rows.len());
+        let (columns, mut header_issues) = clean_headers(record.iter().map(str::to_string).collect(), file, row);
+        issues.append(&mut header_issues);
+        break (columns, row);
+    };
+    let mut table = RawTable::new(file, columns);
+    let expected = table.columns.len();
+    // The data row (0-based) that would take the table over `max_cells`.
+    let first_over = max_cells.checked_div(expected).unwrap_or(usize::MAX);
+    let data_start = reader.position().byte() as usize;
+    let split = split_point(&text, data_start, split_min);
+    let (first, second) = read_halves(&text, delimiter, &mut reader, &mut lines, expected, first_over, split);
+    let mut parts = vec![(first, 0)];
+    if let Some((part, line_at_split)) = second {
+        parts.push((part, line_at_split - 1));
+    }
+    let mut skipped_empty = 0usize;
+    for (part, line_offset) in parts {
+        let rows_before = table.rows.len();
+        if part.over || rows_before + part.rows.len() > first_over {
+            let (limit, columns, rows) = (max_cells, expected, first_over);
             return Err(ReadError::new(file, ReadErrorKind::TooManyCells { limit, columns, rows }));
         }
-        let cells: Vec<Cell> = record.iter().map(text_cell).collect();
-        if cells.len() != expected {
-            let end_line = lines.at(reader.position().byte() as usize);
-            issues.push(ragged_issue(file, row, end_line, &cells, expected));
+        for (index, end_line, cells) in &part.ragged {
+            let row = part.source_rows[*index] + line_offset;
+            issues.push(ragged_issue(file, row, end_line + line_offset, cells, expected));
         }
-        t.push_row(cells, row);
+        if let Some(e) = part.error {
+            return Err(csv_error(e));
+        }
+        skipped_empty += part.skipped_empty;
+        table.source_rows.extend(part.source_rows.iter().map(|r| r + line_offset));
+        table.rows.extend(part.rows);
     }
-    let Some(table) = table else {
-        return Err(ReadError::new(file, ReadErrorKind::Empty));
-    };
     if skipped_empty > 0 {
         issues.push(Issue::info(format!("{skipped_empty} row(s) with only empty cells were skipped")).file(file));
     }
@@ -66,6 +89,208 @@ pub(crate) fn read_csv(bytes: &[u8], file: &str, max_cells: usize) -> Result<Dat
         issues.push(Issue::info(format!("columns are separated by {name}")).file(file));
     }
     Ok(DataRead { table, format: Format::Csv, issues })
+}
+
+/// Data rows read by one reader.
+#[derive(Default)]
+struct Part {
+    /// Every row has exactly the header's number of cells.
+    rows: Vec<Vec<Cell>>,
+    /// The line each row starts on (counted from the part's start).
+    source_rows: Vec<usize>,
+    /// Rows with another number of cells than the header: (index in `rows`, the line after the
+    /// row, the cells as read).
+    ragged: Vec<(usize, usize, Vec<Cell>)>,
+    skipped_empty: usize,
+    /// The reader stopped here, after `rows`.
+    error: Option<csv::Error>,
+    /// The second half stopped with both halves together over the cell limit; its rows were
+    /// freed (an error, if the half is kept).
+    over: bool,
+}
+
+/// How [`read_part`] ended.
+#[cfg_attr(not(feature = "threads"), allow(dead_code))] // only the threads read at a split
+enum PartEnd {
+    /// The end of the text, an error, or more rows than the table may hold.
+    Done,
+    /// A record starts exactly at the split: its line.
+    AtSplit(usize),
+}
+
+/// Read data records into `part` until the end, an error, `first_over + 1` rows (one more than
+/// the table may hold, for the caller to report), or a record starting at or after `split`
+/// (then `*split` is set to `None`; a record starting exactly there ends the part). Every 256
+/// rows the count is stored in `progress`.
+fn read_part(
+    reader: &mut csv::Reader<&[u8]>,
+    lines: &mut Lines,
+    expected: usize,
+    first_over: usize,
+    split: &mut Option<usize>,
+    part: &mut Part,
+    progress: Option<&std::sync::atomic::AtomicUsize>,
+) -> PartEnd {
+    let mut record = csv::StringRecord::new();
+    loop {
+        let before = reader.position().byte() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => return PartEnd::Done,
+            Ok(true) => {}
+            Err(e) => {
+                part.error = Some(e);
+                return PartEnd::Done;
+            }
+        }
+        let start = record.position().map_or(before, |p| p.byte() as usize);
+        if let Some(at) = *split {
+            if start >= at {
+                *split = None;
+                if start == at {
+                    return PartEnd::AtSplit(lines.record_start(start));
+                }
+            }
+        }
+        let row = lines.record_start(start);
+        if record.iter().all(|f| f.trim().is_empty()) {
+            if record.len() > 1 {
+                part.skipped_empty += 1;
+            }
+            continue;
+        }
+        let mut cells: Vec<Cell> = record.iter().map(text_cell).collect();
+        if cells.len() != expected {
+            let end_line = lines.at(reader.position().byte() as usize);
+            part.ragged.push((part.rows.len(), end_line, cells.clone()));
+            cells.resize(expected, Cell::Empty);
+        }
+        part.rows.push(cells);
+        part.source_rows.push(row);
+        if part.rows.len().is_multiple_of(256) {
+            if let Some(progress) = progress {
+                progress.store(part.rows.len(), std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        if part.rows.len() > first_over {
+            return PartEnd::Done;
+        }
+    }
+}
+
+/// The data rows: the first part, and the second part with the line it starts on when the
+/// text was read in two halves.
+#[cfg(feature = "threads")]
+fn read_halves(
+    text: &str,
+    delimiter: u8,
+    reader: &mut csv::Reader<&[u8]>,
+    lines: &mut Lines,
+    expected: usize,
+    first_over: usize,
+    split: Option<usize>,
+) -> (Part, Option<(Part, usize)>) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let mut first = Part::default();
+    let Some(at) = split else {
+        read_part(reader, lines, expected, first_over, &mut None, &mut first, None);
+        return (first, None);
+    };
+    // The second half stops early when the first half finds the split inside a record, or when
+    // both halves together hold more rows than the table may (the first half's count is
+    // `first_rows`), so that a file over the cell limit takes no more memory than in one piece.
+    let wasted = AtomicBool::new(false);
+    let first_rows = AtomicUsize::new(0);
+    let second_text = &text[at..];
+    let (end, second) = std::thread::scope(|s| {
+        let handle = s.spawn(|| {
+            let mut part = Part::default();
+            let mut reader = self::reader(delimiter, second_text);
+            let mut lines = Lines::new(second_text.as_bytes());
+            // Split at the `\n` of `\r\n`: the `\r` before it ended the line.
+            lines.after_cr = second_text.starts_with('\n');
+            // `read_part` in steps of 256 rows, asking between them whether to go on.
+            loop {
+                // The rows this half may hold with the first half's so far; one more means
+                // both together are over the limit, whatever the first half still reads.
+                let room = first_over.saturating_sub(first_rows.load(Ordering::Relaxed));
+                if part.rows.len() > room {
+                    return Part { over: true, ..Part::default() };
+                }
+                if wasted.load(Ordering::Relaxed) {
+                    return part;
+                }
+                let limit = (part.rows.len() + 256).min(room);
+                read_part(&mut reader, &mut lines, expected, limit, &mut None, &mut part, None);
+                if part.rows.len() > room {
+                    // Over the limit together: the rows are of no use, free them now.
+                    return Part { over: true, ..Part::default() };
+                }
+                if part.rows.len() <= limit {
+                    return part; // the end, or an error
+                }
+            }
+        });
+        let mut split = Some(at);
+        let end = read_part(reader, lines, expected, first_over, &mut split, &mut first, Some(&first_rows));
+        if !matches!(end, PartEnd::AtSplit(_)) {
+            wasted.store(true, Ordering::Relaxed);
+        }
+        (end, handle.join())
+    });
+    let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    match end {
+        PartEnd::AtSplit(line) => (first, Some((second, line))),
+        PartEnd::Done => (first, None),
+    }
+}
+
+#[cfg(not(feature = "threads"))]
+fn read_halves(
+    _: &str,
+    _: u8,
+    reader: &mut csv::Reader<&[u8]>,
+    lines: &mut Lines,
+    expected: usize,
+    first_over: usize,
+    _: Option<usize>,
+) -> (Part, Option<(Part, usize)>) {
+    let mut first = Part::default();
+    read_part(reader, lines, expected, first_over, &mut None, &mut first, None);
+    (first, None)
+}
+
+/// Where to start the second half: at a line end near the middle of the data, after a
+/// non-blank line (so no blank lines lie between it and the record before, which the csv reader
+/// would count into the next record), not followed by a line break or a byte order mark (the csv
+/// reader drops one at the start of its input). After `\n`, or at the `\n` of `\r\n`: the csv
+/// reader ends a record at its `\r` and starts the next one at the `\n`, which it skips. `None`
+/// for short data or one core.
+fn split_point(text: &str, data_start: usize, split_min: usize) -> Option<usize> {
+    if !cfg!(feature = "threads") || text.len().saturating_sub(data_start) < split_min.max(1) {
+        return None;
+    }
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mid = data_start + (b.len() - data_start) / 2;
+    let mut from = mid;
+    // A few candidate lines; a split inside a quoted field is harmless, only wasted.
+    for _ in 0..64 {
+        let nl = from + b.get(from..)?.iter().position(|&c| c == b'\n')?;
+        let crlf = nl >= 1 && b[nl - 1] == b'\r';
+        // The split, and the last byte of the line before it.
+        let (at, last) = if crlf { (nl, nl.checked_sub(2)) } else { (nl + 1, nl.checked_sub(1)) };
+        let ok = last.is_some_and(|p| p > data_start && !matches!(b[p], b'\n' | b'\r'))
+            && nl + 1 < b.len()
+            && !matches!(b[nl + 1], b'\n' | b'\r')
+            && !text[nl + 1..].starts_with('\u{feff}');
+        if ok {
+            return Some(at);
+        }
+        from = nl + 1;
+    }
+    None
 }
 
 /// Physical line numbers by byte offset: `\n`, `\r\n` and a lone `\r` (old Mac files) each end
@@ -216,6 +441,80 @@ fn detect_delimiter(text: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reading in two halves gives what reading in one piece gives, wherever the split falls:
+    /// inside quoted fields with line breaks, among blank lines, CR and CRLF line ends, ragged
+    /// rows, rows of empty cells, and past the cell limit.
+    #[cfg(feature = "threads")]
+    #[test]
+    fn two_halves_read_as_one() {
+        let cases = [
+            "a,b\n1,2\n3,4\n5,6\n7,8\n9,10\n",
+            "a,b\r\n1,2\r\n3,4\r\n\r\n5,6\r\n7,8\r\n",
+            "a,b\r1,2\r3,4\r5,6\r7,8\r",
+            "id,note\n1,\"x\n2,y\n3,z\n4,w\"\n5,v\n6,\"a\nb\"\n7,u\n",
+            "id,note\n\n\n1,a\n\n2,b\n,\n3,c,d\n4\n5,e,\n6,f\n",
+            "id,x\n1,2\n\u{feff}2,3\n3,4\n4,5\n5,6\n",
+            "x;y\n1,5;2\n3;4\n5;6\n7;8\n",
+            "h1,h2,h3\n\"1\",\"2\",\"3\"\n\"4\"\"\",5,6\n7,8,9\n10,11,12\n13,14,15\n16,17,18\n",
+        ];
+        for text in cases {
+            for max_cells in [usize::MAX, 6, 9, 1] {
+                let one = read_csv_split(text.as_bytes(), "x.csv", max_cells, usize::MAX);
+                let two = read_csv_split(text.as_bytes(), "x.csv", max_cells, 1);
+                assert_eq!(one, two, "{text:?}, max_cells {max_cells}");
+            }
+        }
+    }
+
+    /// Over the cell limit with thousands of rows: the second half stops once both halves
+    /// together are over it (the first half's count, stored every 256 rows), with the same
+    /// error as one reader; under it, the same table.
+    #[cfg(feature = "threads")]
+    #[test]
+    fn two_halves_meet_the_cell_limit_as_one() {
+        let mut text = String::from("id,x\n");
+        for i in 0..3000 {
+            text.push_str(&format!("u{i},{i}\n"));
+        }
+        for max_cells in [2 * 3000, 2 * 2999, 2 * 2000, 2 * 1600, 2 * 1400, 2 * 300, 2 * 256, 10] {
+            let one = read_csv_split(text.as_bytes(), "x.csv", max_cells, usize::MAX);
+            let two = read_csv_split(text.as_bytes(), "x.csv", max_cells, 1);
+            assert_eq!(one, two, "max_cells {max_cells}");
+        }
+    }
+
+    /// The tests above compare something: on plain data the second half is taken, and a split
+    /// inside a quoted field is found out and dropped.
+    #[cfg(feature = "threads")]
+    #[test]
+    fn the_second_half_is_kept_only_where_a_record_starts() {
+        let halves = |text: &str| {
+            let mut reader = reader(b',', text);
+            let mut record = csv::StringRecord::new();
+            reader.read_record(&mut record).unwrap();
+            let start = reader.position().byte() as usize;
+            let split = split_point(text, start, 1);
+            let mut lines = Lines::new(text.as_bytes());
+            let (first, second) = read_halves(text, b',', &mut reader, &mut lines, 2, usize::MAX, split);
+            (split, first.rows.len(), second.map(|(p, line)| (p.rows.len(), line)))
+        };
+        assert_eq!(halves("a,b\n1,2\n3,4\n5,6\n7,8\n"), (Some(16), 3, Some((1, 5))));
+        // CRLF: the split at the `\n` of a `\r\n` (the csv reader starts the next record there).
+        assert_eq!(halves("a,b\r\n1,2\r\n3,4\r\n5,6\r\n7,8\r\n"), (Some(14), 2, Some((2, 4))));
+        // The middle line is inside a quoted field: the first half reads everything.
+        assert_eq!(halves("a,b\n1,\"2\n3,4\n5,6\n7\"\n8,9\n"), (Some(17), 2, None));
+    }
+
+    #[cfg(feature = "threads")]
+    proptest::proptest! {
+        #[test]
+        fn two_halves_read_as_one_on_any_text(text in "[a1,;\"\n\r \t]{0,80}", max_cells in 1usize..40) {
+            let one = read_csv_split(text.as_bytes(), "x.csv", max_cells, usize::MAX);
+            let two = read_csv_split(text.as_bytes(), "x.csv", max_cells, 1);
+            proptest::prop_assert_eq!(one, two);
+        }
+    }
 
     #[test]
     fn delimiter_by_consistent_field_counts() {
