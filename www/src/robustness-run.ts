@@ -52,6 +52,7 @@ export class RobustnessRunner {
   private slots: Slot[] = [];
   private abort: (() => void) | null = null;
   private nextId = 1;
+  private priming = false;
 
   constructor(private engine: Engine) {}
 
@@ -64,12 +65,51 @@ export class RobustnessRunner {
     this.abort = null;
     for (const s of this.slots) s.worker.terminate();
     this.slots = [];
+    this.priming = false;
     a?.();
   }
 
   /// Workers made ahead of a run (the view calls this when it opens), so a click only replays data.
   warm(n: number): void {
     while (this.slots.length < n) this.slots.push({ worker: new Worker(new URL('./worker-robustness.ts', import.meta.url), { type: 'module' }), version: -1 });
+  }
+
+  /// Workers made and given the data ahead of a run (the view calls this when it opens, while
+  /// the person reads the form): each loads the full module, reads the data and scores it once,
+  /// so that a click only runs the replications. A run that starts before a worker is ready
+  /// sends it the data again (the worker reads it once); a failure here is left to the run.
+  /// The main worker's copy of the full module (plan and summary) is readied too, by planning
+  /// `spec`.
+  async prime(n: number, spec: RobustnessSpec): Promise<void> {
+    this.warm(n);
+    if (this.priming || this.abort) return;
+    this.priming = true;
+    try {
+      const state = await this.engine.call<RobustnessState>({ op: 'robustnessState' });
+      const plan = this.engine.call<RobustnessPlan>({ op: 'robustnessPlan', spec }).catch(() => undefined);
+      const slots = this.slots.slice(0, n).filter((s) => s.version !== state.version);
+      await Promise.all(
+        slots.map(
+          (slot) =>
+            new Promise<void>((resolve) => {
+              const id = this.nextId++;
+              const listen = (ev: MessageEvent<RobustnessWorkerReply>) => {
+                if (ev.data.id !== id) return;
+                slot.worker.removeEventListener('message', listen);
+                if ('primed' in ev.data) slot.version = ev.data.primed;
+                resolve();
+              };
+              slot.worker.addEventListener('message', listen);
+              slot.worker.postMessage({ id, prime: true, state });
+            }),
+        ),
+      );
+      await plan;
+    } catch {
+      // No data yet, or a worker that failed: the run reports it.
+    } finally {
+      this.priming = false;
+    }
   }
 
   async run(spec: RobustnessSpec, onProgress: (done: number, total: number) => void, workers?: number): Promise<RunResult> {

@@ -102,8 +102,16 @@ export interface RobustnessWorkerRequest {
   stats?: { columns: RobustnessColumns[]; groupSizes: Uint32Array; failures: { rep: number; message: string }[] };
 }
 
+/// Load the full module and this version of the data ahead of a run (no replication).
+export interface RobustnessPrimeRequest {
+  id: number;
+  prime: true;
+  state: RobustnessState;
+}
+
 export type RobustnessWorkerReply =
   | { id: number; progress: number }
   | { id: number; part: RobustnessPart }
   | { id: number; stats: Float64Array }
+  | { id: number; primed: number }
   | { id: number; error: { name: string; message: string } };

@@ -5,7 +5,7 @@
 // replayed from the main worker's state (robustness-run.ts); each replication depends only on
 // the seed and its index, so the split changes no number.
 import type { Workspace } from '../pkg/full/nagar_full.js';
-import type { RobustnessPart, RobustnessState, RobustnessWorkerReply, RobustnessWorkerRequest } from './robustness-types';
+import type { RobustnessPart, RobustnessPrimeRequest, RobustnessState, RobustnessWorkerReply, RobustnessWorkerRequest } from './robustness-types';
 
 type Full = typeof import('../pkg/full/nagar_full.js');
 
@@ -38,10 +38,15 @@ async function workspace(state: RobustnessState | null): Promise<Workspace> {
   return ws;
 }
 
-self.onmessage = async (ev: MessageEvent<RobustnessWorkerRequest>) => {
+self.onmessage = async (ev: MessageEvent<RobustnessWorkerRequest | RobustnessPrimeRequest>) => {
   const req = ev.data;
   let reply: RobustnessWorkerReply;
   try {
+    if ('prime' in req) {
+      await workspace(req.state);
+      postMessage({ id: req.id, primed: req.state.version } satisfies RobustnessWorkerReply);
+      return;
+    }
     const w = await workspace(req.state);
     if (req.stats) {
       const x = req.stats;

@@ -50,6 +50,8 @@ type Show = 'top' | 'bottom' | 'all';
 const view: {
   form: Form;
   runner: RobustnessRunner | null;
+  /// The scoring run whose data the workers were last given ahead of a click.
+  primedFor: unknown;
   /// The last completed analysis and the results (scoring run) it belongs to.
   progress: { done: number; total: number } | null;
   error: string | null;
@@ -61,6 +63,7 @@ const view: {
 } = {
   form: structuredClone(DEFAULT_FORM),
   runner: null,
+  primedFor: null,
   progress: null,
   error: null,
   note: null,
@@ -816,8 +819,12 @@ export function robustnessView(st: AppState, render: () => void): HTMLElement {
   redraw = render;
   const r = currentRobustness(st);
   const k = workerCount(view.form.type === 'sa' ? view.form.n * 4 : view.form.n);
-  // Workers made while the person reads the form: the click then only replays the data.
-  if (st.results) (view.runner ??= new RobustnessRunner(st.engine)).warm(k);
+  // Workers made and given the data while the person reads the form (once per scoring run): the
+  // click then only runs the replications.
+  if (st.results && view.primedFor !== st.results) {
+    view.primedFor = st.results;
+    void (view.runner ??= new RobustnessRunner(st.engine)).prime(k, specOf(st, view.form));
+  }
   const el = h(
     'article',
     { class: 'robustness', 'data-testid': 'robustness' },
