@@ -323,7 +323,7 @@ function settingsForm(st: AppState): HTMLElement {
           redraw();
         },
       }),
-      h('span', { class: 'hint', id: 'rb-design-hint', 'data-testid': 'rb-design-note' }, f.design ? t('robustness.design_loaded', { name: f.design.name }) : t('robustness.design_hint')),
+      h('span', { class: 'hint', id: 'rb-design-hint', 'data-testid': 'rb-design-note' }, f.design ? t('robustness.design_loaded', { name: f.design.name }) : designHint()),
       f.design
         ? h(
             'button',
@@ -811,6 +811,14 @@ function auditSection(st: AppState): HTMLElement {
     scroll(t('robustness.audit_shares'), shares),
     h('details', null, h('summary', null, t('robustness.audit_stats', { flagged: fmtInt(flagged.length), total: fmtInt(a.stats_raw.length) })), scroll(t('robustness.audit_stats_label'), stats)),
   );
+}
+
+/// The design file's hint, the command and the column names as code (ids), in the page's language.
+function designHint(): (string | HTMLElement)[] {
+  const code: Record<string, string> = { '\u0001': 'nagar robustness', '\u0002': 'rep, block, normalise, aggregate, missing, weight:<id> …' };
+  return t('robustness.design_hint', { command: '\u0001', columns: '\u0002' })
+    .split(/([\u0001\u0002])/)
+    .map((part) => (part in code ? h('code', null, code[part]) : part));
 }
 
 // ---------------------------------------------------------------- the view
