@@ -187,51 +187,47 @@ export class RobustnessRunner {
   /// The statistics of units `from..to` in a worker (it holds the data already), from every
   /// part's columns of those units (handed over, not copied).
   private stats(slot: Slot, spec: RobustnessSpec, columns: RobustnessColumns[], groupSizes: Uint32Array, failures: { rep: number; message: string }[], from: number, to: number): Promise<Float64Array> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      slot.worker.onmessage = (ev: MessageEvent<RobustnessWorkerReply>) => {
-        const m = ev.data;
-        if (m.id !== id) return;
-        if ('stats' in m) resolve(m.stats);
-        else if ('error' in m) {
-          const e = new Error(m.error.message);
-          e.name = m.error.name;
-          reject(e);
-        }
-      };
-      slot.worker.onerror = (ev) => {
-        ev.preventDefault();
-        slot.version = -1;
-        reject(new Error(ev.message || 'a robustness worker stopped'));
-      };
-      const transfer = columns.flatMap((c) => [c.ranks.buffer as ArrayBuffer, c.scores.buffer as ArrayBuffer]);
-      slot.worker.postMessage({ id, state: null, spec, from, to, stats: { columns, groupSizes, failures } }, { transfer });
-    });
+    const transfer = columns.flatMap((c) => [c.ranks.buffer as ArrayBuffer, c.scores.buffer as ArrayBuffer]);
+    return this.ask(slot, { state: null, spec, from, to, stats: { columns, groupSizes, failures } }, transfer, (m) => ('stats' in m ? m.stats : undefined));
   }
 
   private part(slot: Slot, state: RobustnessState, spec: RobustnessSpec, from: number, to: number, unitRanges: Uint32Array, progress: (done: number) => void): Promise<RobustnessPart> {
+    const message = { state: slot.version === state.version ? null : state, spec, from, to, unitRanges };
+    return this.ask(slot, message, [], (m) => {
+      if ('progress' in m) progress(m.progress);
+      else if ('part' in m) {
+        slot.version = state.version;
+        progress(to - from);
+        return m.part;
+      }
+      return undefined;
+    });
+  }
+
+  /// One request to a worker: `pick` turns a reply to it into the result (undefined: not yet, as
+  /// for progress); an error reply, or the worker failing, rejects (and the worker is then
+  /// given the data again before its next request).
+  private ask<T>(slot: Slot, message: object, transfer: Transferable[], pick: (m: RobustnessWorkerReply) => T | undefined): Promise<T> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.worker.onmessage = (ev: MessageEvent<RobustnessWorkerReply>) => {
         const m = ev.data;
         if (m.id !== id) return;
-        if ('progress' in m) progress(m.progress);
-        else if ('part' in m) {
-          slot.version = state.version;
-          progress(to - from);
-          resolve(m.part);
-        } else if ('error' in m) {
+        if ('error' in m) {
           const e = new Error(m.error.message);
           e.name = m.error.name;
           reject(e);
+          return;
         }
+        const r = pick(m);
+        if (r !== undefined) resolve(r);
       };
       slot.worker.onerror = (ev) => {
         ev.preventDefault();
         slot.version = -1;
         reject(new Error(ev.message || 'a robustness worker stopped'));
       };
-      slot.worker.postMessage({ id, state: slot.version === state.version ? null : state, spec, from, to, unitRanges });
+      slot.worker.postMessage({ id, ...message }, { transfer });
     });
   }
 }
