@@ -574,13 +574,6 @@ impl Ctx<'_, '_> {
         let min_group = nominal.settings.effective_min_group_size();
         let names =
             Names { indicators: &nominal.indicator_ids, aggregates: &nominal.aggregate_ids, units: &nominal.units.ids };
-        let target = |id: &str| -> Option<Child> {
-            fw.aggregates
-                .iter()
-                .position(|a| a.id == id)
-                .map(Child::Aggregate)
-                .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
-        };
         for &r in &order {
             let k_entry = self.entry_of[r];
             let params = &self.design.rows[r].1;
@@ -606,7 +599,7 @@ impl Ctx<'_, '_> {
                 }
             }
             if let Some(Some(id)) = &params.exclude {
-                match target(id) {
+                match node_of(fw, id) {
                     Some(Child::Indicator(j)) => plan.indicator_weights[j] = 0.0,
                     Some(Child::Aggregate(a)) => plan.aggregate_weights[a] = 0.0,
                     None => {}
@@ -767,21 +760,23 @@ pub(super) fn check_size(n_reps: usize, n: usize) -> Result<(), RobustnessError>
     Ok(())
 }
 
+/// The framework node with this id: an aggregate, else an indicator.
+fn node_of(fw: &Framework, id: &str) -> Option<Child> {
+    fw.aggregates
+        .iter()
+        .position(|a| a.id == id)
+        .map(Child::Aggregate)
+        .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
+}
+
 /// The node each of the design's weight columns varies, or an error naming the column.
 pub(super) fn weight_targets(fw: &Framework, design: &Design) -> Result<Vec<Child>, RobustnessError> {
-    let target = |id: &str| -> Option<Child> {
-        fw.aggregates
-            .iter()
-            .position(|a| a.id == id)
-            .map(Child::Aggregate)
-            .or_else(|| fw.indicators.iter().position(|i| i.id == id).map(Child::Indicator))
-    };
     design
         .columns
         .weights
         .iter()
         .map(|id| {
-            target(id)
+            node_of(fw, id)
                 .ok_or_else(|| RobustnessError::Spec(format!("weight:{id}: {id:?} is not in framework {}", fw.id)))
         })
         .collect()
