@@ -76,7 +76,8 @@ export class RobustnessRunner {
 
   /// Workers made and given the data ahead of a run (the view calls this when it opens, while
   /// the person reads the form): each loads the full module, reads the data and scores it once,
-  /// so that a click only runs the replications. A run that starts before a worker is ready
+  /// then runs a short version of `spec` (N = 20) to warm up, so that a click only runs the
+  /// replications, in code the browser has already optimised. A run that starts before a worker is ready
   /// sends it the data again (the worker reads it once); a failure here is left to the run.
   /// The main worker's copy of the full module (plan and summary) is readied too, by planning
   /// `spec`.
@@ -100,7 +101,7 @@ export class RobustnessRunner {
                 resolve();
               };
               slot.worker.addEventListener('message', listen);
-              slot.worker.postMessage({ id, prime: true, state });
+              slot.worker.postMessage({ id, prime: true, state, spec });
             }),
         ),
       );

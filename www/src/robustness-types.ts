@@ -102,11 +102,13 @@ export interface RobustnessWorkerRequest {
   stats?: { columns: RobustnessColumns[]; groupSizes: Uint32Array; failures: { rep: number; message: string }[] };
 }
 
-/// Load the full module and this version of the data ahead of a run (no replication).
+/// Load the full module and this version of the data ahead of a run, and warm up on `spec`.
 export interface RobustnessPrimeRequest {
   id: number;
   prime: true;
   state: RobustnessState;
+  /// The analysis the form shows: run briefly to warm the worker up (worker-robustness.ts).
+  spec?: RobustnessSpec;
 }
 
 export type RobustnessWorkerReply =

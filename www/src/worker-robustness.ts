@@ -5,7 +5,7 @@
 // replayed from the main worker's state (robustness-run.ts); each replication depends only on
 // the seed and its index, so the split changes no number.
 import type { Workspace } from '../pkg/full/nagar_full.js';
-import type { RobustnessPart, RobustnessPrimeRequest, RobustnessState, RobustnessWorkerReply, RobustnessWorkerRequest } from './robustness-types';
+import type { RobustnessPart, RobustnessPlan, RobustnessPrimeRequest, RobustnessSpec, RobustnessState, RobustnessWorkerReply, RobustnessWorkerRequest } from './robustness-types';
 
 type Full = typeof import('../pkg/full/nagar_full.js');
 
@@ -38,12 +38,36 @@ async function workspace(state: RobustnessState | null): Promise<Workspace> {
   return ws;
 }
 
+/// Replications to warm up with.
+const WARM_N = 20;
+
+/// A short run of the analysis the form shows (N = 20, or the first 20 replications of a
+/// replayed design), and its statistics, while the person reads the settings. The engine keeps
+/// the stages it computed (normalised columns, the nominal plan), and V8 compiles the hot
+/// functions with its optimising tier: wasm code starts in the baseline compiler and is
+/// recompiled only once it has run a while, which made the first click about 0.3 s slower than
+/// the next ones (docs/BENCHMARKS.md). Nothing of it is kept: every replication depends only on
+/// the seed and its index. A failure is left to the real run, which reports it.
+function warmUp(w: Workspace, spec: RobustnessSpec): void {
+  try {
+    const s: RobustnessSpec = spec.design ? spec : { ...spec, n: Math.min(spec.n, WARM_N) };
+    const plan = w.robustnessPlan(s) as RobustnessPlan;
+    const to = Math.min(plan.reps, spec.design ? WARM_N : plan.reps);
+    const part = w.robustnessRun(s, 0, to, undefined, spec.design ? undefined : Uint32Array.of(0, plan.units)) as RobustnessPart;
+    const c = part.columns?.[0];
+    if (c) w.robustnessUnitStats(s, [c], part.groupSizes, part.failures, 0, plan.units);
+  } catch {
+    // Settings the run will refuse, with its message.
+  }
+}
+
 self.onmessage = async (ev: MessageEvent<RobustnessWorkerRequest | RobustnessPrimeRequest>) => {
   const req = ev.data;
   let reply: RobustnessWorkerReply;
   try {
     if ('prime' in req) {
-      await workspace(req.state);
+      const w = await workspace(req.state);
+      if (req.spec) warmUp(w, req.spec);
       postMessage({ id: req.id, primed: req.state.version } satisfies RobustnessWorkerReply);
       return;
     }
