@@ -46,6 +46,17 @@ done
 for p in "${pids[@]}"; do wait "$p"; done
 # shellcheck disable=SC2086
 node scripts/lib/strip-wasm-names.mjs $modules
+echo "== function order (similar functions side by side, which gzip compresses better)"
+# shellcheck disable=SC2086
+node scripts/lib/order-wasm-functions.mjs $modules
+pids=()
+for f in $modules; do
+  npx --no-install wasm-opt --reorder-functions-by-name "$f" -o "$f.opt" && mv "$f.opt" "$f" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+# shellcheck disable=SC2086
+node scripts/lib/strip-wasm-names.mjs $modules
 
 echo "== framework names for the page (www/src/i18n/names/<lang>/{main,detail}.json, from frameworks/*.toml)"
 python3 scripts/lib/framework-names.py
