@@ -390,7 +390,9 @@ pub fn template_spec(fw: &Framework, lang: &str) -> TemplateSpec {
             } else {
                 match col.kind {
                     Some(InputKind::Percent) => (TemplateCheck::Percent, Vec::new(), w.text("valid.percent")),
-                    Some(k) if k.non_negative() => (TemplateCheck::NonNegative, Vec::new(), w.text("valid.non_negative")),
+                    Some(k) if k.non_negative() => {
+                        (TemplateCheck::NonNegative, Vec::new(), w.text("valid.non_negative"))
+                    }
                     _ => (TemplateCheck::None, Vec::new(), ""),
                 }
             };
@@ -402,7 +404,8 @@ pub fn template_spec(fw: &Framework, lang: &str) -> TemplateSpec {
                 note.push_str("\n\n");
                 note.push_str(&col.note);
             }
-            let shown_allowed = if yes_no && col.allowed.is_empty() { "Y; N".to_string() } else { col.allowed.join("; ") };
+            let shown_allowed =
+                if yes_no && col.allowed.is_empty() { "Y; N".to_string() } else { col.allowed.join("; ") };
             let mut dictionary = vec![col.id.clone(), col.label];
             if english_too {
                 dictionary.push(col.label_en);

@@ -109,8 +109,33 @@ fn workbooks_round_trip_through_the_spreadsheet_modules() {
     // XLSX export and template.
     let out = nagar_wasm::write_xlsx(ws.export_sheets().unwrap()).unwrap();
     assert_eq!(&out[..2], b"PK");
-    let tpl = nagar_wasm::template_xlsx(ws.framework_value().unwrap()).unwrap();
+    let tpl = nagar_wasm::template_xlsx(ws.template_spec("en", wasm_bindgen::JsValue::NULL).unwrap()).unwrap();
     assert_eq!(&tpl[..2], b"PK");
+    // The template from the full module's layout has the cells of the CLI's (`nagar template`),
+    // in English and in Hindi.
+    let named = nagar_wasm::to_js(&fw).unwrap();
+    for (lang, bytes, sheets) in [
+        ("en", tpl, ["Data", "Dictionary"]),
+        ("hi", nagar_wasm::template_xlsx(ws.template_spec("hi", named).unwrap()).unwrap(), ["डेटा", "शब्दकोश"]),
+    ] {
+        let cli = nagar_io::write_template_xlsx_in(&fw, lang).unwrap();
+        for sheet in sheets {
+            let read = |b: &[u8]| json(nagar_wasm::read_spreadsheet(b, "t.xlsx", Some(sheet.into())).unwrap());
+            let (page, native) = (read(&bytes), read(&cli));
+            assert!(page["table"]["columns"].as_array().unwrap().len() > 5, "{lang} {sheet}");
+            assert_eq!(page, native, "{lang} {sheet}");
+        }
+    }
+    // Values of the wrong shape are errors, never a panic.
+    let parse = |s: &str| js_sys::JSON::parse(s).unwrap();
+    for bad in
+        ["3", "[3]", r#"[{"name":"a","columns":["x"],"rows":[[true]]}]"#, r#"[{"name":"a","columns":[1],"rows":[]}]"#]
+    {
+        assert_eq!(error_name(nagar_wasm::write_xlsx(parse(bad)).unwrap_err()), "InputError", "{bad}");
+    }
+    for bad in ["null", "{}", r#"{"columns":[{"id":"x","check":"maybe"}]}"#] {
+        assert_eq!(error_name(nagar_wasm::template_xlsx(parse(bad)).unwrap_err()), "InputError", "{bad}");
+    }
     // A framework file, read by the full module and loaded here.
     let src = nagar_io::builtin::framework_source("mpi-2019").unwrap();
     let fwv = nagar_wasm::read_framework(src.as_bytes(), "mine.toml").unwrap();
