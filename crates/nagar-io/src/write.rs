@@ -202,7 +202,7 @@ pub(crate) struct TemplateColumn {
 }
 
 /// The kind in `lang`; in English as written in framework files (`count`, `yes_no`, ...).
-pub(crate) fn kind_name(k: InputKind, w: &impl Words) -> String {
+pub(crate) fn kind_name(k: InputKind, w: &dyn Words) -> String {
     let key = match k {
         InputKind::Number => "kind.number",
         InputKind::Count => "kind.count",
@@ -221,7 +221,7 @@ pub(crate) fn kind_name(k: InputKind, w: &impl Words) -> String {
 /// field in `used_inputs()` order, then every denominator column indicators name. A field that is
 /// already present (e.g. population as an input) is not repeated. Labels, units and kinds are in
 /// `lang` (English where the framework has no name in it); ids never change.
-pub(crate) fn template_columns(fw: &Framework, w: &impl Words) -> Vec<TemplateColumn> {
+pub(crate) fn template_columns(fw: &Framework, w: &dyn Words) -> Vec<TemplateColumn> {
     let mut out: Vec<TemplateColumn> = Vec::new();
     let present =
         |out: &[TemplateColumn], id: &str| out.iter().any(|c| normalise_header(&c.id) == normalise_header(id));
