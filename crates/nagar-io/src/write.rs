@@ -435,6 +435,16 @@ pub fn write_template_csv(fw: &Framework) -> String {
 mod tests {
     use super::*;
 
+    /// The browser's writing module reads a check by the name the full module serializes.
+    #[test]
+    fn template_checks_read_back_by_their_serialized_names() {
+        for c in [TemplateCheck::None, TemplateCheck::List, TemplateCheck::Percent, TemplateCheck::NonNegative] {
+            let name = serde_json::to_value(c).unwrap();
+            assert_eq!(TemplateCheck::from_name(name.as_str().unwrap()), Some(c), "{name}");
+        }
+        assert_eq!(TemplateCheck::from_name("yes_no"), None);
+    }
+
     #[test]
     fn formula_prefixes_are_neutralised_but_numbers_kept() {
         assert_eq!(formula_safe("=1+2"), "'=1+2");
