@@ -22,8 +22,9 @@
 //! Conventions, in one place each: values cross the boundary through [`to_js`]/[`from_js`]
 //! (one serializer, serde_json, and the browser's own `JSON.parse`/`JSON.stringify`: one serde
 //! format per type keeps the modules small; the spreadsheet-writing module alone reads its two
-//! values with js-sys instead, so it links no JSON reader), and every failure becomes a JS `Error` through
-//! [`js_error`], whose `name` tells the page what kind of failure it is ([`ErrorKind`]).
+//! values with js-sys instead, so it links no JSON reader), and every failure becomes a JS
+//! `Error` through [`js_error`], whose `name` tells the page what kind of failure it is
+//! ([`ErrorKind`]).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
