@@ -101,7 +101,8 @@ async function wasmModule(dir, name) {
 }
 
 /// The spreadsheet modules under Node, to make and read XLSX files in tests: `writeXlsx` and
-/// `templateXlsx` from the writing module, `readSpreadsheet` from the reading module.
+/// `templateXlsx` (of a template spec, the full module's `templateSpec`) from the writing module,
+/// `readSpreadsheet` from the reading module.
 export async function sheetsModule() {
   const [read, write] = await Promise.all([
     wasmModule('sheets-read', 'nagar_sheets_read'),

@@ -357,16 +357,18 @@ async function handle(req: Request): Promise<unknown> {
       return ws.export(req.format);
     case 'template':
       if (req.format === 'xlsx') {
-        if (req.lang === 'en') return (await sheetsWriter()).templateXlsx(ws.frameworkValue());
-        // The framework with its names in the language; one without any gets the English
-        // template.
-        const fw = await namedFramework(req.lang);
-        const sh = await sheetsWriter();
-        try {
-          return sh.templateXlsxIn(fw, req.lang);
-        } catch {
-          return sh.templateXlsx(fw);
+        // The full module lays the template out (translated, with the framework's names in the
+        // language; one without any gets the English template), the writing module writes it.
+        const [a, sh] = await Promise.all([analysisWorkspace(), sheetsWriter()]);
+        let spec: unknown = null;
+        if (req.lang !== 'en') {
+          try {
+            spec = a.templateSpec(req.lang, await namedFramework(req.lang));
+          } catch {
+            // English, below.
+          }
         }
+        return sh.templateXlsx(spec ?? a.templateSpec('en', null));
       }
       return new TextEncoder().encode((await analysisWorkspace()).templateCsv());
     case 'issuesCsv':

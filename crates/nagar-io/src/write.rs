@@ -4,11 +4,12 @@
 use std::borrow::Cow;
 
 use nagar_core::fmt::push_number;
-use nagar_core::i18n::{English, Words};
+use nagar_core::i18n::{English, Language, Words};
 use nagar_core::output::{OutCell, Sheet};
 use nagar_core::parse::parse_number;
 use nagar_core::table::normalise_header;
 use nagar_core::{Framework, InputKind};
+use serde::Serialize;
 
 /// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
 /// leading `'`, so opening an export never executes anything (OWASP "CSV injection").
@@ -201,7 +202,7 @@ pub(crate) struct TemplateColumn {
 }
 
 /// The kind in `lang`; in English as written in framework files (`count`, `yes_no`, ...).
-pub(crate) fn kind_name(k: InputKind, w: &impl Words) -> String {
+pub(crate) fn kind_name(k: InputKind, w: &dyn Words) -> String {
     let key = match k {
         InputKind::Number => "kind.number",
         InputKind::Count => "kind.count",
@@ -220,7 +221,7 @@ pub(crate) fn kind_name(k: InputKind, w: &impl Words) -> String {
 /// field in `used_inputs()` order, then every denominator column indicators name. A field that is
 /// already present (e.g. population as an input) is not repeated. Labels, units and kinds are in
 /// `lang` (English where the framework has no name in it); ids never change.
-pub(crate) fn template_columns(fw: &Framework, w: &impl Words) -> Vec<TemplateColumn> {
+pub(crate) fn template_columns(fw: &Framework, w: &dyn Words) -> Vec<TemplateColumn> {
     let mut out: Vec<TemplateColumn> = Vec::new();
     let present =
         |out: &[TemplateColumn], id: &str| out.iter().any(|c| normalise_header(&c.id) == normalise_header(id));
@@ -298,6 +299,131 @@ pub(crate) fn template_columns(fw: &Framework, w: &impl Words) -> Vec<TemplateCo
     out
 }
 
+/// A framework's XLSX data-entry template, laid out and translated, ready to be written by
+/// `write_template_spec_xlsx` (feature `spreadsheet-write`): everything the workbook shows, in
+/// one language, and nothing of the framework. [`template_spec`] makes it from a framework; the
+/// CLI writes it at once, the browser's full module hands it to the spreadsheet-writing module
+/// (which then needs neither the framework's types nor the catalogues).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TemplateSpec {
+    /// The sheet with the template's header (the column ids).
+    pub data_sheet: String,
+    /// The sheet with one row per column.
+    pub dictionary_sheet: String,
+    /// The hidden sheet with lists too long for an inline Excel list.
+    pub lists_sheet: String,
+    /// The Dictionary sheet's headings, and its column widths (Excel's units).
+    pub dictionary_header: Vec<String>,
+    pub dictionary_widths: Vec<f64>,
+    pub columns: Vec<TemplateField>,
+}
+
+/// One column of a [`TemplateSpec`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TemplateField {
+    /// The column id: the Data sheet's header cell.
+    pub id: String,
+    /// The header cell's note: label, unit and note.
+    pub note: String,
+    /// The column's row of the Dictionary sheet, one value per heading (empty: no cell).
+    pub dictionary: Vec<String>,
+    /// The data validation of the column's cells (rows 2..=10001), a warning.
+    pub check: TemplateCheck,
+    /// The values a [`TemplateCheck::List`] offers.
+    pub allowed: Vec<String>,
+    /// The validation's message.
+    pub message: String,
+}
+
+/// The data validation of a template column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateCheck {
+    None,
+    /// One of `allowed` (a drop-down).
+    List,
+    /// A number from 0 to 100.
+    Percent,
+    /// A number ≥ 0.
+    NonNegative,
+}
+
+impl TemplateCheck {
+    /// The check by its serialized name (`none`, `list`, `percent`, `non_negative`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "none" => TemplateCheck::None,
+            "list" => TemplateCheck::List,
+            "percent" => TemplateCheck::Percent,
+            "non_negative" => TemplateCheck::NonNegative,
+            _ => return None,
+        })
+    }
+}
+
+/// The XLSX template of a framework in `lang` (see `write_template_xlsx_in`): sheet names, the
+/// Dictionary's headings, labels, units, kinds and validation messages in `lang` (English where
+/// the framework or the catalogue has no text in it); column ids and accepted values unchanged.
+/// In a language other than English the Dictionary also gives each field's English label.
+///
+/// Validation: a drop-down of `allowed` values when given, Y/N for yes/no fields; 0..100 for
+/// percentages; a number ≥ 0 for counts, amounts, quantities and population.
+pub fn template_spec(fw: &Framework, lang: &str) -> TemplateSpec {
+    let w = Language(lang);
+    let english_too = lang != "en";
+    let mut keys = vec!["dict.field", "dict.label"];
+    let mut widths = vec![24.0, 40.0];
+    if english_too {
+        keys.push("dict.label_en");
+        widths.push(40.0);
+    }
+    keys.extend(["dict.unit", "dict.kind", "dict.used_by", "dict.allowed", "dict.note"]);
+    widths.extend([14.0, 12.0, 30.0, 30.0, 50.0]);
+    let columns = template_columns(fw, &w)
+        .into_iter()
+        .map(|col| {
+            let yes_no = col.kind == Some(InputKind::YesNo);
+            let (check, allowed, message) = if !col.allowed.is_empty() {
+                (TemplateCheck::List, col.allowed.clone(), w.text("valid.list"))
+            } else if yes_no {
+                (TemplateCheck::List, vec!["Y".to_string(), "N".to_string()], w.text("valid.yes_no"))
+            } else {
+                match col.kind {
+                    Some(InputKind::Percent) => (TemplateCheck::Percent, Vec::new(), w.text("valid.percent")),
+                    Some(k) if k.non_negative() => {
+                        (TemplateCheck::NonNegative, Vec::new(), w.text("valid.non_negative"))
+                    }
+                    _ => (TemplateCheck::None, Vec::new(), ""),
+                }
+            };
+            let mut note = col.label.clone();
+            if !col.unit.is_empty() {
+                note.push_str(&format!(" ({})", col.unit));
+            }
+            if !col.note.is_empty() {
+                note.push_str("\n\n");
+                note.push_str(&col.note);
+            }
+            let shown_allowed =
+                if yes_no && col.allowed.is_empty() { "Y; N".to_string() } else { col.allowed.join("; ") };
+            let mut dictionary = vec![col.id.clone(), col.label];
+            if english_too {
+                dictionary.push(col.label_en);
+            }
+            dictionary.extend([col.unit, col.kind_name, col.used_by.join(", "), shown_allowed, col.note]);
+            TemplateField { id: col.id, note, dictionary, check, allowed, message: message.to_string() }
+        })
+        .collect();
+    TemplateSpec {
+        data_sheet: w.text("sheet.data").to_string(),
+        dictionary_sheet: w.text("sheet.dictionary").to_string(),
+        lists_sheet: w.text("sheet.lists").to_string(),
+        dictionary_header: keys.iter().map(|k| w.text(k).to_string()).collect(),
+        dictionary_widths: widths,
+        columns,
+    }
+}
+
 /// The CSV data template of a framework: just the header row (see `template_columns`).
 pub fn write_template_csv(fw: &Framework) -> String {
     let mut out = String::new();
@@ -308,6 +434,16 @@ pub fn write_template_csv(fw: &Framework) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The browser's writing module reads a check by the name the full module serializes.
+    #[test]
+    fn template_checks_read_back_by_their_serialized_names() {
+        for c in [TemplateCheck::None, TemplateCheck::List, TemplateCheck::Percent, TemplateCheck::NonNegative] {
+            let name = serde_json::to_value(c).unwrap();
+            assert_eq!(TemplateCheck::from_name(name.as_str().unwrap()), Some(c), "{name}");
+        }
+        assert_eq!(TemplateCheck::from_name("yes_no"), None);
+    }
 
     #[test]
     fn formula_prefixes_are_neutralised_but_numbers_kept() {

@@ -3,15 +3,14 @@
 
 use std::collections::HashSet;
 
-use nagar_core::i18n::{text, Language};
 use nagar_core::output::{OutCell, Sheet};
-use nagar_core::{Framework, InputKind};
+use nagar_core::Framework;
 use rust_xlsxwriter::{
     utility::column_number_to_name, ColNum, DataValidation, DataValidationErrorStyle, DataValidationRule, Format,
     Formula, Note, RowNum, Workbook, Worksheet, XlsxError,
 };
 
-use crate::write::{template_columns, TemplateColumn};
+use crate::write::{template_spec, TemplateCheck, TemplateField, TemplateSpec};
 use crate::WriteError;
 
 /// Excel's limits.
@@ -131,13 +130,20 @@ pub fn write_template_xlsx(fw: &Framework) -> Result<Vec<u8>, WriteError> {
     write_template_xlsx_in(fw, "en")
 }
 
-/// [`write_template_xlsx`] in `lang`: sheet names, the Dictionary's headings, labels, units, kinds
-/// and validation messages translated (English where the framework or the catalogue has no text
-/// in `lang`); the Data sheet's header (the column ids) and the values a cell accepts unchanged.
-/// In a language other than English the Dictionary also gives each field's English label.
+/// [`write_template_xlsx`] in `lang` ([`template_spec`]): sheet names, the Dictionary's headings,
+/// labels, units, kinds and validation messages translated (English where the framework or the
+/// catalogue has no text in `lang`); the Data sheet's header (the column ids) and the values a
+/// cell accepts unchanged. In a language other than English the Dictionary also gives each
+/// field's English label.
 pub fn write_template_xlsx_in(fw: &Framework, lang: &str) -> Result<Vec<u8>, WriteError> {
-    let w = Language(lang);
-    let cols = template_columns(fw, &w);
+    write_template_spec_xlsx(&template_spec(fw, lang))
+}
+
+/// The XLSX template laid out by a [`TemplateSpec`]: what [`write_template_xlsx_in`] writes, and
+/// what the browser's spreadsheet-writing module writes from the spec the full module made.
+/// Texts longer than a cell or a note holds are cut, marked with `…`.
+pub fn write_template_spec_xlsx(spec: &TemplateSpec) -> Result<Vec<u8>, WriteError> {
+    let cols = &spec.columns;
     if cols.len() > MAX_COLS {
         return Err(WriteError(format!("the template has {} columns; Excel allows {MAX_COLS}", cols.len())));
     }
@@ -150,13 +156,13 @@ pub fn write_template_xlsx_in(fw: &Framework, lang: &str) -> Result<Vec<u8>, Wri
     let mut validations: Vec<(ColNum, DataValidation)> = Vec::new();
     for (c, col) in cols.iter().enumerate() {
         let Ok(xc) = ColNum::try_from(c) else { break };
-        if let Some(dv) = validation(col, &mut lists, lang)? {
+        if let Some(dv) = validation(col, &mut lists, &spec.lists_sheet)? {
             validations.push((xc, dv));
         }
     }
 
     let data = book.add_worksheet();
-    let data_name = text(lang, "sheet.data");
+    let data_name = spec.data_sheet.as_str();
     data.set_name(data_name).map_err(xerr(data_name))?;
     let ids: Vec<String> = cols.iter().map(|c| c.id.clone()).collect();
     write_header(data, &ids, &bold, data_name)?;
@@ -164,56 +170,37 @@ pub fn write_template_xlsx_in(fw: &Framework, lang: &str) -> Result<Vec<u8>, Wri
         let Ok(xc) = ColNum::try_from(c) else { break };
         let width = col.id.chars().count().clamp(12, 40) as f64 + 2.0;
         data.set_column_width(xc, width).map_err(xerr(data_name))?;
-        data.insert_note(0, xc, &Note::new(note_text(col)).add_author_prefix(false)).map_err(xerr(data_name))?;
+        let note = Note::new(clip(&col.note, 32_767)).add_author_prefix(false);
+        data.insert_note(0, xc, &note).map_err(xerr(data_name))?;
     }
     for (xc, dv) in &validations {
         data.add_data_validation(1, *xc, TEMPLATE_ROWS, *xc, dv).map_err(xerr(data_name))?;
     }
 
     let dict = book.add_worksheet();
-    let dict_name = text(lang, "sheet.dictionary");
+    let dict_name = spec.dictionary_sheet.as_str();
     dict.set_name(dict_name).map_err(xerr(dict_name))?;
-    // In another language than English, the English label follows the translated one.
-    let english_too = lang != "en";
-    let mut keys = vec!["dict.field", "dict.label"];
-    if english_too {
-        keys.push("dict.label_en");
-    }
-    keys.extend(["dict.unit", "dict.kind", "dict.used_by", "dict.allowed", "dict.note"]);
-    let header: Vec<String> = keys.iter().map(|k| text(lang, k).to_string()).collect();
-    write_header(dict, &header, &bold, dict_name)?;
+    write_header(dict, &spec.dictionary_header, &bold, dict_name)?;
     for (r, col) in cols.iter().enumerate() {
         let xr = (r + 1) as RowNum;
-        let allowed = if col.kind == Some(InputKind::YesNo) && col.allowed.is_empty() {
-            "Y; N".to_string()
-        } else {
-            col.allowed.join("; ")
-        };
-        let used_by = col.used_by.join(", ");
-        let mut values = vec![&col.id, &col.label];
-        if english_too {
-            values.push(&col.label_en);
-        }
-        values.extend([&col.unit, &col.kind_name, &used_by, &allowed, &col.note]);
-        for (c, v) in values.into_iter().enumerate() {
+        for (c, v) in col.dictionary.iter().enumerate() {
+            let Ok(xc) = ColNum::try_from(c) else { break };
             if !v.is_empty() {
-                let v = clip(v, 32_767);
-                dict.write_string_with_format(xr, c as ColNum, &v, &wrap).map_err(xerr(dict_name))?;
+                dict.write_string_with_format(xr, xc, clip(v, 32_767), &wrap).map_err(xerr(dict_name))?;
             }
         }
     }
-    let mut widths = vec![24.0, 40.0];
-    if english_too {
-        widths.push(40.0);
-    }
-    widths.extend([14.0, 12.0, 30.0, 30.0, 50.0]);
-    for (c, w) in widths.into_iter().enumerate() {
-        dict.set_column_width(c as ColNum, w).map_err(xerr(dict_name))?;
+    for (c, w) in spec.dictionary_widths.iter().enumerate() {
+        let Ok(xc) = ColNum::try_from(c) else { break };
+        // Excel's widths are 0..=255 characters.
+        if (0.0..=255.0).contains(w) {
+            dict.set_column_width(xc, *w).map_err(xerr(dict_name))?;
+        }
     }
 
     if !lists.is_empty() {
         let ls = book.add_worksheet();
-        let lists_name = text(lang, "sheet.lists");
+        let lists_name = spec.lists_sheet.as_str();
         ls.set_name(lists_name).map_err(xerr(lists_name))?;
         for (c, list) in lists.iter().enumerate() {
             for (r, v) in list.iter().enumerate() {
@@ -225,48 +212,26 @@ pub fn write_template_xlsx_in(fw: &Framework, lang: &str) -> Result<Vec<u8>, Wri
     book.save_to_buffer().map_err(xerr("saving the template"))
 }
 
-fn note_text(col: &TemplateColumn) -> String {
-    let mut s = col.label.clone();
-    if !col.unit.is_empty() {
-        s.push_str(&format!(" ({})", col.unit));
-    }
-    if !col.note.is_empty() {
-        s.push_str("\n\n");
-        s.push_str(&col.note);
-    }
-    clip(&s, 32_767)
-}
-
-/// The data validation for a template column, if its kind has one.
+/// The data validation for a template column, if it has one.
 fn validation(
-    col: &TemplateColumn,
+    col: &TemplateField,
     lists: &mut Vec<Vec<String>>,
-    lang: &str,
+    lists_sheet: &str,
 ) -> Result<Option<DataValidation>, WriteError> {
     let ctx = format!("data validation of {}", col.id);
-    let (dv, message) = if !col.allowed.is_empty() {
-        (list_validation(&col.allowed, lists, &ctx, lang)?, text(lang, "valid.list"))
-    } else {
-        match col.kind {
-            Some(InputKind::YesNo) => {
-                (DataValidation::new().allow_list_strings(&["Y", "N"]).map_err(xerr(&ctx))?, text(lang, "valid.yes_no"))
-            }
-            Some(InputKind::Percent) => (
-                DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, 100.0)),
-                text(lang, "valid.percent"),
-            ),
-            Some(k) if k.non_negative() => (
-                DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
-                text(lang, "valid.non_negative"),
-            ),
-            _ => return Ok(None),
+    let dv = match col.check {
+        TemplateCheck::List => list_validation(&col.allowed, lists, &ctx, lists_sheet)?,
+        TemplateCheck::Percent => DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, 100.0)),
+        TemplateCheck::NonNegative => {
+            DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
         }
+        TemplateCheck::None => return Ok(None),
     };
     let dv = dv
         .set_error_style(DataValidationErrorStyle::Warning)
         .set_error_title(clip(&col.id, 32))
         .map_err(xerr(&ctx))?
-        .set_error_message(message)
+        .set_error_message(&col.message)
         .map_err(xerr(&ctx))?;
     Ok(Some(dv))
 }
@@ -275,14 +240,13 @@ fn list_validation(
     values: &[String],
     lists: &mut Vec<Vec<String>>,
     ctx: &str,
-    lang: &str,
+    sheet: &str,
 ) -> Result<DataValidation, WriteError> {
     let inline_len: usize = values.iter().map(|v| v.encode_utf16().count() + 1).sum();
     if inline_len <= MAX_INLINE_LIST && values.iter().all(|v| !v.contains(',')) {
         return DataValidation::new().allow_list_strings(values).map_err(xerr(ctx));
     }
     let column = column_number_to_name(lists.len() as ColNum);
-    let sheet = text(lang, "sheet.lists");
     // A sheet name other than letters and digits (Devanagari, spaces) is quoted in a formula.
     let sheet = if sheet.bytes().all(|b| b.is_ascii_alphanumeric()) { sheet.to_string() } else { format!("'{sheet}'") };
     let range = format!("={sheet}!${column}$1:${column}${}", values.len());

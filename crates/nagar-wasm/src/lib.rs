@@ -13,15 +13,18 @@
 //! - `--no-default-features --features sheets-read`: the spreadsheet-reading module, loaded the
 //!   first time an XLSX/ODS file is read: workbook bytes → the table the main module takes;
 //! - `--no-default-features --features sheets-write`: the spreadsheet-writing module, loaded
-//!   the first time an XLSX file is written: sheets → XLSX bytes, and the XLSX template.
+//!   the first time an XLSX file is written: sheets → XLSX bytes, and the XLSX template from
+//!   the layout the full module makes (`Workspace.templateSpec`).
 //!
 //! Keeping calamine, rust_xlsxwriter and the TOML reader out of the main module keeps the first
 //! load small; keeping reading and writing apart keeps each spreadsheet module small.
 //!
 //! Conventions, in one place each: values cross the boundary through [`to_js`]/[`from_js`]
 //! (one serializer, serde_json, and the browser's own `JSON.parse`/`JSON.stringify`: one serde
-//! format per type keeps the modules small), and every failure becomes a JS `Error` through
-//! [`js_error`], whose `name` tells the page what kind of failure it is ([`ErrorKind`]).
+//! format per type keeps the modules small; the spreadsheet-writing module alone reads its two
+//! values with js-sys instead, so it links no JSON reader), and every failure becomes a JS
+//! `Error` through [`js_error`], whose `name` tells the page what kind of failure it is
+//! ([`ErrorKind`]).
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

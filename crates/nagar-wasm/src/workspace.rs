@@ -246,7 +246,8 @@ impl Workspace {
         to_js(&views::framework_doc(&self.framework()?.framework))
     }
 
-    /// The framework itself (for the spreadsheet module's `templateXlsx`).
+    /// The framework itself: the worker replays it into the full module, and names it for the
+    /// downloads in another language.
     #[wasm_bindgen(js_name = frameworkValue)]
     pub fn framework_value(&self) -> JsResult<JsValue> {
         to_js(&self.framework()?.framework)
@@ -356,6 +357,25 @@ impl Workspace {
             return Err(js_error(ErrorKind::Input, "the named framework is not the loaded one"));
         }
         Ok(fw)
+    }
+
+    /// The XLSX template's layout in `lang` (a `nagar_io::TemplateSpec`: sheet names, header
+    /// notes, Dictionary rows, validations, every text translated), which the
+    /// spreadsheet-writing module's `templateXlsx` writes as `nagar template --lang LANG --out
+    /// t.xlsx` does. `named`: `null` for the loaded framework, or as in
+    /// [`Self::export_sheets_in`]; an error listing the framework's languages when it has no names
+    /// in `lang` (other than English).
+    #[wasm_bindgen(js_name = templateSpec)]
+    pub fn template_spec(&self, lang: &str, named: JsValue) -> JsResult<JsValue> {
+        let named = if named.is_null() || named.is_undefined() { None } else { Some(self.named_framework(named)?) };
+        let fw = match &named {
+            Some(fw) => fw,
+            None => &self.framework()?.framework,
+        };
+        if lang != "en" {
+            fw.check_language(lang).map_err(|m| js_error(ErrorKind::Input, m))?;
+        }
+        to_js(&nagar_io::template_spec(fw, lang))
     }
 
     /// The blank input file for the framework, as CSV (`nagar template --out t.csv`).

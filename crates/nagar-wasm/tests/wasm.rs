@@ -90,6 +90,7 @@ fn bad_files_are_errors_not_panics() {
 #[cfg(all(feature = "spreadsheet", feature = "analysis"))]
 #[wasm_bindgen_test]
 fn workbooks_round_trip_through_the_spreadsheet_modules() {
+    use nagar_core::output::{OutCell, Sheet};
     let mut ws = mpi();
     ws.load_demo(40, 3).unwrap();
     let csv_scores = ws.export("csv").map(|_| ()).err();
@@ -109,8 +110,52 @@ fn workbooks_round_trip_through_the_spreadsheet_modules() {
     // XLSX export and template.
     let out = nagar_wasm::write_xlsx(ws.export_sheets().unwrap()).unwrap();
     assert_eq!(&out[..2], b"PK");
-    let tpl = nagar_wasm::template_xlsx(ws.framework_value().unwrap()).unwrap();
+    let tpl = nagar_wasm::template_xlsx(ws.template_spec("en", wasm_bindgen::JsValue::NULL).unwrap()).unwrap();
     assert_eq!(&tpl[..2], b"PK");
+    // The template from the full module's layout has the cells of the CLI's (`nagar template`),
+    // in English and in Hindi.
+    let named = nagar_wasm::to_js(&fw).unwrap();
+    for (lang, bytes, sheets) in [
+        ("en", tpl, ["Data", "Dictionary"]),
+        ("hi", nagar_wasm::template_xlsx(ws.template_spec("hi", named).unwrap()).unwrap(), ["डेटा", "शब्दकोश"]),
+    ] {
+        let cli = nagar_io::write_template_xlsx_in(&fw, lang).unwrap();
+        for sheet in sheets {
+            let read = |b: &[u8]| json(nagar_wasm::read_spreadsheet(b, "t.xlsx", Some(sheet.into())).unwrap());
+            let (page, native) = (read(&bytes), read(&cli));
+            assert!(page["table"]["columns"].as_array().unwrap().len() > 5, "{lang} {sheet}");
+            assert_eq!(page, native, "{lang} {sheet}");
+        }
+    }
+    // Numbers reach the workbook exactly as the page holds them (shortest round-trip digits, as
+    // `nagar score --out x.xlsx` writes them): no JSON re-parse that moves one in ten by an ulp.
+    let xs = [13.350000000000001, 39.513513513513516, 0.1 + 0.2, -1.3841340588612125e-7];
+    let sheet = Sheet {
+        name: "N".into(),
+        columns: vec!["x".into()],
+        rows: xs.iter().map(|x| vec![OutCell::Number(*x)]).collect(),
+    };
+    let back = nagar_wasm::read_spreadsheet(
+        &nagar_wasm::write_xlsx(nagar_wasm::to_js(&[sheet]).unwrap()).unwrap(),
+        "n.xlsx",
+        None,
+    )
+    .unwrap();
+    let rows = js_sys::Reflect::get(&js_sys::Reflect::get(&back, &"table".into()).unwrap(), &"rows".into()).unwrap();
+    for (k, x) in xs.iter().enumerate() {
+        let row = js_sys::Reflect::get_u32(&rows, k as u32).unwrap();
+        assert_eq!(js_sys::Reflect::get_u32(&row, 0).unwrap().as_f64(), Some(*x), "row {k}");
+    }
+    // Values of the wrong shape are errors, never a panic.
+    let parse = |s: &str| js_sys::JSON::parse(s).unwrap();
+    for bad in
+        ["3", "[3]", r#"[{"name":"a","columns":["x"],"rows":[[true]]}]"#, r#"[{"name":"a","columns":[1],"rows":[]}]"#]
+    {
+        assert_eq!(error_name(nagar_wasm::write_xlsx(parse(bad)).unwrap_err()), "InputError", "{bad}");
+    }
+    for bad in ["null", "{}", r#"{"columns":[{"id":"x","check":"maybe"}]}"#] {
+        assert_eq!(error_name(nagar_wasm::template_xlsx(parse(bad)).unwrap_err()), "InputError", "{bad}");
+    }
     // A framework file, read by the full module and loaded here.
     let src = nagar_io::builtin::framework_source("mpi-2019").unwrap();
     let fwv = nagar_wasm::read_framework(src.as_bytes(), "mine.toml").unwrap();
