@@ -74,9 +74,10 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const ZIP_EMPTY_MAGIC: &[u8] = b"PK\x05\x06";
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
-/// What the content is, before the extension is consulted.
+/// What text content is, before the extension is consulted (workbooks and other binary files
+/// are told apart by their magic bytes first).
 enum Content {
-    Known(Format),
+    Csv,
     /// Text that starts like JSON (`[` or `{`).
     JsonLike,
 }
@@ -84,26 +85,21 @@ enum Content {
 /// Decide the format of `bytes`; issues are warnings about the decision (e.g. a workbook whose
 /// extension names another workbook format).
 pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Result<(Format, Vec<Issue>), ReadError> {
+    if let Some(book) = detect_workbook(bytes, file_name)? {
+        return Ok(book);
+    }
     let err = |kind| ReadError::new(file_name, kind);
     let ext = extension(file_name);
-    let by_ext = Format::from_extension(ext);
-    let content = sniff(bytes).map_err(err)?;
-    let mut issues = Vec::new();
-    let format = match (content, by_ext) {
-        (Content::Known(c), Some(e)) if c == e => c,
+    let content = sniff_text(bytes).map_err(err)?;
+    let format = match (content, Format::from_extension(ext)) {
+        (Content::Csv, Some(Format::Csv) | None) => Format::Csv,
         // A scalar JSON document: let the JSON reader say what it expected.
-        (Content::Known(Format::Csv), Some(Format::Json)) if is_json(bytes, file_name)? => Format::Json,
-        (Content::Known(c), None) => c,
-        (Content::Known(c), Some(e)) if c.is_spreadsheet() && e.is_spreadsheet() => {
-            issues.push(
-                Issue::warning(format!("the file is named .{ext} but is an {} workbook; read as such", c.name()))
-                    .file(file_name),
-            );
-            c
-        }
-        (Content::Known(c), Some(_)) => {
-            let content = if c == Format::Csv { describe_text(bytes) } else { format!("an {} file", c.name()) };
-            return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content }));
+        (Content::Csv, Some(Format::Json)) if is_json(bytes, file_name)? => Format::Json,
+        (Content::Csv, Some(_)) => {
+            return Err(err(ReadErrorKind::FormatMismatch {
+                extension: ext.to_string(),
+                content: describe_text(bytes),
+            }));
         }
         (Content::JsonLike, Some(Format::Json) | None) => Format::Json,
         (Content::JsonLike, Some(Format::Csv)) => {
@@ -117,7 +113,46 @@ pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Result<(Format, Vec<Issue
             return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content: "JSON text".into() }))
         }
     };
-    Ok((format, issues))
+    Ok((format, Vec::new()))
+}
+
+/// [`detect`] for workbook content only (a zip or OLE container): the format and issues
+/// [`detect`] gives, an error for a container that is not a workbook, and `None` for any other
+/// content, without decoding it as text. The browser's spreadsheet-reading module uses only
+/// this, so it links neither the text decoding nor the JSON check.
+pub(crate) fn detect_workbook(bytes: &[u8], file_name: &str) -> Result<Option<(Format, Vec<Issue>)>, ReadError> {
+    let err = |kind| ReadError::new(file_name, kind);
+    let content = if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
+        sniff_zip(bytes).map_err(err)?
+    } else if bytes.starts_with(OLE_MAGIC) {
+        // Password-protected .xlsx files are OLE containers holding an "EncryptedPackage" stream.
+        let utf16: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        if contains(bytes, &utf16) {
+            return Err(err(ReadErrorKind::UnknownFormat(
+                "the workbook is protected with a password; remove the password and save it again".into(),
+            )));
+        }
+        Format::Xls
+    } else {
+        return Ok(None);
+    };
+    let ext = extension(file_name);
+    let mut issues = Vec::new();
+    match Format::from_extension(ext) {
+        Some(e) if e == content => {}
+        None => {}
+        Some(e) if e.is_spreadsheet() => issues.push(
+            Issue::warning(format!("the file is named .{ext} but is an {} workbook; read as such", content.name()))
+                .file(file_name),
+        ),
+        Some(_) => {
+            return Err(err(ReadErrorKind::FormatMismatch {
+                extension: ext.to_string(),
+                content: format!("an {} file", content.name()),
+            }))
+        }
+    }
+    Ok(Some((content, issues)))
 }
 
 fn is_json(bytes: &[u8], file_name: &str) -> Result<bool, ReadError> {
@@ -125,20 +160,8 @@ fn is_json(bytes: &[u8], file_name: &str) -> Result<bool, ReadError> {
     Ok(serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok())
 }
 
-fn sniff(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
-    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
-        return sniff_zip(bytes).map(Content::Known);
-    }
-    if bytes.starts_with(OLE_MAGIC) {
-        // Password-protected .xlsx files are OLE containers holding an "EncryptedPackage" stream.
-        let utf16: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-        if contains(bytes, &utf16) {
-            return Err(ReadErrorKind::UnknownFormat(
-                "the workbook is protected with a password; remove the password and save it again".into(),
-            ));
-        }
-        return Ok(Content::Known(Format::Xls));
-    }
+/// Other binary files, named in the error, then text (CSV or JSON).
+fn sniff_text(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
     for (magic, what) in [
         (&b"%PDF"[..], "a PDF document"),
         (b"\x89PNG", "a PNG image"),
@@ -159,7 +182,7 @@ fn sniff(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
     match text.trim_start().chars().next() {
         None => Err(ReadErrorKind::Empty),
         Some('[' | '{') => Ok(Content::JsonLike),
-        Some(_) => Ok(Content::Known(Format::Csv)),
+        Some(_) => Ok(Content::Csv),
     }
 }
 
