@@ -74,10 +74,9 @@ const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const ZIP_EMPTY_MAGIC: &[u8] = b"PK\x05\x06";
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
-/// What text content is, before the extension is consulted (workbooks and other binary files
-/// are told apart by their magic bytes first).
+/// What the content is, before the extension is consulted.
 enum Content {
-    Csv,
+    Known(Format),
     /// Text that starts like JSON (`[` or `{`).
     JsonLike,
 }
@@ -85,21 +84,26 @@ enum Content {
 /// Decide the format of `bytes`; issues are warnings about the decision (e.g. a workbook whose
 /// extension names another workbook format).
 pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Result<(Format, Vec<Issue>), ReadError> {
-    if let Some(book) = detect_workbook(bytes, file_name)? {
-        return Ok(book);
-    }
     let err = |kind| ReadError::new(file_name, kind);
     let ext = extension(file_name);
-    let content = sniff_text(bytes).map_err(err)?;
-    let format = match (content, Format::from_extension(ext)) {
-        (Content::Csv, Some(Format::Csv) | None) => Format::Csv,
+    let by_ext = Format::from_extension(ext);
+    let content = sniff(bytes).map_err(err)?;
+    let mut issues = Vec::new();
+    let format = match (content, by_ext) {
+        (Content::Known(c), Some(e)) if c == e => c,
         // A scalar JSON document: let the JSON reader say what it expected.
-        (Content::Csv, Some(Format::Json)) if is_json(bytes, file_name)? => Format::Json,
-        (Content::Csv, Some(_)) => {
-            return Err(err(ReadErrorKind::FormatMismatch {
-                extension: ext.to_string(),
-                content: describe_text(bytes),
-            }));
+        (Content::Known(Format::Csv), Some(Format::Json)) if is_json(bytes, file_name)? => Format::Json,
+        (Content::Known(c), None) => c,
+        (Content::Known(c), Some(e)) if c.is_spreadsheet() && e.is_spreadsheet() => {
+            issues.push(
+                Issue::warning(format!("the file is named .{ext} but is an {} workbook; read as such", c.name()))
+                    .file(file_name),
+            );
+            c
+        }
+        (Content::Known(c), Some(_)) => {
+            let content = if c == Format::Csv { describe_text(bytes) } else { format!("an {} file", c.name()) };
+            return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content }));
         }
         (Content::JsonLike, Some(Format::Json) | None) => Format::Json,
         (Content::JsonLike, Some(Format::Csv)) => {
@@ -113,46 +117,7 @@ pub(crate) fn detect(bytes: &[u8], file_name: &str) -> Result<(Format, Vec<Issue
             return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content: "JSON text".into() }))
         }
     };
-    Ok((format, Vec::new()))
-}
-
-/// [`detect`] for workbook content only (a zip or OLE container): the format and issues
-/// [`detect`] gives, an error for a container that is not a workbook, and `None` for any other
-/// content, without decoding it as text. The browser's spreadsheet-reading module uses only
-/// this, so it links neither the text decoding nor the JSON check.
-pub(crate) fn detect_workbook(bytes: &[u8], file_name: &str) -> Result<Option<(Format, Vec<Issue>)>, ReadError> {
-    let err = |kind| ReadError::new(file_name, kind);
-    let content = if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
-        sniff_zip(bytes).map_err(err)?
-    } else if bytes.starts_with(OLE_MAGIC) {
-        // Password-protected .xlsx files are OLE containers holding an "EncryptedPackage" stream.
-        let utf16: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-        if contains(bytes, &utf16) {
-            return Err(err(ReadErrorKind::UnknownFormat(
-                "the workbook is protected with a password; remove the password and save it again".into(),
-            )));
-        }
-        Format::Xls
-    } else {
-        return Ok(None);
-    };
-    let ext = extension(file_name);
-    let mut issues = Vec::new();
-    match Format::from_extension(ext) {
-        Some(e) if e == content => {}
-        None => {}
-        Some(e) if e.is_spreadsheet() => issues.push(
-            Issue::warning(format!("the file is named .{ext} but is an {} workbook; read as such", content.name()))
-                .file(file_name),
-        ),
-        Some(_) => {
-            return Err(err(ReadErrorKind::FormatMismatch {
-                extension: ext.to_string(),
-                content: format!("an {} file", content.name()),
-            }))
-        }
-    }
-    Ok(Some((content, issues)))
+    Ok((format, issues))
 }
 
 fn is_json(bytes: &[u8], file_name: &str) -> Result<bool, ReadError> {
@@ -160,8 +125,10 @@ fn is_json(bytes: &[u8], file_name: &str) -> Result<bool, ReadError> {
     Ok(serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok())
 }
 
-/// Other binary files, named in the error, then text (CSV or JSON).
-fn sniff_text(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
+fn sniff(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
+    if let Some(book) = sniff_container(bytes) {
+        return book.map(Content::Known);
+    }
     for (magic, what) in [
         (&b"%PDF"[..], "a PDF document"),
         (b"\x89PNG", "a PNG image"),
@@ -182,8 +149,53 @@ fn sniff_text(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
     match text.trim_start().chars().next() {
         None => Err(ReadErrorKind::Empty),
         Some('[' | '{') => Ok(Content::JsonLike),
-        Some(_) => Ok(Content::Csv),
+        Some(_) => Ok(Content::Known(Format::Csv)),
     }
+}
+
+/// Workbook containers: a zip archive (XLSX, XLSB, ODS, told apart by the names inside) or an
+/// OLE container (XLS, or a password-protected workbook); `None` for any other content.
+fn sniff_container(bytes: &[u8]) -> Option<Result<Format, ReadErrorKind>> {
+    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
+        return Some(sniff_zip(bytes));
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        // Password-protected .xlsx files are OLE containers holding an "EncryptedPackage" stream.
+        let utf16: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        if contains(bytes, &utf16) {
+            return Some(Err(ReadErrorKind::UnknownFormat(
+                "the workbook is protected with a password; remove the password and save it again".into(),
+            )));
+        }
+        return Some(Ok(Format::Xls));
+    }
+    None
+}
+
+/// [`detect`] for workbook content only: for a zip or OLE container, the format and issues (or
+/// the error) [`detect`] gives, the same arms of its decision; `None` for any other content,
+/// which is not decoded. The browser's spreadsheet-reading module uses only this, so it links
+/// neither the text decoding nor the JSON check (serde_json's parser).
+#[cfg(feature = "spreadsheet-read")]
+pub(crate) fn detect_workbook(bytes: &[u8], file_name: &str) -> Result<Option<(Format, Vec<Issue>)>, ReadError> {
+    let err = |kind| ReadError::new(file_name, kind);
+    let Some(book) = sniff_container(bytes) else { return Ok(None) };
+    let c = book.map_err(err)?;
+    let ext = extension(file_name);
+    let mut issues = Vec::new();
+    match Format::from_extension(ext) {
+        Some(e) if e == c => {}
+        None => {}
+        Some(e) if e.is_spreadsheet() => issues.push(
+            Issue::warning(format!("the file is named .{ext} but is an {} workbook; read as such", c.name()))
+                .file(file_name),
+        ),
+        Some(_) => {
+            let content = format!("an {} file", c.name());
+            return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content }));
+        }
+    }
+    Ok(Some((c, issues)))
 }
 
 /// The first 64 KiB, not cutting a UTF-8 character in two.
@@ -343,6 +355,34 @@ mod tests {
         assert!(sniff_zip(&zip("word/document.xml")).is_err());
         let (format, issues) = detect(&zip("mimetypeapplication/vnd.oasis.opendocument.spreadsheet"), "a.ods").unwrap();
         assert_eq!((format, issues.len()), (Format::Ods, 0));
+    }
+
+    /// `detect_workbook` decides as `detect` does on every container and extension, and leaves
+    /// any other content alone.
+    #[cfg(feature = "spreadsheet-read")]
+    #[test]
+    fn detect_workbook_agrees_with_detect_on_workbooks() {
+        let zip = |names: &str| [&b"PK\x03\x04\x14\x00"[..], names.as_bytes()].concat();
+        let mut secret = OLE_MAGIC.to_vec();
+        secret.extend("EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let books = [
+            zip("xl/workbook.xml"),
+            zip("xl/workbook.bin"),
+            zip("mimetypeapplication/vnd.oasis.opendocument.spreadsheet"),
+            zip("word/document.xml"),
+            OLE_MAGIC.to_vec(),
+            secret,
+        ];
+        for bytes in &books {
+            for name in ["b.xlsx", "b.XLSM", "b.ods", "b.xls", "b.xlsb", "b.csv", "b.json", "b.dat", "b"] {
+                let whole = detect(bytes, name);
+                let book = detect_workbook(bytes, name).map(|o| o.expect("a container"));
+                assert_eq!(book, whole, "{name}");
+            }
+        }
+        for text in [&b"a,b\n1,2\n"[..], b"[{\"a\": 1}]", b"", b"%PDF-1.4"] {
+            assert_eq!(detect_workbook(text, "b.xlsx"), Ok(None));
+        }
     }
 
     #[test]
