@@ -15,24 +15,31 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 [ "${NAGAR_SKIP_SETUP:-}" = 1 ] || bash scripts/setup.sh
 
-# wasm-pack's own wasm-opt step is off (it would download a binary); wasm-opt from the npm package
-# `binaryen` runs below with a chosen set of passes: its -Oz makes the modules ~8% smaller raw but
-# ~8% LARGER gzipped (measured: main 247,149 -> 267,088 B), these passes make every module smaller
-# gzipped (docs/BENCHMARKS.md). `--profile wasm-release` (root Cargo.toml) optimises for size.
-wasm_pack() {
+# Each module: `cargo rustc --crate-type cdylib`, then the pinned wasm-bindgen CLI (what
+# `wasm-pack build --no-pack` runs, minus wasm-pack's own wasm-opt step, which would download a
+# binary). Not `wasm-pack build`: nagar-wasm is a cdylib and an rlib (its tests link it), and cargo
+# does not link-time-optimise a crate built as both at once (`lto = true` of the profile gives no
+# `-C lto`), which left every module ~10% larger gzipped; built as a cdylib alone, it is (docs/BENCHMARKS.md).
+# wasm-opt from the npm package `binaryen` runs below with a chosen set of passes: its -Oz makes the
+# modules ~8% smaller raw but ~8% LARGER gzipped (measured: main 247,149 -> 267,088 B), these passes
+# make every module smaller gzipped. `--profile wasm-release` (root Cargo.toml) optimises for size.
+target_dir="${CARGO_TARGET_DIR:-target}"
+wasm_build() {
   local out="$1" name="$2"
   shift 2
-  wasm-pack --log-level warn build crates/nagar-wasm --target web --profile wasm-release --no-opt --no-pack \
-    --out-dir "../../www/pkg/$out" --out-name "$name" "$@"
+  cargo rustc --quiet --lib -p nagar-wasm --crate-type cdylib --profile wasm-release --target wasm32-unknown-unknown "$@"
+  mkdir -p "www/pkg/$out"
+  wasm-bindgen --target web --out-dir "www/pkg/$out" --out-name "$name" \
+    "$target_dir/wasm32-unknown-unknown/wasm-release/nagar_wasm.wasm"
 }
 echo "== wasm: main module"
-wasm_pack core nagar_wasm
+wasm_build core nagar_wasm
 echo "== wasm: full module (analyses)"
-wasm_pack full nagar_full -- --no-default-features --features analysis,audit,robustness
+wasm_build full nagar_full --no-default-features --features analysis,audit,robustness
 echo "== wasm: spreadsheet-reading module"
-wasm_pack sheets-read nagar_sheets_read -- --no-default-features --features sheets-read
+wasm_build sheets-read nagar_sheets_read --no-default-features --features sheets-read
 echo "== wasm: spreadsheet-writing module"
-wasm_pack sheets-write nagar_sheets_write -- --no-default-features --features sheets-write
+wasm_build sheets-write nagar_sheets_write --no-default-features --features sheets-write
 
 modules="www/pkg/core/nagar_wasm_bg.wasm www/pkg/full/nagar_full_bg.wasm www/pkg/sheets-read/nagar_sheets_read_bg.wasm www/pkg/sheets-write/nagar_sheets_write_bg.wasm"
 echo "== wasm-opt (binaryen, size passes that keep gzip small)"

@@ -126,18 +126,8 @@ fn is_json(bytes: &[u8], file_name: &str) -> Result<bool, ReadError> {
 }
 
 fn sniff(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
-    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
-        return sniff_zip(bytes).map(Content::Known);
-    }
-    if bytes.starts_with(OLE_MAGIC) {
-        // Password-protected .xlsx files are OLE containers holding an "EncryptedPackage" stream.
-        let utf16: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-        if contains(bytes, &utf16) {
-            return Err(ReadErrorKind::UnknownFormat(
-                "the workbook is protected with a password; remove the password and save it again".into(),
-            ));
-        }
-        return Ok(Content::Known(Format::Xls));
+    if let Some(book) = sniff_container(bytes) {
+        return book.map(Content::Known);
     }
     for (magic, what) in [
         (&b"%PDF"[..], "a PDF document"),
@@ -161,6 +151,51 @@ fn sniff(bytes: &[u8]) -> Result<Content, ReadErrorKind> {
         Some('[' | '{') => Ok(Content::JsonLike),
         Some(_) => Ok(Content::Known(Format::Csv)),
     }
+}
+
+/// Workbook containers: a zip archive (XLSX, XLSB, ODS, told apart by the names inside) or an
+/// OLE container (XLS, or a password-protected workbook); `None` for any other content.
+fn sniff_container(bytes: &[u8]) -> Option<Result<Format, ReadErrorKind>> {
+    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
+        return Some(sniff_zip(bytes));
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        // Password-protected .xlsx files are OLE containers holding an "EncryptedPackage" stream.
+        let utf16: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        if contains(bytes, &utf16) {
+            return Some(Err(ReadErrorKind::UnknownFormat(
+                "the workbook is protected with a password; remove the password and save it again".into(),
+            )));
+        }
+        return Some(Ok(Format::Xls));
+    }
+    None
+}
+
+/// [`detect`] for workbook content only: for a zip or OLE container, the format and issues (or
+/// the error) [`detect`] gives, the same arms of its decision; `None` for any other content,
+/// which is not decoded. The browser's spreadsheet-reading module uses only this, so it links
+/// neither the text decoding nor the JSON check (serde_json's parser).
+#[cfg(feature = "spreadsheet-read")]
+pub(crate) fn detect_workbook(bytes: &[u8], file_name: &str) -> Result<Option<(Format, Vec<Issue>)>, ReadError> {
+    let err = |kind| ReadError::new(file_name, kind);
+    let Some(book) = sniff_container(bytes) else { return Ok(None) };
+    let c = book.map_err(err)?;
+    let ext = extension(file_name);
+    let mut issues = Vec::new();
+    match Format::from_extension(ext) {
+        Some(e) if e == c => {}
+        None => {}
+        Some(e) if e.is_spreadsheet() => issues.push(
+            Issue::warning(format!("the file is named .{ext} but is an {} workbook; read as such", c.name()))
+                .file(file_name),
+        ),
+        Some(_) => {
+            let content = format!("an {} file", c.name());
+            return Err(err(ReadErrorKind::FormatMismatch { extension: ext.to_string(), content }));
+        }
+    }
+    Ok(Some((c, issues)))
 }
 
 /// The first 64 KiB, not cutting a UTF-8 character in two.
@@ -320,6 +355,34 @@ mod tests {
         assert!(sniff_zip(&zip("word/document.xml")).is_err());
         let (format, issues) = detect(&zip("mimetypeapplication/vnd.oasis.opendocument.spreadsheet"), "a.ods").unwrap();
         assert_eq!((format, issues.len()), (Format::Ods, 0));
+    }
+
+    /// `detect_workbook` decides as `detect` does on every container and extension, and leaves
+    /// any other content alone.
+    #[cfg(feature = "spreadsheet-read")]
+    #[test]
+    fn detect_workbook_agrees_with_detect_on_workbooks() {
+        let zip = |names: &str| [&b"PK\x03\x04\x14\x00"[..], names.as_bytes()].concat();
+        let mut secret = OLE_MAGIC.to_vec();
+        secret.extend("EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let books = [
+            zip("xl/workbook.xml"),
+            zip("xl/workbook.bin"),
+            zip("mimetypeapplication/vnd.oasis.opendocument.spreadsheet"),
+            zip("word/document.xml"),
+            OLE_MAGIC.to_vec(),
+            secret,
+        ];
+        for bytes in &books {
+            for name in ["b.xlsx", "b.XLSM", "b.ods", "b.xls", "b.xlsb", "b.csv", "b.json", "b.dat", "b"] {
+                let whole = detect(bytes, name);
+                let book = detect_workbook(bytes, name).map(|o| o.expect("a container"));
+                assert_eq!(book, whole, "{name}");
+            }
+        }
+        for text in [&b"a,b\n1,2\n"[..], b"[{\"a\": 1}]", b"", b"%PDF-1.4"] {
+            assert_eq!(detect_workbook(text, "b.xlsx"), Ok(None));
+        }
     }
 
     #[test]

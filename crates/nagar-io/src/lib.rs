@@ -158,7 +158,7 @@ pub fn read_csv_split(
 }
 
 /// Read a workbook (XLSX/ODS, and XLS/XLSB with `legacy-spreadsheet`) into a [`RawTable`], as
-/// [`read_data`] does, but nothing else: a CSV or JSON file is an error. The browser's
+/// [`read_data`] does, but nothing else: any other content (CSV, JSON) is an error. The browser's
 /// spreadsheet-reading module uses it, so it carries no CSV or JSON reader. (Only with
 /// `spreadsheet-read`: the main module's build leaves it out entirely, which keeps the code
 /// generated for `read_data`, the hot path of reading a CSV, as it was.)
@@ -167,13 +167,16 @@ pub fn read_workbook(bytes: &[u8], file_name: &str, opts: &ReadOptions) -> Resul
     if bytes.len() > opts.max_bytes {
         return Err(ReadError::new(file_name, ReadErrorKind::TooLarge { size: bytes.len(), limit: opts.max_bytes }));
     }
-    let (format, mut issues) = detect::detect(bytes, file_name)?;
-    if !format.is_spreadsheet() {
-        return Err(ReadError::new(
-            file_name,
-            ReadErrorKind::Spreadsheet(format!("the file is {}, not a workbook", format.name())),
-        ));
-    }
+    // Only workbook content: the page hands this module a file only once the main module has
+    // found a workbook in it, and leaving the text and JSON detection out keeps the module small.
+    let Some((format, mut issues)) = detect::detect_workbook(bytes, file_name)? else {
+        let kind = if bytes.is_empty() {
+            ReadErrorKind::Empty
+        } else {
+            ReadErrorKind::Spreadsheet("the file is not a workbook (Excel .xlsx or OpenDocument .ods)".into())
+        };
+        return Err(ReadError::new(file_name, kind));
+    };
     let mut read = read_spreadsheet(bytes, file_name, format, opts)?;
     issues.append(&mut read.issues);
     read.issues = issues;

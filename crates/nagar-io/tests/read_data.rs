@@ -338,9 +338,19 @@ mod spreadsheet {
         assert_eq!(a, ok(&bytes, "book.xlsx"));
         assert_eq!(a.table.rows[0], vec![text("A1"), Cell::Number(5000.0)]);
         let e = nagar_io::read_workbook(b"ulb_id,population\nA1,5000\n", "data.csv", &opts).unwrap_err();
-        assert_eq!(e.to_string(), "data.csv: spreadsheet: the file is CSV, not a workbook");
+        assert_eq!(
+            e.to_string(),
+            "data.csv: spreadsheet: the file is not a workbook (Excel .xlsx or OpenDocument .ods)"
+        );
         let e = nagar_io::read_workbook(b"[{\"ulb_id\": \"A1\"}]", "data.json", &opts).unwrap_err();
-        assert_eq!(e.to_string(), "data.json: spreadsheet: the file is JSON, not a workbook");
+        assert_eq!(
+            e.to_string(),
+            "data.json: spreadsheet: the file is not a workbook (Excel .xlsx or OpenDocument .ods)"
+        );
+        assert_eq!(
+            nagar_io::read_workbook(b"", "book.xlsx", &opts).unwrap_err().to_string(),
+            "book.xlsx: the file is empty"
+        );
         let big = nagar_io::read_workbook(&bytes, "book.xlsx", &ReadOptions { max_bytes: 10, ..opts.clone() });
         assert!(matches!(big.unwrap_err().kind, ReadErrorKind::TooLarge { limit: 10, .. }));
     }
