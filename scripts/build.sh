@@ -23,23 +23,30 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # wasm-opt from the npm package `binaryen` runs below with a chosen set of passes: its -Oz makes the
 # modules ~8% smaller raw but ~8% LARGER gzipped (measured: main 247,149 -> 267,088 B), these passes
 # make every module smaller gzipped. `--profile wasm-release` (root Cargo.toml) optimises for size.
+# Except the full module: built with Cargo.toml's two crate types, so not link-time-optimised, it
+# is 383 KB before and 360 KB after the function order below, against 382 and 373 KB optimised
+# (measured per module, docs/BENCHMARKS.md "Function order"); the third argument says which.
 target_dir="${CARGO_TARGET_DIR:-target}"
 wasm_build() {
-  local out="$1" name="$2"
-  shift 2
-  cargo rustc --quiet --lib -p nagar-wasm --crate-type cdylib --profile wasm-release --target wasm32-unknown-unknown "$@"
+  local out="$1" name="$2" lto="$3"
+  shift 3
+  if [ "$lto" = lto ]; then
+    cargo rustc --quiet --lib -p nagar-wasm --crate-type cdylib --profile wasm-release --target wasm32-unknown-unknown "$@"
+  else
+    cargo build --quiet --lib -p nagar-wasm --profile wasm-release --target wasm32-unknown-unknown "$@"
+  fi
   mkdir -p "www/pkg/$out"
   wasm-bindgen --target web --out-dir "www/pkg/$out" --out-name "$name" \
     "$target_dir/wasm32-unknown-unknown/wasm-release/nagar_wasm.wasm"
 }
 echo "== wasm: main module"
-wasm_build core nagar_wasm
+wasm_build core nagar_wasm lto
 echo "== wasm: full module (analyses)"
-wasm_build full nagar_full --no-default-features --features analysis,audit,robustness
+wasm_build full nagar_full no-lto --no-default-features --features analysis,audit,robustness
 echo "== wasm: spreadsheet-reading module"
-wasm_build sheets-read nagar_sheets_read --no-default-features --features sheets-read
+wasm_build sheets-read nagar_sheets_read lto --no-default-features --features sheets-read
 echo "== wasm: spreadsheet-writing module"
-wasm_build sheets-write nagar_sheets_write --no-default-features --features sheets-write
+wasm_build sheets-write nagar_sheets_write lto --no-default-features --features sheets-write
 
 modules="www/pkg/core/nagar_wasm_bg.wasm www/pkg/full/nagar_full_bg.wasm www/pkg/sheets-read/nagar_sheets_read_bg.wasm www/pkg/sheets-write/nagar_sheets_write_bg.wasm"
 echo "== wasm-opt (binaryen, size passes that keep gzip small)"
