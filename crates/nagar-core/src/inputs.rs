@@ -442,6 +442,7 @@ mod tests {
     /// units, values, texts and issues in the same order, bad cells in both halves included.
     #[test]
     fn two_halves_read_as_one_pass() {
+        use crate::Cell;
         let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).unwrap();
         let census = crate::demo::census_cities();
         let mut table = crate::demo::demo_table(&fw, &census, 301, 7);

@@ -245,15 +245,22 @@ impl RawTable {
         self.source_rows.get(r).copied()
     }
 
-    /// Row `r`; an empty row past the table's end.
+    /// Row `r`; an empty row past the table's end. (Its length is the number of columns also
+    /// when `columns` was changed directly: cut, or padded with empty cells when read.)
     pub fn row(&self, r: usize) -> Row<'_> {
         let w = self.width;
-        let slots = r.checked_mul(w).and_then(|a| self.slots.get(a..a + w)).unwrap_or_default();
+        let len = w.min(self.columns.len());
+        let slots = r.checked_mul(w).and_then(|a| self.slots.get(a..a + len)).unwrap_or_default();
         Row { slots, text: &self.text }
     }
 
     pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
         (0..self.n_rows()).map(|r| self.row(r))
+    }
+
+    /// Every row's cells, owned (for tests and small tables: one allocation per text cell).
+    pub fn to_rows(&self) -> Vec<Vec<Cell>> {
+        self.rows().map(|r| r.to_vec()).collect()
     }
 
     /// Cell `col` of row `row`: empty past the table's end (or in a column added after the
@@ -306,6 +313,23 @@ impl RawTable {
         self.columns.push(name);
         self.fit_width();
         self.columns.len() - 1
+    }
+
+    /// Remove column `k` (nothing happens past the last column).
+    pub fn remove_column(&mut self, k: usize) {
+        self.fit_width();
+        if k >= self.width {
+            return;
+        }
+        let w = self.width;
+        let mut i = 0;
+        self.slots.retain(|_| {
+            i += 1;
+            (i - 1) % w != k
+        });
+        self.columns.remove(k);
+        self.width -= 1;
+        self.compact();
     }
 
     /// Keep the first `n` rows.

@@ -44,8 +44,8 @@ pub fn demo_default(fw: &Framework) -> RawTable {
 /// id of the first column in the generator's `DEMO-` form), so exports say so.
 pub fn dataset_note(table: &RawTable) -> Option<String> {
     let generated = table.file.starts_with("demo (seed ");
-    let demo_ids = !table.is_empty()
-        && table.rows().all(|r| matches!(r.get(0), Some(CellRef::Text(s)) if s.starts_with("DEMO-")));
+    let demo_ids =
+        !table.is_empty() && table.rows().all(|r| matches!(r.get(0), Some(CellRef::Text(s)) if s.starts_with("DEMO-")));
     (generated || demo_ids).then(|| DEMO_NOTE.to_string())
 }
 
@@ -87,7 +87,7 @@ mod tests {
         let mut renamed = t.clone();
         renamed.file = "my-copy.csv".into();
         assert_eq!(dataset_note(&renamed).as_deref(), Some(DEMO_NOTE), "recognised by its DEMO- ids");
-        let real = RawTable { file: "x.csv".into(), ..RawTable::new("x.csv", vec!["ulb_id".into()]) };
+        let real = RawTable::new("x.csv", vec!["ulb_id".into()]);
         assert_eq!(dataset_note(&real), None);
     }
 

@@ -904,10 +904,7 @@ impl Local {
             }
         }
         let mut mini = RawTable::new(table.file.clone(), cols.iter().map(|&k| table.columns[k].clone()).collect());
-        mini.push_row_from(
-            cols.iter().map(|&k| table.cell(r, k)),
-            s.units.source_rows[u],
-        );
+        mini.push_row_from(cols.iter().map(|&k| table.cell(r, k)), s.units.source_rows[u]);
         sink.clear();
         let (units, inputs) = inputs::read_units_and_inputs(&self.fw, &mini, &[], sink).ok()?;
         if units.len() != 1 {

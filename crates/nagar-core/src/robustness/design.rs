@@ -319,9 +319,9 @@ impl Design {
                 }
             }
             for &k in &weight_cols {
-                let w = number(cells.cell(k))
-                    .filter(|w| w.is_finite() && *w >= 0.0)
-                    .ok_or_else(|| at(k, format!("{:?} is not a weight (a finite number ≥ 0)", cells.cell(k).display())))?;
+                let w = number(cells.cell(k)).filter(|w| w.is_finite() && *w >= 0.0).ok_or_else(|| {
+                    at(k, format!("{:?} is not a weight (a finite number ≥ 0)", cells.cell(k).display()))
+                })?;
                 p.weights.push(w);
             }
             rows.push((block, p));
