@@ -227,6 +227,11 @@ impl RawTable {
         self.text.reserve(text_bytes);
     }
 
+    /// Bytes of text held (the text cells' texts, one after another).
+    pub fn text_bytes(&self) -> usize {
+        self.text.len()
+    }
+
     pub fn n_rows(&self) -> usize {
         self.source_rows.len()
     }

@@ -104,17 +104,38 @@ struct Part {
     /// The second half stopped with both halves together over the cell limit; its rows were
     /// freed (an error, if the half is kept).
     over: bool,
+    /// The reader's byte offset where the part starts, and how many bytes of text its table
+    /// will cover (its own, and any part appended to it): for [`Part::reserve`].
+    start: usize,
+    span: usize,
 }
 
+/// Rows read before the part's room is reserved from their average size.
+const SAMPLE_ROWS: usize = 32;
+
 impl Part {
-    fn new(columns: &[String]) -> Self {
+    fn new(columns: &[String], start: usize, span: usize) -> Self {
         Part {
             table: RawTable::new("", columns.to_vec()),
             ragged: Vec::new(),
             skipped_empty: 0,
             error: None,
             over: false,
+            start,
+            span,
         }
+    }
+
+    /// After the first rows (the reader now at `pos`), room for the rows the part's span will
+    /// hold at their average size (5% more; at most `max_rows`), so that the table's store
+    /// grows once instead of doubling, which would hold up to twice the memory.
+    fn reserve(&mut self, pos: usize, max_rows: usize) {
+        let n = self.table.n_rows().max(1);
+        let per_row = (pos.saturating_sub(self.start) / n).max(1);
+        let rows = (self.span / per_row).saturating_mul(21) / 20 + 16;
+        let more = rows.min(max_rows).saturating_sub(n);
+        let text_per_row = self.table.text_bytes().div_ceil(n);
+        self.table.reserve(more, text_per_row.saturating_mul(more).saturating_mul(21) / 20);
     }
 }
 
@@ -174,6 +195,9 @@ fn read_part(
         }
         part.table.push_row_from(record.iter().map(text_cell), row);
         let n = part.table.n_rows();
+        if n == SAMPLE_ROWS {
+            part.reserve(reader.position().byte() as usize, first_over.saturating_add(1));
+        }
         if n.is_multiple_of(256) {
             if let Some(progress) = progress {
                 progress.store(n, std::sync::atomic::Ordering::Relaxed);
@@ -198,7 +222,9 @@ fn read_halves(
     split: Option<usize>,
 ) -> (Part, Option<(Part, usize)>) {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let mut first = Part::new(columns);
+    let data_start = reader.position().byte() as usize;
+    // The first part's table takes the second's rows too.
+    let mut first = Part::new(columns, data_start, text.len().saturating_sub(data_start));
     let Some(at) = split else {
         read_part(reader, lines, first_over, &mut None, &mut first, None);
         return (first, None);
@@ -211,7 +237,7 @@ fn read_halves(
     let second_text = &text[at..];
     let (end, second) = std::thread::scope(|s| {
         let handle = s.spawn(|| {
-            let mut part = Part::new(columns);
+            let mut part = Part::new(columns, 0, second_text.len());
             let mut reader = self::reader(delimiter, second_text);
             let mut lines = Lines::new(second_text.as_bytes());
             // Split at the `\n` of `\r\n`: the `\r` before it ended the line.
@@ -222,7 +248,7 @@ fn read_halves(
                 // both together are over the limit, whatever the first half still reads.
                 let room = first_over.saturating_sub(first_rows.load(Ordering::Relaxed));
                 if part.table.n_rows() > room {
-                    return Part { over: true, ..Part::new(&[]) };
+                    return Part { over: true, ..Part::new(&[], 0, 0) };
                 }
                 if wasted.load(Ordering::Relaxed) {
                     return part;
@@ -231,7 +257,7 @@ fn read_halves(
                 read_part(&mut reader, &mut lines, limit, &mut None, &mut part, None);
                 if part.table.n_rows() > room {
                     // Over the limit together: the rows are of no use, free them now.
-                    return Part { over: true, ..Part::new(&[]) };
+                    return Part { over: true, ..Part::new(&[], 0, 0) };
                 }
                 if part.table.n_rows() <= limit {
                     return part; // the end, or an error
@@ -254,7 +280,7 @@ fn read_halves(
 
 #[cfg(not(feature = "threads"))]
 fn read_halves(
-    _: &str,
+    text: &str,
     _: u8,
     reader: &mut csv::Reader<&[u8]>,
     lines: &mut Lines,
@@ -262,7 +288,8 @@ fn read_halves(
     first_over: usize,
     _: Option<usize>,
 ) -> (Part, Option<(Part, usize)>) {
-    let mut first = Part::new(columns);
+    let data_start = reader.position().byte() as usize;
+    let mut first = Part::new(columns, data_start, text.len().saturating_sub(data_start));
     read_part(reader, lines, first_over, &mut None, &mut first, None);
     (first, None)
 }
