@@ -184,7 +184,7 @@ fn the_hindi_template_translates_labels_and_keeps_the_ids() {
         assert!(has_devanagari(&h[1].display()), "{:?}: label {:?}", h[0], h[1]);
         assert_eq!(h[2], e[1], "the English label beside the Hindi one");
     }
-    let row = |id: &str| dict.rows().find(|r| r.cell(0).display() == id).unwrap().clone();
+    let row = |id: &str| dict.rows().find(|r| r.cell(0).display() == id).unwrap();
     assert_eq!(row("ulb_id").cell(1).display(), "प्रत्येक इकाई की विशिष्ट पहचान (आवश्यक)");
     assert_eq!(row("area_sqkm").cell(3).display(), "वर्ग किमी");
     assert_eq!(row("ombudsman").cell(1).display(), "क्या लोकपाल की व्यवस्था है?");

@@ -193,8 +193,8 @@ pub fn cell_yes_no<'a>(cell: impl Into<CellRef<'a>>) -> Result<Option<bool>, Str
     match cell.into() {
         CellRef::Empty => Ok(None),
         CellRef::Bool(b) => Ok(Some(b)),
-        CellRef::Number(x) if x == 1.0 => Ok(Some(true)),
-        CellRef::Number(x) if x == 0.0 => Ok(Some(false)),
+        CellRef::Number(1.0) => Ok(Some(true)),
+        CellRef::Number(0.0) => Ok(Some(false)),
         CellRef::Number(_) => Err("expected Y or N (also Yes/No, 1/0, True/False)".into()),
         CellRef::Text(s) => parse_yes_no(s),
     }
