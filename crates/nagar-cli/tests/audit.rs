@@ -150,7 +150,7 @@ fn audit_xlsx_has_one_sheet_per_table_with_the_same_numbers() {
         let opts = nagar_io::ReadOptions { sheet: Some(sheet.to_string()), ..Default::default() };
         let t = nagar_io::read_data(&bytes, "audit.xlsx", &opts).unwrap_or_else(|e| panic!("{sheet}: {e}")).table;
         let rows = t
-            .rows
+            .to_rows()
             .iter()
             .map(|r| {
                 r.iter()

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use nagar_core::{Cell, RawTable};
+use nagar_core::{Cell, CellRef, RawTable};
 
 fn nagar(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nagar")).args(args).output().expect("nagar runs")
@@ -30,9 +30,9 @@ fn p(path: &Path) -> &str {
 /// Every number of `hi` is the number of `en` in the same row and column (bit for bit), and
 /// the two have the same shape; returns how many numbers were compared.
 fn same_numbers(en: &RawTable, hi: &RawTable, what: &str) -> usize {
-    assert_eq!(en.rows.len(), hi.rows.len(), "{what}: rows");
+    assert_eq!(en.n_rows(), hi.n_rows(), "{what}: rows");
     let mut n = 0;
-    for (r, (a, b)) in en.rows.iter().zip(&hi.rows).enumerate() {
+    for (r, (a, b)) in en.to_rows().iter().zip(&hi.to_rows()).enumerate() {
         assert_eq!(a.len(), b.len(), "{what} row {r}: width");
         for (c, (x, y)) in a.iter().zip(b).enumerate() {
             match (x, y) {
@@ -114,7 +114,7 @@ fn hindi_and_english_exports_hold_the_same_numbers() {
     let col = |t: &RawTable, c: &str| t.columns.iter().position(|x| x == c).unwrap();
     let (tier, flag, ds) = (col(&se, "tier"), col(&se, "flag"), col(&se, "dataset"));
     let mut flagged = 0;
-    for (a, b) in se.rows.iter().zip(&sh.rows) {
+    for (a, b) in se.to_rows().iter().zip(&sh.to_rows()) {
         assert_eq!(a[0], b[0], "ids unchanged");
         assert_eq!(a[1], b[1], "ULB names are data, unchanged");
         let hindi_tier = b[tier].display();
@@ -127,15 +127,15 @@ fn hindi_and_english_exports_hold_the_same_numbers() {
     }
     assert!(flagged >= 3, "the three ULBs with little data (and any other unranked) are flagged");
     let dict = sheet(&hi, "शब्दकोश");
-    let row = dict.rows.iter().find(|r| r[0].display() == "services").unwrap();
-    assert_eq!(row[1].display(), "सेवाएँ");
-    let row = dict.rows.iter().find(|r| r[0].display() == "1.1.1").unwrap();
-    assert_eq!(row[1].display(), "नगरपालिका विद्यालयों में शिक्षकों के रिक्त पद");
-    assert_eq!(row[6].display(), "कम बेहतर है");
+    let row = dict.rows().find(|r| r.cell(0).display() == "services").unwrap();
+    assert_eq!(row.cell(1).display(), "सेवाएँ");
+    let row = dict.rows().find(|r| r.cell(0).display() == "1.1.1").unwrap();
+    assert_eq!(row.cell(1).display(), "नगरपालिका विद्यालयों में शिक्षकों के रिक्त पद");
+    assert_eq!(row.cell(6).display(), "कम बेहतर है");
     let ind = sheet(&hi, "संकेतक");
-    assert!(ind.rows.iter().all(|r| has_devanagari(&r[2].display())), "indicator names in Hindi");
+    assert!(ind.rows().all(|r| has_devanagari(&r.cell(2).display())), "indicator names in Hindi");
     let settings = sheet(&hi, "सेटिंग्स");
-    let value = |key: &str| settings.rows.iter().find(|r| r[0].display() == key).map(|r| r[1].display());
+    let value = |key: &str| settings.rows().find(|r| r.cell(0).display() == key).map(|r| r.cell(1).display());
     assert_eq!(value("framework_name").as_deref(), Some("नगरपालिका कार्य-निष्पादन सूचकांक 2019"));
     assert_eq!(value("dataset").as_deref(), Some("कृत्रिम डेमो डेटा"));
     assert_eq!(value("units_scored").as_deref(), Some("80"), "setting ids and numbers unchanged");
@@ -148,7 +148,7 @@ fn hindi_and_english_exports_hold_the_same_numbers() {
     // CSV cells are text: every field outside the three worded columns is the same text.
     let worded = [col(&ce, "tier"), col(&ce, "flag"), col(&ce, "dataset")];
     let mut same = 0;
-    for (a, b) in ce.rows.iter().zip(&ch.rows) {
+    for (a, b) in ce.to_rows().iter().zip(&ch.to_rows()) {
         for (c, (x, y)) in a.iter().zip(b).enumerate() {
             if !worded.contains(&c) {
                 assert_eq!(x, y, "CSV column {}", ce.columns[c]);
@@ -156,7 +156,7 @@ fn hindi_and_english_exports_hold_the_same_numbers() {
             }
         }
     }
-    assert_eq!(ce.rows.len(), ch.rows.len());
+    assert_eq!(ce.n_rows(), ch.n_rows());
     assert!(same > 80 * 200, "compared {same} fields");
 }
 
@@ -177,19 +177,19 @@ fn the_hindi_template_translates_labels_and_keeps_the_ids() {
         dict.columns,
         ["फ़ील्ड", "विवरण", "विवरण (अंग्रेज़ी)", "इकाई (माप)", "प्रकार", "किन संकेतकों में प्रयुक्त", "मान्य मान", "टिप्पणी (अंग्रेज़ी)"]
     );
-    assert_eq!(dict.rows.len(), de.columns.len(), "one row per column");
+    assert_eq!(dict.n_rows(), de.columns.len(), "one row per column");
     let english = sheet(&en, "Dictionary");
-    for (h, e) in dict.rows.iter().zip(&english.rows) {
+    for (h, e) in dict.to_rows().iter().zip(&english.to_rows()) {
         assert_eq!(h[0], e[0], "field ids in the same order");
         assert!(has_devanagari(&h[1].display()), "{:?}: label {:?}", h[0], h[1]);
         assert_eq!(h[2], e[1], "the English label beside the Hindi one");
     }
-    let row = |id: &str| dict.rows.iter().find(|r| r[0].display() == id).unwrap().clone();
-    assert_eq!(row("ulb_id")[1].display(), "प्रत्येक इकाई की विशिष्ट पहचान (आवश्यक)");
-    assert_eq!(row("area_sqkm")[3].display(), "वर्ग किमी");
-    assert_eq!(row("ombudsman")[1].display(), "क्या लोकपाल की व्यवस्था है?");
-    assert_eq!(row("ombudsman")[4].display(), "हाँ/नहीं");
-    assert_eq!(row("ombudsman")[6].display(), "Y; N", "the values a cell takes stay Y/N");
+    let row = |id: &str| dict.rows().find(|r| r.cell(0).display() == id).unwrap();
+    assert_eq!(row("ulb_id").cell(1).display(), "प्रत्येक इकाई की विशिष्ट पहचान (आवश्यक)");
+    assert_eq!(row("area_sqkm").cell(3).display(), "वर्ग किमी");
+    assert_eq!(row("ombudsman").cell(1).display(), "क्या लोकपाल की व्यवस्था है?");
+    assert_eq!(row("ombudsman").cell(4).display(), "हाँ/नहीं");
+    assert_eq!(row("ombudsman").cell(6).display(), "Y; N", "the values a cell takes stay Y/N");
     // A filled-in Hindi template reads like the English one (the data sheet is the first).
     let read = nagar_io::read_data(&hi, "template-hi.xlsx", &Default::default()).unwrap();
     assert_eq!(read.table.columns, de.columns);
@@ -206,7 +206,7 @@ fn english_is_the_default_and_a_csv_template_is_the_same_in_every_language() {
     ok(&nagar(&["template", "--framework", "mpi-2019", "--lang", "en", "--out", p(&out("b.xlsx"))]));
     let (a, b) = (std::fs::read(out("a.xlsx")).unwrap(), std::fs::read(out("b.xlsx")).unwrap());
     for s in ["Data", "Dictionary"] {
-        assert_eq!(sheet(&a, s).rows, sheet(&b, s).rows);
+        assert_eq!(sheet(&a, s).to_rows(), sheet(&b, s).to_rows());
     }
 }
 
@@ -280,9 +280,9 @@ mod analyses_in_hindi {
         t.columns.iter().position(|c| c == name).unwrap_or_else(|| panic!("no column {name}: {:?}", t.columns))
     }
 
-    fn text(c: &Cell) -> String {
-        match c {
-            Cell::Text(s) => s.clone(),
+    fn text<'a>(c: impl Into<CellRef<'a>>) -> String {
+        match c.into() {
+            CellRef::Text(s) => s.to_string(),
             other => format!("{other:?}"),
         }
     }
@@ -297,23 +297,23 @@ mod analyses_in_hindi {
         let (id, name) = (column(&en, "id"), column(&en, "name"));
         let fw = mpi();
         let ind = &fw.indicators[0];
-        let row = en.rows.iter().position(|r| text(&r[id]) == ind.id).expect("the first indicator's row");
-        assert_eq!(text(&hi.rows[row][id]), ind.id, "ids unchanged");
-        assert_eq!(text(&en.rows[row][name]), ind.name);
-        assert_eq!(text(&hi.rows[row][name]), ind.name_in("hi"));
-        assert!(has_devanagari(&text(&hi.rows[row][name])));
+        let row = en.rows().position(|r| text(r.cell(id)) == ind.id).expect("the first indicator's row");
+        assert_eq!(text(hi.cell(row, id)), ind.id, "ids unchanged");
+        assert_eq!(text(en.cell(row, name)), ind.name);
+        assert_eq!(text(hi.cell(row, name)), ind.name_in("hi"));
+        assert!(has_devanagari(&text(hi.cell(row, name))));
         // The baseline row's label too.
-        assert_eq!(text(&hi.rows[0][id]), "baseline");
-        assert!(has_devanagari(&text(&hi.rows[0][name])), "{:?}", hi.rows[0][name]);
+        assert_eq!(text(hi.cell(0, id)), "baseline");
+        assert!(has_devanagari(&text(hi.cell(0, name))), "{:?}", hi.cell(0, name));
     }
 
     #[test]
     fn improve_names_indicators_in_hindi() {
         let (en, hi, _) = both(&["improve", "--ulb", "DEMO-005"]);
         let (id, name, sentence) = (column(&en, "id"), column(&en, "name"), column(&en, "sentence"));
-        assert!(!en.rows.is_empty());
+        assert!(!en.is_empty());
         let fw = mpi();
-        for (a, b) in en.rows.iter().zip(&hi.rows) {
+        for (a, b) in en.to_rows().iter().zip(&hi.to_rows()) {
             assert_eq!(text(&a[id]), text(&b[id]));
             let ind = fw.indicators.iter().find(|i| i.id == text(&a[id])).unwrap();
             assert_eq!(text(&b[name]), ind.name_in("hi"), "indicator {}", ind.id);
@@ -336,7 +336,7 @@ mod analyses_in_hindi {
         let sub = column(&en, "subgroup");
         let fw = mpi();
         let tiers: Vec<_> = fw.tier_schemes.iter().flat_map(|s| &s.tiers).collect();
-        for (a, b) in en.rows.iter().zip(&hi.rows) {
+        for (a, b) in en.to_rows().iter().zip(&hi.to_rows()) {
             let tier =
                 tiers.iter().find(|t| t.name == text(&a[sub])).unwrap_or_else(|| panic!("{:?} is a tier", a[sub]));
             assert_eq!(text(&b[sub]), tier.name_in("hi"));
@@ -348,8 +348,8 @@ mod analyses_in_hindi {
     fn peers_name_the_sector_and_indicators_in_hindi() {
         let (en, hi, stderr) = both(&["peers", "--ulb", "DEMO-005", "--sector", "1.3"]);
         let drivers = column(&en, "drivers");
-        assert!(!en.rows.is_empty());
-        for (a, b) in en.rows.iter().zip(&hi.rows) {
+        assert!(!en.is_empty());
+        for (a, b) in en.to_rows().iter().zip(&hi.to_rows()) {
             assert_eq!(text(&a[0]), text(&b[0]));
             assert!(has_devanagari(&text(&b[drivers])), "{:?}", b[drivers]);
         }

@@ -8,7 +8,7 @@ use crate::derive::Derivation;
 use crate::framework::{Framework, InputKind};
 use crate::issue::Issue;
 use crate::parse;
-use crate::table::{normalise_header, Cell, RawTable};
+use crate::table::{normalise_header, CellRef, RawTable};
 
 /// The units (rows) that are scored, with their identity and context.
 #[derive(Debug, Clone, Default)]
@@ -205,9 +205,9 @@ fn read_units_and_inputs_split(
     // Units: reject empty and duplicate ids (the later row).
     let mut units = Units { id_header: table.columns[id_col].clone(), ..Default::default() };
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (r, row) in table.rows.iter().enumerate() {
-        let src = table.source_rows.get(r).copied().unwrap_or(r + 2);
-        let id = row[id_col].display().trim().to_string();
+    for (r, row) in table.rows().enumerate() {
+        let src = table.source_row(r).unwrap_or(r + 2);
+        let id = cell_text(row.cell(id_col));
         if id.is_empty() {
             issues.push(
                 Issue::error("row has no id; the whole row is rejected")
@@ -231,7 +231,7 @@ fn read_units_and_inputs_split(
         units.ids.push(id);
         units.source_rows.push(src);
         units.table_rows.push(r);
-        let text_of = |col: Option<usize>| col.map(|k| row[k].display().trim().to_string()).unwrap_or_default();
+        let text_of = |col: Option<usize>| col.map(|k| cell_text(row.cell(k))).unwrap_or_default();
         units.names.push(text_of(name_col));
         units.state.push(text_of(state_col));
         units.zone.push(text_of(zone_col));
@@ -244,7 +244,7 @@ fn read_units_and_inputs_split(
                 .collect(),
         );
         let pop = match pop_col {
-            Some(k) => match parse::cell_number(&row[k], false) {
+            Some(k) => match parse::cell_number(row.cell(k), false) {
                 Ok(Some(p)) if p >= 0.0 => p,
                 Ok(Some(p)) => {
                     issues.push(
@@ -263,7 +263,7 @@ fn read_units_and_inputs_split(
                             .file(&file)
                             .row(src)
                             .column(&table.columns[k])
-                            .value(row[k].display()),
+                            .value(row.cell(k).display()),
                     );
                     f64::NAN
                 }
@@ -352,22 +352,22 @@ impl Cells<'_> {
     fn read(&self, rows: &[usize], sources: &[usize], out: &mut [ColumnOut], issues: &mut Vec<Issue>) {
         let Cells { table, file, pop_col, fields } = *self;
         for (u, &r) in rows.iter().enumerate() {
-            let row = &table.rows[r];
+            let row = table.row(r);
             let src = sources[u];
             for ((id, kind, col), (values, text)) in fields.iter().zip(out.iter_mut()) {
                 let (id, kind) = (*id, *kind);
                 let Some(k) = *col else { continue };
-                let cell = &row[k];
+                let cell = row.cell(k);
                 // Fast path for the common cells: blank, and plain numbers that need no issue.
                 match cell {
-                    Cell::Empty => continue,
-                    Cell::Number(x)
+                    CellRef::Empty => continue,
+                    CellRef::Number(x)
                         if x.is_finite()
                             && !matches!(kind, InputKind::Text | InputKind::YesNo)
-                            && (*x >= 0.0 || !kind.non_negative())
-                            && (*x <= 100.0 || kind != InputKind::Percent) =>
+                            && (x >= 0.0 || !kind.non_negative())
+                            && (x <= 100.0 || kind != InputKind::Percent) =>
                     {
-                        values[u] = *x;
+                        values[u] = x;
                         continue;
                     }
                     _ => {}
@@ -383,10 +383,9 @@ impl Cells<'_> {
                 };
                 match kind {
                     InputKind::Text => {
-                        let t = cell.display();
-                        let t = t.trim();
-                        if !parse::is_missing_marker(t) {
-                            text[u] = t.to_string();
+                        let t = cell_text(cell);
+                        if !parse::is_missing_marker(&t) {
+                            text[u] = t;
                         }
                     }
                     InputKind::YesNo => match parse::cell_yes_no(cell) {
@@ -416,9 +415,12 @@ impl Cells<'_> {
     }
 }
 
-/// A cell's text (used by grouping columns).
-pub fn cell_text(cell: &Cell) -> String {
-    cell.display().trim().to_string()
+/// A cell's text, trimmed (used by ids, text inputs and grouping columns).
+pub fn cell_text<'a>(cell: impl Into<CellRef<'a>>) -> String {
+    match cell.into() {
+        CellRef::Text(s) => s.trim().to_string(),
+        c => c.display().trim().to_string(),
+    }
 }
 
 /// Lenient key for matching state names: case, `&`/`and`, punctuation and spaces ignored.
@@ -440,14 +442,15 @@ mod tests {
     /// units, values, texts and issues in the same order, bad cells in both halves included.
     #[test]
     fn two_halves_read_as_one_pass() {
+        use crate::Cell;
         let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).unwrap();
         let census = crate::demo::census_cities();
         let mut table = crate::demo::demo_table(&fw, &census, 301, 7);
         let bad = [Cell::Text("abc".into()), Cell::Number(-5.0), Cell::Text("maybe".into()), Cell::Number(250.0)];
         let n_cols = table.columns.len();
-        for (r, row) in table.rows.iter_mut().enumerate().filter(|(r, _)| r % 7 == 3) {
-            row[(r * 13) % n_cols] = bad[r % 4].clone();
-            row[(r * 29 + 5) % n_cols] = bad[(r + 1) % 4].clone();
+        for r in (0..table.n_rows()).filter(|r| r % 7 == 3) {
+            table.set(r, (r * 13) % n_cols, bad[r % 4].view());
+            table.set(r, (r * 29 + 5) % n_cols, bad[(r + 1) % 4].view());
         }
         let read = |min_parallel| {
             let mut issues = Vec::new();

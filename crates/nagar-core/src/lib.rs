@@ -30,4 +30,4 @@ pub use framework::{Aggregate, Framework, FrameworkError, Indicator, InputField,
 pub use issue::{Issue, Severity};
 pub use names::{Localised, Names};
 pub use settings::{Aggregation, Group, Imputation, MissingPolicy, Normalisation, Settings, Treatment};
-pub use table::{Cell, RawTable};
+pub use table::{Cell, CellRef, RawTable, Row};

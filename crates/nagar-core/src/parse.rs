@@ -1,7 +1,7 @@
 //! Reading the values people type into cells: numbers with Indian or Western digit grouping,
 //! a trailing `%`, missing markers, Y/N answers (spec §1, §5).
 
-use crate::table::Cell;
+use crate::table::CellRef;
 
 /// `s.trim()`, without decoding characters when both ends are visible ASCII (then there is
 /// nothing to trim): the common case of every cell of a data file.
@@ -178,25 +178,25 @@ pub fn parse_yes_no(text: &str) -> Result<Option<bool>, String> {
 }
 
 /// A cell as a number (spreadsheet numbers pass through; text is parsed).
-pub fn cell_number(cell: &Cell, percent: bool) -> Result<Option<f64>, String> {
-    match cell {
-        Cell::Empty => Ok(None),
-        Cell::Number(x) if x.is_finite() => Ok(Some(*x)),
-        Cell::Number(_) => Err("not a finite number".into()),
-        Cell::Bool(_) => Err("a true/false value where a number is expected".into()),
-        Cell::Text(s) => parse_number(s, percent),
+pub fn cell_number<'a>(cell: impl Into<CellRef<'a>>, percent: bool) -> Result<Option<f64>, String> {
+    match cell.into() {
+        CellRef::Empty => Ok(None),
+        CellRef::Number(x) if x.is_finite() => Ok(Some(x)),
+        CellRef::Number(_) => Err("not a finite number".into()),
+        CellRef::Bool(_) => Err("a true/false value where a number is expected".into()),
+        CellRef::Text(s) => parse_number(s, percent),
     }
 }
 
 /// A cell as Y/N.
-pub fn cell_yes_no(cell: &Cell) -> Result<Option<bool>, String> {
-    match cell {
-        Cell::Empty => Ok(None),
-        Cell::Bool(b) => Ok(Some(*b)),
-        Cell::Number(x) if *x == 1.0 => Ok(Some(true)),
-        Cell::Number(x) if *x == 0.0 => Ok(Some(false)),
-        Cell::Number(_) => Err("expected Y or N (also Yes/No, 1/0, True/False)".into()),
-        Cell::Text(s) => parse_yes_no(s),
+pub fn cell_yes_no<'a>(cell: impl Into<CellRef<'a>>) -> Result<Option<bool>, String> {
+    match cell.into() {
+        CellRef::Empty => Ok(None),
+        CellRef::Bool(b) => Ok(Some(b)),
+        CellRef::Number(1.0) => Ok(Some(true)),
+        CellRef::Number(0.0) => Ok(Some(false)),
+        CellRef::Number(_) => Err("expected Y or N (also Yes/No, 1/0, True/False)".into()),
+        CellRef::Text(s) => parse_yes_no(s),
     }
 }
 

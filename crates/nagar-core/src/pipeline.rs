@@ -667,7 +667,7 @@ fn remove_from_groups(groups: &mut Groups, removed: &[bool]) {
 /// Text of a data column for every unit; `None` if the column is absent.
 fn column_text(table: &RawTable, units: &Units, column: &str) -> Option<Vec<String>> {
     let k = table.column_index(column)?;
-    Some(units.table_rows.iter().map(|&r| inputs::cell_text(&table.rows[r][k])).collect())
+    Some(units.table_rows.iter().map(|&r| inputs::cell_text(table.cell(r, k))).collect())
 }
 
 fn numeric_column(table: &RawTable, units: &Units, column: &str, issues: &mut Vec<Issue>) -> Option<Vec<f64>> {
@@ -677,7 +677,7 @@ fn numeric_column(table: &RawTable, units: &Units, column: &str, issues: &mut Ve
             .table_rows
             .iter()
             .enumerate()
-            .map(|(u, &r)| match crate::parse::cell_number(&table.rows[r][k], false) {
+            .map(|(u, &r)| match crate::parse::cell_number(table.cell(r, k), false) {
                 Ok(Some(x)) => x,
                 Ok(None) => f64::NAN,
                 Err(m) => {
@@ -686,7 +686,7 @@ fn numeric_column(table: &RawTable, units: &Units, column: &str, issues: &mut Ve
                             .file(&table.file)
                             .row(units.source_rows[u])
                             .column(&table.columns[k])
-                            .value(table.rows[r][k].display()),
+                            .value(table.cell(r, k).display()),
                     );
                     f64::NAN
                 }

@@ -1,10 +1,18 @@
 //! The input table as read from a user's file: named columns of cells, with the source row of
 //! every record so issues can point back to it. Readers (nagar-io) build it; the pipeline reads it.
+//!
+//! The cells live in one store, not one allocation each: a row-major array of 16-byte slots
+//! (empty, a number, a Y/N, or the offset and length of a text in the table's one text buffer),
+//! `columns.len()` slots per row. Code reads them through borrowed views ([`CellRef`], [`Row`]) and
+//! writes them with [`RawTable::push_row`] / [`RawTable::push_row_from`] / [`RawTable::set`];
+//! [`Cell`] is the owned form, for building a row by hand and for the JSON wire format.
 
+use serde::de::Deserializer;
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 
-/// One cell as the file gave it. Text is kept verbatim (trimmed by readers only where the format
-/// says so); interpretation (numbers with Indian grouping, Y/N, ratings) happens in `parse`.
+/// One cell as the file gave it, owned. Text is kept verbatim (trimmed by readers only where the
+/// format says so); interpretation (numbers with Indian grouping, Y/N, ratings) happens in `parse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(untagged)]
 pub enum Cell {
@@ -17,47 +25,349 @@ pub enum Cell {
 
 impl Cell {
     pub fn is_empty(&self) -> bool {
+        self.view().is_empty()
+    }
+    /// The cell as a person would read it, for issue messages.
+    pub fn display(&self) -> String {
+        self.view().display()
+    }
+    /// The cell as a borrowed view.
+    pub fn view(&self) -> CellRef<'_> {
         match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Empty => CellRef::Empty,
+            Cell::Number(x) => CellRef::Number(*x),
+            Cell::Bool(b) => CellRef::Bool(*b),
+            Cell::Text(s) => CellRef::Text(s),
+        }
+    }
+}
+
+/// One cell of a [`RawTable`], borrowed from its store: what [`Cell`] is, without owning its text.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum CellRef<'a> {
+    #[default]
+    Empty,
+    Number(f64),
+    Bool(bool),
+    Text(&'a str),
+}
+
+impl<'a> CellRef<'a> {
+    pub fn is_empty(self) -> bool {
+        match self {
+            CellRef::Empty => true,
+            CellRef::Text(s) => s.trim().is_empty(),
             _ => false,
         }
     }
     /// The cell as a person would read it, for issue messages.
-    pub fn display(&self) -> String {
+    pub fn display(self) -> String {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Number(x) => crate::fmt::number(*x),
-            Cell::Bool(b) => b.to_string(),
-            Cell::Text(s) => s.clone(),
+            CellRef::Empty => String::new(),
+            CellRef::Number(x) => crate::fmt::number(x),
+            CellRef::Bool(b) => b.to_string(),
+            CellRef::Text(s) => s.to_string(),
+        }
+    }
+    /// The text of a text cell.
+    pub fn text(self) -> Option<&'a str> {
+        match self {
+            CellRef::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    /// The owned cell.
+    pub fn to_cell(self) -> Cell {
+        match self {
+            CellRef::Empty => Cell::Empty,
+            CellRef::Number(x) => Cell::Number(x),
+            CellRef::Bool(b) => Cell::Bool(b),
+            CellRef::Text(s) => Cell::Text(s.to_string()),
         }
     }
 }
 
-/// A rectangular table of cells. `rows[i]` has exactly `columns.len()` cells
-/// (readers pad or cut ragged rows and report it). `source_rows[i]` is the 1-based row number
-/// in the file (header = row 1 for tabular formats; record index + 1 for JSON).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+impl<'a> From<&'a Cell> for CellRef<'a> {
+    fn from(cell: &'a Cell) -> Self {
+        cell.view()
+    }
+}
+
+impl PartialEq<Cell> for CellRef<'_> {
+    fn eq(&self, other: &Cell) -> bool {
+        *self == other.view()
+    }
+}
+
+impl PartialEq<CellRef<'_>> for Cell {
+    fn eq(&self, other: &CellRef<'_>) -> bool {
+        self.view() == *other
+    }
+}
+
+/// The same JSON as [`Cell`]'s (untagged: `null`, a number, a boolean, a string).
+impl Serialize for CellRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            CellRef::Empty => s.serialize_unit(),
+            CellRef::Number(x) => s.serialize_f64(x),
+            CellRef::Bool(b) => s.serialize_bool(b),
+            CellRef::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+/// A cell in the store: 16 bytes (a text is its offset and length in the table's text buffer).
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Empty,
+    Number(f64),
+    Bool(bool),
+    Text { len: u32, start: usize },
+}
+
+/// The longest text a cell holds, in bytes (4 GiB − 1): a longer one is cut at the last
+/// character boundary below it. No file nagar reads comes near: files are at most
+/// `nagar_io::DEFAULT_MAX_BYTES` (256 MiB) unless the caller says otherwise, and a spreadsheet
+/// cell holds at most 32,767 characters.
+pub const MAX_CELL_TEXT: usize = u32::MAX as usize;
+
+/// A rectangular table of cells: every row has exactly `columns.len()` cells (readers pad or
+/// cut ragged rows and report it; a column added with [`RawTable::add_column`] is empty in the
+/// rows before). `source_row(i)` is the 1-based row number in the file (header = row 1 for
+/// tabular formats; record index + 1 for JSON).
+///
+/// Serialised (serde) as `{"file", "columns", "rows": [[cell, …], …], "source_rows"}`, each cell
+/// as [`Cell`] is: the wire format the page's modules pass tables in.
+#[derive(Clone, Default)]
 pub struct RawTable {
     pub file: String,
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-    pub source_rows: Vec<usize>,
+    /// Row-major, `width` slots per row.
+    slots: Vec<Slot>,
+    /// The texts of the text cells, one after another (and, after [`RawTable::set`], texts no
+    /// cell points to any more, until `dead` passes half the buffer).
+    text: String,
+    /// Bytes of `text` no cell points to.
+    dead: usize,
+    /// Slots per row: `columns.len()` as of the last row pushed.
+    width: usize,
+    source_rows: Vec<usize>,
+}
+
+/// One row of a [`RawTable`], borrowed.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    slots: &'a [Slot],
+    text: &'a str,
+}
+
+impl<'a> Row<'a> {
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+    /// Cell `k`, or `None` past the row's end.
+    pub fn get(&self, k: usize) -> Option<CellRef<'a>> {
+        self.slots.get(k).map(|&s| view(s, self.text))
+    }
+    /// Cell `k`; empty past the row's end.
+    pub fn cell(&self, k: usize) -> CellRef<'a> {
+        self.get(k).unwrap_or_default()
+    }
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = CellRef<'a>> + DoubleEndedIterator + 'a {
+        let text = self.text;
+        self.slots.iter().map(move |&s| view(s, text))
+    }
+    /// The row's cells, owned.
+    pub fn to_vec(&self) -> Vec<Cell> {
+        self.iter().map(CellRef::to_cell).collect()
+    }
+}
+
+impl std::fmt::Debug for Row<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Row<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().zip(other.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl PartialEq<Vec<Cell>> for Row<'_> {
+    fn eq(&self, other: &Vec<Cell>) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == *b)
+    }
+}
+
+fn view(slot: Slot, text: &str) -> CellRef<'_> {
+    match slot {
+        Slot::Empty => CellRef::Empty,
+        Slot::Number(x) => CellRef::Number(x),
+        Slot::Bool(b) => CellRef::Bool(b),
+        Slot::Text { len, start } => CellRef::Text(text.get(start..start + len as usize).unwrap_or_default()),
+    }
 }
 
 impl RawTable {
     pub fn new(file: impl Into<String>, columns: Vec<String>) -> Self {
-        RawTable { file: file.into(), columns, rows: Vec::new(), source_rows: Vec::new() }
+        let width = columns.len();
+        RawTable { file: file.into(), columns, width, ..RawTable::default() }
     }
 
-    pub fn push_row(&mut self, mut cells: Vec<Cell>, source_row: usize) {
-        cells.resize(self.columns.len(), Cell::Empty);
-        self.rows.push(cells);
-        self.source_rows.push(source_row);
+    /// Room for `rows` more rows of `text_bytes` bytes of text in all.
+    pub fn reserve(&mut self, rows: usize, text_bytes: usize) {
+        self.slots.reserve(rows.saturating_mul(self.columns.len()));
+        self.source_rows.reserve(rows);
+        self.text.reserve(text_bytes);
+    }
+
+    /// Bytes of text held (the text cells' texts, one after another).
+    pub fn text_bytes(&self) -> usize {
+        self.text.len()
     }
 
     pub fn n_rows(&self) -> usize {
-        self.rows.len()
+        self.source_rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.source_rows.is_empty()
+    }
+
+    /// The file row of every table row (see [`RawTable`]).
+    pub fn source_rows(&self) -> &[usize] {
+        &self.source_rows
+    }
+
+    /// The file row of table row `r`.
+    pub fn source_row(&self, r: usize) -> Option<usize> {
+        self.source_rows.get(r).copied()
+    }
+
+    /// Row `r`; an empty row past the table's end. (Its length is the number of columns also
+    /// when `columns` was changed directly: cut, or padded with empty cells when read.)
+    pub fn row(&self, r: usize) -> Row<'_> {
+        let w = self.width;
+        let len = w.min(self.columns.len());
+        let slots = r.checked_mul(w).and_then(|a| self.slots.get(a..a + len)).unwrap_or_default();
+        Row { slots, text: &self.text }
+    }
+
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
+        (0..self.n_rows()).map(|r| self.row(r))
+    }
+
+    /// Every row's cells, owned (for tests and small tables: one allocation per text cell).
+    pub fn to_rows(&self) -> Vec<Vec<Cell>> {
+        self.rows().map(|r| r.to_vec()).collect()
+    }
+
+    /// Cell `col` of row `row`: empty past the table's end (or in a column added after the
+    /// row was pushed and before it was padded).
+    pub fn cell(&self, row: usize, col: usize) -> CellRef<'_> {
+        self.row(row).cell(col)
+    }
+
+    /// Add a row of owned cells, padded with empty cells or cut to the number of columns.
+    pub fn push_row(&mut self, cells: Vec<Cell>, source_row: usize) {
+        self.push_row_from(cells.iter().map(Cell::view), source_row);
+    }
+
+    /// Add a row from borrowed cells (their text is copied into the table's buffer), padded
+    /// with empty cells or cut to the number of columns.
+    pub fn push_row_from<'c>(&mut self, cells: impl IntoIterator<Item = CellRef<'c>>, source_row: usize) {
+        self.fit_width();
+        let w = self.width;
+        let start = self.slots.len();
+        for cell in cells.into_iter().take(w) {
+            let slot = self.store(cell);
+            self.slots.push(slot);
+        }
+        self.slots.resize(start + w, Slot::Empty);
+        self.source_rows.push(source_row);
+    }
+
+    /// Replace one cell (a row or column past the table's end: nothing happens). Returns the
+    /// old cell.
+    pub fn set(&mut self, row: usize, col: usize, cell: CellRef<'_>) -> Cell {
+        self.fit_width();
+        let Some(i) = row.checked_mul(self.width).and_then(|a| a.checked_add(col)).filter(|_| col < self.width) else {
+            return Cell::Empty;
+        };
+        let Some(&old) = self.slots.get(i) else { return Cell::Empty };
+        let old_cell = view(old, &self.text).to_cell();
+        if let Slot::Text { len, .. } = old {
+            self.dead += len as usize;
+        }
+        let slot = self.store(cell);
+        self.slots[i] = slot;
+        if self.dead > 4096 && self.dead > self.text.len() / 2 {
+            self.compact();
+        }
+        old_cell
+    }
+
+    /// Add a column (empty in every row) and return its index.
+    pub fn add_column(&mut self, name: String) -> usize {
+        self.columns.push(name);
+        self.fit_width();
+        self.columns.len() - 1
+    }
+
+    /// Remove column `k` (nothing happens past the last column).
+    pub fn remove_column(&mut self, k: usize) {
+        self.fit_width();
+        if k >= self.width {
+            return;
+        }
+        let w = self.width;
+        let mut i = 0;
+        self.slots.retain(|_| {
+            i += 1;
+            (i - 1) % w != k
+        });
+        self.columns.remove(k);
+        self.width -= 1;
+        self.compact();
+    }
+
+    /// Keep the first `n` rows.
+    pub fn truncate(&mut self, n: usize) {
+        if n < self.n_rows() {
+            self.source_rows.truncate(n);
+            self.slots.truncate(n * self.width);
+            self.compact();
+        }
+    }
+
+    /// Append the rows of `other` (a table of the same columns), with `row_offset` added to
+    /// their file rows.
+    pub fn append(&mut self, other: RawTable, row_offset: usize) {
+        self.fit_width();
+        let shift = self.text.len();
+        if other.width == self.width && self.slots.is_empty() && self.text.is_empty() {
+            // Nothing to shift: take the store as it is.
+            (self.slots, self.text, self.dead) = (other.slots, other.text, other.dead);
+            self.source_rows.extend(other.source_rows.iter().map(|r| r + row_offset));
+        } else if other.width == self.width {
+            self.slots.extend(other.slots.iter().map(|&s| match s {
+                Slot::Text { len, start } => Slot::Text { len, start: start + shift },
+                s => s,
+            }));
+            self.text.push_str(&other.text);
+            self.dead += other.dead;
+            self.source_rows.extend(other.source_rows.iter().map(|r| r + row_offset));
+        } else {
+            for (r, row) in other.rows().enumerate() {
+                self.push_row_from(row.iter(), other.source_rows[r] + row_offset);
+            }
+        }
     }
 
     /// Index of a column by exact name, then by case-insensitive trimmed name.
@@ -68,8 +378,139 @@ impl RawTable {
         })
     }
 
-    pub fn cell(&self, row: usize, col: usize) -> &Cell {
-        &self.rows[row][col]
+    /// The slot of a cell, its text (if any) copied into the buffer.
+    fn store(&mut self, cell: CellRef<'_>) -> Slot {
+        match cell {
+            CellRef::Empty => Slot::Empty,
+            CellRef::Number(x) => Slot::Number(x),
+            CellRef::Bool(b) => Slot::Bool(b),
+            CellRef::Text(t) => {
+                let mut end = t.len().min(MAX_CELL_TEXT);
+                while !t.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let start = self.text.len();
+                self.text.push_str(&t[..end]);
+                Slot::Text { len: end as u32, start }
+            }
+        }
+    }
+
+    /// Lay the rows out at `columns.len()` slots each, if columns were added or removed since
+    /// the last row was pushed.
+    fn fit_width(&mut self) {
+        let w = self.columns.len();
+        if w == self.width {
+            return;
+        }
+        let old = std::mem::take(&mut self.slots);
+        let (n, ow) = (self.source_rows.len(), self.width);
+        self.slots.reserve(n.saturating_mul(w));
+        for r in 0..n {
+            let row = old.get(r * ow..(r + 1) * ow).unwrap_or_default();
+            let keep = row.len().min(w);
+            self.slots.extend_from_slice(&row[..keep]);
+            self.slots.resize(self.slots.len() + (w - keep), Slot::Empty);
+        }
+        self.width = w;
+        self.compact();
+    }
+
+    /// Drop the texts no cell points to.
+    fn compact(&mut self) {
+        let mut text = String::with_capacity(self.text.len() - self.dead.min(self.text.len()));
+        for slot in &mut self.slots {
+            if let Slot::Text { len, start } = slot {
+                let s = self.text.get(*start..*start + *len as usize).unwrap_or_default();
+                *start = text.len();
+                text.push_str(s);
+            }
+        }
+        self.text = text;
+        self.dead = 0;
+    }
+}
+
+impl std::fmt::Debug for RawTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawTable")
+            .field("file", &self.file)
+            .field("columns", &self.columns)
+            .field("rows", &RowsOf(self))
+            .field("source_rows", &self.source_rows)
+            .finish()
+    }
+}
+
+/// The same table: the same file, columns, file rows and cells (however they are stored).
+impl PartialEq for RawTable {
+    fn eq(&self, other: &Self) -> bool {
+        self.file == other.file
+            && self.columns == other.columns
+            && self.source_rows == other.source_rows
+            && self.rows().zip(other.rows()).all(|(a, b)| a == b)
+    }
+}
+
+/// The rows of a table, for serialising and printing.
+struct RowsOf<'a>(&'a RawTable);
+
+impl std::fmt::Debug for RowsOf<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.rows()).finish()
+    }
+}
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for cell in self.iter() {
+            seq.serialize_element(&cell)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for RowsOf<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.n_rows()))?;
+        for row in self.0.rows() {
+            seq.serialize_element(&row)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for RawTable {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("RawTable", 4)?;
+        st.serialize_field("file", &self.file)?;
+        st.serialize_field("columns", &self.columns)?;
+        st.serialize_field("rows", &RowsOf(self))?;
+        st.serialize_field("source_rows", &self.source_rows)?;
+        st.end()
+    }
+}
+
+/// The wire form (the derived format `RawTable` had when it held `Vec<Vec<Cell>>`).
+#[derive(Deserialize)]
+struct Wire {
+    file: String,
+    columns: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+    source_rows: Vec<usize>,
+}
+
+/// Rows are padded or cut to the columns, as readers do; a row without a file row gets 0.
+impl<'de> Deserialize<'de> for RawTable {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Wire { file, columns, rows, source_rows } = Wire::deserialize(d)?;
+        let mut t = RawTable::new(file, columns);
+        t.reserve(rows.len(), 0);
+        for (r, cells) in rows.into_iter().enumerate() {
+            t.push_row(cells, source_rows.get(r).copied().unwrap_or(0));
+        }
+        Ok(t)
     }
 }
 
@@ -89,4 +530,86 @@ pub fn normalise_header(name: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    #[test]
+    fn a_cell_takes_16_bytes() {
+        assert_eq!(std::mem::size_of::<Slot>(), 16);
+    }
+
+    #[test]
+    fn rows_are_padded_cut_and_read_back() {
+        let mut t = RawTable::new("f.csv", vec!["a".into(), "b".into(), "c".into()]);
+        t.push_row(vec![text("x"), Cell::Number(1.5)], 2);
+        t.push_row(vec![Cell::Bool(true), text(""), text("zz"), text("cut")], 4);
+        assert_eq!(t.n_rows(), 2);
+        assert_eq!(t.source_rows(), &[2, 4]);
+        assert_eq!(t.row(0).to_vec(), vec![text("x"), Cell::Number(1.5), Cell::Empty]);
+        assert_eq!(t.row(1).to_vec(), vec![Cell::Bool(true), text(""), text("zz")]);
+        assert_eq!(t.cell(1, 2), CellRef::Text("zz"));
+        assert_eq!(t.cell(9, 0), CellRef::Empty);
+        assert_eq!(t.cell(0, 9), CellRef::Empty);
+        assert!(t.row(5).is_empty());
+    }
+
+    #[test]
+    fn set_add_column_truncate_and_append() {
+        let mut t = RawTable::new("f", vec!["a".into()]);
+        for k in 0..3 {
+            t.push_row(vec![text(&format!("row {k}"))], k + 2);
+        }
+        assert_eq!(t.set(1, 0, CellRef::Text("changed")), text("row 1"));
+        assert_eq!(t.set(1, 5, CellRef::Number(1.0)), Cell::Empty); // no such column: nothing
+        let k = t.add_column("b".into());
+        assert_eq!(k, 1);
+        assert_eq!(t.row(2).to_vec(), vec![text("row 2"), Cell::Empty]);
+        t.set(2, 1, CellRef::Number(7.0));
+        assert_eq!(t.cell(2, 1), CellRef::Number(7.0));
+        assert_eq!(t.cell(1, 0), CellRef::Text("changed"));
+        // Many changes to one cell: the dead texts are dropped now and then.
+        for i in 0..10_000 {
+            t.set(0, 0, CellRef::Text(&format!("value {i}")));
+        }
+        assert_eq!(t.cell(0, 0), CellRef::Text("value 9999"));
+        assert!(t.text.len() < 20_000, "{}", t.text.len());
+        let mut other = RawTable::new("f", vec!["a".into(), "b".into()]);
+        other.push_row(vec![text("more"), text("text")], 3);
+        t.append(other, 10);
+        assert_eq!(t.source_rows(), &[2, 3, 4, 13]);
+        assert_eq!(t.row(3).to_vec(), vec![text("more"), text("text")]);
+        t.truncate(2);
+        assert_eq!(t.n_rows(), 2);
+        assert_eq!(t.cell(1, 0), CellRef::Text("changed"));
+        assert_eq!(t.cell(2, 0), CellRef::Empty);
+    }
+
+    #[test]
+    fn wire_format_is_the_vec_of_cells_one() {
+        // What `#[derive(Serialize)]` wrote for `rows: Vec<Vec<Cell>>`, written out by hand.
+        let mut t = RawTable::new("d.csv", vec!["id".into(), "x".into(), "ok".into()]);
+        t.push_row(vec![text("A1"), Cell::Number(2.5), Cell::Bool(false)], 2);
+        t.push_row(vec![text("B \"2\""), Cell::Empty, text("Y")], 3);
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(
+            json,
+            r#"{"file":"d.csv","columns":["id","x","ok"],"rows":[["A1",2.5,false],["B \"2\"",null,"Y"]],"source_rows":[2,3]}"#
+        );
+        let back: RawTable = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, t);
+        // Ragged rows on the wire are padded or cut, as readers do.
+        let ragged: RawTable =
+            serde_json::from_str(r#"{"file":"f","columns":["a","b"],"rows":[["x"],[1,2,3]],"source_rows":[2]}"#)
+                .unwrap();
+        assert_eq!(ragged.row(0).to_vec(), vec![text("x"), Cell::Empty]);
+        assert_eq!(ragged.row(1).to_vec(), vec![Cell::Number(1.0), Cell::Number(2.0)]);
+        assert_eq!(ragged.source_rows(), &[2, 0]);
+    }
 }

@@ -5,7 +5,7 @@ use nagar_core::analysis::{
     explain, improve, preview, AnalysisError, Collision, ImproveOptions, PreviewOptions, WhatIf,
 };
 use nagar_core::pipeline::{score, Scored, WeightOverrides};
-use nagar_core::{Aggregation, Cell, Framework, Group, MissingPolicy, RawTable, Settings};
+use nagar_core::{Aggregation, Cell, CellRef, Framework, Group, MissingPolicy, RawTable, Settings};
 
 /// xorshift64*: deterministic data without a dependency.
 struct Rng(u64);
@@ -270,8 +270,8 @@ fn quantile_is_r_type_7() {
 
 fn set_cell(t: &mut RawTable, id: &str, col: &str, v: f64) {
     let k = t.column_index(col).unwrap();
-    let r = t.rows.iter().position(|r| r[0] == Cell::Text(id.into())).unwrap();
-    t.rows[r][k] = Cell::Number(v);
+    let r = t.rows().position(|r| r.cell(0) == Cell::Text(id.into())).unwrap();
+    t.set(r, k, CellRef::Number(v));
 }
 
 #[test]
@@ -742,10 +742,7 @@ fn what_if_adds_a_column_the_file_lacks() {
     let st = Settings { tiers: "size".into(), ..Settings::default() };
     let mut t = mini_table(25, 4, "c", "pub.csv");
     let k = t.column_index("doctors").unwrap();
-    t.columns.remove(k);
-    for r in &mut t.rows {
-        r.remove(k);
-    }
+    t.remove_column(k);
     let mut w = WhatIf::new(&f, t, &st, &WeightOverrides::new(), "c1").unwrap();
     let r = w.set_input_text("doctors", "40").unwrap();
     assert_eq!(r.changed.len(), 1);
@@ -769,8 +766,8 @@ fn preview_scores_with_and_without_my_rows() {
     assert_eq!(rep.moves.len(), 50);
     // Same numbers as scoring the two files concatenated.
     let mut both = published.clone();
-    for (r, row) in mine.rows.iter().enumerate() {
-        both.push_row(row.clone(), 100 + r);
+    for (r, row) in mine.rows().enumerate() {
+        both.push_row(row.to_vec(), 100 + r);
     }
     let full = score(&f, &both, &st, &WeightOverrides::new()).unwrap();
     for m in &rep.mine {
@@ -874,11 +871,10 @@ fn preview_bad_input_gives_clear_messages() {
     assert!(e.contains("\"nobody\" is not in the data"), "{e}");
     // My file with fewer columns: a warning, and my issues carry my file's name.
     let mut partial = mine.clone();
-    partial.columns.truncate(6);
-    for r in &mut partial.rows {
-        r.truncate(6);
+    while partial.columns.len() > 6 {
+        partial.remove_column(6);
     }
-    partial.rows[0][3] = Cell::Text("lots".into());
+    partial.set(0, 3, CellRef::Text("lots"));
     let rep = preview(&f, &published, &partial, &st, &w, &o).unwrap().report();
     assert!(rep.warnings[0].contains("lacks"), "{:?}", rep.warnings);
     assert!(
@@ -960,7 +956,7 @@ fn mpi_contributions_sum_to_the_index() {
 #[test]
 fn mpi_what_if_equals_rescoring() {
     let (f, t, st) = mpi();
-    let id = t.rows[5][t.column_index("ulb_id").unwrap()].display();
+    let id = t.cell(5, t.column_index("ulb_id").unwrap()).display();
     let mut w = WhatIf::new(&f, t, &st, &WeightOverrides::new(), &id).unwrap();
     // Inputs read by several indicators (total_budget, road_km, households_total), a
     // group-dependent one (services_online_pct for 3.1.1), Y/N, a credit rating, population.
@@ -1082,7 +1078,7 @@ fn reaggregation_with_new_weights_equals_rescoring() {
 #[test]
 fn what_if_form_groups_every_input_by_sector_once() {
     let (f, t, st) = mpi();
-    let id = t.rows[2][t.column_index("ulb_id").unwrap()].display();
+    let id = t.cell(2, t.column_index("ulb_id").unwrap()).display();
     let w = WhatIf::new(&f, t, &st, &WeightOverrides::new(), &id).unwrap();
     let form = w.form();
     assert_eq!(form.len(), 20, "one section per MPI sector");
@@ -1104,7 +1100,7 @@ fn mpi_what_if_random_changes_of_any_input_equal_rescoring() {
             .into_iter()
             .enumerate()
     {
-        let id = t.rows[9 + k][t.column_index("ulb_id").unwrap()].display();
+        let id = t.cell(9 + k, t.column_index("ulb_id").unwrap()).display();
         let mut w = WhatIf::new(&f, t.clone(), &st, &WeightOverrides::new(), &id).unwrap();
         let mut rng = Rng(77 + k as u64);
         for step in 0..60 {

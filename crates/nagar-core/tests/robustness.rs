@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use nagar_core::pipeline::{score, WeightOverrides};
 use nagar_core::robustness::{spec::WeightsSpec, Design, Engine, Kind, RobustnessError, Spec};
-use nagar_core::{Aggregation, Cell, Framework, Normalisation, RawTable, Settings};
+use nagar_core::{Aggregation, Cell, CellRef, Framework, Normalisation, RawTable, Settings};
 
 const TOL: f64 = 1e-9;
 
@@ -26,7 +26,7 @@ fn nominal_settings(fw: &Framework) -> Settings {
 /// A COINr CSV keyed by its first column; each row the remaining cells by header.
 fn reference(name: &str) -> (Vec<String>, HashMap<String, Vec<String>>) {
     let t = csv_table(&format!("data/coinr-asem/robustness/sa/{name}"));
-    let rows = t.rows.iter().map(|r| (r[0].display(), r[1..].iter().map(|c| c.display()).collect())).collect();
+    let rows = t.rows().map(|r| (r.cell(0).display(), r.iter().skip(1).map(|c| c.display()).collect())).collect();
     (t.columns[1..].to_vec(), rows)
 }
 
@@ -259,20 +259,18 @@ fn design_files_that_do_not_fit_are_refused_naming_the_column() {
     t.columns[2] = "normalize".into();
     assert!(err(&t).contains("\"normalize\""), "{}", err(&t));
     let mut t = good.clone();
-    t.rows[5][2] = Cell::Text("zscroe".into());
+    t.set(5, 2, CellRef::Text("zscroe"));
     let e = err(&t);
     assert!(e.contains("row 7") && e.contains("normalise") && e.contains("zscroe"), "{e}");
     let mut t = good.clone();
-    t.rows[3][5] = Cell::Text("-1".into());
+    t.set(3, 5, CellRef::Text("-1"));
     assert!(err(&t).contains("weight:ConEcFin"), "{}", err(&t));
     let mut t = good.clone();
-    t.rows.truncate(199);
-    t.source_rows.truncate(199);
+    t.truncate(199);
     assert!(err(&t).contains("N(d+2)"), "{}", err(&t));
     // Only one AB block: a sensitivity analysis of one input.
     let mut t = good.clone();
-    t.rows.truncate(120);
-    t.source_rows.truncate(120);
+    t.truncate(120);
     assert!(err(&t).contains("at least two inputs"), "{}", err(&t));
 }
 

@@ -2,7 +2,7 @@
 //! Framework files are data in `frameworks/`, embedded at compile time.
 
 use nagar_core::output::{OutCell, Sheet};
-use nagar_core::{Cell, Framework, RawTable};
+use nagar_core::{CellRef, Framework, RawTable};
 
 const BUILTIN: &[(&str, &str)] = &[("mpi-2019", include_str!("../../../frameworks/mpi-2019.toml"))];
 
@@ -44,23 +44,22 @@ pub fn demo_default(fw: &Framework) -> RawTable {
 /// id of the first column in the generator's `DEMO-` form), so exports say so.
 pub fn dataset_note(table: &RawTable) -> Option<String> {
     let generated = table.file.starts_with("demo (seed ");
-    let demo_ids = !table.rows.is_empty()
-        && table.rows.iter().all(|r| matches!(r.first(), Some(Cell::Text(s)) if s.starts_with("DEMO-")));
+    let demo_ids =
+        !table.is_empty() && table.rows().all(|r| matches!(r.get(0), Some(CellRef::Text(s)) if s.starts_with("DEMO-")));
     (generated || demo_ids).then(|| DEMO_NOTE.to_string())
 }
 
 /// A raw table as a sheet (to write the demo data or a normalised copy of an input).
 pub fn table_to_sheet(table: &RawTable) -> Sheet {
     let rows = table
-        .rows
-        .iter()
+        .rows()
         .map(|r| {
             r.iter()
                 .map(|c| match c {
-                    Cell::Empty => OutCell::Empty,
-                    Cell::Number(x) => OutCell::num(*x),
-                    Cell::Bool(b) => OutCell::Text(if *b { "Y" } else { "N" }.into()),
-                    Cell::Text(s) => OutCell::Text(s.clone()),
+                    CellRef::Empty => OutCell::Empty,
+                    CellRef::Number(x) => OutCell::num(x),
+                    CellRef::Bool(b) => OutCell::Text(if b { "Y" } else { "N" }.into()),
+                    CellRef::Text(s) => OutCell::Text(s.to_string()),
                 })
                 .collect()
         })
@@ -88,7 +87,7 @@ mod tests {
         let mut renamed = t.clone();
         renamed.file = "my-copy.csv".into();
         assert_eq!(dataset_note(&renamed).as_deref(), Some(DEMO_NOTE), "recognised by its DEMO- ids");
-        let real = RawTable { file: "x.csv".into(), ..RawTable::new("x.csv", vec!["ulb_id".into()]) };
+        let real = RawTable::new("x.csv", vec!["ulb_id".into()]);
         assert_eq!(dataset_note(&real), None);
     }
 

@@ -3,7 +3,7 @@
 
 use nagar_core::framework::Columns;
 use nagar_core::parse::{cell_number, is_missing_marker};
-use nagar_core::{Aggregate, Cell, Framework, FrameworkError, Indicator, RawTable, Settings};
+use nagar_core::{Aggregate, CellRef, Framework, FrameworkError, Indicator, RawTable, Settings};
 
 use crate::detect::{extension, stem};
 use crate::{read_data, ReadOptions};
@@ -254,10 +254,10 @@ fn from_imeta_file(bytes: &[u8], file: &str) -> Result<Framework, Vec<FrameworkE
 }
 
 /// The iMeta table's value in a cell as text; `None` when empty or a missing marker (`NA`).
-fn text(cell: Option<&Cell>) -> Option<String> {
+fn text(cell: Option<CellRef>) -> Option<String> {
     match cell? {
-        Cell::Empty => None,
-        Cell::Text(s) if is_missing_marker(s) => None,
+        CellRef::Empty => None,
+        CellRef::Text(s) if is_missing_marker(s) => None,
         c => Some(c.display().trim().to_string()),
     }
 }
@@ -300,8 +300,8 @@ pub fn imeta_to_framework(table: &RawTable, file_name: &str) -> Result<Framework
     let mut aggregates = Vec::new();
     let mut indicators = Vec::new();
     let mut data_columns: Vec<(&'static str, String)> = Vec::new();
-    for (k, cells) in table.rows.iter().enumerate() {
-        let row = table.source_rows.get(k).copied().unwrap_or(k + 2);
+    for (k, cells) in table.rows().enumerate() {
+        let row = table.source_row(k).unwrap_or(k + 2);
         let get = |c: Option<usize>| c.and_then(|i| cells.get(i));
         let Some(code) = text(get(c_code)) else {
             errs.push(ferr(format!("{file_name}, row {row}"), "iCode is missing"));
@@ -311,7 +311,7 @@ pub fn imeta_to_framework(table: &RawTable, file_name: &str) -> Result<Framework
         let number = |c: Option<usize>, what: &str, errs: &mut Vec<FrameworkError>| -> Option<f64> {
             let cell = get(c)?;
             match cell {
-                Cell::Text(s) if is_missing_marker(s) => None,
+                CellRef::Text(s) if is_missing_marker(s) => None,
                 _ => match cell_number(cell, false) {
                     Ok(v) => v,
                     Err(m) => {

@@ -1,6 +1,6 @@
 //! CSV/TSV reading: encoding, delimiter detection, header, ragged rows, physical line numbers.
 
-use nagar_core::{Cell, Issue, RawTable};
+use nagar_core::{Cell, CellRef, Issue, RawTable};
 
 use crate::detect::{decode_text, Format};
 use crate::header::clean_headers;
@@ -49,39 +49,38 @@ pub(crate) fn read_csv_split(
         issues.append(&mut header_issues);
         break (columns, row);
     };
-    let mut table = RawTable::new(file, columns);
-    let expected = table.columns.len();
+    let expected = columns.len();
     // The data row (0-based) that would take the table over `max_cells`.
     let first_over = max_cells.checked_div(expected).unwrap_or(usize::MAX);
     let data_start = reader.position().byte() as usize;
     let split = split_point(&text, data_start, split_min);
-    let (first, second) = read_halves(&text, delimiter, &mut reader, &mut lines, expected, first_over, split);
+    let (first, second) = read_halves(&text, delimiter, &mut reader, &mut lines, &columns, first_over, split);
+    let mut table = RawTable::new(file, columns);
     let mut parts = vec![(first, 0)];
     if let Some((part, line_at_split)) = second {
         parts.push((part, line_at_split - 1));
     }
     let mut skipped_empty = 0usize;
     for (part, line_offset) in parts {
-        let rows_before = table.rows.len();
-        if part.over || rows_before + part.rows.len() > first_over {
+        let rows_before = table.n_rows();
+        if part.over || rows_before + part.table.n_rows() > first_over {
             let (limit, columns, rows) = (max_cells, expected, first_over);
             return Err(ReadError::new(file, ReadErrorKind::TooManyCells { limit, columns, rows }));
         }
         for (index, end_line, cells) in &part.ragged {
-            let row = part.source_rows[*index] + line_offset;
+            let row = part.table.source_row(*index).unwrap_or_default() + line_offset;
             issues.push(ragged_issue(file, row, end_line + line_offset, cells, expected));
         }
         if let Some(e) = part.error {
             return Err(csv_error(e));
         }
         skipped_empty += part.skipped_empty;
-        table.source_rows.extend(part.source_rows.iter().map(|r| r + line_offset));
-        table.rows.extend(part.rows);
+        table.append(part.table, line_offset);
     }
     if skipped_empty > 0 {
         issues.push(Issue::info(format!("{skipped_empty} row(s) with only empty cells were skipped")).file(file));
     }
-    if table.rows.is_empty() {
+    if table.is_empty() {
         issues.push(Issue::warning("the file has a header but no data rows").file(file).row(header_row));
     }
     if delimiter != b',' {
@@ -92,13 +91,11 @@ pub(crate) fn read_csv_split(
 }
 
 /// Data rows read by one reader.
-#[derive(Default)]
 struct Part {
-    /// Every row has exactly the header's number of cells.
-    rows: Vec<Vec<Cell>>,
-    /// The line each row starts on (counted from the part's start).
-    source_rows: Vec<usize>,
-    /// Rows with another number of cells than the header: (index in `rows`, the line after the
+    /// The rows (every one with exactly the header's number of cells), each with the line it
+    /// starts on (counted from the part's start).
+    table: RawTable,
+    /// Rows with another number of cells than the header: (index in `table`, the line after the
     /// row, the cells as read).
     ragged: Vec<(usize, usize, Vec<Cell>)>,
     skipped_empty: usize,
@@ -107,6 +104,39 @@ struct Part {
     /// The second half stopped with both halves together over the cell limit; its rows were
     /// freed (an error, if the half is kept).
     over: bool,
+    /// The reader's byte offset where the part starts, and how many bytes of text its table
+    /// will cover (its own, and any part appended to it): for [`Part::reserve`].
+    start: usize,
+    span: usize,
+}
+
+/// Rows read before the part's room is reserved from their average size.
+const SAMPLE_ROWS: usize = 32;
+
+impl Part {
+    fn new(columns: &[String], start: usize, span: usize) -> Self {
+        Part {
+            table: RawTable::new("", columns.to_vec()),
+            ragged: Vec::new(),
+            skipped_empty: 0,
+            error: None,
+            over: false,
+            start,
+            span,
+        }
+    }
+
+    /// After the first rows (the reader now at `pos`), room for the rows the part's span will
+    /// hold at their average size (5% more; at most `max_rows`), so that the table's store
+    /// grows once instead of doubling, which would hold up to twice the memory.
+    fn reserve(&mut self, pos: usize, max_rows: usize) {
+        let n = self.table.n_rows().max(1);
+        let per_row = (pos.saturating_sub(self.start) / n).max(1);
+        let rows = (self.span / per_row).saturating_mul(21) / 20 + 16;
+        let more = rows.min(max_rows).saturating_sub(n);
+        let text_per_row = self.table.text_bytes().div_ceil(n);
+        self.table.reserve(more, text_per_row.saturating_mul(more).saturating_mul(21) / 20);
+    }
 }
 
 /// How [`read_part`] ended.
@@ -125,13 +155,13 @@ enum PartEnd {
 fn read_part(
     reader: &mut csv::Reader<&[u8]>,
     lines: &mut Lines,
-    expected: usize,
     first_over: usize,
     split: &mut Option<usize>,
     part: &mut Part,
     progress: Option<&std::sync::atomic::AtomicUsize>,
 ) -> PartEnd {
     let mut record = csv::StringRecord::new();
+    let expected = part.table.columns.len();
     loop {
         let before = reader.position().byte() as usize;
         match reader.read_record(&mut record) {
@@ -158,20 +188,22 @@ fn read_part(
             }
             continue;
         }
-        let mut cells: Vec<Cell> = record.iter().map(text_cell).collect();
-        if cells.len() != expected {
+        if record.len() != expected {
             let end_line = lines.at(reader.position().byte() as usize);
-            part.ragged.push((part.rows.len(), end_line, cells.clone()));
-            cells.resize(expected, Cell::Empty);
+            let cells = record.iter().map(|f| text_cell(f).to_cell()).collect();
+            part.ragged.push((part.table.n_rows(), end_line, cells));
         }
-        part.rows.push(cells);
-        part.source_rows.push(row);
-        if part.rows.len().is_multiple_of(256) {
+        part.table.push_row_from(record.iter().map(text_cell), row);
+        let n = part.table.n_rows();
+        if n == SAMPLE_ROWS {
+            part.reserve(reader.position().byte() as usize, first_over.saturating_add(1));
+        }
+        if n.is_multiple_of(256) {
             if let Some(progress) = progress {
-                progress.store(part.rows.len(), std::sync::atomic::Ordering::Relaxed);
+                progress.store(n, std::sync::atomic::Ordering::Relaxed);
             }
         }
-        if part.rows.len() > first_over {
+        if n > first_over {
             return PartEnd::Done;
         }
     }
@@ -185,14 +217,16 @@ fn read_halves(
     delimiter: u8,
     reader: &mut csv::Reader<&[u8]>,
     lines: &mut Lines,
-    expected: usize,
+    columns: &[String],
     first_over: usize,
     split: Option<usize>,
 ) -> (Part, Option<(Part, usize)>) {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let mut first = Part::default();
+    let data_start = reader.position().byte() as usize;
+    // The first part's table takes the second's rows too.
+    let mut first = Part::new(columns, data_start, text.len().saturating_sub(data_start));
     let Some(at) = split else {
-        read_part(reader, lines, expected, first_over, &mut None, &mut first, None);
+        read_part(reader, lines, first_over, &mut None, &mut first, None);
         return (first, None);
     };
     // The second half stops early when the first half finds the split inside a record, or when
@@ -203,7 +237,7 @@ fn read_halves(
     let second_text = &text[at..];
     let (end, second) = std::thread::scope(|s| {
         let handle = s.spawn(|| {
-            let mut part = Part::default();
+            let mut part = Part::new(columns, 0, second_text.len());
             let mut reader = self::reader(delimiter, second_text);
             let mut lines = Lines::new(second_text.as_bytes());
             // Split at the `\n` of `\r\n`: the `\r` before it ended the line.
@@ -213,25 +247,25 @@ fn read_halves(
                 // The rows this half may hold with the first half's so far; one more means
                 // both together are over the limit, whatever the first half still reads.
                 let room = first_over.saturating_sub(first_rows.load(Ordering::Relaxed));
-                if part.rows.len() > room {
-                    return Part { over: true, ..Part::default() };
+                if part.table.n_rows() > room {
+                    return Part { over: true, ..Part::new(&[], 0, 0) };
                 }
                 if wasted.load(Ordering::Relaxed) {
                     return part;
                 }
-                let limit = (part.rows.len() + 256).min(room);
-                read_part(&mut reader, &mut lines, expected, limit, &mut None, &mut part, None);
-                if part.rows.len() > room {
+                let limit = (part.table.n_rows() + 256).min(room);
+                read_part(&mut reader, &mut lines, limit, &mut None, &mut part, None);
+                if part.table.n_rows() > room {
                     // Over the limit together: the rows are of no use, free them now.
-                    return Part { over: true, ..Part::default() };
+                    return Part { over: true, ..Part::new(&[], 0, 0) };
                 }
-                if part.rows.len() <= limit {
+                if part.table.n_rows() <= limit {
                     return part; // the end, or an error
                 }
             }
         });
         let mut split = Some(at);
-        let end = read_part(reader, lines, expected, first_over, &mut split, &mut first, Some(&first_rows));
+        let end = read_part(reader, lines, first_over, &mut split, &mut first, Some(&first_rows));
         if !matches!(end, PartEnd::AtSplit(_)) {
             wasted.store(true, Ordering::Relaxed);
         }
@@ -246,16 +280,17 @@ fn read_halves(
 
 #[cfg(not(feature = "threads"))]
 fn read_halves(
-    _: &str,
+    text: &str,
     _: u8,
     reader: &mut csv::Reader<&[u8]>,
     lines: &mut Lines,
-    expected: usize,
+    columns: &[String],
     first_over: usize,
     _: Option<usize>,
 ) -> (Part, Option<(Part, usize)>) {
-    let mut first = Part::default();
-    read_part(reader, lines, expected, first_over, &mut None, &mut first, None);
+    let data_start = reader.position().byte() as usize;
+    let mut first = Part::new(columns, data_start, text.len().saturating_sub(data_start));
+    read_part(reader, lines, first_over, &mut None, &mut first, None);
     (first, None)
 }
 
@@ -359,15 +394,15 @@ fn reader(delimiter: u8, text: &str) -> csv::Reader<&[u8]> {
 }
 
 /// A field as a cell: empty, a number when the text is one exactly as nagar writes it (no
-/// string kept; `Cell::display` shows the same text), else the trimmed text.
-fn text_cell(field: &str) -> Cell {
+/// text kept; `Cell::display` shows the same text), else the trimmed text.
+fn text_cell(field: &str) -> CellRef<'_> {
     let t = nagar_core::parse::trim(field);
     if t.is_empty() {
-        Cell::Empty
+        CellRef::Empty
     } else if let Some(x) = nagar_core::parse::plain_number(t) {
-        Cell::Number(x)
+        CellRef::Number(x)
     } else {
-        Cell::Text(t.to_string())
+        CellRef::Text(t)
     }
 }
 
@@ -496,8 +531,9 @@ mod tests {
             let start = reader.position().byte() as usize;
             let split = split_point(text, start, 1);
             let mut lines = Lines::new(text.as_bytes());
-            let (first, second) = read_halves(text, b',', &mut reader, &mut lines, 2, usize::MAX, split);
-            (split, first.rows.len(), second.map(|(p, line)| (p.rows.len(), line)))
+            let columns = [String::from("a"), String::from("b")];
+            let (first, second) = read_halves(text, b',', &mut reader, &mut lines, &columns, usize::MAX, split);
+            (split, first.table.n_rows(), second.map(|(p, line)| (p.table.n_rows(), line)))
         };
         assert_eq!(halves("a,b\n1,2\n3,4\n5,6\n7,8\n"), (Some(16), 3, Some((1, 5))));
         // CRLF: the split at the `\n` of a `\r\n` (the csv reader starts the next record there).

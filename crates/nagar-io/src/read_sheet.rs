@@ -70,7 +70,7 @@ pub(crate) fn read_sheet(bytes: &[u8], file: &str, format: Format, sheet: Option
         }
         table.push_row(out, row);
     }
-    if table.rows.is_empty() {
+    if table.is_empty() {
         issues.push(Issue::warning("the sheet has a header but no data rows").file(file).row(header_row));
     }
     Ok(DataRead { table, format, issues })

@@ -287,7 +287,7 @@ fn coinr_asem_imeta_xlsx_loads_like_the_csv() {
     let table = read_data(&bytes, "ASEM_iMeta.csv", &ReadOptions::default()).unwrap().table;
     // As a person would have it in Excel: numbers as numbers, NA as text.
     let rows = table
-        .rows
+        .to_rows()
         .iter()
         .map(|r| {
             r.iter()

@@ -384,14 +384,14 @@ mod tests {
         // Take one published row's inputs as typed text, under a new id.
         let t = &published;
         let mut row = FormRow { id: "MY-1".into(), name: "My town".into(), ..FormRow::default() };
-        let get = |name: &str| t.column_index(name).map(|k| t.rows[0][k].display()).unwrap_or_default();
+        let get = |name: &str| t.column_index(name).map(|k| t.cell(0, k).display()).unwrap_or_default();
         row.state = get(&fw.columns.state);
         row.population = get(&fw.columns.population);
         for (f, _) in nagar_core::inputs::input_kinds(&fw) {
             row.values.insert(f.clone(), get(&f));
         }
         let mine = form_table(&fw, &row);
-        assert_eq!(mine.rows.len(), 1);
+        assert_eq!(mine.n_rows(), 1);
         let settings = fw.settings.clone();
         let p =
             analysis::preview(&fw, &published, &mine, &settings, &WeightOverrides::new(), &PreviewOptions::default())
@@ -399,7 +399,7 @@ mod tests {
         let r = p.report();
         assert_eq!(r.mine[0].id, "MY-1");
         // A copy of row 0 scores exactly as row 0 in the combined data.
-        let u0 = p.with.unit_index(&published.rows[0][0].display()).unwrap();
+        let u0 = p.with.unit_index(&published.cell(0, 0).display()).unwrap();
         assert_eq!(r.mine[0].index, Some(p.with.index()[u0]));
     }
 }

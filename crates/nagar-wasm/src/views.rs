@@ -452,7 +452,8 @@ pub fn profile(fw: &Framework, s: &Scored, table: &RawTable, u: usize, note: Opt
             })
             .collect()
     };
-    let row = table.rows.get(s.units.table_rows[u]);
+    let r = s.units.table_rows[u];
+    let row = (r < table.n_rows()).then(|| table.row(r));
     let indicators = fw
         .indicators
         .iter()
@@ -467,7 +468,7 @@ pub fn profile(fw: &Framework, s: &Scored, table: &RawTable, u: usize, note: Opt
                     let header = s.inputs.get(&id).and_then(|c| c.header.clone());
                     let value = match (&header, row) {
                         (Some(h), Some(r)) => {
-                            table.column_index(h).map(|k| r[k].display().trim().to_string()).unwrap_or_default()
+                            table.column_index(h).map(|k| r.cell(k).display().trim().to_string()).unwrap_or_default()
                         }
                         _ => String::new(),
                     };

@@ -25,7 +25,7 @@ use crate::inputs;
 use crate::issue::Issue;
 use crate::pipeline::{self, Scored, WeightOverrides};
 use crate::settings::{Group, Settings};
-use crate::table::{normalise_header, Cell, RawTable};
+use crate::table::{normalise_header, Cell, CellRef, RawTable};
 
 /// One aggregate's score for a unit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -190,7 +190,7 @@ fn field_columns(fw: &Framework, t: &RawTable) -> Vec<(String, Option<usize>)> {
 }
 
 fn check_table(fw: &Framework, t: &RawTable, what: &str) -> Result<Vec<(String, Option<usize>)>, AnalysisError> {
-    if t.rows.is_empty() {
+    if t.is_empty() {
         return Err(AnalysisError::Preview(format!("{what} {}: no data rows", t.file)));
     }
     if id_column(fw, t).is_none() {
@@ -250,10 +250,10 @@ pub fn preview(
 
     // Ids and collisions.
     let id_text =
-        |t: &RawTable, r: usize, k: usize| t.rows[r].get(k).map(|c| c.display().trim().to_string()).unwrap_or_default();
-    let pub_ids: HashSet<String> = (0..published.rows.len()).map(|r| id_text(published, r, pub_id)).collect();
+        |t: &RawTable, r: usize, k: usize| t.row(r).get(k).map(|c| c.display().trim().to_string()).unwrap_or_default();
+    let pub_ids: HashSet<String> = (0..published.n_rows()).map(|r| id_text(published, r, pub_id)).collect();
     let mut collisions: Vec<String> = Vec::new();
-    for r in 0..mine.rows.len() {
+    for r in 0..mine.n_rows() {
         let id = id_text(mine, r, my_id);
         if !id.is_empty() && pub_ids.contains(&id) && !collisions.contains(&id) {
             collisions.push(id);
@@ -268,10 +268,10 @@ pub fn preview(
             Some(Collision::Replace) => replaced = collisions.clone(),
             Some(Collision::AddAsNew) => {
                 let mut taken: HashSet<String> = pub_ids.clone();
-                for r in 0..mine.rows.len() {
+                for r in 0..mine.n_rows() {
                     taken.insert(id_text(mine, r, my_id));
                 }
-                for r in 0..mine.rows.len() {
+                for r in 0..mine.n_rows() {
                     let id = id_text(mine, r, my_id);
                     if !collisions.contains(&id) || renamed.iter().any(|(a, _): &(String, String)| a == &id) {
                         continue;
@@ -314,30 +314,26 @@ pub fn preview(
     }
     let width = combined.columns.len();
     let replaced_set: HashSet<&str> = replaced.iter().map(|s| s.as_str()).collect();
-    for (r, row) in published.rows.iter().enumerate() {
+    for (r, row) in published.rows().enumerate() {
         if replaced_set.contains(id_text(published, r, pub_id).as_str()) {
             continue;
         }
-        let mut cells = row.clone();
-        cells.resize(width, Cell::Empty);
-        combined.rows.push(cells);
-        combined.source_rows.push(published.source_rows.get(r).copied().unwrap_or(r + 2));
+        combined.push_row_from(row.iter(), published.source_row(r).unwrap_or(r + 2));
     }
     let mut mine_ids = Vec::new();
-    for (r, row) in mine.rows.iter().enumerate() {
-        let mut cells = vec![Cell::Empty; width];
+    for (r, row) in mine.rows().enumerate() {
+        let mut cells = vec![CellRef::Empty; width];
         for (c, cell) in row.iter().enumerate() {
             if let Some(&k) = map.get(c) {
-                cells[k] = cell.clone();
+                cells[k] = cell;
             }
         }
         let id = new_ids.get(&r).cloned().unwrap_or_else(|| id_text(mine, r, my_id));
-        cells[pub_id] = Cell::Text(id.clone());
+        cells[pub_id] = CellRef::Text(&id);
+        combined.push_row_from(cells, mine.source_row(r).unwrap_or(r + 2));
         if !id.is_empty() && !mine_ids.contains(&id) {
             mine_ids.push(id);
         }
-        combined.rows.push(cells);
-        combined.source_rows.push(mine.source_rows.get(r).copied().unwrap_or(r + 2));
     }
 
     let without = pipeline::score(fw, published, settings, weights)?;
@@ -623,21 +619,10 @@ impl WhatIf {
             .or_else(|| self.table.column_index(&field))
         {
             Some(k) => k,
-            None => {
-                self.table.columns.push(field.clone());
-                let width = self.table.columns.len();
-                for row in &mut self.table.rows {
-                    row.resize(width, Cell::Empty);
-                }
-                self.table.columns.len() - 1
-            }
+            None => self.table.add_column(field.clone()),
         };
         let r = self.scored.units.table_rows[u];
-        let width = self.table.columns.len();
-        if self.table.rows[r].len() < width {
-            self.table.rows[r].resize(width, Cell::Empty); // a ragged row: pad, as readers do
-        }
-        let old_cell = std::mem::replace(&mut self.table.rows[r][k], cell);
+        let old_cell = self.table.set(r, k, cell.view());
 
         if self.fast.is_err() || self.is_context_column(&field) {
             match pipeline::score(&self.fw, &self.table, &self.scored.settings, &self.weights) {
@@ -650,7 +635,7 @@ impl WhatIf {
                     return Ok(WhatIfResult { scores: self.result().scores, changed, warnings, full_rescore: true });
                 }
                 Err(e) => {
-                    self.table.rows[r][k] = old_cell;
+                    self.table.set(r, k, old_cell.view());
                     return Err(e.into());
                 }
             }
@@ -919,10 +904,7 @@ impl Local {
             }
         }
         let mut mini = RawTable::new(table.file.clone(), cols.iter().map(|&k| table.columns[k].clone()).collect());
-        mini.push_row(
-            cols.iter().map(|&k| table.rows[r].get(k).cloned().unwrap_or_default()).collect(),
-            s.units.source_rows[u],
-        );
+        mini.push_row_from(cols.iter().map(|&k| table.cell(r, k)), s.units.source_rows[u]);
         sink.clear();
         let (units, inputs) = inputs::read_units_and_inputs(&self.fw, &mini, &[], sink).ok()?;
         if units.len() != 1 {

@@ -22,7 +22,7 @@ use super::RobustnessError;
 use crate::framework::Framework;
 use crate::output::{OutCell, Sheet};
 use crate::settings::{Aggregation, Imputation, MissingPolicy, Normalisation};
-use crate::table::{Cell, RawTable};
+use crate::table::{CellRef, RawTable};
 
 /// Which part of the Saltelli layout a replication is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,16 +263,16 @@ impl Design {
             }
         }
         let mut inputs: Vec<String> = Vec::new();
-        let mut rows = Vec::with_capacity(t.rows.len());
-        for (r, cells) in t.rows.iter().enumerate() {
-            let row_no = t.source_rows.get(r).copied().unwrap_or(r + 2);
+        let mut rows = Vec::with_capacity(t.n_rows());
+        for (r, cells) in t.rows().enumerate() {
+            let row_no = t.source_row(r).unwrap_or(r + 2);
             let at = |k: usize, m: String| err(format!("row {row_no}, column {}: {m}", t.columns[k]));
-            let rep = number(&cells[rep_col])
-                .ok_or_else(|| at(rep_col, format!("{:?} is not a number", cells[rep_col].display())))?;
+            let rep = number(cells.cell(rep_col))
+                .ok_or_else(|| at(rep_col, format!("{:?} is not a number", cells.cell(rep_col).display())))?;
             if rep != (r + 1) as f64 {
-                return Err(at(rep_col, format!("expected rep {}, found {}", r + 1, cells[rep_col].display())));
+                return Err(at(rep_col, format!("expected rep {}, found {}", r + 1, cells.cell(rep_col).display())));
             }
-            let block = cells[block_col].display();
+            let block = cells.cell(block_col).display();
             let block = match block.trim() {
                 "A" => Block::A,
                 "B" => Block::B,
@@ -293,7 +293,7 @@ impl Design {
             };
             let mut p = Params::default();
             for &(k, kind) in &kinds {
-                let v = cells[k].display();
+                let v = cells.cell(k).display();
                 let v = v.trim();
                 if v.is_empty() {
                     return Err(at(k, "empty cell (a design row must say every varied parameter)".into()));
@@ -319,9 +319,9 @@ impl Design {
                 }
             }
             for &k in &weight_cols {
-                let w = number(&cells[k])
-                    .filter(|w| w.is_finite() && *w >= 0.0)
-                    .ok_or_else(|| at(k, format!("{:?} is not a weight (a finite number ≥ 0)", cells[k].display())))?;
+                let w = number(cells.cell(k)).filter(|w| w.is_finite() && *w >= 0.0).ok_or_else(|| {
+                    at(k, format!("{:?} is not a weight (a finite number ≥ 0)", cells.cell(k).display()))
+                })?;
                 p.weights.push(w);
             }
             rows.push((block, p));
@@ -376,10 +376,10 @@ impl Design {
 }
 
 /// A number cell, or text holding a number.
-fn number(c: &Cell) -> Option<f64> {
+fn number(c: CellRef) -> Option<f64> {
     match c {
-        Cell::Number(x) => Some(*x),
-        Cell::Text(s) => s.trim().parse().ok(),
+        CellRef::Number(x) => Some(x),
+        CellRef::Text(s) => s.trim().parse().ok(),
         _ => None,
     }
 }

@@ -33,9 +33,9 @@ pub fn asem_framework() -> Framework {
     let meta = csv_table("data/coinr-asem/ASEM_iMeta.csv");
     let col = |name: &str| meta.columns.iter().position(|c| c == name).unwrap();
     let (ty, code, parent, weight, dir) = (col("Type"), col("iCode"), col("Parent"), col("Weight"), col("Direction"));
-    let text = |r: usize, k: usize| meta.rows[r][k].display();
+    let text = |r: usize, k: usize| meta.cell(r, k).display();
     let mut src = String::from("id = \"asem\"\nname = \"ASEM\"\n");
-    for r in 0..meta.rows.len() {
+    for r in 0..meta.n_rows() {
         match text(r, ty).as_str() {
             "Aggregate" => {
                 src += &format!(
