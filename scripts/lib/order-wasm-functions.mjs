@@ -13,20 +13,11 @@
 // earlier function, so the order depends only on the bytes.
 //   node scripts/lib/order-wasm-functions.mjs FILE.wasm...
 import { readFileSync, writeFileSync } from 'node:fs';
+import { leb, sections } from './wasm-sections.mjs';
 
 const K = 6;
 const MAX_SHARED_BY = 300;
 const WINDOW = 2;
-
-function leb(b, i) {
-  let r = 0, s = 0, x;
-  do {
-    x = b[i++];
-    r += (x & 0x7f) * 2 ** s;
-    s += 7;
-  } while (x & 0x80);
-  return [r, i];
-}
 
 function uleb(n) {
   const out = [];
@@ -43,14 +34,9 @@ function uleb(n) {
 function functions(b) {
   let imported = 0;
   const bodies = [];
-  let i = 8;
-  while (i < b.length) {
-    const id = b[i++];
-    const [size, at] = leb(b, i);
-    const end = at + size;
+  for (const { id, body: at, name } of sections(b)) {
     if (id === 0) {
-      const [len, j] = leb(b, at);
-      if (b.subarray(j, j + len).toString('utf8') === 'name') throw new Error('the module already has a name section: strip it first');
+      if (name === 'name') throw new Error('the module already has a name section: strip it first');
     } else if (id === 2) {
       let [n, j] = leb(b, at);
       for (; n > 0; n--) {
@@ -89,7 +75,6 @@ function functions(b) {
         j += len;
       }
     }
-    i = end;
   }
   return { imported, bodies };
 }
