@@ -190,6 +190,9 @@ test('sensitivity analysis: sensitivity.csv and rankstats.csv of `nagar robustne
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const { page, errors } = await open(context);
   await page.check('#rb-type-sa');
+  // The view is drawn again asynchronously (its module and words are awaited): wait for the
+  // form to show the sensitivity analysis's default N, then check it.
+  await page.waitForFunction(() => document.querySelector('#rb-n')?.value !== '1000', null, { timeout: 10_000 }).catch(() => {});
   assert.equal(await page.inputValue('#rb-n'), '250');
   // Three inputs: the vertical weights, the sector weights, the missing-data policy.
   await setNumber(page, '#rb-n', 30);
