@@ -214,51 +214,76 @@ fn main() -> ExitCode {
     }
 }
 
-/// The Scores sheet as CSV, streamed: blocks of rows are formatted on every core, each into its
-/// own reused buffer, and written in order, so the whole table never exists as cells or as text
-/// at once (formatting the numbers is most of the writing; the text is the same for any number
-/// of threads).
+/// The Scores sheet as CSV, streamed: blocks of rows are formatted on every core, each thread
+/// into its own two reused buffers, while this thread writes the finished blocks in order, so
+/// the writing overlaps the formatting and the whole table never exists as cells or as text at
+/// once (formatting the numbers is most of the writing; the text is the same for any number of
+/// threads).
 fn write_scores_csv<W: Words + Sync>(
     out: &mut impl std::io::Write,
     table: &report::ScoresTable<W>,
 ) -> std::io::Result<()> {
-    const BLOCK: usize = 512;
+    use std::sync::mpsc;
+    const BLOCK: usize = 256;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let mut header = nagar_io::CsvWriter::default();
     header.header(&table.columns);
     out.write_all(header.as_str().as_bytes())?;
     header.clear(); // keeps the width: every buffer pads short rows to the header's width
-    let mut bufs = vec![header; threads];
-    let format = |buf: &mut nagar_io::CsvWriter, rows: std::ops::Range<usize>| {
+                    // A block's text at about 20 bytes a cell (a 17-digit number and its comma), reserved once
+                    // for each buffer (a clone does not keep the capacity).
+    let room = BLOCK.saturating_mul(table.columns.len()).saturating_mul(20);
+    header.reserve(room);
+    let n = table.len();
+    let blocks = n.div_ceil(BLOCK);
+    let format = |buf: &mut nagar_io::CsvWriter, block: usize| {
         buf.clear();
         let mut row = Vec::with_capacity(table.columns.len());
-        for u in rows {
+        for u in block * BLOCK..((block + 1) * BLOCK).min(n) {
             table.row_into(u, &mut row);
             buf.row(&row);
         }
     };
-    let n = table.len();
-    let mut start = 0;
-    while start < n {
-        let range = |k: usize| (start + k * BLOCK).min(n)..(start + (k + 1) * BLOCK).min(n);
-        std::thread::scope(|scope| {
-            let (mine, others) = bufs.split_first_mut().expect("at least one buffer");
-            for (k, buf) in others.iter_mut().enumerate() {
-                let rows = range(k + 1);
-                if rows.is_empty() {
-                    buf.clear();
-                } else {
-                    scope.spawn(move || format(buf, rows));
-                }
-            }
-            format(mine, range(0));
-        });
-        for buf in &bufs {
-            out.write_all(buf.as_str().as_bytes())?;
+    if threads == 1 || blocks < 2 {
+        for block in 0..blocks {
+            format(&mut header, block);
+            out.write_all(header.as_str().as_bytes())?;
         }
-        start += threads * BLOCK;
+        return out.flush();
     }
-    out.flush()
+    std::thread::scope(|scope| {
+        // Lane w formats blocks w, w + threads, …: it sends each full buffer to this thread
+        // (at most one waiting) and gets it back once written. When this thread returns early
+        // (a failed write), the lanes' channels close and their threads stop.
+        let mut lanes = Vec::with_capacity(threads);
+        for w in 0..threads {
+            let (full_tx, full_rx) = mpsc::sync_channel::<nagar_io::CsvWriter>(1);
+            let (empty_tx, empty_rx) = mpsc::channel::<nagar_io::CsvWriter>();
+            for _ in 0..2 {
+                let mut buf = header.clone();
+                buf.reserve(room);
+                let _ = empty_tx.send(buf);
+            }
+            let format = &format;
+            scope.spawn(move || {
+                for block in (w..blocks).step_by(threads) {
+                    let Ok(mut buf) = empty_rx.recv() else { return };
+                    format(&mut buf, block);
+                    if full_tx.send(buf).is_err() {
+                        return;
+                    }
+                }
+            });
+            lanes.push((full_rx, empty_tx));
+        }
+        for block in 0..blocks {
+            let (full_rx, empty_tx) = &lanes[block % threads];
+            let buf = full_rx.recv().map_err(|_| std::io::Error::other("a formatting thread stopped"))?;
+            out.write_all(buf.as_str().as_bytes())?;
+            let _ = empty_tx.send(buf);
+        }
+        out.flush()
+    })
 }
 
 /// A loaded framework with where it came from.

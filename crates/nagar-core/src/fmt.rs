@@ -47,9 +47,28 @@ pub fn push_number(out: &mut String, x: f64) {
 fn push_shortest(out: &mut String, x: f64) -> bool {
     let mut buf = zmij::Buffer::new();
     let s = buf.format_finite(x);
-    if !s.as_bytes().contains(&b'e') {
-        // Plain notation already (`-1234.5`, `0.001`, `12340000000.0`): the usual case, kept
-        // to a few byte comparisons.
+    // Most numbers are decided from the value alone, without reading zmij's text back: a load
+    // from the buffer it has just written stalls on store forwarding, which made that reading
+    // as costly as zmij itself (docs/BENCHMARKS.md, issue 12, fifth round).
+    // zmij writes plain notation for a shortest form's decimal exponent in -5..=15; within
+    // 1e-4 ≤ |x| < 1e15 the shortest form's exponent is in -4..=15.
+    if (1e-4..1e15).contains(&x.abs()) {
+        let low = lowest_bit(x);
+        if low >= 0 {
+            // A whole number below 2^53: written exactly, as `N.0`, and never a tie.
+            debug_assert!(s.ends_with(".0"), "{s}");
+            out.push_str(&s[..s.len() - 2]);
+            return true;
+        }
+        if low < -23 || !may_be_tie(x, low) {
+            debug_assert!(!s.contains('e') && !s.ends_with(".0"), "{s}");
+            out.push_str(s);
+            return true;
+        }
+    }
+    let b = s.as_bytes();
+    if !b.contains(&b'e') {
+        // Plain notation already (`-1234.5`, `0.001`, `12340000000.0`).
         let text = s.strip_suffix(".0").unwrap_or(s);
         let fraction_digits = match text.bytes().position(|c| c == b'.') {
             Some(p) => (text.len() - p - 1) as i32,
@@ -68,6 +87,30 @@ fn push_shortest(out: &mut String, x: f64) -> bool {
     false
 }
 
+/// Whether `x` = odd · 2^low (-23 ≤ low < 0) may lie halfway between two shortest forms. Its
+/// exact decimal value is N · 10^low with N = odd · 5^-low; when N has at most 15 digits, that
+/// exact value is the shortest form that reads back to x (two decimals of 15 significant digits
+/// lie further apart than x's neighbours), so x is no tie.
+#[cfg(feature = "fast-format")]
+fn may_be_tie(x: f64, low: i32) -> bool {
+    let bits = x.to_bits();
+    let biased = (bits >> 52) & 0x7ff;
+    let fraction = bits & ((1 << 52) - 1);
+    let m = if biased == 0 { fraction } else { fraction | (1 << 52) };
+    let odd = u128::from(m >> m.trailing_zeros());
+    odd * 5u128.pow(low.unsigned_abs()) >= 1_000_000_000_000_000
+}
+
+/// The exponent of `x`'s lowest set bit: x is an odd integer times 2^lowest_bit (x ≠ 0, finite).
+#[cfg(feature = "fast-format")]
+fn lowest_bit(x: f64) -> i32 {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | (1 << 52), biased - 1075) };
+    e + m.trailing_zeros() as i32
+}
+
 /// Whether `x` lies exactly halfway between its shortest form, with `k` digits after the point
 /// (negative: an integer's trailing zeros), and the neighbouring form with as many digits.
 /// Halfway means x = (2D ± 1) · 10^-k / 2 for the digits D: an odd number times 2^-(k+1) (times
@@ -75,11 +118,7 @@ fn push_shortest(out: &mut String, x: f64) -> bool {
 /// of 2^-(k+1) has k+1 decimal places, the last a 5, so that is also enough.
 #[cfg(feature = "fast-format")]
 fn is_tie(x: f64, k: i32) -> bool {
-    let bits = x.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    let fraction = bits & ((1 << 52) - 1);
-    let (m, e) = if biased == 0 { (fraction, -1074) } else { (fraction | (1 << 52), biased - 1075) };
-    m != 0 && e + m.trailing_zeros() as i32 == -(k + 1)
+    lowest_bit(x) == -(k + 1)
 }
 
 /// zmij's text (`-1234.5`, `12340000000.0`, `1.234e+33`, `5e-7`) as its significant digits and
@@ -247,6 +286,16 @@ mod tests {
         #[test]
         fn dyadic_values_and_ties(m in 1u64..(1 << 53), q in 0i32..80, neg in any::<bool>()) {
             let x = (m | 1) as f64 * 2f64.powi(-q) * if neg { -1.0 } else { 1.0 };
+            let s = number(x);
+            prop_assert_eq!(&s, &display(x));
+            prop_assert_eq!(s.parse::<f64>().unwrap().to_bits(), x.to_bits());
+        }
+
+        /// Whole numbers and numbers with few binary places up to 1e15, near the bounds of the
+        /// layout decided from the value alone (`push_shortest`'s first branch).
+        #[test]
+        fn whole_and_dyadic_numbers_below_1e15(m in 1u64..1_000_000_000_000_000, q in 0i32..24, neg in any::<bool>()) {
+            let x = m as f64 * 2f64.powi(-q) * if neg { -1.0 } else { 1.0 };
             let s = number(x);
             prop_assert_eq!(&s, &display(x));
             prop_assert_eq!(s.parse::<f64>().unwrap().to_bits(), x.to_bits());

@@ -23,6 +23,11 @@ impl Matrix {
     pub fn col_mut(&mut self, j: usize) -> &mut [f64] {
         &mut self.data[j * self.n_rows..(j + 1) * self.n_rows]
     }
+    /// Columns `..mid` and `mid..` as two disjoint column-major slices (for two threads).
+    pub fn split_cols_mut(&mut self, mid: usize) -> (&mut [f64], &mut [f64]) {
+        let at = mid.min(self.n_cols()) * self.n_rows;
+        self.data.split_at_mut(at)
+    }
     pub fn get(&self, row: usize, col: usize) -> f64 {
         self.data[col * self.n_rows + row]
     }

@@ -168,12 +168,24 @@ pub fn score(
     settings: &Settings,
     weights: &WeightOverrides,
 ) -> Result<Scored, ScoreError> {
+    score_in(fw, table, settings, weights, true)
+}
+
+/// [`score`]; with `parallel`, the derivations and the normalisation of a large table run on two
+/// threads ([`parallel_columns`]), with the same result (test below).
+fn score_in(
+    fw: &Framework,
+    table: &RawTable,
+    settings: &Settings,
+    weights: &WeightOverrides,
+    parallel: bool,
+) -> Result<Scored, ScoreError> {
     check_run(fw, settings, weights)?;
     let mut issues = Vec::new();
     let read = read_stage(fw, table, settings, &mut issues)?;
-    let (derived, coverage) = derive_stage(fw, &read, &table.file, &mut issues);
+    let (derived, coverage) = derive_stage(fw, &read, &table.file, &mut issues, parallel);
     let proc = process_stage(fw, table, settings, &read.units, &derived, read.groups.clone(), &mut issues)?;
-    let norm = normalise_stage(fw, settings, &proc.groups, &proc.processed)?;
+    let norm = normalise_columns(fw, settings, &proc.groups, &proc.processed, parallel)?;
     let plan = plan_with_weights(fw, settings, weights);
     let n = read.units.len();
     let n_agg = fw.aggregates.len();
@@ -326,15 +338,57 @@ fn read_stage(
 }
 
 /// [`Stage::Derive`]: every indicator from its inputs, and each unit's coverage.
-fn derive_stage(fw: &Framework, read: &ReadStage, file: &str, issues: &mut Vec<Issue>) -> (Matrix, Vec<f64>) {
+fn derive_stage(
+    fw: &Framework,
+    read: &ReadStage,
+    file: &str,
+    issues: &mut Vec<Issue>,
+    parallel: bool,
+) -> (Matrix, Vec<f64>) {
     let (units, groups) = (&read.units, &read.groups);
     let n = units.len();
     let n_ind = fw.indicators.len();
     let mut derived = Matrix::new(n, n_ind);
-    for (j, ind) in fw.indicators.iter().enumerate() {
-        let ctx = EvalContext { inputs: &read.inputs, units, groups, file, indicator: &ind.id };
-        let v = ind.derivation().evaluate(&ctx, issues);
-        derived.col_mut(j).copy_from_slice(&v);
+    // Columns `range` of `derived` (column-major `cols`): their derivations' issues, then their
+    // outlier warnings.
+    let derive = |range: std::ops::Range<usize>, cols: &mut [f64]| -> (Vec<Issue>, Vec<Issue>) {
+        let (mut found, mut outliers) = (Vec::new(), Vec::new());
+        for (j, col) in range.clone().zip(cols.chunks_exact_mut(n)) {
+            let ind = &fw.indicators[j];
+            let ctx = EvalContext { inputs: &read.inputs, units, groups, file, indicator: &ind.id };
+            col.copy_from_slice(&ind.derivation().evaluate(&ctx, &mut found));
+        }
+        for (j, col) in range.zip(cols.chunks_exact(n)) {
+            outlier_warnings(&fw.indicators[j].id, col, groups, units, file, &mut outliers);
+        }
+        (found, outliers)
+    };
+    let mut outliers = Vec::new();
+    if n == 0 {
+        // No columns to hold values: every derivation still runs for its issues.
+        for ind in &fw.indicators {
+            let ctx = EvalContext { inputs: &read.inputs, units, groups, file, indicator: &ind.id };
+            ind.derivation().evaluate(&ctx, issues);
+        }
+    } else if parallel && parallel_columns(n, n_ind) {
+        // Two halves of the indicators at once (feature `threads`); the issues in the order of
+        // one pass.
+        let mid = n_ind / 2;
+        let (low, high) = derived.split_cols_mut(mid);
+        let ((mut f_low, mut o_low), (mut f_high, mut o_high)) = std::thread::scope(|s| {
+            let handle = s.spawn(|| derive(mid..n_ind, high));
+            let r_low = derive(0..mid, low);
+            (r_low, handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        issues.append(&mut f_low);
+        issues.append(&mut f_high);
+        outliers.append(&mut o_low);
+        outliers.append(&mut o_high);
+    } else {
+        let (all, _) = derived.split_cols_mut(n_ind);
+        let (mut found, o) = derive(0..n_ind, all);
+        issues.append(&mut found);
+        outliers = o;
     }
     let missing_all: Vec<&str> = fw
         .indicators
@@ -361,7 +415,7 @@ fn derive_stage(fw: &Framework, read: &ReadStage, file: &str, issues: &mut Vec<I
         }
     }
     let coverage: Vec<f64> = present.iter().map(|&p| p as f64 / n_ind.max(1) as f64).collect();
-    outlier_warnings(fw, &derived, groups, units, file, issues);
+    issues.append(&mut outliers);
     (derived, coverage)
 }
 
@@ -491,18 +545,60 @@ pub fn normalise_stage(
     groups: &Groups,
     processed: &Matrix,
 ) -> Result<Normalised, ScoreError> {
+    normalise_columns(fw, settings, groups, processed, false)
+}
+
+/// [`normalise_stage`]; with `parallel` (a whole scoring run, feature `threads`) a large table's
+/// columns are normalised in two halves at once. Each column is computed as in one pass, and the
+/// error is the first in column order, so the result is the same.
+fn normalise_columns(
+    fw: &Framework,
+    settings: &Settings,
+    groups: &Groups,
+    processed: &Matrix,
+    parallel: bool,
+) -> Result<Normalised, ScoreError> {
     let (n, n_ind) = (processed.n_rows(), fw.indicators.len());
     let mut normalised = Matrix::new(n, n_ind);
     let mut group_stats = vec![vec![(f64::NAN, f64::NAN); groups.len()]; n_ind];
-    let mut scratch = Vec::with_capacity(n);
-    for (j, stats) in group_stats.iter_mut().enumerate() {
-        for (g, st) in stats.iter_mut().enumerate() {
-            let (proc_col, norm_col) = (processed.col(j), normalised.col_mut(j));
-            normalise_in_group(fw, settings, groups, j, g, proc_col, norm_col, st, &mut scratch)
-                .map_err(ScoreError::Settings)?;
+    // Columns first.. of `normalised` (column-major `cols`) and their statistics.
+    let run = |first: usize, cols: &mut [f64], stats: &mut [Vec<(f64, f64)>]| -> Result<(), String> {
+        let mut scratch = Vec::with_capacity(n);
+        for ((k, stats), norm_col) in stats.iter_mut().enumerate().zip(cols.chunks_exact_mut(n.max(1))) {
+            let j = first + k;
+            for (g, st) in stats.iter_mut().enumerate() {
+                normalise_in_group(fw, settings, groups, j, g, processed.col(j), norm_col, st, &mut scratch)?;
+            }
         }
+        Ok(())
+    };
+    if parallel && parallel_columns(n, n_ind) {
+        let mid = n_ind / 2;
+        let (low, high) = normalised.split_cols_mut(mid);
+        let (stats_low, stats_high) = group_stats.split_at_mut(mid);
+        let (r_low, r_high) = std::thread::scope(|s| {
+            let handle = s.spawn(|| run(mid, high, stats_high));
+            let r_low = run(0, low, stats_low);
+            (r_low, handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        r_low.and(r_high).map_err(ScoreError::Settings)?;
+        return Ok(Normalised { normalised, group_stats });
+    }
+    if n > 0 {
+        let (all, _) = normalised.split_cols_mut(n_ind);
+        run(0, all, &mut group_stats).map_err(ScoreError::Settings)?;
     }
     Ok(Normalised { normalised, group_stats })
+}
+
+/// Whether a scoring run's per-column work on `n` units × `n_ind` indicators is split over two
+/// threads: with feature `threads` (the CLI), two cores, and at least 100,000 cells (below
+/// that, starting a thread costs more than it saves).
+fn parallel_columns(n: usize, n_ind: usize) -> bool {
+    cfg!(feature = "threads")
+        && n_ind >= 2
+        && n.saturating_mul(n_ind) >= 100_000
+        && std::thread::available_parallelism().map_or(1, |p| p.get()) >= 2
 }
 
 /// The aggregation plan of [`Stage::Aggregate`]: the settings' method, the framework's weights
@@ -724,36 +820,26 @@ fn derive_zones(fw: &Framework, units: &mut Units, file: &str, issues: &mut Vec<
 }
 
 /// Spec §5: a derived value more than 5 sd from its group's mean is worth a second look.
-fn outlier_warnings(
-    fw: &Framework,
-    derived: &Matrix,
-    groups: &Groups,
-    units: &Units,
-    file: &str,
-    issues: &mut Vec<Issue>,
-) {
-    for (j, ind) in fw.indicators.iter().enumerate() {
-        let col = derived.col(j);
-        for members in &groups.members {
-            let (mean, sd) = mean_sd_of(members.iter().map(|&u| col[u]));
-            if sd.is_nan() || sd <= 0.0 {
-                continue;
-            }
-            for &u in members {
-                let x = col[u];
-                if !x.is_nan() && (x - mean).abs() > 5.0 * sd {
-                    issues.push(
-                        Issue::warning(format!(
-                            "indicator {}: value {} is more than 5 sd from the group mean {} (value used; please check)",
-                            ind.id,
-                            crate::fmt::number(x),
-                            crate::fmt::number((mean * 1e4).round() / 1e4)
-                        ))
-                        .file(file)
-                        .row(units.source_rows[u])
-                        .value(&units.ids[u]),
-                    );
-                }
+fn outlier_warnings(indicator: &str, col: &[f64], groups: &Groups, units: &Units, file: &str, issues: &mut Vec<Issue>) {
+    for members in &groups.members {
+        let (mean, sd) = mean_sd_of(members.iter().map(|&u| col[u]));
+        if sd.is_nan() || sd <= 0.0 {
+            continue;
+        }
+        for &u in members {
+            let x = col[u];
+            if !x.is_nan() && (x - mean).abs() > 5.0 * sd {
+                issues.push(
+                    Issue::warning(format!(
+                        "indicator {}: value {} is more than 5 sd from the group mean {} (value used; please check)",
+                        indicator,
+                        crate::fmt::number(x),
+                        crate::fmt::number((mean * 1e4).round() / 1e4)
+                    ))
+                    .file(file)
+                    .row(units.source_rows[u])
+                    .value(&units.ids[u]),
+                );
             }
         }
     }
@@ -780,4 +866,93 @@ fn mean_sd_of<I: Iterator<Item = f64> + Clone>(values: I) -> (f64, f64) {
     }
     let ss: f64 = values.filter(|x| x.is_finite()).map(|x| (x - mean) * (x - mean)).sum();
     (mean, (ss / (n - 1) as f64).sqrt())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cell, RawTable};
+
+    fn bits(m: &Matrix) -> Vec<u64> {
+        (0..m.n_cols()).flat_map(|j| m.col(j).iter().map(|x| x.to_bits())).collect()
+    }
+
+    fn assert_same(one: &Scored, two: &Scored) {
+        assert_eq!(bits(&one.derived), bits(&two.derived));
+        assert_eq!(bits(&one.processed), bits(&two.processed));
+        assert_eq!(bits(&one.normalised), bits(&two.normalised));
+        assert_eq!(bits(&one.aggregates_raw), bits(&two.aggregates_raw));
+        assert_eq!(bits(&one.aggregates), bits(&two.aggregates));
+        let stats = |s: &Scored| -> Vec<(u64, u64)> {
+            s.group_stats.iter().flatten().map(|(m, sd)| (m.to_bits(), sd.to_bits())).collect()
+        };
+        assert_eq!(stats(one), stats(two));
+        assert_eq!(one.coverage, two.coverage);
+        assert_eq!((&one.rank, &one.rank_in_tier), (&two.rank, &two.rank_in_tier));
+        assert_eq!(one.issues, two.issues);
+    }
+
+    /// 1,200 units × 100 indicators read as given, outliers and empty cells in both halves of
+    /// the indicators: scored on two threads (where the machine has two cores) exactly as on one,
+    /// issues in the same order.
+    #[test]
+    fn two_threads_score_as_one_pass() {
+        let mut src = String::from(
+            "id = \"t\"\nname = \"t\"\n[columns]\nid = \"id\"\n[[aggregates]]\nid = \"index\"\nname = \"Index\"\n",
+        );
+        for s in 0..4 {
+            src += &format!("[[aggregates]]\nid = \"s{s}\"\nname = \"s{s}\"\nparent = \"index\"\n");
+        }
+        for i in 0..100 {
+            let dir = if i % 7 == 3 { -1 } else { 1 };
+            src += &format!(
+                "[[indicators]]\nid = \"x{i}\"\nname = \"x{i}\"\nparent = \"s{}\"\ndirection = {dir}\n",
+                i % 4
+            );
+        }
+        let fw: Framework = toml::from_str(&src).expect("framework parses");
+        let mut columns = vec!["id".to_string()];
+        columns.extend((0..100).map(|i| format!("x{i}")));
+        let mut t = RawTable::new("t.csv", columns);
+        let mut s: u64 = 0x9E37_79B9_7F4A_7C15;
+        for u in 0..1_200usize {
+            let mut row = vec![Cell::Text(format!("u{u}"))];
+            for i in 0..100usize {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                let x = (s >> 11) as f64 / (1u64 << 53) as f64;
+                row.push(match (u, i) {
+                    // Outliers (over 5 sd) in the first and the second half of the indicators.
+                    (7 | 900, 3 | 81) => Cell::Number(1e6),
+                    _ if x < 0.03 => Cell::Empty,
+                    _ => Cell::Number((x * 1000.0).round() / 10.0),
+                });
+            }
+            t.push_row(row, u + 2);
+        }
+        let settings = fw.settings.clone();
+        let w = WeightOverrides::new();
+        let one = score_in(&fw, &t, &settings, &w, false).expect("scores");
+        let two = score_in(&fw, &t, &settings, &w, true).expect("scores");
+        assert_same(&one, &two);
+        let outliers: Vec<_> = one.issues.iter().filter(|i| i.message.contains("5 sd")).map(|i| i.row).collect();
+        assert_eq!(outliers, vec![Some(9), Some(9), Some(902), Some(902)]);
+        if cfg!(feature = "threads") && std::thread::available_parallelism().map_or(1, |p| p.get()) >= 2 {
+            assert!(parallel_columns(1_200, 100), "this table is split over two threads");
+        }
+    }
+
+    /// The MPI 2019 framework on 1,200 demo ULBs (derivations with issues in both halves of the
+    /// indicators): the same on two threads as on one.
+    #[test]
+    fn two_threads_score_mpi_as_one_pass() {
+        let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).expect("parses");
+        let t = crate::demo::demo_table(&fw, &crate::demo::census_cities(), 1_200, 7);
+        let w = WeightOverrides::new();
+        let one = score_in(&fw, &t, &fw.settings, &w, false).expect("scores");
+        let two = score_in(&fw, &t, &fw.settings, &w, true).expect("scores");
+        assert!(one.issues.len() > 100);
+        assert_same(&one, &two);
+    }
 }

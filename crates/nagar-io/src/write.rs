@@ -131,6 +131,12 @@ impl CsvWriter {
         &self.out
     }
 
+    /// Room for `bytes` more bytes of text, so that a buffer filled again and again does not
+    /// grow by doubling (each step a copy into fresh memory).
+    pub fn reserve(&mut self, bytes: usize) {
+        self.out.reserve(bytes);
+    }
+
     /// Empties the buffer, keeping its memory.
     pub fn clear(&mut self) {
         self.out.clear();
