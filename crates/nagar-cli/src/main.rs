@@ -224,7 +224,8 @@ fn write_scores_csv<W: Words + Sync>(
     table: &report::ScoresTable<W>,
 ) -> std::io::Result<()> {
     use std::sync::mpsc;
-    const BLOCK: usize = 256;
+    // Small blocks: the buffers stay in the cache, and little fresh memory is touched.
+    const BLOCK: usize = 64;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let mut header = nagar_io::CsvWriter::default();
     header.header(&table.columns);
@@ -233,7 +234,6 @@ fn write_scores_csv<W: Words + Sync>(
                     // A block's text at about 20 bytes a cell (a 17-digit number and its comma), reserved once
                     // for each buffer (a clone does not keep the capacity).
     let room = BLOCK.saturating_mul(table.columns.len()).saturating_mul(20);
-    header.reserve(room);
     let n = table.len();
     let blocks = n.div_ceil(BLOCK);
     let format = |buf: &mut nagar_io::CsvWriter, block: usize| {
@@ -245,6 +245,7 @@ fn write_scores_csv<W: Words + Sync>(
         }
     };
     if threads == 1 || blocks < 2 {
+        header.reserve(room);
         for block in 0..blocks {
             format(&mut header, block);
             out.write_all(header.as_str().as_bytes())?;
@@ -427,10 +428,14 @@ pub fn read_data_file(a: &ScoreArgs) -> Result<nagar_io::DataRead, Fatal> {
 
 /// Read and score a data file; issues of reading are merged into the result's issues.
 pub fn score_file(a: &ScoreArgs) -> Result<(LoadedFramework, Scored, WeightOverrides, Provenance), Fatal> {
+    timing("start");
     let lf = load_framework(&a.framework)?;
     let (settings, weights) = effective_settings(&lf.framework, a)?;
+    timing("framework");
     let read = read_data_file(a)?;
+    timing("read");
     let mut scored = pipeline::score(&lf.framework, &read.table, &settings, &weights)?;
+    timing("score");
     let mut issues = read.issues;
     issues.append(&mut scored.issues);
     scored.issues = issues;
@@ -492,9 +497,27 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
             if ext != "csv" {
                 std::fs::write(path, bytes).map_err(cannot_write)?;
             }
+            timing("write");
             let ranked = scored.rank.iter().filter(|r| r.is_some()).count();
             eprintln!("scored {} units ({} ranked) → {}", scored.units.len(), ranked, path.display());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// With `NAGAR_TIMINGS` set in the environment, `nagar score` writes the wall time of each
+/// phase since the previous one to standard error, for the benchmarks in docs/BENCHMARKS.md.
+fn timing(phase: &str) {
+    use std::sync::Mutex;
+    use std::time::Instant;
+    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+    if std::env::var_os("NAGAR_TIMINGS").is_none() {
+        return;
+    }
+    let now = Instant::now();
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(t) = *last {
+        eprintln!("timing: {phase} {:.1} ms", now.duration_since(t).as_secs_f64() * 1e3);
+    }
+    *last = Some(now);
 }

@@ -204,7 +204,18 @@ fn read_units_and_inputs_split(
 
     // Units: reject empty and duplicate ids (the later row).
     let mut units = Units { id_header: table.columns[id_col].clone(), ..Default::default() };
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let n_rows = table.n_rows();
+    // Room for every row at once: grown by doubling, these vectors took fresh memory each time.
+    units.ids.reserve(n_rows);
+    units.names.reserve(n_rows);
+    units.state.reserve(n_rows);
+    units.zone.reserve(n_rows);
+    units.terrain.reserve(n_rows);
+    units.tags.reserve(n_rows);
+    units.source_rows.reserve(n_rows);
+    units.table_rows.reserve(n_rows);
+    units.population.reserve(n_rows);
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(n_rows);
     for (r, row) in table.rows().enumerate() {
         let src = table.source_row(r).unwrap_or(r + 2);
         let id = cell_text(row.cell(id_col));

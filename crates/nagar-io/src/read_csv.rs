@@ -108,6 +108,10 @@ struct Part {
     /// will cover (its own, and any part appended to it): for [`Part::reserve`].
     start: usize,
     span: usize,
+    /// The most rows the part may hold (the cell limit's, for [`Part::reserve`]); the reader's
+    /// `first_over` when `None`. The second half reads in steps of 256 rows, each with a
+    /// `first_over` of the step's end, which must not cap the room reserved.
+    max_rows: Option<usize>,
 }
 
 /// Rows read before the part's room is reserved from their average size.
@@ -123,6 +127,7 @@ impl Part {
             over: false,
             start,
             span,
+            max_rows: None,
         }
     }
 
@@ -196,7 +201,8 @@ fn read_part(
         part.table.push_row_from(record.iter().map(text_cell), row);
         let n = part.table.n_rows();
         if n == SAMPLE_ROWS {
-            part.reserve(reader.position().byte() as usize, first_over.saturating_add(1));
+            let max_rows = part.max_rows.unwrap_or(first_over.saturating_add(1));
+            part.reserve(reader.position().byte() as usize, max_rows);
         }
         if n.is_multiple_of(256) {
             if let Some(progress) = progress {
@@ -238,6 +244,7 @@ fn read_halves(
     let (end, second) = std::thread::scope(|s| {
         let handle = s.spawn(|| {
             let mut part = Part::new(columns, 0, second_text.len());
+            part.max_rows = Some(first_over.saturating_add(1));
             let mut reader = self::reader(delimiter, second_text);
             let mut lines = Lines::new(second_text.as_bytes());
             // Split at the `\n` of `\r\n`: the `\r` before it ended the line.
