@@ -52,7 +52,11 @@ async function measure(name, action) {
   await once(action); // warm-up
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(await once(action));
-  return { name, total: median(runs.map((r) => r.totalMs)), engine: median(runs.map((r) => r.engineMs)), units: runs[0].units };
+  const m = (k) => median(runs.map((r) => r[k]));
+  // The messages between page and worker: the reply's time less the worker's read and engine.
+  const messages = median(runs.map((r) => r.replyMs - r.readMs - r.engineMs));
+  const frame = median(runs.map((r) => r.totalMs - r.replyMs - r.viewMs));
+  return { name, total: m('totalMs'), engine: m('engineMs'), read: m('readMs'), messages, view: m('viewMs'), frame, units: runs[0].units };
 }
 
 const rows = [
@@ -97,6 +101,11 @@ console.log(`Chromium ${browser.version()}, ${RUNS} runs each (median), ${new Da
 console.log('| data | cities | drop → rendered table | of which engine (read + score) |');
 console.log('| --- | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.name} | ${r.units} | ${r.total.toFixed(0)} ms | ${r.engine.toFixed(0)} ms |`);
+// Where the rest goes (each a median of its own, so they need not add up to the total exactly).
+console.log('\n| data | file read (worker) | engine | messages, copies, unpacking | page: state and results view | style and layout to the frame |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+const ms = (x) => (x === undefined || Number.isNaN(x) ? '–' : `${x.toFixed(1)} ms`);
+for (const r of rows) console.log(`| ${r.name} | ${ms(r.read)} | ${ms(r.engine)} | ${ms(r.messages)} | ${ms(r.view)} | ${ms(r.frame)} |`);
 console.log(`\n| what-if change (5,000 ULBs + my row; field \`${field}\`) | median | max |`);
 console.log('| --- | ---: | ---: |');
 const col = (k) => whatIf.map((t) => t[k]);

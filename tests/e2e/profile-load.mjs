@@ -88,9 +88,9 @@ function report(name, ev, timings) {
     if (e.ts < start || e.ts > end + 5000) continue;
     const t = tname(e);
     const top = !sorted.some((o) => o !== e && tname(o) === t && o.ts <= e.ts && o.ts + (o.dur ?? 0) >= e.ts + (e.dur ?? 0) && (o.dur ?? 0) > (e.dur ?? 0));
-    if ((e.dur ?? 0) < 300 && !(top && (e.dur ?? 0) >= 300)) continue;
+    if ((e.dur ?? 0) < Number(process.env.MIN_US ?? 300)) continue;
     const depth = sorted.filter((o) => o !== e && tname(o) === t && o.ts <= e.ts && o.ts + (o.dur ?? 0) >= e.ts + (e.dur ?? 0) && (o.dur ?? 0) > (e.dur ?? 0)).length;
-    if (depth > 3) continue;
+    if (depth > Number(process.env.DEPTH ?? 3)) continue;
     const what = e.args?.data?.functionName || e.args?.data?.type || e.args?.data?.url?.split('/').pop() || '';
     console.log(`${((e.ts - (end - last)) / 1000).toFixed(1).padStart(7)} +${((e.dur ?? 0) / 1000).toFixed(1).padStart(5)} ${/Worker/.test(t) ? 'W' : 'M'} ${'  '.repeat(depth)}${e.name} ${what}`);
   }
