@@ -130,6 +130,23 @@ function report(name, ev, timings) {
     }
     console.log(`### CPU profile, ${p.thread}: ${(total / RUNS).toFixed(1)} ms busy per load; self time per load\n`);
     for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) if (v / RUNS >= 0.3) console.log(`- ${(v / RUNS).toFixed(1)} ms ${k}`);
+    // Inclusive time: each function once per sample, with everything it called.
+    const parent = new Map();
+    for (const n of p.nodes.values()) for (const c of n.children ?? []) parent.set(c, n.id);
+    for (const n of p.nodes.values()) if (n.parent !== undefined) parent.set(n.id, n.parent);
+    const incl = new Map();
+    for (let i = 0; i < p.samples.length; i++) {
+      const dt = (p.deltas[i + 1] ?? 0) / 1000;
+      const seen = new Set();
+      for (let id = p.samples[i]; id !== undefined; id = parent.get(id)) {
+        const f = p.nodes.get(id)?.callFrame ?? {};
+        if (!f.url || seen.has(f.functionName)) continue;
+        seen.add(f.functionName);
+        incl.set(f.functionName, (incl.get(f.functionName) ?? 0) + dt);
+      }
+    }
+    console.log(`\nInclusive time per load (functions of the page's own code):\n`);
+    for (const [k, v] of [...incl].sort((a, b) => b[1] - a[1]).slice(0, 30)) if (v / RUNS >= 0.3) console.log(`- ${(v / RUNS).toFixed(1)} ms ${k || '(anonymous)'}`);
     console.log('');
   }
 }
