@@ -20,9 +20,8 @@ declare global {
     /// The stages: `readMs` the worker's file read, `replyMs` from the drop to the results
     /// unpacked in the page (the read, the engine and the messages between), `viewMs` the page's
     /// own work after that (state, settings, the results view's DOM); the rest of `totalMs` is
-    /// the browser's style and layout up to the frame. `paintedMs`, set a moment later: to the
-    /// first task after that frame, i.e. with the frame's style, layout and paint.
-    nagarTimings?: { totalMs: number; engineMs: number; units: number; readMs: number; replyMs: number; viewMs: number; paintedMs?: number };
+    /// the browser's work up to the frame.
+    nagarTimings?: { totalMs: number; engineMs: number; units: number; readMs: number; replyMs: number; viewMs: number };
     nagarWhatIf?: { totalMs: number; engineMs: number };
   }
 }
@@ -401,10 +400,8 @@ async function loaded(p: Promise<Loaded>, t0: number, file?: string): Promise<vo
     const tView = performance.now();
     requestAnimationFrame(() => {
       const units = r.results?.units.length ?? 0;
-      const timings: NonNullable<Window['nagarTimings']> = { totalMs: performance.now() - t0, engineMs: r.engineMs, units, readMs: r.readMs ?? 0, replyMs: tReply - t0, viewMs: tView - tReply };
-      window.nagarTimings = timings;
+      window.nagarTimings = { totalMs: performance.now() - t0, engineMs: r.engineMs, units, readMs: r.readMs ?? 0, replyMs: tReply - t0, viewMs: tView - tReply };
       document.body.dataset.rendered = String(Date.now());
-      setTimeout(() => (timings.paintedMs = performance.now() - t0), 0);
     });
   } catch (e) {
     failed(() => t('status.cannot_read', { file: file ?? t('status.demo_data') }), e);
