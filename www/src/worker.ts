@@ -200,9 +200,9 @@ async function readFile(file: File): Promise<Uint8Array> {
   }
   // A file that reads in well under a second is read in one call (the 5,000-ULB CSV, 4.9 MB:
   // 10-12 ms, where the chunked stream below took 20-50 ms), and its cells are estimated from
-  // its first bytes as read (a second read of them alone took another 5-10 ms); a larger one
-  // is read in chunks, with progress, once the estimate from a first read of its first bytes
-  // lets it in.
+  // its first bytes as read, not from a read of them of their own first (drop → engine start
+  // 18-31 ms with the two reads, 12 ms with one: docs/BENCHMARKS.md); a larger one is read in
+  // chunks, with progress, once the estimate from a first read of its first bytes lets it in.
   const whole = file.size <= STREAM_ABOVE_BYTES ? new Uint8Array(await file.arrayBuffer()) : null;
   // A CSV file of short cells can hold more cells than the engine takes (and than the tab has
   // memory for) well within the byte limit: estimated from its first bytes, refused before the
