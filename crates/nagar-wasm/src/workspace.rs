@@ -9,7 +9,7 @@ use nagar_core::{Framework, Issue, RawTable, Settings};
 use wasm_bindgen::prelude::*;
 
 use crate::views::{self, Options, TableTransfer};
-use crate::{from_js, js_error, to_js, ErrorKind};
+use crate::{from_js, js_error, to_js, to_json, ErrorKind};
 
 pub(crate) struct LoadedFramework {
     pub(crate) framework: Framework,
@@ -230,10 +230,8 @@ impl Workspace {
         self.run()?;
         let (lf, data, scored) = self.last_run()?;
         let (packed, numbers) = views::results(&lf.framework, scored, &data.table.file, data.note.clone());
-        let json = serde_json::to_string(&packed)
-            .map_err(|e| js_error(ErrorKind::Internal, format!("cannot convert the results for the page: {e}")))?;
         let out: JsValue = js_sys::Object::new().into();
-        js_sys::Reflect::set(&out, &"json".into(), &JsValue::from_str(&json))?;
+        js_sys::Reflect::set(&out, &"json".into(), &JsValue::from_str(&to_json(&packed)?))?;
         js_sys::Reflect::set(&out, &"unit_numbers".into(), &js_sys::Float64Array::from(&numbers[..]))?;
         Ok(out)
     }
