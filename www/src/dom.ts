@@ -69,12 +69,30 @@ function unsignedZero(s: string): string {
 /// counts with their words are `tn` (i18n.ts).
 export function fmt(x: number | null | undefined, digits = 1): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-  return unsignedZero(x.toLocaleString('en-IN', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  return unsignedZero(numberFormat(digits, digits).format(x));
 }
 
 export function fmtInt(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
-  return Math.round(x).toLocaleString('en-IN');
+  return grouped(Math.round(x));
+}
+
+/// A number in the page's grouping as `x.toLocaleString('en-IN')` writes it (up to 3 decimals).
+export function grouped(x: number): string {
+  return numberFormat(0, 3).format(x);
+}
+
+/// The 'en-IN' formatters, made once each: `x.toLocaleString('en-IN', options)` is the same
+/// as `new Intl.NumberFormat('en-IN', options).format(x)` (ECMA-402) but makes the formatter on
+/// every call, ~30-100 µs in Chromium: a results view (50 rows, the histogram) spent 16-34 ms
+/// in it (docs/BENCHMARKS.md, "Where the page's time goes"). `fmtInt`'s (0, 3) is
+/// `toLocaleString`'s default for a whole number.
+const formats = new Map<number, Intl.NumberFormat>();
+function numberFormat(min: number, max: number): Intl.NumberFormat {
+  const key = min * 100 + max;
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.NumberFormat('en-IN', { minimumFractionDigits: min, maximumFractionDigits: max })));
+  return f;
 }
 
 /// Values that may be tiny or huge (raw inputs, derived values): up to 4 significant decimals.
@@ -82,7 +100,7 @@ export function fmtValue(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   const a = Math.abs(x);
   const d = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : 4;
-  return unsignedZero(x.toLocaleString('en-IN', { maximumFractionDigits: d }));
+  return unsignedZero(numberFormat(0, d).format(x));
 }
 
 export function pct(x: number | null | undefined): string {
@@ -104,7 +122,7 @@ export function fmtCell(text: string): string {
   const m = /^-?\d+(?:\.(\d+))?$/.exec(t);
   if (!m) return text;
   const d = Math.min(m[1]?.length ?? 0, 10);
-  return unsignedZero(Number(t).toLocaleString('en-IN', { minimumFractionDigits: d, maximumFractionDigits: d }));
+  return unsignedZero(numberFormat(d, d).format(Number(t)));
 }
 
 /// A moment as India writes it: DD-MM-YYYY HH:MM (local time).
@@ -117,5 +135,5 @@ export function fmtDateTime(ms: number): string {
 /// A formula as text ("100000 × a / population"): its long constants in the page's grouping
 /// (1,00,000), the rest as written.
 export function fmtFormula(text: string): string {
-  return text.replace(/(?<![\w.,])\d{4,}(?![\w.,])/g, (d) => Number(d).toLocaleString('en-IN'));
+  return text.replace(/(?<![\w.,])\d{4,}(?![\w.,])/g, (d) => grouped(Number(d)));
 }

@@ -17,6 +17,7 @@
 // in the page's language through the catalogue's `engine.*` entries (see there).
 // Adding a language: see www/README.md ("Adding a language").
 import enMain from './i18n/parts/en/main.json';
+import { grouped } from './dom';
 import type enAll from './i18n/en.json';
 
 export type Key = keyof typeof enAll;
@@ -160,7 +161,7 @@ export function t(key: Key, params?: Record<string, string | number>): string {
 /// `{n}` is the count in the page's grouping).
 export function tn(base: PluralBase, n: number): string {
   const key = (n === 1 ? `${base}.one` : `${base}.other`) as Key;
-  return t(key, { n: n.toLocaleString('en-IN') });
+  return t(key, { n: grouped(n) });
 }
 
 /// A framework's name (of a node, an input field, a tier, a zone, a unit) in the page's

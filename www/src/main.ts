@@ -17,7 +17,11 @@ declare global {
   interface Window {
     /// Timings of the last data load, read by the benchmark: from the drop (or click) to the
     /// rendered table, and the part spent in the engine.
-    nagarTimings?: { totalMs: number; engineMs: number; units: number };
+    /// The stages: `readMs` the worker's file read, `replyMs` from the drop to the results
+    /// unpacked in the page (the read, the engine and the messages between), `viewMs` the page's
+    /// own work after that (state, settings, the results view's DOM); the rest of `totalMs` is
+    /// the browser's work up to the frame.
+    nagarTimings?: { totalMs: number; engineMs: number; units: number; readMs: number; replyMs: number; viewMs: number };
     nagarWhatIf?: { totalMs: number; engineMs: number };
   }
 }
@@ -118,30 +122,32 @@ function option(value: string, label: string, selected: boolean): HTMLOptionElem
   return h('option', { value, selected }, label);
 }
 
+/// The settings panel drawn from the framework and the options in force. It is drawn again after
+/// every data load, language switch and framework change, so only what differs is touched: a
+/// control whose options, value or text are already those is left alone (a rebuilt panel made the
+/// browser style and lay out the page again, which was half the time from the demo button to its
+/// table: docs/BENCHMARKS.md, "Where the page's time goes").
 function fillSettings(): void {
   const fw = st.framework;
   if (!fw) return;
   const o = { ...fw.defaults, ...st.options };
   const fsel = $('#framework') as HTMLSelectElement;
-  fsel.replaceChildren(
+  setOptions(fsel, [
     ...st.frameworks.map((f) => option(f.id, t('settings.builtin', { name: nm(f.name) }), st.builtin === f.id)),
     ...(st.builtin ? [] : [option('', t('settings.uploaded', { name: nm(fw.name) }), true)]),
-  );
+  ]);
   const builtin = /^built-in (.+)$/.exec(fw.source);
-  $('#framework-source').textContent = `${tn('n.indicator', fw.indicators)} · ${builtin ? t('settings.source_builtin', { id: builtin[1] }) : fw.source}`;
-  ($('#tiers') as HTMLSelectElement).replaceChildren(
-    ...fw.tier_schemes.map((s) => option(s.id, nm(s.name), o.tiers === s.id)),
-    option('', t('settings.no_tiers'), !o.tiers),
-  );
+  setText($('#framework-source'), `${tn('n.indicator', fw.indicators)} · ${builtin ? t('settings.source_builtin', { id: builtin[1] }) : fw.source}`);
+  setOptions($('#tiers') as HTMLSelectElement, [...fw.tier_schemes.map((s) => option(s.id, nm(s.name), o.tiers === s.id)), option('', t('settings.no_tiers'), !o.tiers)]);
   const cols = (st.data?.columns ?? []).map((c) => c.trim().toLowerCase());
   const groups: [string, string][] = [['all', t('settings.group.all')]];
   if (fw.tier_schemes.length) groups.push(['tier', t('settings.group.tier')]);
   if (cols.includes('state')) groups.push(['state', t('settings.group.state')]);
   if (cols.includes('zone')) groups.push(['zone', t('settings.group.zone')]);
   if (o.group && !groups.some(([v]) => v === o.group)) groups.push([o.group, t('settings.group.column', { column: o.group })]);
-  ($('#group') as HTMLSelectElement).replaceChildren(...groups.map(([v, l]) => option(v, l, o.group === v)));
-  ($('#missing') as HTMLSelectElement).value = o.missing ?? 'reweight';
-  ($('#min-group') as HTMLInputElement).value = String(o.min_group_size ?? 5);
+  setOptions($('#group') as HTMLSelectElement, groups.map(([v, l]) => option(v, l, o.group === v)));
+  setValue($('#missing') as HTMLSelectElement, o.missing ?? 'reweight');
+  setValue($('#min-group') as HTMLInputElement, String(o.min_group_size ?? 5));
   for (const [id, value] of [
     ['#normalise', o.normalise],
     ['#aggregate', o.aggregate],
@@ -151,36 +157,73 @@ function fillSettings(): void {
     const sel = $(id) as HTMLSelectElement;
     // A framework's own method that the list lacks (goalposts, minmax:1,10…) is offered as is.
     if (value && ![...sel.options].some((x) => x.value === value)) sel.append(option(value, t('settings.framework_method', { method: value }), true));
-    sel.value = value ?? sel.options[0].value;
+    setValue(sel, value ?? sel.options[0].value);
   }
   coverageMoved = false;
   const cov = Math.round((o.min_coverage ?? 0) * 100);
-  ($('#min-coverage') as HTMLInputElement).value = String(cov);
-  $('#min-coverage-out').textContent = `${cov}%`;
+  setValue($('#min-coverage') as HTMLInputElement, String(cov));
+  setText($('#min-coverage-out'), `${cov}%`);
   const weights = $('#weights');
-  clear(weights);
   const total = fw.verticals.reduce((a, v) => a + v.weight, 0) || 1;
   // One scale for every slider, so their positions compare: 0 to three times the largest weight.
   const top = Math.max(...fw.verticals.map((v) => v.weight), 0.01);
-  for (const v of fw.verticals) {
-    const w = st.options.weights?.[v.id] ?? v.weight;
-    const id = `w-${v.id}`;
-    const out = h('output', { for: id, class: 'share' });
-    const input = h('input', {
-      id,
-      type: 'range',
-      min: 0,
-      max: top * 3,
-      // Hundredths: the framework weights (0.30, 0.20, 0.15) sit exactly on the steps.
-      step: 0.01,
-      value: w,
-      'data-vertical': v.id,
-      'aria-describedby': `${id}-share`,
-    }) as HTMLInputElement;
-    out.id = `${id}-share`;
-    weights.append(h('div', { class: 'weight' }, h('label', { for: id }, nm(v.name)), input, out));
+  // The sliders are made again only for another framework or language; otherwise each is set
+  // to its weight (its value and its `value` attribute, as a new one would have them).
+  const drawn = JSON.stringify([fw.verticals.map((v) => [v.id, nm(v.name)]), top]);
+  if (drawn !== weightsDrawn || weights.children.length !== fw.verticals.length) {
+    weightsDrawn = drawn;
+    clear(weights);
+    for (const v of fw.verticals) {
+      const w = st.options.weights?.[v.id] ?? v.weight;
+      const id = `w-${v.id}`;
+      const out = h('output', { for: id, class: 'share' });
+      const input = h('input', {
+        id,
+        type: 'range',
+        min: 0,
+        max: top * 3,
+        // Hundredths: the framework weights (0.30, 0.20, 0.15) sit exactly on the steps.
+        step: 0.01,
+        value: w,
+        'data-vertical': v.id,
+        'aria-describedby': `${id}-share`,
+      }) as HTMLInputElement;
+      out.id = `${id}-share`;
+      weights.append(h('div', { class: 'weight' }, h('label', { for: id }, nm(v.name)), input, out));
+    }
+  } else {
+    for (const v of fw.verticals) {
+      const input = document.getElementById(`w-${v.id}`) as HTMLInputElement;
+      const w = String(st.options.weights?.[v.id] ?? v.weight);
+      if (input.getAttribute('value') !== w) input.setAttribute('value', w);
+      setValue(input, w);
+    }
   }
   showShares(total);
+}
+
+/// What the weight sliders were last made for (see `fillSettings`).
+let weightsDrawn = '';
+
+/// A select's options replaced by `opts` unless it already has the same ones (value, text, which
+/// is the default) with the one `opts` would select selected.
+function setOptions(sel: HTMLSelectElement, opts: HTMLOptionElement[]): void {
+  const cur = sel.options;
+  // Of new options, the last one marked selected is selected, else the first.
+  const want = opts.reduce((a, o, i) => (o.defaultSelected ? i : a), 0);
+  const same =
+    cur.length === opts.length &&
+    sel.selectedIndex === want &&
+    opts.every((o, i) => cur[i].value === o.value && cur[i].textContent === o.textContent && cur[i].defaultSelected === o.defaultSelected);
+  if (!same) sel.replaceChildren(...opts);
+}
+
+function setValue(el: HTMLInputElement | HTMLSelectElement, value: string): void {
+  if (el.value !== value) el.value = value;
+}
+
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function currentWeights(): Record<string, number> {
@@ -199,7 +242,7 @@ function showShares(_total?: number): void {
   const sum = vals.reduce((a, b) => a + b, 0);
   fw.verticals.forEach((v, i) => {
     const out = document.getElementById(`w-${v.id}-share`);
-    if (out) out.textContent = sum > 0 ? `${Math.round((vals[i] / sum) * 100)}%` : '–';
+    if (out) setText(out, sum > 0 ? `${Math.round((vals[i] / sum) * 100)}%` : '–');
   });
 }
 
@@ -335,6 +378,7 @@ async function loaded(p: Promise<Loaded>, t0: number, file?: string): Promise<vo
   status(() => t('status.reading'));
   try {
     const r = await p;
+    const tReply = performance.now();
     st.loadError = null;
     st.baseline = null;
     st.data = r.data;
@@ -353,8 +397,10 @@ async function loaded(p: Promise<Loaded>, t0: number, file?: string): Promise<vo
       if (!location.hash.startsWith('#/results')) go('#/results');
     }
     // The table is in the DOM; the time is taken when the frame that paints it starts.
+    const tView = performance.now();
     requestAnimationFrame(() => {
-      window.nagarTimings = { totalMs: performance.now() - t0, engineMs: r.engineMs, units: r.results?.units.length ?? 0 };
+      const units = r.results?.units.length ?? 0;
+      window.nagarTimings = { totalMs: performance.now() - t0, engineMs: r.engineMs, units, readMs: r.readMs ?? 0, replyMs: tReply - t0, viewMs: tView - tReply };
       document.body.dataset.rendered = String(Date.now());
     });
   } catch (e) {

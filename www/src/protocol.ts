@@ -23,6 +23,8 @@ export interface Loaded<R = Results> {
   error: string | null;
   /// Milliseconds spent in the engine (read + score), for the benchmark.
   engineMs: number;
+  /// Milliseconds the worker spent reading the file before the engine (0 for the demo data).
+  readMs?: number;
 }
 
 export type Request =

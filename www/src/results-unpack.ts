@@ -1,14 +1,16 @@
-// The results of a scoring run arrive packed (Rust: views::PackedResults): the units' text in
-// columns and all their numbers in one Float64Array, which crosses from the worker without
-// copying. Here they become the `Results` the views use: one object per unit.
+// The results of a scoring run arrive packed (Rust: views::PackedResults, as JSON text): the
+// units' text in columns and all their numbers in one Float64Array, which crosses from the
+// worker without copying. Here the text is parsed (one string crosses from the worker as one
+// copy; the parsed objects took a structured clone on both sides) and they become the
+// `Results` the views use: one object per unit.
 import type { PackedResults, UnitRow } from '../pkg/core/nagar_wasm';
 
 /// Everything the results view shows after one scoring run: `PackedResults` with one object per
 /// unit instead of the packed columns.
 export type Results = Omit<PackedResults, 'unit_text'> & { units: UnitRow[] };
 
-/// What the worker sends for a scoring run.
-export type ResultsTransfer = PackedResults & { unit_numbers: Float64Array };
+/// What the worker sends for a scoring run (`Workspace.score`): `PackedResults` as JSON text.
+export type ResultsTransfer = { json: string; unit_numbers: Float64Array };
 
 /// Numbers of a unit before its verticals and sectors (views::UNIT_NUMBER_FIELDS):
 /// population, coverage, index, rank, rank in tier.
@@ -17,13 +19,20 @@ const FIXED = 5;
 const orNull = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 export function isResultsTransfer(v: unknown): v is ResultsTransfer {
-  return typeof v === 'object' && v !== null && 'unit_numbers' in v && (v as ResultsTransfer).unit_numbers instanceof Float64Array;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'unit_numbers' in v &&
+    (v as ResultsTransfer).unit_numbers instanceof Float64Array &&
+    typeof (v as ResultsTransfer).json === 'string'
+  );
 }
 
 export function unpackResults(p: ResultsTransfer): Results {
-  const { unit_text: t, unit_numbers: n, ...rest } = p;
-  const nv = p.verticals.length;
-  const ns = p.sectors.length;
+  const { unit_text: t, ...rest } = JSON.parse(p.json) as PackedResults;
+  const n = p.unit_numbers;
+  const nv = rest.verticals.length;
+  const ns = rest.sectors.length;
   const width = FIXED + nv + ns;
   if (n.length !== t.id.length * width) throw new Error(`packed results: ${n.length} numbers for ${t.id.length} units of ${width}`);
   // Plain loops: this runs for every unit of every scoring run (5,000 units in Chromium:

@@ -198,11 +198,17 @@ async function readFile(file: File): Promise<Uint8Array> {
         'Split the file, or use the nagar command-line tool.',
     );
   }
+  // A file that reads in well under a second is read in one call (the 5,000-ULB CSV, 4.9 MB:
+  // 10-12 ms, where the chunked stream below took 20-50 ms), and its cells are estimated from
+  // its first bytes as read, not from a read of them of their own first (drop → engine start
+  // 18-31 ms with the two reads, 12 ms with one: docs/BENCHMARKS.md); a larger one is read in
+  // chunks, with progress, once the estimate from a first read of its first bytes lets it in.
+  const whole = file.size <= STREAM_ABOVE_BYTES ? new Uint8Array(await file.arrayBuffer()) : null;
   // A CSV file of short cells can hold more cells than the engine takes (and than the tab has
   // memory for) well within the byte limit: estimated from its first bytes, refused before the
-  // whole file is read.
+  // engine reads it (and a large file before it is read at all).
   if (/\.csv$/i.test(file.name) && file.size > CELL_SAMPLE_BYTES) {
-    const sample = new Uint8Array(await file.slice(0, CELL_SAMPLE_BYTES).arrayBuffer());
+    const sample = whole ? whole.subarray(0, CELL_SAMPLE_BYTES) : new Uint8Array(await file.slice(0, CELL_SAMPLE_BYTES).arrayBuffer());
     const cells = estimateCsvCells(new TextDecoder().decode(sample), sample.length, file.size);
     // 5% of slack for the estimate: the engine's own count refuses exactly at the limit.
     if (cells > MAX_CELLS * 1.05) {
@@ -214,10 +220,7 @@ async function readFile(file: File): Promise<Uint8Array> {
       );
     }
   }
-  // A file that reads in well under a second is read in one call (the 5,000-ULB CSV, 4.9 MB:
-  // 10-12 ms, where the chunked stream below took 20-50 ms); a larger one in chunks, with
-  // progress.
-  if (file.size <= STREAM_ABOVE_BYTES) return new Uint8Array(await file.arrayBuffer());
+  if (whole) return whole;
   const out = new Uint8Array(file.size);
   const reader = file.stream().getReader();
   let loaded = 0;
@@ -311,6 +314,7 @@ async function handle(req: Request): Promise<unknown> {
       return info;
     }
     case 'loadData': {
+      const tRead = performance.now();
       const bytes = await readFile(req.file);
       progress('Scoring', 0, 0);
       const t0 = performance.now();
@@ -326,7 +330,7 @@ async function handle(req: Request): Promise<unknown> {
         data = ws.loadTable(table);
         remember.data({ table });
       }
-      return scoreLoaded(data, t0);
+      return { ...scoreLoaded(data, t0), readMs: t0 - tRead };
     }
     case 'loadDemo': {
       const t0 = performance.now();

@@ -52,9 +52,13 @@ pub use sheets::*;
 /// browser's `JSON.parse` (maps as objects, `None` as `null`; a non-finite number would be
 /// `null`, and the views carry none).
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| js_error(ErrorKind::Internal, format!("cannot convert a value for the page: {e}")))?;
-    js_sys::JSON::parse(&text)
+    js_sys::JSON::parse(&to_json(value)?)
+}
+
+/// The value as JSON text, for the page to parse (see [`to_js`]).
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value)
+        .map_err(|e| js_error(ErrorKind::Internal, format!("cannot convert a value for the page: {e}")))
 }
 
 /// The inverse of [`to_js`], for values the page sends (options, tables, sheets).

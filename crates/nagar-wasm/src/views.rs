@@ -231,12 +231,12 @@ pub struct UnitRow {
 }
 
 /// The results of a scoring run as they leave the engine: the units in columns (the page turns
-/// them into one object per unit, its type `Results`, in `www/src/results-unpack.ts`). Their
-/// text goes as JSON
-/// ([`UnitText`]); every number goes in one `Float64Array`, `unit_numbers`, that
-/// `Workspace.score` attaches beside it: per unit, in unit order, [`UNIT_NUMBER_FIELDS`]
-/// values, then the verticals, then the sectors; NaN for "none". For 5,000 units this takes a
-/// few milliseconds where a JSON array of objects took about 80 (measured in Node).
+/// them into one object per unit, its type `Results`, in `www/src/results-unpack.ts`).
+/// `Workspace.score` hands this over as JSON text (`json`, parsed by the page), the units' text
+/// in it ([`UnitText`]); every number goes in one `Float64Array`, `unit_numbers`, beside it:
+/// per unit, in unit order, [`UNIT_NUMBER_FIELDS`] values, then the verticals, then the
+/// sectors; NaN for "none". For 5,000 units this takes a few milliseconds where a JSON array of
+/// objects took about 80 (measured in Node).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Tsify)]
 pub struct PackedResults {
     pub framework: String,

@@ -9,7 +9,7 @@ use nagar_core::{Framework, Issue, RawTable, Settings};
 use wasm_bindgen::prelude::*;
 
 use crate::views::{self, Options, TableTransfer};
-use crate::{from_js, js_error, to_js, ErrorKind};
+use crate::{from_js, js_error, to_js, to_json, ErrorKind};
 
 pub(crate) struct LoadedFramework {
     pub(crate) framework: Framework,
@@ -220,14 +220,18 @@ impl Workspace {
         demo_csv_text(&self.framework()?.framework, ulbs, seed as u64).map_err(|m| js_error(ErrorKind::Data, m))
     }
 
-    /// Score the data with the framework and options; the results table's values, packed
-    /// (`PackedResults` with its `unit_numbers`: a `Float64Array`).
-    #[wasm_bindgen(unchecked_return_type = "PackedResults & { unit_numbers: Float64Array }")]
+    /// Score the data with the framework and options; the results table's values, packed:
+    /// `json`, the `PackedResults` as JSON text, and `unit_numbers`, a `Float64Array`. The text
+    /// is parsed by the page, not here: a string crosses from the worker to the page as one copy,
+    /// where the parsed objects (5,000 units' text, thousands of issues) took a structured clone
+    /// of their own on both sides (docs/BENCHMARKS.md, "Where the page's time goes").
+    #[wasm_bindgen(unchecked_return_type = "{ json: string; unit_numbers: Float64Array }")]
     pub fn score(&mut self) -> JsResult<JsValue> {
         self.run()?;
         let (lf, data, scored) = self.last_run()?;
         let (packed, numbers) = views::results(&lf.framework, scored, &data.table.file, data.note.clone());
-        let out = to_js(&packed)?;
+        let out: JsValue = js_sys::Object::new().into();
+        js_sys::Reflect::set(&out, &"json".into(), &JsValue::from_str(&to_json(&packed)?))?;
         js_sys::Reflect::set(&out, &"unit_numbers".into(), &js_sys::Float64Array::from(&numbers[..]))?;
         Ok(out)
     }

@@ -1,6 +1,6 @@
 // Small SVG charts, drawn from data with createElementNS (no library, no inline styles, no
 // innerHTML). Each chart has a text alternative; the tables next to them hold the same numbers.
-import { fmt, h, s } from '../dom';
+import { fmt, grouped, h, s } from '../dom';
 import { t, tn } from '../i18n';
 
 /// Charts are drawn for the width they get: on a phone a narrower drawing, so that its text,
@@ -232,7 +232,7 @@ export function rankIntervals(rows: RankInterval[], title: string, words: { axis
   for (const t of ticks(lo, hi, small ? 4 : 6)) {
     if (!Number.isInteger(t) || t < 1) continue;
     svg.append(s('line', { x1: x(t), x2: x(t), y1: T, y2: bottom, class: 'grid' }));
-    svg.append(s('text', { x: x(t), y: bottom + 14, class: 'tick', 'text-anchor': 'middle' }, t.toLocaleString('en-IN')));
+    svg.append(s('text', { x: x(t), y: bottom + 14, class: 'tick', 'text-anchor': 'middle' }, grouped(t)));
   }
   svg.append(s('text', { x: (W + L) / 2, y: bottom + 32, class: 'axis-label', 'text-anchor': 'middle' }, words.axis));
   rows.forEach((r, i) => {

@@ -88,14 +88,23 @@ export function filtered(r: Results, st: AppState): UnitRow[] {
       (!q || u.name.toLowerCase().includes(q) || u.id.toLowerCase().includes(q) || u.state.toLowerCase().includes(q)),
   );
   const dir = tb.desc ? -1 : 1;
-  return rows.sort((a, b) => {
-    const x = sortValue(a, tb.sort, st.baseline);
-    const y = sortValue(b, tb.sort, st.baseline);
-    if (x === y) return (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.name.localeCompare(b.name);
+  // Each row's value once, not twice per comparison (5,000 rows: ~60,000 comparisons); the
+  // positions are sorted (stably, as the rows were) and the rows put in their order.
+  const keys = rows.map((u) => sortValue(u, tb.sort, st.baseline));
+  const order = rows.map((_, i) => i);
+  order.sort((i, j) => {
+    const x = keys[i];
+    const y = keys[j];
+    if (x === y) {
+      const a = rows[i];
+      const b = rows[j];
+      return (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.name.localeCompare(b.name);
+    }
     if (x === null) return 1; // missing values last, whatever the direction
     if (y === null) return -1;
     return (x < y ? -1 : 1) * dir;
   });
+  return order.map((i) => rows[i]);
 }
 
 /// The key that groups names as the engine does (nagar_core::inputs::state_key): case, spaces,
@@ -112,7 +121,9 @@ export function nameKey(s: string): string {
 /// The distinct names of a column, one per key (labelled as first written), sorted.
 function distinct(values: string[]): string[] {
   const seen = new Map<string, string>();
-  for (const v of values) {
+  // Each different text once (in the order first written): 5,000 cities name a few dozen
+  // states, and nameKey's regular expressions took 8-10 ms over them all.
+  for (const v of new Set(values)) {
     const k = nameKey(v);
     if (k && !seen.has(k)) seen.set(k, v.trim());
   }

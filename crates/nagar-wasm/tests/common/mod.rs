@@ -15,12 +15,14 @@ pub fn error_name(e: JsValue) -> String {
     js_sys::Reflect::get(&e, &"name".into()).unwrap().as_string().unwrap()
 }
 
-/// `Workspace.score`'s packed value as `Results` (units as objects), written from the layout
-/// that `PackedResults` documents, independently of the page's unpacking code.
+/// `Workspace.score`'s packed value (`json`: the `PackedResults` as JSON text, `unit_numbers`)
+/// as `Results` (units as objects), written from the layout that `PackedResults` documents,
+/// independently of the page's unpacking code.
 pub fn results(packed: JsValue) -> Value {
     let numbers = js_sys::Reflect::get(&packed, &"unit_numbers".into()).unwrap();
     let numbers = js_sys::Float64Array::from(numbers).to_vec();
-    let mut r = json(packed);
+    let text = js_sys::Reflect::get(&packed, &"json".into()).unwrap().as_string().expect("`json` is a string");
+    let mut r: Value = serde_json::from_str(&text).expect("`json` is JSON");
     let nv = r["verticals"].as_array().unwrap().len();
     let ns = r["sectors"].as_array().unwrap().len();
     let width = 5 + nv + ns;
