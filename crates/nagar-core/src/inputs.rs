@@ -325,11 +325,10 @@ fn read_units_and_inputs_split(
             })
             .unzip();
         let mut high_issues = Vec::new();
-        std::thread::scope(|s| {
-            let handle = s.spawn(|| cells.read(&rows[mid..], &sources[mid..], &mut high, &mut high_issues));
-            cells.read(&rows[..mid], &sources[..mid], &mut low, issues);
-            handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        });
+        crate::par::join(
+            || cells.read(&rows[..mid], &sources[..mid], &mut low, issues),
+            || cells.read(&rows[mid..], &sources[mid..], &mut high, &mut high_issues),
+        );
         issues.append(&mut high_issues);
         return Ok((units, inputs_of(columns)));
     }

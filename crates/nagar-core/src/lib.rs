@@ -17,6 +17,7 @@ pub mod methods;
 pub mod names;
 pub mod output;
 pub mod pairing;
+pub mod par;
 pub mod parse;
 pub mod pipeline;
 pub mod report;

@@ -375,11 +375,8 @@ fn derive_stage(
         // one pass.
         let mid = n_ind / 2;
         let (low, high) = derived.split_cols_mut(mid);
-        let ((mut f_low, mut o_low), (mut f_high, mut o_high)) = std::thread::scope(|s| {
-            let handle = s.spawn(|| derive(mid..n_ind, high));
-            let r_low = derive(0..mid, low);
-            (r_low, handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-        });
+        let ((mut f_low, mut o_low), (mut f_high, mut o_high)) =
+            crate::par::join(|| derive(0..mid, low), || derive(mid..n_ind, high));
         issues.append(&mut f_low);
         issues.append(&mut f_high);
         outliers.append(&mut o_low);
@@ -576,11 +573,7 @@ fn normalise_columns(
         let mid = n_ind / 2;
         let (low, high) = normalised.split_cols_mut(mid);
         let (stats_low, stats_high) = group_stats.split_at_mut(mid);
-        let (r_low, r_high) = std::thread::scope(|s| {
-            let handle = s.spawn(|| run(mid, high, stats_high));
-            let r_low = run(0, low, stats_low);
-            (r_low, handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-        });
+        let (r_low, r_high) = crate::par::join(|| run(0, low, stats_low), || run(mid, high, stats_high));
         r_low.and(r_high).map_err(ScoreError::Settings)?;
         return Ok(Normalised { normalised, group_stats });
     }
