@@ -230,9 +230,10 @@ fn write_scores_csv<W: Words + Sync>(
     let mut header = nagar_io::CsvWriter::default();
     header.header(&table.columns);
     out.write_all(header.as_str().as_bytes())?;
-    header.clear(); // keeps the width: every buffer pads short rows to the header's width
-                    // A block's text at about 20 bytes a cell (a 17-digit number and its comma), reserved once
-                    // for each buffer (a clone does not keep the capacity).
+    // Cleared, the buffer keeps the width: every buffer pads short rows to the header's width.
+    header.clear();
+    // A block's text at about 20 bytes a cell (a 17-digit number and its comma), reserved once
+    // for each buffer (a clone does not keep the capacity).
     let room = BLOCK.saturating_mul(table.columns.len()).saturating_mul(20);
     let n = table.len();
     let blocks = n.div_ceil(BLOCK);

@@ -559,9 +559,13 @@ fn normalise_columns(
     let mut normalised = Matrix::new(n, n_ind);
     let mut group_stats = vec![vec![(f64::NAN, f64::NAN); groups.len()]; n_ind];
     // Columns first.. of `normalised` (column-major `cols`) and their statistics.
+    // (With no units every column is an empty slice and is still normalised, for its errors.)
     let run = |first: usize, cols: &mut [f64], stats: &mut [Vec<(f64, f64)>]| -> Result<(), String> {
         let mut scratch = Vec::with_capacity(n);
-        for ((k, stats), norm_col) in stats.iter_mut().enumerate().zip(cols.chunks_exact_mut(n.max(1))) {
+        let mut rest = cols;
+        for (k, stats) in stats.iter_mut().enumerate() {
+            let (norm_col, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            rest = tail;
             let j = first + k;
             for (g, st) in stats.iter_mut().enumerate() {
                 normalise_in_group(fw, settings, groups, j, g, processed.col(j), norm_col, st, &mut scratch)?;
@@ -577,10 +581,8 @@ fn normalise_columns(
         r_low.and(r_high).map_err(ScoreError::Settings)?;
         return Ok(Normalised { normalised, group_stats });
     }
-    if n > 0 {
-        let (all, _) = normalised.split_cols_mut(n_ind);
-        run(0, all, &mut group_stats).map_err(ScoreError::Settings)?;
-    }
+    let (all, _) = normalised.split_cols_mut(n_ind);
+    run(0, all, &mut group_stats).map_err(ScoreError::Settings)?;
     Ok(Normalised { normalised, group_stats })
 }
 
