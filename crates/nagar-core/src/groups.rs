@@ -25,10 +25,21 @@ impl Groups {
     pub fn from_labels(labels: &[String]) -> Self {
         let mut g = Groups { of_unit: Vec::with_capacity(labels.len()), ..Default::default() };
         let mut keys: Vec<String> = Vec::new();
+        // The group of each label as written: the same text is the same group, so its key is
+        // made once (a dozen distinct states among thousands of units).
+        let mut seen: std::collections::HashMap<&str, Option<usize>> = std::collections::HashMap::new();
         for (u, l) in labels.iter().enumerate() {
+            if let Some(&k) = seen.get(l.as_str()) {
+                g.of_unit.push(k);
+                if let Some(k) = k {
+                    g.members[k].push(u);
+                }
+                continue;
+            }
             let key = crate::inputs::state_key(l);
             let key = if key.is_empty() { l.trim().to_string() } else { key };
             if key.is_empty() {
+                seen.insert(l, None);
                 g.of_unit.push(None);
                 continue;
             }
@@ -41,6 +52,7 @@ impl Groups {
                     g.labels.len() - 1
                 }
             };
+            seen.insert(l, Some(k));
             g.of_unit.push(Some(k));
             g.members[k].push(u);
         }
@@ -67,15 +79,20 @@ mod tests {
     #[test]
     fn labels_that_differ_in_case_spaces_or_ampersand_are_one_group() {
         let labels: Vec<String> =
+            // The same texts again at the end: a label seen before joins its group as the first did.
             ["Maharashtra", "  maharashtra ", "Jammu & Kashmir", "jammu and kashmir", "", "Goa", "MAHARASHTRA"]
                 .iter()
+                .chain(&["  maharashtra ", "", "Goa", "jammu and kashmir", " "])
                 .map(|s| s.to_string())
                 .collect();
         let g = Groups::from_labels(&labels);
         assert_eq!(g.labels, ["Maharashtra", "Jammu & Kashmir", "Goa"]);
-        assert_eq!(g.of_unit, [Some(0), Some(0), Some(1), Some(1), None, Some(2), Some(0)]);
-        assert_eq!(g.members, [vec![0, 1, 6], vec![2, 3], vec![5]]);
-        assert_eq!(g.too_small(3), [false, true, true]);
+        assert_eq!(
+            g.of_unit,
+            [Some(0), Some(0), Some(1), Some(1), None, Some(2), Some(0), Some(0), None, Some(2), Some(1), None]
+        );
+        assert_eq!(g.members, [vec![0, 1, 6, 7], vec![2, 3, 10], vec![5, 9]]);
+        assert_eq!(g.too_small(3), [false, false, true]);
         assert_eq!(g.too_small(0), [false, false, false]);
     }
 }

@@ -380,6 +380,19 @@ impl Cells<'_> {
                         values[u] = x;
                         continue;
                     }
+                    // A one-letter Y or N (what `parse::parse_yes_no` reads as yes and no), the
+                    // common Y/N cell, without its trimming and word lists.
+                    CellRef::Text(s) if kind == InputKind::YesNo && s.len() == 1 => match s.as_bytes()[0] {
+                        b'Y' | b'y' => {
+                            values[u] = 1.0;
+                            continue;
+                        }
+                        b'N' | b'n' => {
+                            values[u] = 0.0;
+                            continue;
+                        }
+                        _ => {}
+                    },
                     _ => {}
                 }
                 let mut report = |m: String, error: bool| {
@@ -475,5 +488,39 @@ mod tests {
         let at = one.bytes().zip(two.bytes()).position(|(a, b)| a != b).unwrap_or(one.len().min(two.len()));
         let around = |t: &str| t.get(at.saturating_sub(150)..(at + 150).min(t.len())).unwrap_or_default().to_string();
         assert!(one == two, "one pass: …{}…\ntwo halves: …{}…", around(&one), around(&two));
+    }
+}
+
+#[cfg(test)]
+mod yes_no_tests {
+    use super::*;
+
+    /// The one-letter fast path of `Cells::read` reads Y/N cells as `parse::parse_yes_no` does,
+    /// and any other text still goes through it (its issue included).
+    #[test]
+    fn one_letter_yes_no_cells_read_as_parse_yes_no_reads_them() {
+        let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).unwrap();
+        let census = crate::demo::census_cities();
+        let mut table = crate::demo::demo_table(&fw, &census, 30, 3);
+        let (id, _) = input_kinds(&fw).into_iter().find(|(_, k)| *k == InputKind::YesNo).unwrap();
+        let col = table.column_index(&id).unwrap();
+        let texts = ["Y", "y", "N", "n", "x", "1", "0", " Y", "Yes", "no", "-", "Z", "?", "é", "NA"];
+        for (r, t) in texts.iter().enumerate() {
+            table.set(r, col, CellRef::Text(t));
+        }
+        let mut issues = Vec::new();
+        let (units, inputs) = read_units_and_inputs(&fw, &table, &[], &mut issues).unwrap();
+        let values = &inputs.get(&id).unwrap().values;
+        for (r, t) in texts.iter().enumerate() {
+            let u = units.table_rows.iter().position(|&x| x == r).unwrap();
+            let expected = match parse::parse_yes_no(t) {
+                Ok(Some(true)) => 1.0,
+                Ok(Some(false)) => 0.0,
+                _ => f64::NAN,
+            };
+            assert_eq!(values[u].to_bits(), expected.to_bits(), "{t:?}");
+            let reported = issues.iter().any(|i| i.row == Some(units.source_rows[u]));
+            assert_eq!(reported, parse::parse_yes_no(t).is_err(), "{t:?}");
+        }
     }
 }

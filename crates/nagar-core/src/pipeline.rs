@@ -797,11 +797,21 @@ fn derive_zones(fw: &Framework, units: &mut Units, file: &str, issues: &mut Vec<
             lookup.insert(inputs::state_key(s), z.name.as_str());
         }
     }
+    // The zone of each state as written, looked up once per distinct text.
+    let mut seen: HashMap<String, Option<&str>> = HashMap::new();
     for u in 0..units.len() {
         if !units.zone[u].is_empty() || units.state[u].is_empty() {
             continue;
         }
-        match lookup.get(&inputs::state_key(&units.state[u])) {
+        let zone = match seen.get(&units.state[u]) {
+            Some(&z) => z,
+            None => {
+                let z = lookup.get(&inputs::state_key(&units.state[u])).copied();
+                seen.insert(units.state[u].clone(), z);
+                z
+            }
+        };
+        match zone {
             Some(z) => units.zone[u] = z.to_string(),
             None => issues.push(
                 Issue::warning("state not recognised, so no zone could be derived (add a zone column or fix the name)")

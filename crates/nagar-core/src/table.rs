@@ -170,10 +170,15 @@ impl<'a> Row<'a> {
         self.slots.is_empty()
     }
     /// Cell `k`, or `None` past the row's end.
+    #[inline(always)]
     pub fn get(&self, k: usize) -> Option<CellRef<'a>> {
-        self.slots.get(k).map(|&s| view(s, self.text))
+        match self.slots.get(k) {
+            Some(&s) => Some(view(s, self.text)),
+            None => None,
+        }
     }
     /// Cell `k`; empty past the row's end.
+    #[inline(always)]
     pub fn cell(&self, k: usize) -> CellRef<'a> {
         self.get(k).unwrap_or_default()
     }
@@ -205,6 +210,7 @@ impl PartialEq<Vec<Cell>> for Row<'_> {
     }
 }
 
+#[inline(always)]
 fn view(slot: Slot, text: &str) -> CellRef<'_> {
     match slot {
         Slot::Empty => CellRef::Empty,
@@ -252,6 +258,7 @@ impl RawTable {
 
     /// Row `r`; an empty row past the table's end. (Its length is the number of columns also
     /// when `columns` was changed directly: cut, or padded with empty cells when read.)
+    #[inline(always)]
     pub fn row(&self, r: usize) -> Row<'_> {
         let w = self.width;
         let len = w.min(self.columns.len());
