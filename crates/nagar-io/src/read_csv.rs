@@ -30,18 +30,16 @@ pub(crate) fn read_csv_split(
     split_min: usize,
 ) -> Result<DataRead, ReadError> {
     let (text, mut issues) = decode_text(bytes, file)?;
-    let csv_error = |e: csv::Error| ReadError::new(file, ReadErrorKind::Csv(e.to_string()));
     let delimiter = detect_delimiter(&text);
-    let mut reader = reader(delimiter, &text);
-    let mut record = csv::StringRecord::new();
+    let mut reader = Reader::new(delimiter, &text);
+    let mut record = Record::default();
     let mut lines = Lines::new(text.as_bytes());
     // The header: the first record with a cell that is not blank.
     let (columns, header_row) = loop {
-        let before = reader.position().byte() as usize;
-        if !reader.read_record(&mut record).map_err(csv_error)? {
+        if !reader.read_record(&mut record) {
             return Err(ReadError::new(file, ReadErrorKind::Empty));
         }
-        let row = lines.record_start(record.position().map_or(before, |p| p.byte() as usize));
+        let row = lines.record_start(record.start);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -52,7 +50,7 @@ pub(crate) fn read_csv_split(
     let expected = columns.len();
     // The data row (0-based) that would take the table over `max_cells`.
     let first_over = max_cells.checked_div(expected).unwrap_or(usize::MAX);
-    let data_start = reader.position().byte() as usize;
+    let data_start = reader.position();
     let split = split_point(&text, data_start, split_min);
     let (first, second) = read_halves(&text, delimiter, &mut reader, &mut lines, &columns, first_over, split);
     let mut table = RawTable::new(file, columns);
@@ -70,9 +68,6 @@ pub(crate) fn read_csv_split(
         for (index, end_line, cells) in &part.ragged {
             let row = part.table.source_row(*index).unwrap_or_default() + line_offset;
             issues.push(ragged_issue(file, row, end_line + line_offset, cells, expected));
-        }
-        if let Some(e) = part.error {
-            return Err(csv_error(e));
         }
         skipped_empty += part.skipped_empty;
         table.append(part.table, line_offset);
@@ -99,8 +94,6 @@ struct Part {
     /// row, the cells as read).
     ragged: Vec<(usize, usize, Vec<Cell>)>,
     skipped_empty: usize,
-    /// The reader stopped here, after `rows`.
-    error: Option<csv::Error>,
     /// The second half stopped with both halves together over the cell limit; its rows were
     /// freed (an error, if the half is kept).
     over: bool,
@@ -123,7 +116,6 @@ impl Part {
             table: RawTable::new("", columns.to_vec()),
             ragged: Vec::new(),
             skipped_empty: 0,
-            error: None,
             over: false,
             start,
             span,
@@ -153,31 +145,25 @@ enum PartEnd {
     AtSplit(usize),
 }
 
-/// Read data records into `part` until the end, an error, `first_over + 1` rows (one more than
+/// Read data records into `part` until the end, `first_over + 1` rows (one more than
 /// the table may hold, for the caller to report), or a record starting at or after `split`
 /// (then `*split` is set to `None`; a record starting exactly there ends the part). Every 256
 /// rows the count is stored in `progress`.
 fn read_part(
-    reader: &mut csv::Reader<&[u8]>,
+    reader: &mut Reader,
     lines: &mut Lines,
     first_over: usize,
     split: &mut Option<usize>,
     part: &mut Part,
     progress: Option<&std::sync::atomic::AtomicUsize>,
 ) -> PartEnd {
-    let mut record = csv::StringRecord::new();
+    let mut record = Record::default();
     let expected = part.table.columns.len();
     loop {
-        let before = reader.position().byte() as usize;
-        match reader.read_record(&mut record) {
-            Ok(false) => return PartEnd::Done,
-            Ok(true) => {}
-            Err(e) => {
-                part.error = Some(e);
-                return PartEnd::Done;
-            }
+        if !reader.read_record(&mut record) {
+            return PartEnd::Done;
         }
-        let start = record.position().map_or(before, |p| p.byte() as usize);
+        let start = record.start;
         if let Some(at) = *split {
             if start >= at {
                 *split = None;
@@ -194,7 +180,7 @@ fn read_part(
             continue;
         }
         if record.len() != expected {
-            let end_line = lines.at(reader.position().byte() as usize);
+            let end_line = lines.at(reader.position());
             let cells = record.iter().map(|f| text_cell(f).to_cell()).collect();
             part.ragged.push((part.table.n_rows(), end_line, cells));
         }
@@ -202,7 +188,7 @@ fn read_part(
         let n = part.table.n_rows();
         if n == SAMPLE_ROWS {
             let max_rows = part.max_rows.unwrap_or(first_over.saturating_add(1));
-            part.reserve(reader.position().byte() as usize, max_rows);
+            part.reserve(reader.position(), max_rows);
         }
         if n.is_multiple_of(256) {
             if let Some(progress) = progress {
@@ -221,14 +207,14 @@ fn read_part(
 fn read_halves(
     text: &str,
     delimiter: u8,
-    reader: &mut csv::Reader<&[u8]>,
+    reader: &mut Reader,
     lines: &mut Lines,
     columns: &[String],
     first_over: usize,
     split: Option<usize>,
 ) -> (Part, Option<(Part, usize)>) {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let data_start = reader.position().byte() as usize;
+    let data_start = reader.position();
     // The first part's table takes the second's rows too.
     let mut first = Part::new(columns, data_start, text.len().saturating_sub(data_start));
     let Some(at) = split else {
@@ -245,7 +231,7 @@ fn read_halves(
         let handle = s.spawn(|| {
             let mut part = Part::new(columns, 0, second_text.len());
             part.max_rows = Some(first_over.saturating_add(1));
-            let mut reader = self::reader(delimiter, second_text);
+            let mut reader = Reader::new(delimiter, second_text);
             let mut lines = Lines::new(second_text.as_bytes());
             // Split at the `\n` of `\r\n`: the `\r` before it ended the line.
             lines.after_cr = second_text.starts_with('\n');
@@ -267,7 +253,7 @@ fn read_halves(
                     return Part { over: true, ..Part::new(&[], 0, 0) };
                 }
                 if part.table.n_rows() <= limit {
-                    return part; // the end, or an error
+                    return part; // the end
                 }
             }
         });
@@ -289,13 +275,13 @@ fn read_halves(
 fn read_halves(
     text: &str,
     _: u8,
-    reader: &mut csv::Reader<&[u8]>,
+    reader: &mut Reader,
     lines: &mut Lines,
     columns: &[String],
     first_over: usize,
     _: Option<usize>,
 ) -> (Part, Option<(Part, usize)>) {
-    let data_start = reader.position().byte() as usize;
+    let data_start = reader.position();
     let mut first = Part::new(columns, data_start, text.len().saturating_sub(data_start));
     read_part(reader, lines, first_over, &mut None, &mut first, None);
     (first, None)
@@ -396,8 +382,105 @@ impl<'a> Lines<'a> {
     }
 }
 
-fn reader(delimiter: u8, text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes())
+/// CSV records of a text held whole in memory: the csv crate's parser (`csv_core`), handed the
+/// text at once. (`csv::Reader` copies its input through an 8 KB buffer and keeps a position of
+/// its own for every record; in the browser that was a fifth of reading a file.) Records are what
+/// `csv::Reader` with `has_headers(false)` and `flexible(true)` reads, a UTF-8 byte order mark at
+/// the start dropped as it drops it (a test compares the two on any text).
+struct Reader<'t> {
+    core: csv_core::Reader,
+    text: &'t [u8],
+    /// Bytes of `text` read.
+    pos: usize,
+    done: bool,
+}
+
+/// One record: its fields' text one after another, and where each ends.
+#[derive(Default)]
+struct Record {
+    /// Where reading the record began in the text (before any blank lines the parser skipped,
+    /// as `csv::Reader`'s record position).
+    start: usize,
+    text: String,
+    /// `ends[..fields]`: where each field ends in `text`.
+    ends: Vec<usize>,
+    fields: usize,
+    /// The parser's output, kept at its full length between records (a `Vec::resize` at every
+    /// record filled it byte by byte in the browser's build).
+    out: Vec<u8>,
+}
+
+impl<'t> Reader<'t> {
+    fn new(delimiter: u8, text: &'t str) -> Self {
+        let core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        Reader { core, text: text.as_bytes(), pos: 0, done: false }
+    }
+
+    /// Bytes of the text read so far (`csv::Reader::position().byte()`).
+    fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The next record into `record`; `false` at the end of the text.
+    fn read_record(&mut self, record: &mut Record) -> bool {
+        use csv_core::ReadRecordResult;
+        record.start = self.pos;
+        record.fields = 0;
+        record.text.clear();
+        if self.done {
+            return false;
+        }
+        if record.out.is_empty() {
+            record.out.resize(1024, 0);
+        }
+        if record.ends.is_empty() {
+            record.ends.resize(64, 0);
+        }
+        let (mut n_out, mut n_ends) = (0, 0);
+        let found = loop {
+            // After the whole text, an empty input: the parser's end of input.
+            let input = self.text.get(self.pos..).unwrap_or_default();
+            let (result, n_in, o, e) =
+                self.core.read_record(input, &mut record.out[n_out..], &mut record.ends[n_ends..]);
+            self.pos += n_in;
+            n_out += o;
+            n_ends += e;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => record.out.resize(record.out.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => record.ends.resize(record.ends.len() * 2, 0),
+                ReadRecordResult::Record => break true,
+                ReadRecordResult::End => break false,
+            }
+        };
+        if !found {
+            self.done = true;
+            return false;
+        }
+        // The text is UTF-8 and the parser only drops ASCII bytes (delimiters, quotes, line
+        // ends), so the fields are UTF-8 too; were they not, the record would read as empty.
+        if let Ok(t) = std::str::from_utf8(&record.out[..n_out]) {
+            record.text.push_str(t);
+            record.fields = n_ends;
+        }
+        true
+    }
+}
+
+impl Record {
+    /// The number of fields.
+    fn len(&self) -> usize {
+        self.fields
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let mut from = 0;
+        self.ends.get(..self.fields).unwrap_or_default().iter().map(move |&end| {
+            let field = self.text.get(from..end).unwrap_or_default();
+            from = end;
+            field
+        })
+    }
 }
 
 /// A field as a cell: empty, a number when the text is one exactly as nagar writes it (no
@@ -450,11 +533,14 @@ fn detect_delimiter(text: &str) -> u8 {
     let mut single_column_consistent = false;
     for d in DELIMITERS {
         let mut counts = Vec::new();
-        for rec in reader(d, text).records().take(SAMPLE_RECORDS) {
-            match rec {
-                Ok(r) if r.iter().all(|f| f.trim().is_empty()) => {}
-                Ok(r) => counts.push(r.len()),
-                Err(_) => break,
+        let mut reader = Reader::new(d, text);
+        let mut r = Record::default();
+        for _ in 0..SAMPLE_RECORDS {
+            if !reader.read_record(&mut r) {
+                break;
+            }
+            if !r.iter().all(|f| f.trim().is_empty()) {
+                counts.push(r.len());
             }
         }
         let Some((&header, rows)) = counts.split_first() else { continue };
@@ -532,10 +618,10 @@ mod tests {
     #[test]
     fn the_second_half_is_kept_only_where_a_record_starts() {
         let halves = |text: &str| {
-            let mut reader = reader(b',', text);
-            let mut record = csv::StringRecord::new();
-            reader.read_record(&mut record).unwrap();
-            let start = reader.position().byte() as usize;
+            let mut reader = Reader::new(b',', text);
+            let mut record = Record::default();
+            assert!(reader.read_record(&mut record));
+            let start = reader.position();
             let split = split_point(text, start, 1);
             let mut lines = Lines::new(text.as_bytes());
             let columns = [String::from("a"), String::from("b")];
@@ -556,6 +642,59 @@ mod tests {
             let one = read_csv_split(text.as_bytes(), "x.csv", max_cells, usize::MAX);
             let two = read_csv_split(text.as_bytes(), "x.csv", max_cells, 1);
             proptest::prop_assert_eq!(one, two);
+        }
+    }
+
+    /// `Reader` reads the records `csv::Reader` reads (no headers, flexible), with the same
+    /// positions, on any text: quotes, blank lines, CR, CRLF, byte order marks, long fields.
+    fn records_as_the_csv_crate_reads_them(text: &str, delimiter: u8) {
+        let mut ours = Reader::new(delimiter, text);
+        let mut theirs = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        let (mut a, mut b) = (Record::default(), csv::StringRecord::new());
+        loop {
+            let before = theirs.position().byte() as usize;
+            let more = theirs.read_record(&mut b).unwrap();
+            assert_eq!(ours.read_record(&mut a), more, "{text:?}");
+            if !more {
+                break;
+            }
+            assert_eq!(a.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>(), "{text:?}");
+            assert_eq!(a.start, b.position().map_or(before, |p| p.byte() as usize), "{text:?}");
+            assert_eq!(ours.position(), theirs.position().byte() as usize, "{text:?}");
+        }
+        assert!(!ours.read_record(&mut a));
+    }
+
+    #[test]
+    fn records_as_the_csv_crate_reads_them_in_examples() {
+        let long = format!("a,\"{}\"\n{}\n", "x\"\"y,".repeat(300), "z;".repeat(400));
+        for text in [
+            "",
+            "\n\n",
+            "a,b\n1,2",
+            "a,b\r\n1,2\r\n\r\n3,4\r\n",
+            "a;b\r1;2\r3",
+            "\u{feff}a,b\n\u{feff}1,2\n",
+            "a,\"b\nc\",d\n\"e\"\"f\",\"g",
+            "x,\"unclosed\n1,2\n",
+            "é,ü\n\"ñ\",\"\u{a0}\"\n",
+            &long,
+        ] {
+            for d in [b',', b';', b'\t'] {
+                records_as_the_csv_crate_reads_them(text, d);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn records_as_the_csv_crate_reads_them_on_any_text(text in "[a1,;\"\n\r \t\u{feff}é]{0,120}") {
+            records_as_the_csv_crate_reads_them(&text, b',');
+            records_as_the_csv_crate_reads_them(&text, b';');
         }
     }
 
