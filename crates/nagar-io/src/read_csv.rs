@@ -235,6 +235,7 @@ fn read_halves(
             let mut lines = Lines::new(second_text.as_bytes());
             // Split at the `\n` of `\r\n`: the `\r` before it ended the line.
             lines.after_cr = second_text.starts_with('\n');
+            lines.no_cr &= !lines.after_cr;
             // `read_part` in steps of 256 rows, asking between them whether to go on.
             loop {
                 // The rows this half may hold with the first half's so far; one more means
@@ -328,16 +329,23 @@ struct Lines<'a> {
     pos: usize,
     line: usize,
     after_cr: bool,
+    /// The text has no `\r`: its lines are counted by its `\n`s (memchr), not byte by byte.
+    no_cr: bool,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a [u8]) -> Self {
-        Lines { text, pos: 0, line: 1, after_cr: false }
+        Lines { text, pos: 0, line: 1, after_cr: false, no_cr: memchr::memchr(b'\r', text).is_none() }
     }
 
     /// The line at byte offset `to` (offsets only move forward).
     fn at(&mut self, to: usize) -> usize {
         let to = to.min(self.text.len());
+        if self.no_cr {
+            self.line += memchr::memchr_iter(b'\n', self.text.get(self.pos..to).unwrap_or_default()).count();
+            self.pos = self.pos.max(to);
+            return self.line;
+        }
         // Locals, not fields, in the loop: this runs over every byte of the file.
         let (mut line, mut after_cr) = (self.line, self.after_cr);
         for &b in self.text.get(self.pos..to).unwrap_or_default() {
@@ -695,6 +703,22 @@ mod tests {
         fn records_as_the_csv_crate_reads_them_on_any_text(text in "[a1,;\"\n\r \t\u{feff}é]{0,120}") {
             records_as_the_csv_crate_reads_them(&text, b',');
             records_as_the_csv_crate_reads_them(&text, b';');
+        }
+    }
+
+    proptest::proptest! {
+        /// Lines counted by `\n` alone (a text without `\r`) are the lines counted byte by byte.
+        #[test]
+        fn lines_by_newlines_as_byte_by_byte(text in "[a,\n\"]{0,200}", steps in proptest::collection::vec(0usize..60, 1..12)) {
+            let mut fast = Lines::new(text.as_bytes());
+            proptest::prop_assert!(fast.no_cr);
+            let mut slow = Lines { no_cr: false, ..Lines::new(text.as_bytes()) };
+            let mut to = 0;
+            for step in steps {
+                to += step;
+                proptest::prop_assert_eq!(fast.at(to), slow.at(to));
+                proptest::prop_assert_eq!(fast.record_start(to), slow.record_start(to));
+            }
         }
     }
 
