@@ -300,10 +300,21 @@ function isNeedsSpreadsheet(e: unknown): boolean {
   return e instanceof Error && e.name === 'NeedsSpreadsheet';
 }
 
+/// Counts the scoring runs: a run's results carry its number, and so does the reply to `issues`,
+/// so the page never puts one run's issues on another's results.
+let runs = 0;
+
+/// Score the data (`Workspace.score`), the results numbered.
+function score(): ResultsTransfer {
+  const r = ws.score() as ResultsTransfer;
+  r.run = ++runs;
+  return r;
+}
+
 /// Score after loading data; a file that can be read but not scored still shows its issues.
 function scoreLoaded(data: Loaded['data'], t0: number): Loaded<ResultsTransfer> {
   try {
-    const results = ws.score();
+    const results = score();
     return { data, results, error: null, engineMs: performance.now() - t0 };
   } catch (e) {
     if (e instanceof Error && (e.name === 'DataError' || e.name === 'SettingsError' || e.name === 'FrameworkError')) {
@@ -394,7 +405,11 @@ async function handle(req: Request): Promise<unknown> {
     case 'setOptions':
       ws.setOptions(req.options);
       remember.options(req.options);
-      return ws.score();
+      return score();
+    case 'issues':
+      // Every issue of the last run (its results carried only their counts): JSON text, parsed
+      // by the page, as the results are.
+      return { run: runs, json: ws.issues() };
     case 'profile':
       return ws.profile(req.id);
     case 'doc':
