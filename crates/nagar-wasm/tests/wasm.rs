@@ -59,9 +59,9 @@ fn demo_scores_and_exports_like_the_cli() {
 
 #[wasm_bindgen_test]
 fn a_run_with_many_issues_sends_the_rest_when_asked() {
-    // 1,000 demo ULBs have some 900 issues, more than a run's results carry.
+    // 700 demo ULBs have some 600 issues, more than a run's results carry.
     let mut ws = mpi();
-    let csv = ws.demo_csv(1000, 2019).unwrap();
+    let csv = ws.demo_csv(700, 2019).unwrap();
     ws.load_data(csv.as_bytes(), "demo.csv").unwrap();
     let res = results(ws.score().unwrap());
     let read = nagar_io::read_data(csv.as_bytes(), "demo.csv", &Default::default()).unwrap();
