@@ -177,11 +177,11 @@ function prepareDemo(): void {
   setTimeout(() => {
     try {
       demoCsv = new TextEncoder().encode(ws.demoCsv(DEMO_ULBS, DEMO_SEED));
-      const f = replay.framework;
-      if (!warm && 'builtin' in f) warmUp(f.builtin, demoCsv);
     } catch {
       demoCsv = null; // made on demand instead
     }
+    const f = replay.framework;
+    if (!warm && demoCsv && 'builtin' in f) warmUp(f.builtin, demoCsv);
   }, 0);
 }
 
@@ -195,7 +195,7 @@ let warm: { steps: number[]; doneAt: number | null } | null = null;
 /// V8 runs a WebAssembly function first as its baseline compiler (Liftoff) made it, and
 /// optimises it (TurboFan, in the background) only once it has run for a while: the first
 /// scorings of a page ran mostly unoptimised code (the demo's engine time 2-3 times its time once
-/// optimised: docs/BENCHMARKS.md, "Warm-up"). So, once the engine is idle after its start, the
+/// optimised: docs/BENCHMARKS.md, "The page, sixth round"). So, once the engine is idle after its start, the
 /// demo data is loaded and scored `WARM_STEPS` times on a throwaway Workspace of the same module
 /// instance (the user's Workspace is never touched), one step per task: a request arriving waits
 /// for at most the step under way, and no step starts while a request is being handled. Then
