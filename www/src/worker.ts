@@ -194,12 +194,13 @@ let warm: { steps: number[]; doneAt: number | null } | null = null;
 
 /// V8 runs a WebAssembly function first as its baseline compiler (Liftoff) made it, and
 /// optimises it (TurboFan, in the background) only once it has run for a while: the first
-/// scorings of a page ran mostly unoptimised code (the demo's engine time 2-3 times its time once
-/// optimised: docs/BENCHMARKS.md, "The page, sixth round"). So, once the engine is idle after its start, the
-/// demo data is loaded and scored `WARM_STEPS` times on a throwaway Workspace of the same module
-/// instance (the user's Workspace is never touched), one step per task: a request arriving waits
-/// for at most the step under way, and no step starts while a request is being handled. Then
-/// the Workspace is freed (its memory goes back to the module's allocator for the next load).
+/// scorings of a page ran mostly unoptimised code (the demo's engine time 2-3 times its time
+/// once optimised: docs/BENCHMARKS.md, "The page, sixth round"). So, once the engine is idle
+/// after its start, the demo data is loaded and scored `WARM_STEPS` times on a throwaway
+/// Workspace of the same module instance (the user's Workspace is never touched), one step per
+/// task: a request arriving waits for at most the step under way, and no step starts while a
+/// request is being handled. Then the Workspace is freed (its memory goes back to the module's
+/// allocator for the next load).
 const WARM_STEPS = 16;
 function warmUp(name: string, bytes: Uint8Array): void {
   const w = new Workspace();
