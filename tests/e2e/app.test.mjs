@@ -164,6 +164,15 @@ test('a large file (over 16 MB) shows its reading progress, then scores', async 
   assert.ok(seen.some((t) => /^Reading: \d+%$/.test(t)), `progress shown: ${JSON.stringify(seen)}`);
   assert.match(await page.textContent('#status'), new RegExp(`large\\.csv: ${(lines.length - 1).toLocaleString('en-IN')} cities scored`));
   assert.ok(await page.isHidden('#progress'), 'the progress bar is gone once scored');
+  // Its thousands of issues came with the results as counts only (views::ISSUES_SENT); the data
+  // check asks for them all and counts every one as the results' card did.
+  const card = await page.$eval('.card:has(a[href="#/validation"])', (c) => c.textContent);
+  await page.click('a[data-view=validation]');
+  await page.waitForSelector('[data-testid=issue-summary]');
+  const cells = await page.$$eval('[data-testid=issue-summary] tbody tr td:nth-child(2)', (t) => t.reduce((a, x) => a + Number(x.textContent.replace(/,/g, '')), 0));
+  const warnings = Number(/([\d,]+) warnings/.exec(card)[1].replace(/,/g, ''));
+  assert.ok(warnings > 500, card);
+  assert.equal(cells, warnings, `the data check lists every issue the results counted (${card})`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -40,6 +40,7 @@ await page.waitForSelector('body[data-ready="true"]');
 // Timed once the service worker has cached the app (its install step fetches every built
 // file, the lazy modules included): a person opening the page takes that long to pick a file.
 await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+const swReadyMs = await page.evaluate(() => performance.now());
 
 async function once(action) {
   const prev = await page.evaluate(() => document.body.dataset.rendered ?? '');
@@ -102,6 +103,11 @@ for (let i = 0; i < RUNS + 1; i++) {
   await page.waitForFunction((b) => (document.body.dataset.whatif ?? '') !== b, before, { timeout: 60_000 });
   if (i > 0) whatIf.push(t); // the first is a warm-up
 }
+// The engine's warm-up (www/src/worker.ts, `warmUp`): when it ended, from the page's navigation
+// start (the worker's clock has another origin; both are given since the epoch here).
+const engineWorker = page.workers().find((w) => /\/worker-/.test(w.url()) && !/robustness/.test(w.url()));
+const warm = engineWorker ? await engineWorker.evaluate(() => self.nagarWarm ?? null) : null;
+const origin = await page.evaluate(() => performance.timeOrigin);
 await browser.close();
 await srv.close();
 
@@ -126,6 +132,14 @@ console.log('| --- | ---: | ---: |');
 const col = (k) => whatIf.map((t) => t[k]);
 console.log(`| engine (re-derive my row, re-normalise, re-aggregate, re-rank) | ${median(col('engineMs')).toFixed(1)} ms | ${Math.max(...col('engineMs')).toFixed(1)} ms |`);
 console.log(`| page: call → my new scores and ranks rendered | ${median(col('totalMs')).toFixed(1)} ms | ${Math.max(...col('totalMs')).toFixed(1)} ms |`);
+console.log(
+  `\nService worker ready (timing starts) ${swReadyMs.toFixed(0)} ms after navigation; engine warm-up: ` +
+    (warm?.doneAt
+      ? `${warm.steps.length} steps (${warm.steps.map((s) => s.toFixed(0)).join(', ')} ms), done ${(warm.doneAt - origin).toFixed(0)} ms after navigation.`
+      : warm
+        ? `not done (${warm.steps.length} steps).`
+        : 'none in this build.'),
+);
 console.log('\n| size (gzip -9) | bytes |');
 console.log('| --- | ---: |');
 console.log(`| main wasm module (scores a CSV) | ${kb(gz(join(DIST, wasm(/nagar_wasm_bg.*\.wasm$/))))} |`);

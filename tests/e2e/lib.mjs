@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const DIST = join(ROOT, 'www/dist');
+/// The built site; `NAGAR_DIST` serves another build (e.g. a copy of an earlier one, to compare).
+export const DIST = process.env.NAGAR_DIST ?? join(ROOT, 'www/dist');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

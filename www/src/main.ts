@@ -392,7 +392,7 @@ async function loaded(p: Promise<Loaded>, t0: number, file?: string): Promise<vo
       go('#/validation');
     } else {
       const n = r.results.units.length;
-      const errs = r.results.issues.filter((i) => i.severity === 'error').length;
+      const errs = r.results.issue_counts.error;
       status(() => (errs ? t('status.scored_errors', { file: r.data.file, cities: tn('n.city', n), errors: tn('n.data_error', errs) }) : t('status.scored', { file: r.data.file, cities: tn('n.city', n) })), errs ? 'info' : 'ok');
       if (!location.hash.startsWith('#/results')) go('#/results');
     }
@@ -450,7 +450,9 @@ const actions: Actions = {
     // In another language the page writes the file (the messages are translated here); in
     // English it is the engine's, as `nagar validate` reports them.
     if (lang() !== 'en') {
-      download(issuesCsv(st.results?.issues ?? st.data?.issues ?? []), `nagar-issues-${stem()}-${lang()}.csv`, MIME.csv);
+      allIssues(st.results)
+        .then(() => download(issuesCsv(st.results?.issues ?? st.data?.issues ?? []), `nagar-issues-${stem()}-${lang()}.csv`, MIME.csv))
+        .catch((e) => failed(() => t('status.download_failed'), e));
       return;
     }
     engine
@@ -478,6 +480,18 @@ function empty(): HTMLElement {
   );
 }
 
+/// A run's issues in full: one with many carries only their counts and its issues of no row
+/// (`Results.issues_complete` false; www/src/protocol.ts, `issues`), the rest asked for the
+/// first time they are shown. The reply of a later run (its number differs) is not put on it.
+async function allIssues(r: Results | null): Promise<void> {
+  if (!r || r.issues_complete) return;
+  const reply = await engine.call<{ run: number; json: string }>({ op: 'issues' });
+  if (reply.run === r.run && !r.issues_complete) {
+    r.issues = JSON.parse(reply.json) as Results['issues'];
+    r.issues_complete = true;
+  }
+}
+
 let renderSeq = 0;
 function render(): void {
   const seq = ++renderSeq;
@@ -499,8 +513,16 @@ function render(): void {
   };
   const needResults = () => (st.results ? null : st.data || st.loadError ? validationView(st, actions) : empty());
   switch (name) {
-    case 'validation':
+    case 'validation': {
+      const r = st.results;
+      if (r && !r.issues_complete) {
+        allIssues(r).then(() => {
+          if (st.results === r && r.issues_complete) show(validationView(st, actions));
+        }, (e) => failed(() => t('nav.validation'), e));
+        return;
+      }
       return show(validationView(st, actions));
+    }
     case 'method':
       // The view (its code and text) and the indicators' and input fields' names load when it
       // is first opened.

@@ -42,6 +42,10 @@ export type Request =
   /// template is the header row of column ids, the same in every language.
   | { op: 'export'; format: 'csv' | 'json' | 'xlsx'; lang: string }
   | { op: 'template'; format: 'csv' | 'xlsx'; lang: string }
+  /// Every issue of the last run, `{ run, json }`: `json` the `IssueView[]` as JSON text, `run`
+  /// the run's number (`Results.run`). A run with many issues carries only their counts and
+  /// those of no row (`Results.issues_complete` false); the page asks for the rest to show them.
+  | { op: 'issues' }
   | { op: 'issuesCsv' }
   | { op: 'demoCsv' }
   | RobustnessRequest

@@ -7,10 +7,11 @@ import type { PackedResults, UnitRow } from '../pkg/core/nagar_wasm';
 
 /// Everything the results view shows after one scoring run: `PackedResults` with one object per
 /// unit instead of the packed columns.
-export type Results = Omit<PackedResults, 'unit_text'> & { units: UnitRow[] };
+/// `run` numbers the worker's scoring runs (the reply to `issues` carries the same).
+export type Results = Omit<PackedResults, 'unit_text'> & { units: UnitRow[]; run: number };
 
 /// What the worker sends for a scoring run (`Workspace.score`): `PackedResults` as JSON text.
-export type ResultsTransfer = { json: string; unit_numbers: Float64Array };
+export type ResultsTransfer = { json: string; unit_numbers: Float64Array; run: number };
 
 /// Numbers of a unit before its verticals and sectors (views::UNIT_NUMBER_FIELDS):
 /// population, coverage, index, rank, rank in tier.
@@ -61,7 +62,7 @@ export function unpackResults(p: ResultsTransfer): Results {
       sectors,
     };
   }
-  return { ...rest, units };
+  return { ...rest, units, run: p.run };
 }
 
 /// The packed results a worker reply carries: the reply itself, or its `results` field.

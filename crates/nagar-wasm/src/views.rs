@@ -172,17 +172,18 @@ pub struct IssueView {
 }
 
 pub fn issue_views(issues: &[Issue]) -> Vec<IssueView> {
-    issues
-        .iter()
-        .map(|i| IssueView {
-            file: i.file.clone(),
-            row: i.row,
-            column: i.column.clone(),
-            value: i.value.clone(),
-            severity: i.severity.as_str().to_string(),
-            message: i.message.clone(),
-        })
-        .collect()
+    issues.iter().map(issue_view).collect()
+}
+
+fn issue_view(i: &Issue) -> IssueView {
+    IssueView {
+        file: i.file.clone(),
+        row: i.row,
+        column: i.column.clone(),
+        value: i.value.clone(),
+        severity: i.severity.as_str().to_string(),
+        message: i.message.clone(),
+    }
 }
 
 /// A data file as read (before scoring).
@@ -247,9 +248,45 @@ pub struct PackedResults {
     pub sectors: Vec<NodeRef>,
     pub unit_text: UnitText,
     pub ranked: usize,
+    /// The run's issues the first views need: all of them when there are at most
+    /// [`ISSUES_SENT`] (`issues_complete`), else those of no row only (comparison groups, e.g.
+    /// one too small to rank); the page asks for the rest (`Workspace.issues`) when it shows
+    /// them. 5,000 ULBs have ~4,300: their JSON, written and parsed on every run, was most of
+    /// the results' text (docs/BENCHMARKS.md).
     pub issues: Vec<IssueView>,
+    pub issues_complete: bool,
+    /// Every issue of the run, by severity.
+    pub issue_counts: IssueCounts,
     pub dataset_note: Option<String>,
     pub settings: Vec<Choice>,
+}
+
+/// Issues by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct IssueCounts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+/// A run with more issues than this sends only their counts and its issues of no row with its
+/// results ([`PackedResults::issues`]).
+pub const ISSUES_SENT: usize = 500;
+
+/// A run's issues for [`PackedResults`]: the issues sent, whether they are all, their counts.
+fn first_issues(issues: &[Issue]) -> (Vec<IssueView>, bool, IssueCounts) {
+    let mut counts = IssueCounts::default();
+    for i in issues {
+        *match i.severity {
+            nagar_core::Severity::Error => &mut counts.error,
+            nagar_core::Severity::Warning => &mut counts.warning,
+            nagar_core::Severity::Info => &mut counts.info,
+        } += 1;
+    }
+    if issues.len() <= ISSUES_SENT {
+        return (issue_views(issues), true, counts);
+    }
+    (issues.iter().filter(|i| i.row.is_none()).map(issue_view).collect(), false, counts)
 }
 
 /// The text columns of the results table, one entry per unit.
@@ -331,6 +368,7 @@ pub fn results(fw: &Framework, s: &Scored, file: &str, note: Option<String>) -> 
         ]);
         numbers.extend(vp.iter().chain(&sp).map(|&a| none(opt(s.aggregates.get(u, a)))));
     }
+    let (issues, issues_complete, issue_counts) = first_issues(&s.issues);
     let packed = PackedResults {
         framework: fw.id.clone(),
         file: file.to_string(),
@@ -340,7 +378,9 @@ pub fn results(fw: &Framework, s: &Scored, file: &str, note: Option<String>) -> 
         verticals,
         sectors,
         ranked: s.rank.iter().filter(|r| r.is_some()).count(),
-        issues: issue_views(&s.issues),
+        issues,
+        issues_complete,
+        issue_counts,
         dataset_note: note,
         settings,
     };
@@ -714,6 +754,27 @@ mod tests {
 
     fn mpi() -> Framework {
         nagar_io::builtin::framework("mpi-2019").unwrap()
+    }
+
+    #[test]
+    fn a_run_with_many_issues_sends_their_counts_and_those_of_no_row() {
+        let cell = |r: usize| Issue::warning(format!("cell {r}")).file("d.csv").row(r).column("x").value("?");
+        // Few: all of them, in order.
+        let few: Vec<Issue> = (1..=ISSUES_SENT).map(cell).collect();
+        let (sent, complete, counts) = first_issues(&few);
+        assert!(complete);
+        assert_eq!(sent, issue_views(&few));
+        assert_eq!(counts, IssueCounts { error: 0, warning: ISSUES_SENT, info: 0 });
+        // One more: the counts of all, the issues of no row only.
+        let mut many: Vec<Issue> = (1..=ISSUES_SENT).map(cell).collect();
+        many.insert(7, Issue::warning("comparison group \"x\" has 1 unit"));
+        many.push(Issue::error("column y: not a number").file("d.csv").row(3));
+        many.push(Issue::info("a note"));
+        let (sent, complete, counts) = first_issues(&many);
+        assert!(!complete);
+        assert_eq!(counts, IssueCounts { error: 1, warning: ISSUES_SENT + 1, info: 1 });
+        let messages: Vec<&str> = sent.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(messages, ["comparison group \"x\" has 1 unit", "a note"]);
     }
 
     #[test]

@@ -236,6 +236,13 @@ impl Workspace {
         Ok(out)
     }
 
+    /// Every issue of the last run (`IssueView[]`) as JSON text, for the page to parse: a run
+    /// with many sends only their counts with its results (`PackedResults::issues`).
+    pub fn issues(&self) -> JsResult<String> {
+        let (_, _, scored) = self.last_run()?;
+        to_json(&views::issue_views(&scored.issues))
+    }
+
     /// The city profile of one unit of the last run.
     #[wasm_bindgen(unchecked_return_type = "Profile")]
     pub fn profile(&self, unit_id: &str) -> JsResult<JsValue> {

@@ -58,6 +58,34 @@ fn demo_scores_and_exports_like_the_cli() {
 }
 
 #[wasm_bindgen_test]
+fn a_run_with_many_issues_sends_the_rest_when_asked() {
+    // 700 demo ULBs have some 600 issues, more than a run's results carry.
+    let mut ws = mpi();
+    let csv = ws.demo_csv(700, 2019).unwrap();
+    ws.load_data(csv.as_bytes(), "demo.csv").unwrap();
+    let res = results(ws.score().unwrap());
+    let read = nagar_io::read_data(csv.as_bytes(), "demo.csv", &Default::default()).unwrap();
+    let fw = nagar_io::builtin::framework("mpi-2019").unwrap();
+    let scored = nagar_core::pipeline::score(&fw, &read.table, &fw.settings, &Default::default()).unwrap();
+    let all: Vec<nagar_core::Issue> = read.issues.iter().chain(&scored.issues).cloned().collect();
+    assert!(all.len() > nagar_wasm::views::ISSUES_SENT, "{} issues", all.len());
+    assert_eq!(res["issues_complete"], false);
+    let warnings = all.iter().filter(|i| i.severity == nagar_core::Severity::Warning).count();
+    assert_eq!(res["issue_counts"]["warning"], warnings);
+    assert_eq!(res["issues"].as_array().unwrap().len(), all.iter().filter(|i| i.row.is_none()).count());
+    // `issues`: every one, as the run has them.
+    let sent: serde_json::Value = serde_json::from_str(&ws.issues().unwrap()).unwrap();
+    let sent = sent.as_array().unwrap();
+    assert_eq!(sent.len(), all.len());
+    for (s, i) in sent.iter().zip(&all) {
+        assert_eq!(
+            (s["row"].as_u64(), s["message"].as_str(), s["severity"].as_str()),
+            (i.row.map(|r| r as u64), Some(i.message.as_str()), Some(i.severity.as_str()))
+        );
+    }
+}
+
+#[wasm_bindgen_test]
 fn options_and_weights_change_the_scores() {
     let mut ws = mpi();
     ws.load_demo(60, 7).unwrap();

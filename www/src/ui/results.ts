@@ -9,8 +9,8 @@ import { histogram } from './charts';
 const PAGE = 50;
 
 export function summary(r: Results, st: AppState): HTMLElement {
-  const errors = r.issues.filter((i) => i.severity === 'error').length;
-  const warnings = r.issues.filter((i) => i.severity === 'warning').length;
+  const errors = r.issue_counts.error;
+  const warnings = r.issue_counts.warning;
   return h(
     'div',
     { class: 'cards' },

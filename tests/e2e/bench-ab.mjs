@@ -1,0 +1,70 @@
+// Interleaved A/B of built sites (a tool, not a test): on a shared, noisy machine two builds are
+// compared fairly only when they run in the same minutes, taking turns. Each trial opens a fresh
+// browser context on each build in turn, waits for the service worker as `npm run bench` does
+// (plus WAIT ms), then repeats the action ACTIONS times; prints per build the median of the first
+// action (what a person's first click gets) and of the later ones (what the bench times).
+//   node tests/e2e/bench-ab.mjs DIST_A DIST_B [...]         (the demo button)
+//   FILE=path.csv node tests/e2e/bench-ab.mjs DIST_A DIST_B (a file dropped)
+//   TRIALS=6 ACTIONS=8 WAIT=0 (defaults)
+// Keep a build to compare with: `cp -a www/dist /tmp/dist-before` before changing anything.
+import { createServer } from 'node:http';
+import { readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { launch } from './lib.mjs';
+
+const builds = process.argv.slice(2);
+if (builds.length === 0) throw new Error('usage: node tests/e2e/bench-ab.mjs DIST_A DIST_B ...');
+const TRIALS = Number(process.env.TRIALS ?? 6);
+const ACTIONS = Number(process.env.ACTIONS ?? 8);
+const WAIT = Number(process.env.WAIT ?? 0);
+const FILE = process.env.FILE;
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json', '.webmanifest': 'application/manifest+json' };
+
+function serve(dir) {
+  const server = createServer((req, res) => {
+    let f = normalize(join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+    try {
+      if (statSync(f).isDirectory()) f = join(f, 'index.html');
+      res.writeHead(200, { 'content-type': TYPES[extname(f)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(readFileSync(f));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${server.address().port}/` })));
+}
+
+const servers = await Promise.all(builds.map(serve));
+const browser = await launch();
+const res = builds.map(() => ({ first: [], firstEngine: [], later: [], laterEngine: [] }));
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+for (let t = 0; t < TRIALS; t++) {
+  for (let b = 0; b < builds.length; b++) {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(servers[b].url);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await new Promise((r) => setTimeout(r, WAIT));
+    for (let i = 0; i < ACTIONS; i++) {
+      const prev = await page.evaluate(() => document.body.dataset.rendered ?? '');
+      if (FILE) await page.setInputFiles('[data-testid=data-file]', FILE);
+      else await page.click('[data-testid=demo-data]');
+      await page.waitForFunction((p) => document.body.dataset.rendered && document.body.dataset.rendered !== p, prev, { timeout: 120_000 });
+      const x = await page.evaluate(() => window.nagarTimings);
+      const r = res[b];
+      if (i === 0) (r.first.push(x.totalMs), r.firstEngine.push(x.engineMs));
+      else (r.later.push(x.totalMs), r.laterEngine.push(x.engineMs));
+    }
+    await context.close();
+  }
+}
+await browser.close();
+for (const s of servers) s.server.close();
+console.log(`${FILE ?? 'demo button'}, ${TRIALS} trials × ${ACTIONS} actions, ${WAIT} ms after the service worker; medians, ms: total (engine)\n`);
+console.log('| build | first action | later actions |');
+console.log('| --- | ---: | ---: |');
+for (let b = 0; b < builds.length; b++) {
+  const r = res[b];
+  const later = r.later.length ? `${median(r.later).toFixed(1)} (${median(r.laterEngine).toFixed(1)})` : '–';
+  console.log(`| ${builds[b]} | ${median(r.first).toFixed(1)} (${median(r.firstEngine).toFixed(1)}) | ${later} |`);
+}
