@@ -386,6 +386,7 @@ impl RawTable {
     }
 
     /// The slot of a cell, its text (if any) copied into the buffer.
+    #[inline(always)]
     fn store(&mut self, cell: CellRef<'_>) -> Slot {
         match cell {
             CellRef::Empty => Slot::Empty,

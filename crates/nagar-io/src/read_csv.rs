@@ -504,6 +504,7 @@ impl Record {
 
 /// A field as a cell: empty, a number when the text is one exactly as nagar writes it (no
 /// text kept; `Cell::display` shows the same text), else the trimmed text.
+#[inline(always)]
 fn text_cell(field: &str) -> CellRef<'_> {
     let t = nagar_core::parse::trim(field);
     if t.is_empty() {
