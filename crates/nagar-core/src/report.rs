@@ -70,6 +70,7 @@ pub struct ScoresTable<'a, W: Words = English> {
     agg_cols: Vec<usize>,
     ctx: Vec<&'a [String]>,
     index: &'a [f64],
+    flags: Flags<'a>,
 }
 
 impl<'a> ScoresTable<'a, English> {
@@ -119,6 +120,7 @@ impl<'a, W: Words> ScoresTable<'a, W> {
         if note.is_some() {
             columns.push("dataset".into());
         }
+        let flags = Flags::new(s, &w);
         ScoresTable {
             columns,
             s,
@@ -130,6 +132,7 @@ impl<'a, W: Words> ScoresTable<'a, W> {
             agg_cols,
             ctx: ctx.into_iter().map(|(_, v)| v).collect(),
             index: s.index(),
+            flags,
         }
     }
 
@@ -167,7 +170,7 @@ impl<'a, W: Words> ScoresTable<'a, W> {
         if self.has_pop {
             row.push(OutCell::num(s.units.population[u]));
         }
-        row.push(OutCell::text(flag_with(s, u, &self.w)));
+        row.push(OutCell::text(self.flags.of(u)));
         if let Some(note) = &self.note {
             row.push(OutCell::text(note));
         }
@@ -185,22 +188,55 @@ pub fn flag_in(s: &Scored, u: usize, lang: &str) -> String {
 }
 
 fn flag_with(s: &Scored, u: usize, w: &impl Words) -> String {
-    if s.screened[u] {
-        w.text("flag.screened").into()
-    } else if s.index()[u].is_nan() {
-        w.text("flag.no_score").into()
-    } else if let Some(g) =
-        s.groups.of_unit[u].filter(|&g| s.groups.members[g].len() < s.settings.effective_min_group_size())
-    {
-        let size = s.groups.members[g].len().to_string();
-        let min = s.settings.min_group_size.to_string();
-        fill(w.text("flag.small_group"), &[("size", &size), ("min", &min)])
-    } else if s.rank[u].is_none() {
-        let coverage = format!("{:.0}", s.coverage[u] * 100.0);
-        let min = format!("{:.0}", s.settings.min_coverage * 100.0);
-        fill(w.text("flag.low_coverage"), &[("coverage", &coverage), ("min", &min)])
-    } else {
-        String::new()
+    Flags::new(s, w).of(u)
+}
+
+/// Why units have no rank ([`flag`]), for many units: the words are looked up once (a lookup
+/// scans the catalogue; done for each of 5,000 units, it was a tenth of the page's results).
+pub struct Flags<'a> {
+    s: &'a Scored,
+    screened: &'static str,
+    no_score: &'static str,
+    small_group: &'static str,
+    low_coverage: &'static str,
+}
+
+impl<'a> Flags<'a> {
+    pub fn new(s: &'a Scored, w: &impl Words) -> Self {
+        Flags {
+            s,
+            screened: w.text("flag.screened"),
+            no_score: w.text("flag.no_score"),
+            small_group: w.text("flag.small_group"),
+            low_coverage: w.text("flag.low_coverage"),
+        }
+    }
+
+    /// In English.
+    pub fn english(s: &'a Scored) -> Self {
+        Self::new(s, &English)
+    }
+
+    /// Unit `u`'s flag ("" when ranked).
+    pub fn of(&self, u: usize) -> String {
+        let s = self.s;
+        if s.screened[u] {
+            self.screened.into()
+        } else if s.index()[u].is_nan() {
+            self.no_score.into()
+        } else if let Some(g) =
+            s.groups.of_unit[u].filter(|&g| s.groups.members[g].len() < s.settings.effective_min_group_size())
+        {
+            let size = s.groups.members[g].len().to_string();
+            let min = s.settings.min_group_size.to_string();
+            fill(self.small_group, &[("size", &size), ("min", &min)])
+        } else if s.rank[u].is_none() {
+            let coverage = format!("{:.0}", s.coverage[u] * 100.0);
+            let min = format!("{:.0}", s.settings.min_coverage * 100.0);
+            fill(self.low_coverage, &[("coverage", &coverage), ("min", &min)])
+        } else {
+            String::new()
+        }
     }
 }
 

@@ -172,6 +172,9 @@ impl<'a> Row<'a> {
     /// Cell `k`, or `None` past the row's end.
     #[inline(always)]
     pub fn get(&self, k: usize) -> Option<CellRef<'a>> {
+        // A `match`, not `Option::map`: in the browser's build (opt-level "z") the closure was a
+        // call of its own for every cell read.
+        #[allow(clippy::manual_map)]
         match self.slots.get(k) {
             Some(&s) => Some(view(s, self.text)),
             None => None,

@@ -352,13 +352,14 @@ pub fn results(fw: &Framework, s: &Scored, file: &str, note: Option<String>) -> 
     let mut text = UnitText::default();
     let idx = s.index();
     let none = |v: Option<f64>| v.unwrap_or(f64::NAN);
+    let flags = report::Flags::english(s);
     for (u, id) in s.units.ids.iter().enumerate() {
         text.id.push(id.clone());
         text.name.push(s.units.names[u].clone());
         text.state.push(s.units.state[u].clone());
         text.zone.push(s.units.zone[u].clone());
         text.tier.push(s.tier_name[u].clone());
-        text.flag.push(report::flag(s, u));
+        text.flag.push(flags.of(u));
         numbers.extend([
             none(opt(s.units.population[u])),
             s.coverage[u],
