@@ -518,7 +518,13 @@ fn timing(phase: &str) {
     let now = Instant::now();
     let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(t) = *last {
-        eprintln!("timing: {phase} {:.1} ms", now.duration_since(t).as_secs_f64() * 1e3);
+        // The resident memory after the phase, where the system says it (Linux).
+        let rss = std::fs::read_to_string("/proc/self/statm")
+            .ok()
+            .and_then(|m| m.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .map(|pages| format!(", {:.1} MB resident", pages * 4096.0 / 1e6))
+            .unwrap_or_default();
+        eprintln!("timing: {phase} {:.1} ms{rss}", now.duration_since(t).as_secs_f64() * 1e3);
     }
     *last = Some(now);
 }

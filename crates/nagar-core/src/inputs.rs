@@ -361,22 +361,34 @@ impl Cells<'_> {
     /// is table row `rows[u]`, file row `sources[u]`, and `out[f].0[u]` its value of field `f`.
     fn read(&self, rows: &[usize], sources: &[usize], out: &mut [ColumnOut], issues: &mut Vec<Issue>) {
         let Cells { table, file, pop_col, fields } = *self;
+        // The fields with a column, each with the range of numbers it takes as they are (no issue):
+        // any finite number, at least 0 (counts, amounts...), 0 to 100 (percentages), none (text
+        // and Y/N fields, whose cells go through their parsers below). NaN and infinities are in
+        // no range. One comparison pair per cell instead of the kind's tests.
+        let fast: Vec<(usize, usize, f64, f64)> = fields
+            .iter()
+            .enumerate()
+            .filter_map(|(f, &(_, kind, col))| {
+                let (lo, hi) = match kind {
+                    InputKind::Text | InputKind::YesNo => (f64::INFINITY, f64::NEG_INFINITY),
+                    InputKind::Percent => (0.0, 100.0),
+                    k if k.non_negative() => (0.0, f64::MAX),
+                    _ => (f64::MIN, f64::MAX),
+                };
+                Some((f, col?, lo, hi))
+            })
+            .collect();
         for (u, &r) in rows.iter().enumerate() {
             let row = table.row(r);
             let src = sources[u];
-            for ((id, kind, col), (values, text)) in fields.iter().zip(out.iter_mut()) {
-                let (id, kind) = (*id, *kind);
-                let Some(k) = *col else { continue };
+            for &(f, k, lo, hi) in &fast {
+                let Some(&(id, kind, _)) = fields.get(f) else { continue };
+                let Some((values, text)) = out.get_mut(f) else { continue };
                 let cell = row.cell(k);
                 // Fast path for the common cells: blank, and plain numbers that need no issue.
                 match cell {
                     CellRef::Empty => continue,
-                    CellRef::Number(x)
-                        if x.is_finite()
-                            && !matches!(kind, InputKind::Text | InputKind::YesNo)
-                            && (x >= 0.0 || !kind.non_negative())
-                            && (x <= 100.0 || kind != InputKind::Percent) =>
-                    {
+                    CellRef::Number(x) if x >= lo && x <= hi => {
                         values[u] = x;
                         continue;
                     }
@@ -494,6 +506,52 @@ mod tests {
 #[cfg(test)]
 mod yes_no_tests {
     use super::*;
+
+    /// Number cells read through the fast path (a range per kind) as the rules say: finite
+    /// numbers as they are, negative ones missing for non-negative kinds (an error), above 100 a
+    /// warning for percentages (value used), NaN and infinities missing (an error).
+    #[test]
+    fn number_cells_of_each_kind_read_by_the_rules() {
+        let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).unwrap();
+        let census = crate::demo::census_cities();
+        let xs = [-1.0, -0.0, 0.0, 50.0, 100.0, 100.5, 1e308, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+        let kinds = input_kinds(&fw);
+        let mut checked = 0;
+        for want in [InputKind::Percent, InputKind::Count, InputKind::Amount, InputKind::Number, InputKind::YesNo] {
+            let Some((id, kind)) = kinds.iter().find(|(_, k)| *k == want) else { continue };
+            let mut table = crate::demo::demo_table(&fw, &census, 20, 5);
+            let col = table.column_index(id).unwrap();
+            for (r, &x) in xs.iter().enumerate() {
+                table.set(r, col, CellRef::Number(x));
+            }
+            let mut issues = Vec::new();
+            let (units, inputs) = read_units_and_inputs(&fw, &table, &[], &mut issues).unwrap();
+            let values = &inputs.get(id).unwrap().values;
+            for (r, &x) in xs.iter().enumerate() {
+                let u = units.table_rows.iter().position(|&t| t == r).unwrap();
+                let (value, issue) = match kind {
+                    InputKind::YesNo if x == 1.0 || x == 0.0 => (if x == 1.0 { 1.0 } else { 0.0 }, None),
+                    InputKind::YesNo => (f64::NAN, Some("expected Y or N")),
+                    _ if !x.is_finite() => (f64::NAN, Some("not a finite number")),
+                    k if k.non_negative() && x < 0.0 => (f64::NAN, Some("cannot be negative")),
+                    InputKind::Percent if x > 100.0 => (x, Some("percentage above 100")),
+                    _ => (x, None),
+                };
+                assert_eq!(values[u].to_bits(), value.to_bits(), "{kind:?} {x}");
+                let found: Vec<&str> = issues
+                    .iter()
+                    .filter(|i| i.row == Some(units.source_rows[u]) && i.message.starts_with(id.as_str()))
+                    .map(|i| i.message.as_str())
+                    .collect();
+                match issue {
+                    None => assert!(found.is_empty(), "{kind:?} {x}: {found:?}"),
+                    Some(m) => assert!(found.len() == 1 && found[0].contains(m), "{kind:?} {x}: {found:?}"),
+                }
+            }
+            checked += 1;
+        }
+        assert!(checked >= 3, "the framework has inputs of at least three of these kinds");
+    }
 
     /// The one-letter fast path of `Cells::read` reads Y/N cells as `parse::parse_yes_no` does,
     /// and any other text still goes through it (its issue included).
