@@ -1,7 +1,7 @@
 //! Header rows shared by every tabular reader: empty names get a generated name, repeated names
 //! (compared as `normalise_header` does) get a suffix, and each fix is reported.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use nagar_core::table::normalise_header;
 use nagar_core::Issue;
@@ -13,7 +13,9 @@ pub(crate) fn clean_headers(raw: Vec<String>, file: &str, row: usize) -> (Vec<St
         raw.into_iter().map(|h| h.trim().trim_start_matches('\u{feff}').trim().to_string()).collect();
     // Every key already taken, so generated names never collide with real ones.
     let mut taken: HashSet<String> = trimmed.iter().filter(|h| !h.is_empty()).map(|h| normalise_header(h)).collect();
-    let mut seen: Vec<(String, usize)> = Vec::new(); // (key, 1-based position) of kept names
+    // Key → 1-based position of the kept names (a map: a file of 200 columns compared each with
+    // every one before it).
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(trimmed.len());
     let mut out = Vec::with_capacity(trimmed.len());
     for (k, name) in trimmed.into_iter().enumerate() {
         let pos = k + 1;
@@ -25,12 +27,12 @@ pub(crate) fn clean_headers(raw: Vec<String>, file: &str, row: usize) -> (Vec<St
                     .row(row)
                     .column(&new),
             );
-            seen.push((normalise_header(&new), pos));
+            seen.entry(normalise_header(&new)).or_insert(pos);
             out.push(new);
             continue;
         }
         let key = normalise_header(&name);
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+        if let Some(first) = seen.get(&key) {
             let new = unique(&format!("{name}_{pos}"), &mut taken);
             issues.push(
                 Issue::warning(format!(
@@ -41,11 +43,11 @@ pub(crate) fn clean_headers(raw: Vec<String>, file: &str, row: usize) -> (Vec<St
                 .column(&name)
                 .value(&name),
             );
-            seen.push((normalise_header(&new), pos));
+            seen.entry(normalise_header(&new)).or_insert(pos);
             out.push(new);
             continue;
         }
-        seen.push((key, pos));
+        seen.insert(key, pos);
         out.push(name);
     }
     (out, issues)
