@@ -508,8 +508,10 @@ function render(): void {
       document.title = `${name === 'city' ? t('title.city') : a.textContent} · nagar`;
     } else a.removeAttribute('aria-current');
   }
+  // The results view comes back as the same element, changed in place (ui/results.ts): taken
+  // out and put back, it would be styled and laid out anew.
   const show = (el: HTMLElement) => {
-    if (seq === renderSeq) view.replaceChildren(el);
+    if (seq === renderSeq && !(view.firstChild === el && view.childNodes.length === 1)) view.replaceChildren(el);
   };
   const needResults = () => (st.results ? null : st.data || st.loadError ? validationView(st, actions) : empty());
   switch (name) {
