@@ -493,6 +493,8 @@ async function allIssues(r: Results | null): Promise<void> {
 }
 
 let renderSeq = 0;
+/// The tab last brought into sight, and in which language.
+let tabShown = '';
 function render(): void {
   const seq = ++renderSeq;
   const view = $('#view');
@@ -501,15 +503,23 @@ function render(): void {
   for (const a of document.querySelectorAll<HTMLAnchorElement>('.tabs a')) {
     if (a.dataset.view === (name === 'city' ? 'results' : name)) {
       a.setAttribute('aria-current', 'page');
-      // The current tab in sight in the scrolling row of tabs (a phone shows three or four).
-      if (a.offsetLeft < tabs.scrollLeft || a.offsetLeft + a.offsetWidth > tabs.scrollLeft + tabs.clientWidth) {
-        tabs.scrollLeft = a.offsetLeft - (tabs.clientWidth - a.offsetWidth) / 2;
+      // The current tab in sight in the scrolling row of tabs (a phone shows three or four), when
+      // it becomes the current one or the language changes the tabs' widths: measuring forces a
+      // layout of everything changed so far, which a new file's results need not wait for.
+      const shown = `${a.dataset.view} ${lang()}`;
+      if (shown !== tabShown) {
+        tabShown = shown;
+        if (a.offsetLeft < tabs.scrollLeft || a.offsetLeft + a.offsetWidth > tabs.scrollLeft + tabs.clientWidth) {
+          tabs.scrollLeft = a.offsetLeft - (tabs.clientWidth - a.offsetWidth) / 2;
+        }
       }
       document.title = `${name === 'city' ? t('title.city') : a.textContent} · nagar`;
     } else a.removeAttribute('aria-current');
   }
+  // The results view comes back as the same element, changed in place (ui/results.ts): taken
+  // out and put back, it would be styled and laid out anew.
   const show = (el: HTMLElement) => {
-    if (seq === renderSeq) view.replaceChildren(el);
+    if (seq === renderSeq && !(view.firstChild === el && view.childNodes.length === 1)) view.replaceChildren(el);
   };
   const needResults = () => (st.results ? null : st.data || st.loadError ? validationView(st, actions) : empty());
   switch (name) {

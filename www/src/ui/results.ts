@@ -213,6 +213,58 @@ function baselinePanel(st: AppState, act: Actions): HTMLElement {
   );
 }
 
+/// The results view's frame and table, kept from one drawing to the next: a new file, a sort or
+/// a filter changes the text of the table's rows in place (`fill`), so the browser restyles and
+/// lays out only what changed instead of ~1,000 new elements, and no elements are made
+/// (docs/BENCHMARKS.md, "seventh round"). The parts around the table (cards, chart, filters,
+/// pager) and its head are made anew each time, as before.
+interface Kept {
+  root: HTMLElement;
+  section: HTMLElement;
+  scroll: HTMLElement;
+  caption: HTMLElement;
+  thead: HTMLElement;
+  tbody: HTMLElement;
+  /// The columns the rows have (tiers, baseline, verticals): other columns, rows made anew.
+  shape: string;
+  act?: Actions;
+}
+let kept: Kept | null = null;
+
+function keep(): Kept {
+  const caption = h('caption', { class: 'visually-hidden' });
+  const thead = h('thead');
+  // The tick-boxes' one listener: each says which city it is (`data-id`).
+  const tbody = h('tbody', {
+    onchange: (e: Event) => {
+      const id = (e.target as HTMLElement).dataset.id;
+      if (id !== undefined) kept?.act?.toggleCompare(id);
+    },
+  });
+  const scroll = h('div', { class: 'table-scroll', tabindex: '0', role: 'region' }, h('table', { class: 'data results', 'data-testid': 'results-table' }, caption, thead, tbody));
+  const section = h('section', { 'aria-labelledby': 'h-table' }, scroll);
+  return { root: h('div', null, section), section, scroll, caption, thead, tbody, shape: '' };
+}
+
+/// `el`'s text made `text` (its one text node changed when it has one).
+function text(el: Element, text: string): void {
+  const n = el.firstChild;
+  if (n instanceof Text && n === el.lastChild) {
+    if (n.data !== text) n.data = text;
+  } else el.textContent = text;
+}
+
+function attr(el: Element, name: string, value: string): void {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/// `el`'s children made `before`, `keep`, `after`, with `keep` (a child of `el`) never taken out.
+function around(el: HTMLElement, keep: HTMLElement, before: (Node | null)[], after: (Node | null)[]): void {
+  for (const c of [...el.childNodes]) if (c !== keep) c.remove();
+  keep.before(...before.filter((x): x is Node => x !== null));
+  keep.after(...after.filter((x): x is Node => x !== null));
+}
+
 export function resultsView(st: AppState, act: Actions): HTMLElement {
   const r = st.results!;
   const base = st.baseline;
@@ -291,9 +343,10 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
   });
   const head = h('tr', null, headCells.slice(0, 2), compareTh, headCells.slice(2));
 
-  const tbody = h('tbody');
-  const caption = h('caption', { class: 'visually-hidden' });
-  const table = h('table', { class: 'data results', 'data-testid': 'results-table' }, caption, h('thead', null, head), tbody);
+  const k = (kept ??= keep());
+  k.act = act;
+  const { caption, tbody } = k;
+  k.thead.replaceChildren(head);
   const pager = h('div', { class: 'pager' });
 
   function refreshTable(): void {
@@ -302,8 +355,52 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
     tb.page = Math.min(tb.page, pages - 1);
     const pageRows = rows.slice(tb.page * PAGE, (tb.page + 1) * PAGE);
     caption.textContent = t('results.caption_sorted', { cities: tn('n.city', rows.length), by: cols.find((c) => c.key === tb.sort)?.label ?? tb.sort });
-    tbody.replaceChildren(...pageRows.map((u) => row(u)));
+    setRows(pageRows);
     pager.replaceChildren(...pagerParts(rows.length, pages));
+  }
+
+  /// The table's rows made those of `units`: the rows there filled in place, extra ones made or
+  /// taken away; all made anew when the columns changed.
+  function setRows(units: UnitRow[]): void {
+    const shape = `${r.has_tiers}|${!!base}|${r.verticals.length}`;
+    if (k.shape !== shape) {
+      k.shape = shape;
+      tbody.replaceChildren();
+    }
+    const old = tbody.children;
+    for (let i = 0; i < units.length && i < old.length; i++) fill(old[i] as HTMLTableRowElement, units[i]);
+    while (old.length > units.length) old[old.length - 1].remove();
+    if (old.length < units.length) tbody.append(...units.slice(old.length).map(row));
+  }
+
+  /// A row made by `row` made that of `u`, as `row(u)` would make it.
+  function fill(tr: HTMLTableRowElement, u: UnitRow): void {
+    const checked = st.compare.includes(u.id);
+    const c = tr.cells;
+    attr(tr, 'class', u.rank === null || u.rank === undefined ? 'unranked' : '');
+    text(c[0], fmtInt(u.rank));
+    const a = c[1].firstElementChild as HTMLAnchorElement;
+    attr(a, 'href', `#/city/${encodeURIComponent(u.id)}`);
+    text(a, u.name || u.id);
+    const flag = a.nextElementSibling;
+    if (!u.flag) flag?.remove();
+    else if (flag) text(flag, engineText(u.flag));
+    else c[1].append(h('span', { class: 'flag' }, engineText(u.flag)));
+    const box = c[2].firstElementChild as HTMLInputElement;
+    attr(box, 'aria-label', t('results.compare_city', { name: u.name }));
+    attr(box, 'data-id', u.id);
+    box.defaultChecked = checked;
+    box.checked = checked;
+    box.disabled = !checked && st.compare.length >= 4;
+    let i = 3;
+    text(c[i++], u.state);
+    text(c[i++], nm(u.zone));
+    if (r.has_tiers) text(c[i++], nm(u.tier));
+    text(c[i++], pct(u.coverage));
+    text(c[i++], fmt(u.index));
+    if (r.has_tiers) text(c[i++], String(u.rank_in_tier ?? '–'));
+    if (base) text(c[i++], moveText(moveOf(base, u)));
+    for (const v of u.verticals) text(c[i++], fmt(v));
   }
 
   function row(u: UnitRow): HTMLTableRowElement {
@@ -319,9 +416,9 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
         h('input', {
           type: 'checkbox',
           'aria-label': t('results.compare_city', { name: u.name }),
+          'data-id': u.id,
           checked,
           disabled: !checked && st.compare.length >= 4,
-          onchange: () => act.toggleCompare(u.id),
         }),
       ),
       h('td', { class: 'opt' }, u.state),
@@ -346,7 +443,7 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
   }
 
   caption.textContent = t('results.caption', { cities: tn('n.city', rows.length) });
-  tbody.replaceChildren(...pageRows.map((u) => row(u)));
+  setRows(pageRows);
   pager.replaceChildren(...pagerParts(rows.length, pages));
 
   const idx = r.units.map((u) => u.index ?? NaN);
@@ -355,28 +452,24 @@ export function resultsView(st: AppState, act: Actions): HTMLElement {
       ? h('p', { class: 'compare-bar' }, t('results.chosen', { n: st.compare.length }), ' ', h('a', { href: '#/compare' }, t('results.compare_them')))
       : h('p', { class: 'hint' }, t('results.tick_hint'));
 
-  return h(
-    'div',
-    null,
-    h('h1', null, t('nav.results')),
-    datasetBanner(r.dataset_note),
-    smallGroupBanner(r),
-    summary(r, st),
-    h(
-      'section',
-      { 'aria-labelledby': 'h-dist' },
-      h('h2', { id: 'h-dist' }, t('results.distribution')),
-      histogram(idx, t('results.histogram', { cities: tn('n.city', idx.filter(Number.isFinite).length) })),
-    ),
-    h(
-      'section',
-      { 'aria-labelledby': 'h-table' },
-      h('h2', { id: 'h-table' }, t('results.all_cities')),
-      filters,
-      baselinePanel(st, act),
-      compareBar,
-      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('results.table') }, table),
-      pager,
-    ),
+  k.scroll.setAttribute('aria-label', t('results.table'));
+  around(k.section, k.scroll, [h('h2', { id: 'h-table' }, t('results.all_cities')), filters, baselinePanel(st, act), compareBar], [pager]);
+  around(
+    k.root,
+    k.section,
+    [
+      h('h1', null, t('nav.results')),
+      datasetBanner(r.dataset_note),
+      smallGroupBanner(r),
+      summary(r, st),
+      h(
+        'section',
+        { 'aria-labelledby': 'h-dist' },
+        h('h2', { id: 'h-dist' }, t('results.distribution')),
+        histogram(idx, t('results.histogram', { cities: tn('n.city', idx.filter(Number.isFinite).length) })),
+      ),
+    ],
+    [],
   );
+  return k.root;
 }
