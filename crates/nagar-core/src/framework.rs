@@ -323,9 +323,13 @@ fn one() -> f64 {
 }
 
 impl Indicator {
-    /// The derivation, defaulting to "the column named like the indicator".
-    pub fn derivation(&self) -> Derivation {
-        self.derive.clone().unwrap_or_else(|| Derivation::Value { input: self.id.clone() })
+    /// The derivation, defaulting to "the column named like the indicator" (borrowed when the
+    /// framework gives one: it is asked for in every scoring run, for every indicator).
+    pub fn derivation(&self) -> std::borrow::Cow<'_, Derivation> {
+        match &self.derive {
+            Some(d) => std::borrow::Cow::Borrowed(d),
+            None => std::borrow::Cow::Owned(Derivation::Value { input: self.id.clone() }),
+        }
     }
 }
 

@@ -8,8 +8,10 @@ use nagar_core::report::{self, Provenance};
 use nagar_core::{Framework, Issue, RawTable, Settings};
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "main")]
+use crate::to_json;
 use crate::views::{self, Options, TableTransfer};
-use crate::{from_js, js_error, to_js, to_json, ErrorKind};
+use crate::{from_js, js_error, to_js, ErrorKind};
 
 pub(crate) struct LoadedFramework {
     pub(crate) framework: Framework,

@@ -503,7 +503,7 @@ impl WhatIf {
         unit_id: &str,
     ) -> Result<WhatIf, AnalysisError> {
         let unit = find_unit(&scored, unit_id)?;
-        let derivations: Vec<Derivation> = fw.indicators.iter().map(|i| i.derivation()).collect();
+        let derivations: Vec<Derivation> = fw.indicators.iter().map(|i| i.derivation().into_owned()).collect();
         let mut uses: HashMap<String, Vec<usize>> = HashMap::new();
         for (j, d) in derivations.iter().enumerate() {
             for f in d.inputs() {
