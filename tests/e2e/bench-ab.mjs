@@ -13,7 +13,7 @@
 import { createServer } from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { launch } from './lib.mjs';
+import { launch, timedLoad } from './lib.mjs';
 
 const builds = process.argv.slice(2);
 if (builds.length === 0) throw new Error('usage: node tests/e2e/bench-ab.mjs DIST_A DIST_B ...');
@@ -50,22 +50,9 @@ for (let t = 0; t < TRIALS; t++) {
     await new Promise((r) => setTimeout(r, WAIT));
     if (process.env.POINTER) await page.mouse.move(683, 450);
     for (let i = 0; i < ACTIONS; i++) {
-      const prev = await page.evaluate(() => document.body.dataset.rendered ?? '');
-      // "painted" as bench.mjs measures it: the first task after the frame that marks the table.
-      await page.evaluate(() => {
-        window.nagarAfterFrame = undefined;
-        const mo = new MutationObserver(() => {
-          mo.disconnect();
-          const t = performance.now();
-          setTimeout(() => (window.nagarAfterFrame = performance.now() - t), 0);
-        });
-        mo.observe(document.body, { attributes: true, attributeFilter: ['data-rendered'] });
-      });
-      if (FILE) await page.setInputFiles('[data-testid=data-file]', FILE);
-      else await page.click('[data-testid=demo-data]');
-      await page.waitForFunction((p) => document.body.dataset.rendered && document.body.dataset.rendered !== p, prev, { timeout: 120_000 });
-      await page.waitForFunction(() => window.nagarAfterFrame !== undefined, null, { timeout: 10_000 });
-      const x = await page.evaluate(() => ({ ...window.nagarTimings, after: window.nagarAfterFrame }));
+      const x = await timedLoad(page, () =>
+        FILE ? page.setInputFiles('[data-testid=data-file]', FILE) : page.click('[data-testid=demo-data]'),
+      );
       const r = res[b];
       if (i === 0) (r.first.push(x.totalMs), r.firstEngine.push(x.engineMs));
       else {
@@ -73,7 +60,7 @@ for (let t = 0; t < TRIALS; t++) {
         r.laterEngine.push(x.engineMs);
         r.view.push(x.viewMs);
         r.frame.push(x.totalMs - x.replyMs - x.viewMs);
-        r.painted.push(x.totalMs + x.after);
+        r.painted.push(x.paintedMs);
       }
     }
     await context.close();

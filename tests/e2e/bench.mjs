@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, ROOT, builtFiles, launch, serve, tmp } from './lib.mjs';
+import { DIST, ROOT, builtFiles, launch, serve, timedLoad, tmp } from './lib.mjs';
 
 // The CLI only makes the 5,000-ULB file (`nagar demo`); a clean clone has none, so build it.
 const CLI = process.env.NAGAR_CLI ?? join(ROOT, 'target/release/nagar');
@@ -42,25 +42,7 @@ await page.waitForSelector('body[data-ready="true"]');
 await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
 const swReadyMs = await page.evaluate(() => performance.now());
 
-async function once(action) {
-  const prev = await page.evaluate(() => document.body.dataset.rendered ?? '');
-  // "painted": the page marks the table rendered in the frame's requestAnimationFrame callback,
-  // before that frame's style, layout and paint; the first task after it comes once they are
-  // done. Measured here, from outside the page's code, so that any build can be timed the same.
-  await page.evaluate(() => {
-    window.nagarAfterFrame = undefined;
-    const mo = new MutationObserver(() => {
-      mo.disconnect();
-      const t = performance.now();
-      setTimeout(() => (window.nagarAfterFrame = performance.now() - t), 0);
-    });
-    mo.observe(document.body, { attributes: true, attributeFilter: ['data-rendered'] });
-  });
-  await action();
-  await page.waitForFunction((p) => document.body.dataset.rendered && document.body.dataset.rendered !== p, prev, { timeout: 120_000 });
-  await page.waitForFunction(() => window.nagarAfterFrame !== undefined, null, { timeout: 10_000 });
-  return page.evaluate(() => ({ ...window.nagarTimings, paintedMs: window.nagarTimings.totalMs + window.nagarAfterFrame }));
-}
+const once = (action) => timedLoad(page, action);
 
 async function measure(name, action) {
   await once(action); // warm-up

@@ -135,3 +135,26 @@ export function assertOnlyOwnStaticGets(requests, pageUrl, loadedAt) {
     }
   }
 }
+
+/// One timed load for the benchmarks (bench.mjs, bench-ab.mjs): runs `action` (a click or a file
+/// drop) and waits until the page marks a new results table rendered; returns the page's own
+/// `nagarTimings` and `paintedMs`. "Painted": the page marks the table rendered in the frame's
+/// requestAnimationFrame callback, before that frame's style, layout and paint; the first task
+/// after it comes once they are done. Measured from outside the page's code, so that any build
+/// can be timed the same.
+export async function timedLoad(page, action) {
+  const prev = await page.evaluate(() => document.body.dataset.rendered ?? '');
+  await page.evaluate(() => {
+    window.nagarAfterFrame = undefined;
+    const mo = new MutationObserver(() => {
+      mo.disconnect();
+      const t = performance.now();
+      setTimeout(() => (window.nagarAfterFrame = performance.now() - t), 0);
+    });
+    mo.observe(document.body, { attributes: true, attributeFilter: ['data-rendered'] });
+  });
+  await action();
+  await page.waitForFunction((p) => document.body.dataset.rendered && document.body.dataset.rendered !== p, prev, { timeout: 120_000 });
+  await page.waitForFunction(() => window.nagarAfterFrame !== undefined, null, { timeout: 10_000 });
+  return page.evaluate(() => ({ ...window.nagarTimings, paintedMs: window.nagarTimings.totalMs + window.nagarAfterFrame }));
+}
