@@ -308,6 +308,12 @@ fn decode_text_kind(bytes: &[u8]) -> Result<(Cow<'_, str>, Notes), ReadErrorKind
 /// DOS end-of-file mark), means this is not text. Counted on the UTF-8 bytes (this runs over the
 /// whole file): characters are the bytes that start one, and the control characters (Unicode
 /// Cc) are the bytes 0x00-0x1F and 0x7F, and U+0080-U+009F, encoded as 0xC2 0x80-0x9F.
+/// A byte that is a control character by itself (Unicode Cc of U+0000-U+007F) other than the ones
+/// text files hold: tab, line ends, form feed and a DOS end-of-file mark (0x1A).
+fn c0_control(x: u8) -> bool {
+    (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a)) || x == 0x7f
+}
+
 /// Whether a byte of `b` could be (part of) a control character as [`looks_binary`] counts them:
 /// below 0x20 but for tab, line ends, form feed and 0x1A; 0x7F; 0xC2 (which starts U+0080-U+00BF).
 /// Eight bytes at a time: only a word with a byte below 0x20, 0x7F or 0xC2 in it (in a text file,
@@ -316,7 +322,7 @@ fn decode_text_kind(bytes: &[u8]) -> Result<(Cow<'_, str>, Notes), ReadErrorKind
 fn any_suspect(b: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let suspect = |x: u8| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a)) || x == 0x7f || x == 0xC2;
+    let suspect = |x: u8| c0_control(x) || x == 0xC2;
     // A byte of `w` below `n` (n <= 0x80), and a zero byte: exact tests (Bit Twiddling Hacks,
     // "hasless" and "haszero").
     let has_less = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH != 0;
@@ -345,10 +351,7 @@ fn looks_binary(text: &str) -> bool {
     // Three counts without branches, which the compiler vectorises (this runs over every byte of
     // every file read: a loop with a `match` per byte was a tenth of `nagar score`'s work).
     let chars: usize = b.iter().map(|&x| usize::from(x & 0xC0 != 0x80)).sum();
-    let c0: usize = b
-        .iter()
-        .map(|&x| usize::from((x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r' | 0x0c | 0x1a)) || x == 0x7f))
-        .sum();
+    let c0: usize = b.iter().map(|&x| usize::from(c0_control(x))).sum();
     let c1: usize = b.windows(2).map(|w| usize::from(w[0] == 0xC2 && (0x80..=0x9f).contains(&w[1]))).sum();
     let controls = c0 + c1;
     controls > 0 && controls * 100 > chars
