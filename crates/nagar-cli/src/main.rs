@@ -435,7 +435,10 @@ pub fn score_file(a: &ScoreArgs) -> Result<(LoadedFramework, Scored, WeightOverr
     timing("framework");
     let read = read_data_file(a)?;
     timing("read");
-    let mut scored = pipeline::score(&lf.framework, &read.table, &settings, &weights)?;
+    let dataset_note = nagar_io::builtin::dataset_note(&read.table);
+    // The table is scored once: the run drops it when its cells are read, and the later stages
+    // take its memory.
+    let mut scored = pipeline::score_owned(&lf.framework, read.table, &settings, &weights)?;
     timing("score");
     let mut issues = read.issues;
     issues.append(&mut scored.issues);
@@ -445,7 +448,7 @@ pub fn score_file(a: &ScoreArgs) -> Result<(LoadedFramework, Scored, WeightOverr
         framework_hash: lf.sha256.clone(),
         data_file: a.data.display().to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        dataset_note: nagar_io::builtin::dataset_note(&read.table),
+        dataset_note,
     };
     Ok((lf, scored, weights, prov))
 }

@@ -168,23 +168,57 @@ pub fn score(
     settings: &Settings,
     weights: &WeightOverrides,
 ) -> Result<Scored, ScoreError> {
-    score_in(fw, table, settings, weights, true)
+    score_in(fw, Table::Borrowed(table), settings, weights, true)
+}
+
+/// [`score`] of a table the caller no longer needs: the same result, and the table is dropped
+/// as soon as the stages that read it are done, before the normalised values and aggregates
+/// are made, so that they take the memory its cells held instead of fresh memory (the CLI,
+/// which scores a file once).
+pub fn score_owned(
+    fw: &Framework,
+    table: RawTable,
+    settings: &Settings,
+    weights: &WeightOverrides,
+) -> Result<Scored, ScoreError> {
+    score_in(fw, Table::Owned(table), settings, weights, true)
+}
+
+/// The table a run reads: borrowed, or owned and dropped once read ([`score_owned`]).
+enum Table<'a> {
+    Borrowed(&'a RawTable),
+    Owned(RawTable),
+}
+
+impl std::ops::Deref for Table<'_> {
+    type Target = RawTable;
+    fn deref(&self) -> &RawTable {
+        match self {
+            Table::Borrowed(t) => t,
+            Table::Owned(t) => t,
+        }
+    }
 }
 
 /// [`score`]; with `parallel`, the derivations and the normalisation of a large table run on two
 /// threads ([`parallel_columns`]), with the same result (test below).
 fn score_in(
     fw: &Framework,
-    table: &RawTable,
+    table: Table<'_>,
     settings: &Settings,
     weights: &WeightOverrides,
     parallel: bool,
 ) -> Result<Scored, ScoreError> {
     check_run(fw, settings, weights)?;
     let mut issues = Vec::new();
-    let read = read_stage(fw, table, settings, &mut issues)?;
+    let read = read_stage(fw, &table, settings, &mut issues)?;
     let (derived, coverage) = derive_stage(fw, &read, &table.file, &mut issues, parallel);
-    let proc = process_stage(fw, table, settings, &read.units, &derived, read.groups.clone(), &mut issues)?;
+    let proc = process_stage(fw, &table, settings, &read.units, &derived, read.groups.clone(), &mut issues)?;
+    // Nothing after this reads the cells: an owned table's memory is free for what follows.
+    let file = match table {
+        Table::Borrowed(t) => std::borrow::Cow::Borrowed(t.file.as_str()),
+        Table::Owned(t) => std::borrow::Cow::Owned(t.file),
+    };
     let norm = normalise_columns(fw, settings, &proc.groups, &proc.processed, parallel)?;
     let plan = plan_with_weights(fw, settings, weights);
     let n = read.units.len();
@@ -196,7 +230,7 @@ fn score_in(
     let names = Names { indicators: &indicator_ids, aggregates: &aggregate_ids, units: &read.units.ids };
     plan.run(&norm.normalised, &proc.groups, &names, &mut aggregates_raw, &mut aggregates)?;
     let (rank, rank_in_tier) =
-        rank_stage(settings, &read, &proc, &coverage, aggregates.col(plan.root), &table.file, &mut issues);
+        rank_stage(settings, &read, &proc, &coverage, aggregates.col(plan.root), &file, &mut issues);
 
     // File-level issues first, then row by row (stable: within a row, in pipeline order).
     crate::sort::sort_by_key(&mut issues, |i| i.row.unwrap_or(0));
@@ -527,8 +561,9 @@ fn process_stage(
             if t.status != methods::treat::TreatStatus::NotNeeded {
                 issues.push(Issue::info(format!("indicator {}: {}", ind.id, t.status_text())).file(file));
             }
+            let col = processed.col_mut(j);
             for (k, &u) in in_scope.iter().enumerate() {
-                processed.set(u, j, t.values[k]);
+                col[u] = t.values[k];
             }
         }
     }
@@ -938,8 +973,8 @@ mod tests {
         }
         let settings = fw.settings.clone();
         let w = WeightOverrides::new();
-        let one = score_in(&fw, &t, &settings, &w, false).expect("scores");
-        let two = score_in(&fw, &t, &settings, &w, true).expect("scores");
+        let one = score_in(&fw, Table::Borrowed(&t), &settings, &w, false).expect("scores");
+        let two = score_in(&fw, Table::Borrowed(&t), &settings, &w, true).expect("scores");
         assert_same(&one, &two);
         let outliers: Vec<_> = one.issues.iter().filter(|i| i.message.contains("5 sd")).map(|i| i.row).collect();
         assert_eq!(outliers, vec![Some(9), Some(9), Some(902), Some(902)]);
@@ -955,9 +990,12 @@ mod tests {
         let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).expect("parses");
         let t = crate::demo::demo_table(&fw, &crate::demo::census_cities(), 1_200, 7);
         let w = WeightOverrides::new();
-        let one = score_in(&fw, &t, &fw.settings, &w, false).expect("scores");
-        let two = score_in(&fw, &t, &fw.settings, &w, true).expect("scores");
+        let one = score_in(&fw, Table::Borrowed(&t), &fw.settings, &w, false).expect("scores");
+        let two = score_in(&fw, Table::Borrowed(&t), &fw.settings, &w, true).expect("scores");
         assert!(one.issues.len() > 100);
         assert_same(&one, &two);
+        // The table dropped part-way through: the same run, issues (with their file) and all.
+        let three = score_owned(&fw, t.clone(), &fw.settings, &w).expect("scores");
+        assert_same(&one, &three);
     }
 }

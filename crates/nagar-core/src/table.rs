@@ -1,9 +1,9 @@
 //! The input table as read from a user's file: named columns of cells, with the source row of
 //! every record so issues can point back to it. Readers (nagar-io) build it; the pipeline reads it.
 //!
-//! The cells live in one store, not one allocation each: a row-major array of 16-byte slots
-//! (empty, a number, a Y/N, or the offset and length of a text in the table's one text buffer),
-//! `columns.len()` slots per row. Code reads them through borrowed views ([`CellRef`], [`Row`]) and
+//! The cells live in one store, not one allocation each: a row-major array of 8-byte slots
+//! (a number's own bits, or a NaN that says empty, a Y/N, or the offset and length of a text in
+//! the table's one text buffer), `columns.len()` slots per row. Code reads them through borrowed views ([`CellRef`], [`Row`]) and
 //! writes them with [`RawTable::push_row`] / [`RawTable::push_row_from`] / [`RawTable::set`];
 //! [`Cell`] is the owned form, for building a row by hand and for the JSON wire format.
 
@@ -117,13 +117,58 @@ impl Serialize for CellRef<'_> {
     }
 }
 
-/// A cell in the store: 16 bytes (a text is its offset and length in the table's text buffer).
+/// A cell in the store, in 8 bytes: a number is its own bits (a NaN as the one positive quiet
+/// NaN), and every other cell is a negative quiet NaN whose payload says what it is (so no
+/// number is ever read as one of them):
+/// - bits 49–50: 0 empty, 1 a boolean (bit 0), 2 a text by its place in the table's text buffer
+///   (bits 0–31 its start, bits 32–48 its length), 3 a text by its index into the table's list
+///   of long texts (a start from 4 GiB or a length from 128 KiB on; no real file has one).
 #[derive(Debug, Clone, Copy)]
-enum Slot {
-    Empty,
-    Number(f64),
-    Bool(bool),
-    Text { len: u32, start: usize },
+struct Slot(u64);
+
+/// The bits every tagged (not a number) slot has set: sign, exponent and quiet bit.
+const TAG: u64 = 0xFFF8_0000_0000_0000;
+const KIND_SHIFT: u32 = 49;
+const INLINE_LEN_MAX: usize = (1 << 17) - 1;
+const INLINE_START_MAX: usize = u32::MAX as usize;
+
+impl Slot {
+    const EMPTY: Slot = Slot(TAG);
+    #[inline(always)]
+    fn number(x: f64) -> Slot {
+        Slot(if x.is_nan() { f64::NAN.to_bits() & !(1 << 63) } else { x.to_bits() })
+    }
+    #[inline(always)]
+    fn bool(b: bool) -> Slot {
+        Slot(TAG | (1 << KIND_SHIFT) | u64::from(b))
+    }
+    /// A text's slot where it fits in one; else `None` (then it goes in the long texts).
+    #[inline(always)]
+    fn inline_text(start: usize, len: usize) -> Option<Slot> {
+        (start <= INLINE_START_MAX && len <= INLINE_LEN_MAX)
+            .then(|| Slot(TAG | (2 << KIND_SHIFT) | ((len as u64) << 32) | start as u64))
+    }
+    fn long_text(index: usize) -> Slot {
+        Slot(TAG | (3 << KIND_SHIFT) | index as u64)
+    }
+    /// The start and length of a text slot's text.
+    #[inline(always)]
+    fn text_range(self, long: &[(usize, usize)]) -> Option<(usize, usize)> {
+        match self.kind() {
+            2 => Some(((self.0 & 0xFFFF_FFFF) as usize, ((self.0 >> 32) as usize) & INLINE_LEN_MAX)),
+            3 => long.get((self.0 & 0xFFFF_FFFF_FFFF) as usize).copied(),
+            _ => None,
+        }
+    }
+    /// `u64::MAX` for a number, else the kind (0–3, see [`Slot`]).
+    #[inline(always)]
+    fn kind(self) -> u64 {
+        if self.0 & TAG == TAG {
+            (self.0 >> KIND_SHIFT) & 3
+        } else {
+            u64::MAX
+        }
+    }
 }
 
 /// The longest text a cell holds, in bytes (4 GiB − 1): a longer one is cut at the last
@@ -145,6 +190,8 @@ pub struct RawTable {
     pub columns: Vec<String>,
     /// Row-major, `width` slots per row.
     slots: Vec<Slot>,
+    /// Start and length in `text` of the texts too far in or too long for their slot.
+    long: Vec<(usize, usize)>,
     /// The texts of the text cells, one after another (and, after [`RawTable::set`], texts no
     /// cell points to any more, until `dead` passes half the buffer).
     text: String,
@@ -160,6 +207,7 @@ pub struct RawTable {
 pub struct Row<'a> {
     slots: &'a [Slot],
     text: &'a str,
+    long: &'a [(usize, usize)],
 }
 
 impl<'a> Row<'a> {
@@ -176,7 +224,7 @@ impl<'a> Row<'a> {
         // call of its own for every cell read.
         #[allow(clippy::manual_map)]
         match self.slots.get(k) {
-            Some(&s) => Some(view(s, self.text)),
+            Some(&s) => Some(view(s, self.text, self.long)),
             None => None,
         }
     }
@@ -186,8 +234,8 @@ impl<'a> Row<'a> {
         self.get(k).unwrap_or_default()
     }
     pub fn iter(&self) -> impl ExactSizeIterator<Item = CellRef<'a>> + DoubleEndedIterator + 'a {
-        let text = self.text;
-        self.slots.iter().map(move |&s| view(s, text))
+        let (text, long) = (self.text, self.long);
+        self.slots.iter().map(move |&s| view(s, text, long))
     }
     /// The row's cells, owned.
     pub fn to_vec(&self) -> Vec<Cell> {
@@ -214,12 +262,14 @@ impl PartialEq<Vec<Cell>> for Row<'_> {
 }
 
 #[inline(always)]
-fn view(slot: Slot, text: &str) -> CellRef<'_> {
-    match slot {
-        Slot::Empty => CellRef::Empty,
-        Slot::Number(x) => CellRef::Number(x),
-        Slot::Bool(b) => CellRef::Bool(b),
-        Slot::Text { len, start } => CellRef::Text(text.get(start..start + len as usize).unwrap_or_default()),
+fn view<'a>(slot: Slot, text: &'a str, long: &[(usize, usize)]) -> CellRef<'a> {
+    match slot.kind() {
+        u64::MAX => CellRef::Number(f64::from_bits(slot.0)),
+        0 => CellRef::Empty,
+        1 => CellRef::Bool(slot.0 & 1 != 0),
+        _ => CellRef::Text(
+            slot.text_range(long).and_then(|(start, len)| text.get(start..start + len)).unwrap_or_default(),
+        ),
     }
 }
 
@@ -266,7 +316,7 @@ impl RawTable {
         let w = self.width;
         let len = w.min(self.columns.len());
         let slots = r.checked_mul(w).and_then(|a| self.slots.get(a..a + len)).unwrap_or_default();
-        Row { slots, text: &self.text }
+        Row { slots, text: &self.text, long: &self.long }
     }
 
     pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
@@ -299,7 +349,7 @@ impl RawTable {
             let slot = self.store(cell);
             self.slots.push(slot);
         }
-        self.slots.resize(start + w, Slot::Empty);
+        self.slots.resize(start + w, Slot::EMPTY);
         self.source_rows.push(source_row);
     }
 
@@ -311,9 +361,9 @@ impl RawTable {
             return Cell::Empty;
         };
         let Some(&old) = self.slots.get(i) else { return Cell::Empty };
-        let old_cell = view(old, &self.text).to_cell();
-        if let Slot::Text { len, .. } = old {
-            self.dead += len as usize;
+        let old_cell = view(old, &self.text, &self.long).to_cell();
+        if let Some((_, len)) = old.text_range(&self.long) {
+            self.dead += len;
         }
         let slot = self.store(cell);
         self.slots[i] = slot;
@@ -363,13 +413,17 @@ impl RawTable {
         let shift = self.text.len();
         if other.width == self.width && self.slots.is_empty() && self.text.is_empty() {
             // Nothing to shift: take the store as it is.
-            (self.slots, self.text, self.dead) = (other.slots, other.text, other.dead);
+            (self.slots, self.text, self.long, self.dead) = (other.slots, other.text, other.long, other.dead);
             self.source_rows.extend(other.source_rows.iter().map(|r| r + row_offset));
         } else if other.width == self.width {
-            self.slots.extend(other.slots.iter().map(|&s| match s {
-                Slot::Text { len, start } => Slot::Text { len, start: start + shift },
-                s => s,
-            }));
+            self.slots.reserve(other.slots.len());
+            for &s in &other.slots {
+                let slot = match s.text_range(&other.long) {
+                    Some((start, len)) => self.text_slot(start + shift, len),
+                    None => s,
+                };
+                self.slots.push(slot);
+            }
             self.text.push_str(&other.text);
             self.dead += other.dead;
             self.source_rows.extend(other.source_rows.iter().map(|r| r + row_offset));
@@ -392,9 +446,9 @@ impl RawTable {
     #[inline(always)]
     fn store(&mut self, cell: CellRef<'_>) -> Slot {
         match cell {
-            CellRef::Empty => Slot::Empty,
-            CellRef::Number(x) => Slot::Number(x),
-            CellRef::Bool(b) => Slot::Bool(b),
+            CellRef::Empty => Slot::EMPTY,
+            CellRef::Number(x) => Slot::number(x),
+            CellRef::Bool(b) => Slot::bool(b),
             CellRef::Text(t) => {
                 let mut end = t.len().min(MAX_CELL_TEXT);
                 while !t.is_char_boundary(end) {
@@ -402,9 +456,18 @@ impl RawTable {
                 }
                 let start = self.text.len();
                 self.text.push_str(&t[..end]);
-                Slot::Text { len: end as u32, start }
+                self.text_slot(start, end)
             }
         }
+    }
+
+    /// The slot of the text at `start..start + len` of the buffer.
+    #[inline(always)]
+    fn text_slot(&mut self, start: usize, len: usize) -> Slot {
+        Slot::inline_text(start, len).unwrap_or_else(|| {
+            self.long.push((start, len));
+            Slot::long_text(self.long.len() - 1)
+        })
     }
 
     /// Lay the rows out at `columns.len()` slots each, if columns were added or removed since
@@ -421,7 +484,7 @@ impl RawTable {
             let row = old.get(r * ow..(r + 1) * ow).unwrap_or_default();
             let keep = row.len().min(w);
             self.slots.extend_from_slice(&row[..keep]);
-            self.slots.resize(self.slots.len() + (w - keep), Slot::Empty);
+            self.slots.resize(self.slots.len() + (w - keep), Slot::EMPTY);
         }
         self.width = w;
         self.compact();
@@ -429,15 +492,17 @@ impl RawTable {
 
     /// Drop the texts no cell points to.
     fn compact(&mut self) {
-        let mut text = String::with_capacity(self.text.len() - self.dead.min(self.text.len()));
-        for slot in &mut self.slots {
-            if let Slot::Text { len, start } = slot {
-                let s = self.text.get(*start..*start + *len as usize).unwrap_or_default();
-                *start = text.len();
-                text.push_str(s);
+        let old_text = std::mem::take(&mut self.text);
+        let old_long = std::mem::take(&mut self.long);
+        self.text.reserve(old_text.len() - self.dead.min(old_text.len()));
+        for k in 0..self.slots.len() {
+            if let Some((start, len)) = self.slots[k].text_range(&old_long) {
+                let s = old_text.get(start..start + len).unwrap_or_default();
+                let at = self.text.len();
+                self.text.push_str(s);
+                self.slots[k] = self.text_slot(at, s.len());
             }
         }
-        self.text = text;
         self.dead = 0;
     }
 }
@@ -552,8 +617,75 @@ mod tests {
     }
 
     #[test]
-    fn a_cell_takes_16_bytes() {
-        assert_eq!(std::mem::size_of::<Slot>(), 16);
+    fn a_cell_takes_8_bytes() {
+        assert_eq!(std::mem::size_of::<Slot>(), 8);
+    }
+
+    /// Every number comes back with its bits (a NaN as a NaN), and no number is taken for
+    /// another kind of cell.
+    #[test]
+    fn numbers_keep_their_bits_and_kinds_stay_apart() {
+        let xs = [
+            0.0,
+            -0.0,
+            1.5,
+            -2.25e300,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE / 8.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+            f64::from_bits(0xFFF0_0000_0000_0001), // a negative signalling NaN
+            -f64::NAN,
+            f64::NAN,
+        ];
+        let mut t = RawTable::new("f.csv", (0..xs.len() + 3).map(|k| format!("c{k}")).collect());
+        let mut cells: Vec<Cell> = xs.iter().map(|&x| Cell::Number(x)).collect();
+        cells.extend([Cell::Empty, Cell::Bool(true), Cell::Bool(false)]);
+        t.push_row(cells, 2);
+        for (k, &x) in xs.iter().enumerate() {
+            match t.cell(0, k) {
+                CellRef::Number(y) if x.is_nan() => assert!(y.is_nan(), "{k}"),
+                CellRef::Number(y) => assert_eq!(y.to_bits(), x.to_bits(), "{k}"),
+                other => panic!("{k}: {other:?}"),
+            }
+        }
+        let n = xs.len();
+        assert_eq!([t.cell(0, n), t.cell(0, n + 1), t.cell(0, n + 2)], [
+            CellRef::Empty,
+            CellRef::Bool(true),
+            CellRef::Bool(false)
+        ]);
+    }
+
+    /// Texts past what a slot holds (from 128 KiB long) are kept whole, through a change of a
+    /// cell, the removal of a column, an append and a clone.
+    #[test]
+    fn long_texts_are_kept_whole() {
+        let long = "é".repeat(70_000); // 140,000 bytes
+        let edge = "x".repeat(INLINE_LEN_MAX);
+        let mut t = RawTable::new("f.csv", vec!["a".into(), "b".into(), "c".into()]);
+        t.push_row(vec![text(&long), text("short"), text(&edge)], 2);
+        t.push_row(vec![text("s2"), text(&edge), text(&long)], 3);
+        assert_eq!(t.long.len(), 2, "two long texts, the 131,071-byte ones in their slots");
+        assert_eq!(t.cell(0, 0), CellRef::Text(&long));
+        assert_eq!(t.cell(0, 2), CellRef::Text(&edge));
+        assert_eq!(t.cell(1, 2), CellRef::Text(&long));
+        let mut other = RawTable::new("f.csv", vec!["a".into(), "b".into(), "c".into()]);
+        other.push_row(vec![text(&long), Cell::Number(1.0), text("tail")], 2);
+        t.append(other, 10);
+        assert_eq!(t.row(2).to_vec(), vec![text(&long), Cell::Number(1.0), text("tail")]);
+        // Enough dead text to compact.
+        assert_eq!(t.set(0, 0, CellRef::Text("now short")), text(&long));
+        assert_eq!(t.set(1, 2, CellRef::Number(2.0)), text(&long));
+        assert_eq!(t.row(0).to_vec(), vec![text("now short"), text("short"), text(&edge)]);
+        assert_eq!(t.row(1).to_vec(), vec![text("s2"), text(&edge), Cell::Number(2.0)]);
+        assert_eq!(t.row(2).to_vec(), vec![text(&long), Cell::Number(1.0), text("tail")]);
+        t.remove_column(1);
+        assert_eq!(t.row(2).to_vec(), vec![text(&long), text("tail")]);
+        assert_eq!(t.clone(), t);
+        assert!(t.text_bytes() < 2 * long.len() + 2 * edge.len(), "dead text dropped");
     }
 
     #[test]
