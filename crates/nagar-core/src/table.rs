@@ -652,11 +652,10 @@ mod tests {
             }
         }
         let n = xs.len();
-        assert_eq!([t.cell(0, n), t.cell(0, n + 1), t.cell(0, n + 2)], [
-            CellRef::Empty,
-            CellRef::Bool(true),
-            CellRef::Bool(false)
-        ]);
+        assert_eq!(
+            [t.cell(0, n), t.cell(0, n + 1), t.cell(0, n + 2)],
+            [CellRef::Empty, CellRef::Bool(true), CellRef::Bool(false)]
+        );
     }
 
     /// Texts past what a slot holds (from 128 KiB long) are kept whole, through a change of a
