@@ -29,19 +29,25 @@ impl Matrix {
     }
     pub fn col_mut(&mut self, j: usize) -> &mut [f64] {
         let n = self.n_rows;
-        &mut Arc::make_mut(&mut self.data)[j * n..(j + 1) * n]
+        &mut self.data_mut()[j * n..(j + 1) * n]
+    }
+    /// The values to change, copied first if a clone shares them. One function, not inlined
+    /// at every caller: the copy is rare, and the browser's modules are kept small.
+    #[inline(never)]
+    fn data_mut(&mut self) -> &mut [f64] {
+        Arc::make_mut(&mut self.data).as_mut_slice()
     }
     /// Columns `..mid` and `mid..` as two disjoint column-major slices (for two threads).
     pub fn split_cols_mut(&mut self, mid: usize) -> (&mut [f64], &mut [f64]) {
         let at = mid.min(self.n_cols()) * self.n_rows;
-        Arc::make_mut(&mut self.data).split_at_mut(at)
+        self.data_mut().split_at_mut(at)
     }
     pub fn get(&self, row: usize, col: usize) -> f64 {
         self.data[col * self.n_rows + row]
     }
     pub fn set(&mut self, row: usize, col: usize, v: f64) {
         let i = col * self.n_rows + row;
-        Arc::make_mut(&mut self.data)[i] = v;
+        self.data_mut()[i] = v;
     }
     pub fn is_missing(&self, row: usize, col: usize) -> bool {
         self.get(row, col).is_nan()
