@@ -146,7 +146,7 @@ impl Slot {
     #[inline(always)]
     fn inline_text(start: usize, len: usize) -> Option<Slot> {
         (start <= INLINE_START_MAX && len <= INLINE_LEN_MAX)
-            .then(|| Slot(TAG | (2 << KIND_SHIFT) | ((len as u64) << 32) | start as u64))
+            .then_some(Slot(TAG | (2 << KIND_SHIFT) | ((len as u64) << 32) | start as u64))
     }
     fn long_text(index: usize) -> Slot {
         Slot(TAG | (3 << KIND_SHIFT) | index as u64)
