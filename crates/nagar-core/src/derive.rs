@@ -434,9 +434,17 @@ fn lookup_key(s: &str) -> String {
 impl Derivation {
     /// The indicator's value for every unit (NaN = missing), reporting what the person should know.
     pub fn evaluate(&self, ctx: &EvalContext, issues: &mut Vec<crate::issue::Issue>) -> Vec<f64> {
+        let mut out = vec![f64::NAN; ctx.units.len()];
+        self.evaluate_into(ctx, &mut out, issues);
+        out
+    }
+
+    /// [`Derivation::evaluate`] into `out`, one value per unit (every value is written: NaN where
+    /// missing), so the scoring run fills its column of derived values without a vector of its
+    /// own for every indicator. `out` must have one value per unit.
+    pub fn evaluate_into(&self, ctx: &EvalContext, out: &mut [f64], issues: &mut Vec<crate::issue::Issue>) {
         use crate::issue::Issue;
-        let n = ctx.units.len();
-        let mut out = vec![f64::NAN; n];
+        out.fill(f64::NAN);
         let ind = ctx.indicator;
         let cols = Cols::new(ctx);
         match self {
@@ -682,13 +690,12 @@ impl Derivation {
                 }
             }
             Derivation::AbsDeviation { of, benchmark } => {
-                out = of.evaluate(ctx, issues);
+                of.evaluate_into(ctx, out, issues);
                 for o in out.iter_mut() {
                     *o = (*o - benchmark).abs();
                 }
             }
         }
-        out
     }
 }
 

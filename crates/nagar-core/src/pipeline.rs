@@ -390,7 +390,7 @@ fn derive_stage(
         for (j, col) in range.clone().zip(cols.chunks_exact_mut(n)) {
             let ind = &fw.indicators[j];
             let ctx = EvalContext { inputs: &read.inputs, units, groups, file, indicator: &ind.id };
-            col.copy_from_slice(&ind.derivation().evaluate(&ctx, &mut found));
+            ind.derivation().evaluate_into(&ctx, col, &mut found);
         }
         for (j, col) in range.zip(cols.chunks_exact(n)) {
             outlier_warnings(&fw.indicators[j].id, col, groups, units, file, &mut outliers);
