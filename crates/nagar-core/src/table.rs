@@ -3,8 +3,8 @@
 //!
 //! The cells live in one store, not one allocation each: a row-major array of 8-byte slots
 //! (a number's own bits, or a NaN that says empty, a Y/N, or the offset and length of a text in
-//! the table's one text buffer), `columns.len()` slots per row. Code reads them through borrowed views ([`CellRef`], [`Row`]) and
-//! writes them with [`RawTable::push_row`] / [`RawTable::push_row_from`] / [`RawTable::set`];
+//! the table's one text buffer), `columns.len()` slots per row. Code reads them through borrowed
+//! views ([`CellRef`], [`Row`]) and writes them with [`RawTable::push_row`] / [`RawTable::push_row_from`] / [`RawTable::set`];
 //! [`Cell`] is the owned form, for building a row by hand and for the JSON wire format.
 
 use serde::de::Deserializer;
