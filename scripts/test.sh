@@ -33,15 +33,7 @@ if [ ! -x target/debug/nagar ]; then
   echo "== CLI for the comparisons"
   cargo build -p nagar-cli --locked
 fi
-if [ ! -x /usr/bin/chromium ]; then
-  echo "== apt-get install chromium"
-  apt-get update && apt-get install -y chromium
-fi
-# Devanagari glyphs for the Hindi screenshots (the page downloads no web font; it uses system
-# fonts, and Debian's Noto fonts are what the browser tests render Hindi with).
-if ! dpkg -s fonts-noto-core >/dev/null 2>&1; then
-  echo "== apt-get install fonts-noto-core"
-  apt-get update && apt-get install -y fonts-noto-core
-fi
+# Debian's Chromium, and the Noto fonts for the Hindi screenshots.
+bash scripts/setup-browser.sh
 echo "== browser tests"
 NAGAR_CLI="$PWD/target/debug/nagar" node --test --test-concurrency=1 tests/e2e/

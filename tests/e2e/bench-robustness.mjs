@@ -2,7 +2,8 @@
 // headless Chromium on this machine, from the click on Run to the rank-interval chart on screen
 // (window.nagarRobustness.clickToChartMs, taken by the page when the frame that paints the chart
 // starts). Prints a Markdown table.
-//   node tests/e2e/bench-robustness.mjs   (after `npm run build`; NAGAR_CLI=path/to/nagar)
+//   npm run bench:robustness   (builds the site when www/dist has none, and the CLI when
+//                               target/ has none; NAGAR_CLI=path/to/nagar to use another)
 // 1. UA: weights ±25% at vertical and sector level + the three missing-data policies, N = 1,000
 //    (the view's defaults): the first run and warm runs. The first click comes READ_MS (default
 //    3,000) after the view opens, as a person reads the settings first; the view gives the
@@ -12,9 +13,17 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launch, serve, tmp } from './lib.mjs';
+import { DIST, ROOT, launch, serve, tmp } from './lib.mjs';
 
-const CLI = process.env.NAGAR_CLI ?? [join(ROOT, 'target/release/nagar'), join(ROOT, 'target/debug/nagar')].find((p) => existsSync(p));
+// The CLI only makes the 5,000-ULB file (`nagar demo`): any build of it will do.
+const built = () => [join(ROOT, 'target/release/nagar'), join(ROOT, 'target/debug/nagar')].find((p) => existsSync(p));
+if (!process.env.NAGAR_CLI && !built()) {
+  execFileSync('cargo', ['build', '--release', '-p', 'nagar-cli'], { cwd: ROOT, stdio: 'inherit' });
+}
+const CLI = process.env.NAGAR_CLI ?? built();
+if (!existsSync(join(DIST, 'index.html'))) {
+  execFileSync('bash', ['scripts/build.sh'], { cwd: ROOT, stdio: 'inherit' });
+}
 const RUNS = Number(process.env.RUNS ?? 5);
 const load0 = (await import('node:os')).loadavg();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
