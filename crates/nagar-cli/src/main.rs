@@ -239,10 +239,11 @@ fn write_scores_csv<W: Words + Sync>(
     let blocks = n.div_ceil(BLOCK);
     let format = |buf: &mut nagar_io::CsvWriter, block: usize| {
         buf.clear();
-        let mut row = Vec::with_capacity(table.columns.len());
         for u in block * BLOCK..((block + 1) * BLOCK).min(n) {
-            table.row_into(u, &mut row);
-            buf.row(&row);
+            // Each cell formatted straight into the buffer: no row of cells in between.
+            let mut record = buf.record();
+            table.row_to(u, &mut record);
+            record.end();
         }
     };
     if threads == 1 || blocks < 2 {
@@ -420,11 +421,54 @@ pub fn effective_settings(fw: &Framework, a: &ScoreArgs) -> Result<(Settings, We
 
 /// Read the data file of `--data` (and `--sheet`).
 pub fn read_data_file(a: &ScoreArgs) -> Result<nagar_io::DataRead, Fatal> {
-    let bytes = std::fs::read(&a.data).map_err(|e| Fatal(format!("{}: cannot read: {e}", a.data.display())))?;
+    let bytes = FileBytes::read(&a.data).map_err(|e| Fatal(format!("{}: cannot read: {e}", a.data.display())))?;
     let name = a.data.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let opts = nagar_io::ReadOptions { sheet: a.sheet.clone(), ..Default::default() };
     // The table owns its cells: the file's bytes are dropped on return, before scoring.
     nagar_io::read_data(&bytes, &name, &opts).map_err(|e| Fatal(e.to_string()))
+}
+
+/// A data file's bytes: a regular file of at least [`FileBytes::MAP_FROM`] bytes mapped
+/// read-only (the kernel's cached pages themselves: no copy, and no fresh memory to zero,
+/// which costs more than the copy on a virtual machine; measured in docs/BENCHMARKS.md);
+/// anything else (small files, pipes, `/dev/stdin`, or a map the system refuses) read into
+/// memory.
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    const MAP_FROM: u64 = 1 << 20;
+
+    fn read(path: &Path) -> std::io::Result<Self> {
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_file() && meta.len() >= Self::MAP_FROM {
+            // SAFETY: the map is read-only and lives only while the file is read (the table
+            // owns its cells). Memory-mapped input assumes no other process changes the file
+            // meanwhile, as for git and ripgrep, which map their inputs too: one truncating it
+            // would end this process with SIGBUS, one writing into it would change bytes that
+            // are being read. A file being rewritten as it is scored gives no meaningful
+            // result by either route; docs/ARCHITECTURE.md records the assumption.
+            if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+                return Ok(FileBytes::Mapped(map));
+            }
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+        std::io::Read::read_to_end(&mut &file, &mut bytes)?;
+        Ok(FileBytes::Read(bytes))
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(map) => map,
+            FileBytes::Read(bytes) => bytes,
+        }
+    }
 }
 
 /// Read and score a data file; issues of reading are merged into the result's issues.

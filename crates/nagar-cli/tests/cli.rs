@@ -331,3 +331,51 @@ fn demo_data_as_csv_json_and_xlsx_scores_the_same() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("use a .csv, .json or .xlsx file name"));
 }
+
+/// A data file of 1 MB or more is mapped, not read into memory (`FileBytes` in main.rs); the
+/// same bytes through a pipe (read) must give the same output and messages. Around the 1 MB
+/// bound both ways are used: 1 MB less a byte is read, 1 MB and more are mapped.
+#[test]
+fn a_mapped_data_file_scores_as_the_same_bytes_read_from_a_pipe() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.csv");
+    ok(&nagar(&["demo", "--ulbs", "1200", "--out", demo.to_str().unwrap()]));
+    let bytes = std::fs::read(&demo).unwrap();
+    assert!(bytes.len() > 1 << 20, "the demo file is {} bytes, not over 1 MB", bytes.len());
+    for len in [(1 << 20) - 1, 1 << 20, bytes.len()] {
+        // Cut at `len` bytes: the last row may be cut short, which the reader reports.
+        let data = dir.path().join(format!("data-{len}.csv"));
+        std::fs::write(&data, &bytes[..len]).unwrap();
+        let from_file = dir.path().join(format!("file-{len}.csv"));
+        let by_file = nagar(&[
+            "score",
+            "--framework",
+            "mpi-2019",
+            "--data",
+            data.to_str().unwrap(),
+            "--out",
+            from_file.to_str().unwrap(),
+        ]);
+        ok(&by_file);
+        let from_pipe = dir.path().join(format!("pipe-{len}.csv"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nagar"))
+            .args(["score", "--framework", "mpi-2019", "--data", "/dev/stdin", "--out", from_pipe.to_str().unwrap()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&bytes[..len]).unwrap();
+        let by_pipe = child.wait_with_output().unwrap();
+        ok(&by_pipe);
+        assert_eq!(std::fs::read(&from_file).unwrap(), std::fs::read(&from_pipe).unwrap(), "{len} bytes");
+        let messages = |o: &Output, name: &str| String::from_utf8_lossy(&o.stderr).replace(name, "FILE");
+        assert_eq!(
+            messages(&by_file, data.file_name().unwrap().to_str().unwrap()).replace(from_file.to_str().unwrap(), "OUT"),
+            messages(&by_pipe, "stdin").replace(from_pipe.to_str().unwrap(), "OUT"),
+            "{len} bytes"
+        );
+    }
+}

@@ -45,26 +45,26 @@ pub fn push_number(out: &mut String, x: f64) {
 /// documented output.
 #[cfg(feature = "fast-format")]
 fn push_shortest(out: &mut String, x: f64) -> bool {
+    // zmij writes plain notation for a shortest form's decimal exponent in -5..=15; within
+    // 1e-4 ≤ |x| < 1e15 the shortest form's exponent is in -4..=15.
+    let plain = (1e-4..1e15).contains(&x.abs());
+    let low = lowest_bit(x);
+    if plain && low >= 0 {
+        // A whole number below 2^53: zmij writes it exactly, as `N.0` (never a tie); an integer
+        // formatter writes the same digits without zmij's work (`x as i64` is exact here).
+        debug_assert_eq!(zmij::Buffer::new().format_finite(x), format!("{}.0", x as i64));
+        out.push_str(itoa::Buffer::new().format(x as i64));
+        return true;
+    }
     let mut buf = zmij::Buffer::new();
     let s = buf.format_finite(x);
     // Most numbers are decided from the value alone, without reading zmij's text back: a load
     // from the buffer it has just written stalls on store forwarding, which made that reading
     // as costly as zmij itself (docs/BENCHMARKS.md, issue 12, fifth round).
-    // zmij writes plain notation for a shortest form's decimal exponent in -5..=15; within
-    // 1e-4 ≤ |x| < 1e15 the shortest form's exponent is in -4..=15.
-    if (1e-4..1e15).contains(&x.abs()) {
-        let low = lowest_bit(x);
-        if low >= 0 {
-            // A whole number below 2^53: written exactly, as `N.0`, and never a tie.
-            debug_assert!(s.ends_with(".0"), "{s}");
-            out.push_str(&s[..s.len() - 2]);
-            return true;
-        }
-        if low < -23 || !may_be_tie(x, low) {
-            debug_assert!(!s.contains('e') && !s.ends_with(".0"), "{s}");
-            out.push_str(s);
-            return true;
-        }
+    if plain && (low < -23 || !may_be_tie(x, low)) {
+        debug_assert!(!s.contains('e') && !s.ends_with(".0"), "{s}");
+        out.push_str(s);
+        return true;
     }
     let b = s.as_bytes();
     if !b.contains(&b'e') {
@@ -228,6 +228,12 @@ mod tests {
             (1e16, "10000000000000000"),
             (1.234e33, "1234000000000000000000000000000000"),
             (123456.789, "123456.789"),
+            // Whole numbers on either side of the bound of the integer path.
+            (999999999999999.0, "999999999999999"),
+            (-999999999999999.0, "-999999999999999"),
+            (1e15, "1000000000000000"),
+            (-1.0, "-1"),
+            (66653.0, "66653"),
             (-0.0, "0"),
             (f64::NAN, ""),
             (0.30000000000000004, "0.30000000000000004"),

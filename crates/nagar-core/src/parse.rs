@@ -31,6 +31,12 @@ pub fn plain_number(s: &str) -> Option<f64> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, b),
     };
+    // 17 characters or more, the first not `0`: at least 16 digits (there is at most one point),
+    // every one significant, so too many; said without reading them (such text is common: data
+    // written by programs that print 17 significant digits).
+    if digits.len() > 16 && digits.first() != Some(&b'0') {
+        return None;
+    }
     // One pass over the digits, folding them into M. Every significant digit leaves M ≥ 10^(n-1)
     // (the first one is not 0: no leading zeros, and a fraction's leading zeros after `0.` add
     // nothing to M), so "at most 15 significant digits" is M < 10^15, checked before each step

@@ -5,7 +5,7 @@
 use crate::framework::{Framework, TierScheme};
 use crate::i18n::{fill, English, Language, Words};
 use crate::issue::Issue;
-use crate::output::{OutCell, Sheet};
+use crate::output::{CellSink, OutCell, Sheet};
 use crate::pipeline::{Scored, WeightOverrides};
 
 /// Facts about the run that are not in [`Scored`]: where the framework and data came from.
@@ -147,32 +147,43 @@ impl<'a, W: Words> ScoresTable<'a, W> {
 
     /// Unit `u`'s row, replacing the contents of `row`.
     pub fn row_into(&self, u: usize, row: &mut Vec<OutCell>) {
-        let s = self.s;
-        let rank_cell = |r: Option<u32>| r.map(|r| OutCell::Number(r as f64)).unwrap_or(OutCell::Empty);
         row.clear();
-        row.push(OutCell::text(&s.units.ids[u]));
-        row.push(OutCell::text(&s.units.names[u]));
+        self.row_to(u, row);
+    }
+
+    /// Unit `u`'s row, cell by cell into `sink` (the CLI's CSV writer formats each straight
+    /// into its text, without a row of cells in between).
+    pub fn row_to(&self, u: usize, sink: &mut impl CellSink) {
+        let s = self.s;
+        let rank_cell = |sink: &mut _, r: Option<u32>| match r {
+            Some(r) => CellSink::number(sink, f64::from(r)),
+            None => CellSink::empty(sink),
+        };
+        sink.text(&s.units.ids[u]);
+        sink.text(&s.units.names[u]);
         if self.has_tiers {
             let name = &s.tier_name[u];
             let tier = self.scheme.and_then(|sc| sc.tiers.iter().find(|t| t.name == *name));
-            row.push(OutCell::text(tier.map_or(name.as_str(), |t| self.w.name(t))));
+            sink.text(tier.map_or(name.as_str(), |t| self.w.name(t)));
         }
-        row.push(OutCell::num(s.coverage[u]));
-        row.push(OutCell::num(self.index[u]));
-        row.push(rank_cell(s.rank[u]));
+        sink.number(s.coverage[u]);
+        sink.number(self.index[u]);
+        rank_cell(sink, s.rank[u]);
         if self.has_tiers {
-            row.push(rank_cell(s.rank_in_tier[u]));
+            rank_cell(sink, s.rank_in_tier[u]);
         }
-        row.extend(self.agg_cols.iter().map(|&a| OutCell::num(s.aggregates.get(u, a))));
-        row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.derived.get(u, j))));
-        row.extend((0..s.indicator_ids.len()).map(|j| OutCell::num(s.normalised.get(u, j))));
-        row.extend(self.ctx.iter().map(|v| OutCell::text(&v[u])));
+        sink.numbers(self.agg_cols.iter().map(|&a| s.aggregates.get(u, a)));
+        sink.numbers((0..s.indicator_ids.len()).map(|j| s.derived.get(u, j)));
+        sink.numbers((0..s.indicator_ids.len()).map(|j| s.normalised.get(u, j)));
+        for v in &self.ctx {
+            sink.text(&v[u]);
+        }
         if self.has_pop {
-            row.push(OutCell::num(s.units.population[u]));
+            sink.number(s.units.population[u]);
         }
-        row.push(OutCell::text(self.flags.of(u)));
+        sink.text(&self.flags.of(u));
         if let Some(note) = &self.note {
-            row.push(OutCell::text(note));
+            sink.text(note);
         }
     }
 }

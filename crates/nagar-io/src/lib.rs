@@ -30,8 +30,8 @@ pub use builtin::table_to_sheet;
 pub use detect::Format;
 pub use framework::{imeta_to_framework, load_framework, load_robustness_spec};
 pub use write::{
-    formula_safe, template_spec, write_csv, write_json, write_template_csv, CsvWriter, TemplateCheck, TemplateField,
-    TemplateSpec,
+    formula_safe, template_spec, write_csv, write_json, write_template_csv, CsvRecord, CsvWriter, TemplateCheck,
+    TemplateField, TemplateSpec,
 };
 #[cfg(feature = "spreadsheet-write")]
 pub use write_xlsx::{write_template_spec_xlsx, write_template_xlsx, write_template_xlsx_in, write_xlsx};

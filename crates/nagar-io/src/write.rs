@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use nagar_core::fmt::push_number;
 use nagar_core::i18n::{English, Language, Words};
-use nagar_core::output::{OutCell, Sheet};
+use nagar_core::output::{CellSink, OutCell, Sheet};
 use nagar_core::parse::parse_number;
 use nagar_core::table::normalise_header;
 use nagar_core::{Framework, InputKind};
@@ -93,6 +93,8 @@ pub fn write_csv(sheet: &Sheet) -> String {
 pub struct CsvWriter {
     out: String,
     width: usize,
+    /// A record's run of numbers, gathered before they are formatted ([`CellSink::numbers`]).
+    scratch: Vec<f64>,
 }
 
 impl CsvWriter {
@@ -126,6 +128,12 @@ impl CsvWriter {
         end_record(out, n, only_empty);
     }
 
+    /// One data record written cell by cell ([`CellSink`]), the same text [`row`](Self::row)
+    /// writes for the same cells; [`CsvRecord::end`] pads it to the header's width and ends it.
+    pub fn record(&mut self) -> CsvRecord<'_> {
+        CsvRecord { out: &mut self.out, scratch: &mut self.scratch, width: self.width, n: 0, only_empty: true }
+    }
+
     /// The text written since the last [`clear`](Self::clear).
     pub fn as_str(&self) -> &str {
         &self.out
@@ -144,6 +152,64 @@ impl CsvWriter {
 
     pub fn into_string(self) -> String {
         self.out
+    }
+}
+
+/// A record of a [`CsvWriter`] being written: see [`CsvWriter::record`].
+pub struct CsvRecord<'a> {
+    out: &'a mut String,
+    scratch: &'a mut Vec<f64>,
+    width: usize,
+    /// Cells written so far.
+    n: usize,
+    only_empty: bool,
+}
+
+impl CsvRecord<'_> {
+    fn next(&mut self) {
+        if self.n > 0 {
+            self.out.push(',');
+        }
+        self.n += 1;
+    }
+
+    /// Empty cells up to the header's width, and the line's end.
+    pub fn end(mut self) {
+        while self.n < self.width {
+            self.next();
+        }
+        end_record(self.out, self.n, self.only_empty);
+    }
+}
+
+impl CellSink for CsvRecord<'_> {
+    fn text(&mut self, s: &str) {
+        self.next();
+        if !s.is_empty() {
+            self.only_empty = false;
+            push_field(self.out, &formula_safe(s));
+        }
+    }
+    fn number(&mut self, x: f64) {
+        self.next();
+        if x.is_finite() {
+            self.only_empty = false;
+            push_number(self.out, x);
+        }
+    }
+    fn empty(&mut self) {
+        self.next();
+    }
+    fn numbers(&mut self, xs: impl IntoIterator<Item = f64>) {
+        // Gathered first: measured faster than formatting each as it is loaded (the loads of a
+        // row from column-major matrices miss the cache; side by side their waits overlap).
+        let mut scratch = std::mem::take(self.scratch);
+        scratch.clear();
+        scratch.extend(xs);
+        for &x in &scratch {
+            self.number(x);
+        }
+        *self.scratch = scratch;
     }
 }
 

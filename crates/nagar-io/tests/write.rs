@@ -396,14 +396,21 @@ fn streamed_scores_csv_equals_the_whole_sheet_in_every_language() {
     let scored = nagar_core::pipeline::score(&fw, &table, &settings, &Default::default()).unwrap();
     let prov = Provenance { dataset_note: nagar_io::builtin::dataset_note(&table), ..Default::default() };
     assert!(prov.dataset_note.is_some());
+    // As the CLI writes it: each cell straight into the text (`row_to` into a `CsvRecord`); and
+    // the same rows as cells first (`row_into`, then `CsvWriter::row`) must give the same text.
     fn stream<W: nagar_core::i18n::Words>(t: &ScoresTable<W>) -> String {
         let mut w = nagar_io::CsvWriter::default();
         w.header(&t.columns);
+        let mut by_cells = w.clone();
         let mut row = Vec::new();
         for u in 0..t.len() {
+            let mut record = w.record();
+            t.row_to(u, &mut record);
+            record.end();
             t.row_into(u, &mut row);
-            w.row(&row);
+            by_cells.row(&row);
         }
+        assert_eq!(w.as_str(), by_cells.as_str());
         w.as_str().to_string()
     }
     let en = stream(&ScoresTable::new(&fw, &scored, &prov));
@@ -416,4 +423,54 @@ fn streamed_scores_csv_equals_the_whole_sheet_in_every_language() {
     assert_eq!(devanagari(&en), 0);
     assert!(devanagari(&hi) > 300, "{}", &hi[..hi.len().min(2000)]);
     assert_eq!(en.lines().count(), hi.lines().count());
+}
+
+/// A record written cell by cell (`CsvWriter::record`) is the text `CsvWriter::row` writes for
+/// the same cells: padding to the header's width, cells past it, missing and non-finite numbers,
+/// text that needs quotes or would run as a formula, and a lone empty cell.
+#[test]
+fn a_record_cell_by_cell_is_the_row_of_the_same_cells() {
+    use nagar_core::output::{CellSink, OutCell};
+    let rows: Vec<Vec<OutCell>> = vec![
+        vec![OutCell::text("U1"), OutCell::Number(1.5), OutCell::Number(f64::NAN), OutCell::Empty],
+        vec![OutCell::text("=SUM(A1)"), OutCell::text("a,b \"c\""), OutCell::Number(-0.0)],
+        vec![OutCell::Number(f64::INFINITY)],
+        vec![OutCell::text("")],
+        vec![],
+        vec![
+            OutCell::Number(66653.0),
+            OutCell::Number(0.1),
+            OutCell::text(" x"),
+            OutCell::Number(2.0),
+            OutCell::text("-5"),
+            OutCell::Number(1e300),
+        ],
+    ];
+    for width in [0, 1, 3, 5] {
+        let columns: Vec<String> = (0..width).map(|k| format!("c{k}")).collect();
+        let mut by_row = nagar_io::CsvWriter::default();
+        by_row.header(&columns);
+        let mut by_cell = by_row.clone();
+        for row in &rows {
+            by_row.row(row);
+            let mut record = by_cell.record();
+            // Numbers in runs of two through `numbers`, the rest one at a time.
+            let mut k = 0;
+            while k < row.len() {
+                match (&row[k], row.get(k + 1)) {
+                    (OutCell::Number(a), Some(OutCell::Number(b))) => {
+                        record.numbers([*a, *b]);
+                        k += 2;
+                        continue;
+                    }
+                    (OutCell::Number(a), _) => record.number(*a),
+                    (OutCell::Text(t), _) => record.text(t),
+                    (OutCell::Empty, _) => record.empty(),
+                }
+                k += 1;
+            }
+            record.end();
+        }
+        assert_eq!(by_cell.as_str(), by_row.as_str(), "width {width}");
+    }
 }
