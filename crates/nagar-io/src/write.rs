@@ -156,6 +156,7 @@ impl CsvWriter {
 }
 
 /// A record of a [`CsvWriter`] being written: see [`CsvWriter::record`].
+#[must_use = "a record is written only up to its last cell until `CsvRecord::end` ends its line"]
 pub struct CsvRecord<'a> {
     out: &'a mut String,
     scratch: &'a mut Vec<f64>,
