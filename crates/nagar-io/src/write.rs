@@ -104,32 +104,23 @@ impl CsvWriter {
         push_record(&mut self.out, columns.iter().map(|c| formula_safe(c)));
     }
 
-    /// One data record.
+    /// One data record (through [`record`](Self::record): one set of rules for both).
     pub fn row(&mut self, row: &[OutCell]) {
-        let out = &mut self.out;
-        let n = row.len().max(self.width);
-        let mut only_empty = true;
-        for k in 0..n {
-            if k > 0 {
-                out.push(',');
-            }
-            match row.get(k) {
-                Some(OutCell::Number(x)) if x.is_finite() => {
-                    only_empty = false;
-                    push_number(out, *x);
-                }
-                Some(OutCell::Text(s)) if !s.is_empty() => {
-                    only_empty = false;
-                    push_field(out, &formula_safe(s));
-                }
-                _ => {}
+        let mut record = self.record();
+        for cell in row {
+            match cell {
+                OutCell::Number(x) => record.number(*x),
+                OutCell::Text(s) => record.text(s),
+                OutCell::Empty => record.empty(),
             }
         }
-        end_record(out, n, only_empty);
+        record.end();
     }
 
-    /// One data record written cell by cell ([`CellSink`]), the same text [`row`](Self::row)
-    /// writes for the same cells; [`CsvRecord::end`] pads it to the header's width and ends it.
+    /// One data record written cell by cell ([`CellSink`]); [`CsvRecord::end`] pads it to the
+    /// header's width and ends it. Numbers in shortest round-trip form, missing or non-finite as
+    /// an empty field; text quoted where needed and made safe against formula injection; a lone
+    /// empty field written `""`.
     pub fn record(&mut self) -> CsvRecord<'_> {
         CsvRecord { out: &mut self.out, scratch: &mut self.scratch, width: self.width, n: 0, only_empty: true }
     }
