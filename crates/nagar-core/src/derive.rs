@@ -407,24 +407,45 @@ impl EvalContext<'_> {
 
 /// Input columns resolved once per derivation (a missing field reads as all-missing).
 struct Cols<'a> {
-    missing: Vec<f64>,
+    /// A column of NaN for inputs the data lacks, made when first needed.
+    missing: std::cell::OnceCell<Vec<f64>>,
     ctx: &'a EvalContext<'a>,
 }
 
 impl<'a> Cols<'a> {
     fn new(ctx: &'a EvalContext<'a>) -> Self {
-        Cols { missing: vec![f64::NAN; ctx.units.len()], ctx }
+        Cols { missing: std::cell::OnceCell::new(), ctx }
     }
     fn one(&self, id: &str) -> &[f64] {
-        self.ctx.col(id).map_or(&self.missing[..], |c| &c.values[..])
+        match self.ctx.col(id) {
+            Some(c) => &c.values[..],
+            None => self.missing.get_or_init(|| crate::matrix::nan_vec(self.ctx.units.len())),
+        }
     }
     fn many(&self, ids: &[String]) -> Vec<&[f64]> {
         ids.iter().map(|id| self.one(id)).collect()
     }
 }
 
+/// The sum of unit `u`'s values, NaN if any is missing. (A plain loop, from −0 as
+/// `Iterator::sum`: in the browser's build, opt-level "z", each step of an iterator chain was a
+/// call of its own. The same below.)
 fn sum(cols: &[&[f64]], u: usize) -> f64 {
-    cols.iter().map(|c| c[u]).sum() // NaN if any is missing
+    let mut s = -0.0;
+    for c in cols {
+        s += c[u];
+    }
+    s
+}
+
+/// Whether every one of unit `u`'s values is missing.
+fn all_missing(cols: &[&[f64]], u: usize) -> bool {
+    for c in cols {
+        if !c[u].is_nan() {
+            return false;
+        }
+    }
+    true
 }
 
 fn lookup_key(s: &str) -> String {
@@ -444,7 +465,7 @@ impl Derivation {
     /// own for every indicator. `out` must have one value per unit.
     pub fn evaluate_into(&self, ctx: &EvalContext, out: &mut [f64], issues: &mut Vec<crate::issue::Issue>) {
         use crate::issue::Issue;
-        out.fill(f64::NAN);
+        crate::matrix::fill_nan(out);
         let ind = ctx.indicator;
         let cols = Cols::new(ctx);
         match self {
@@ -583,16 +604,18 @@ impl Derivation {
             Derivation::CountYes { inputs } => {
                 let ic = cols.many(inputs);
                 for (u, o) in out.iter_mut().enumerate() {
-                    if ic.iter().all(|c| c[u].is_nan()) {
+                    if all_missing(&ic, u) {
                         continue;
                     }
+                    let mut yes = 0usize;
                     for (id, c) in inputs.iter().zip(&ic) {
                         if c[u].is_nan() {
                             let w = Issue::warning(format!("{ind}: {id} is missing and counts as no Y"));
                             issues.push(ctx.issue(u, id, f64::NAN, w));
                         }
+                        yes += usize::from(c[u] == 1.0);
                     }
-                    *o = ic.iter().filter(|c| c[u] == 1.0).count() as f64;
+                    *o = yes as f64;
                 }
             }
             Derivation::Lookup { input, table } => {
@@ -628,14 +651,14 @@ impl Derivation {
                 let ic: Vec<&[f64]> = items.iter().map(|it| cols.one(&it.input)).collect();
                 for (u, o) in out.iter_mut().enumerate() {
                     let p = pc[u];
-                    if p.is_nan() || p <= 0.0 || ic.iter().all(|c| c[u].is_nan()) {
+                    if p.is_nan() || p <= 0.0 || all_missing(&ic, u) {
                         continue;
                     }
-                    *o = items
-                        .iter()
-                        .zip(&ic)
-                        .filter(|(it, c)| !c[u].is_nan() && scale * c[u] / p >= it.threshold)
-                        .count() as f64;
+                    let mut points = 0usize;
+                    for (it, c) in items.iter().zip(&ic) {
+                        points += usize::from(!c[u].is_nan() && scale * c[u] / p >= it.threshold);
+                    }
+                    *o = points as f64;
                 }
             }
             Derivation::AboveGroupMean { yes_inputs, inputs } => {

@@ -8,7 +8,7 @@ use crate::derive::Derivation;
 use crate::framework::{Framework, InputKind};
 use crate::issue::Issue;
 use crate::parse;
-use crate::table::{normalise_header, CellRef, RawTable};
+use crate::table::{normalise_header, CellRef, Quick, RawTable};
 
 /// The units (rows) that are scored, with their identity and context.
 #[derive(Debug, Clone, Default)]
@@ -296,7 +296,7 @@ fn read_units_and_inputs_split(
             id,
             kind,
             header: col.map(|k| table.columns[k].clone()),
-            values: vec![f64::NAN; n],
+            values: crate::matrix::nan_vec(n),
             text: if kind == InputKind::Text && col.is_some() { vec![String::new(); n] } else { Vec::new() },
         })
         .collect();
@@ -365,7 +365,7 @@ impl Cells<'_> {
         // any finite number, at least 0 (counts, amounts...), 0 to 100 (percentages), none (text
         // and Y/N fields, whose cells go through their parsers below). NaN and infinities are in
         // no range. One comparison pair per cell instead of the kind's tests.
-        let fast: Vec<(usize, usize, f64, f64)> = fields
+        let fast: Vec<(usize, usize, f64, f64, InputKind)> = fields
             .iter()
             .enumerate()
             .filter_map(|(f, &(_, kind, col))| {
@@ -375,38 +375,36 @@ impl Cells<'_> {
                     k if k.non_negative() => (0.0, f64::MAX),
                     _ => (f64::MIN, f64::MAX),
                 };
-                Some((f, col?, lo, hi))
+                Some((f, col?, lo, hi, kind))
             })
             .collect();
         for (u, &r) in rows.iter().enumerate() {
             let row = table.row(r);
             let src = sources[u];
-            for &(f, k, lo, hi) in &fast {
-                let Some(&(id, kind, _)) = fields.get(f) else { continue };
+            for &(f, k, lo, hi, kind) in &fast {
                 let Some((values, text)) = out.get_mut(f) else { continue };
-                let cell = row.cell(k);
-                // Fast path for the common cells: blank, and plain numbers that need no issue.
-                match cell {
-                    CellRef::Empty => continue,
-                    CellRef::Number(x) if x >= lo && x <= hi => {
+                // Fast path for the common cells: blank, and plain numbers that need no issue,
+                // read from the cell's slot without making the cell.
+                match row.quick(k) {
+                    Quick::Empty => continue,
+                    Quick::Number(x) if x >= lo && x <= hi => {
                         values[u] = x;
                         continue;
                     }
                     // A one-letter Y or N (what `parse::parse_yes_no` reads as yes and no), the
                     // common Y/N cell, without its trimming and word lists.
-                    CellRef::Text(s) if kind == InputKind::YesNo && s.len() == 1 => match s.as_bytes()[0] {
-                        b'Y' | b'y' => {
-                            values[u] = 1.0;
-                            continue;
-                        }
-                        b'N' | b'n' => {
-                            values[u] = 0.0;
-                            continue;
-                        }
-                        _ => {}
-                    },
+                    Quick::Byte(b'Y' | b'y') if kind == InputKind::YesNo => {
+                        values[u] = 1.0;
+                        continue;
+                    }
+                    Quick::Byte(b'N' | b'n') if kind == InputKind::YesNo => {
+                        values[u] = 0.0;
+                        continue;
+                    }
                     _ => {}
                 }
+                let id = fields.get(f).map_or("", |&(id, _, _)| id);
+                let cell = row.cell(k);
                 let mut report = |m: String, error: bool| {
                     // The population column is read twice (the unit's size for tiers, above, and an
                     // input field); its problems were reported with the unit.

@@ -16,7 +16,7 @@ pub struct Matrix {
 
 impl Matrix {
     pub fn new(n_rows: usize, n_cols: usize) -> Self {
-        Matrix { n_rows, data: Arc::new(vec![f64::NAN; n_rows * n_cols]) }
+        Matrix { n_rows, data: Arc::new(nan_vec(n_rows * n_cols)) }
     }
     pub fn n_rows(&self) -> usize {
         self.n_rows
@@ -54,6 +54,45 @@ impl Matrix {
     }
 }
 
+/// `n` missing values: `vec![f64::NAN; n]`. In the browser's build, zeros (`memory.fill`)
+/// then [`fill_nan_by_copies`]: both at the speed of the engine's own memset and memcpy, where
+/// opt-level "z" leaves `vec![f64::NAN; n]` a loop writing one value at a time.
+pub fn nan_vec(n: usize) -> Vec<f64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut v = vec![0.0; n];
+        fill_nan_by_copies(&mut v);
+        v
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        vec![f64::NAN; n]
+    }
+}
+
+/// Every value of `xs` missing (`xs.fill(f64::NAN)`; [`fill_nan_by_copies`] in the browser's
+/// build, as [`nan_vec`]).
+pub fn fill_nan(xs: &mut [f64]) {
+    #[cfg(target_arch = "wasm32")]
+    fill_nan_by_copies(xs);
+    #[cfg(not(target_arch = "wasm32"))]
+    xs.fill(f64::NAN);
+}
+
+/// `xs.fill(f64::NAN)` by copies of what is already filled, doubling: one value, then two,
+/// four… (`copy_within`, a memcpy: `memory.copy` in WebAssembly).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+fn fill_nan_by_copies(xs: &mut [f64]) {
+    let Some(first) = xs.first_mut() else { return };
+    *first = f64::NAN;
+    let mut done = 1;
+    while done < xs.len() {
+        let k = done.min(xs.len() - done);
+        xs.copy_within(..k, done);
+        done += k;
+    }
+}
+
 /// Non-finite results (0/0, x/0, overflow) become missing: missing is never silently a number.
 #[inline]
 pub fn finite_or_missing(x: f64) -> f64 {
@@ -66,7 +105,20 @@ pub fn finite_or_missing(x: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::Matrix;
+    use super::{fill_nan_by_copies, nan_vec, Matrix};
+
+    /// The browser's way of filling with NaN (tested here, on the native build) leaves every
+    /// value NaN, at every length around the doublings, and touches nothing else.
+    #[test]
+    fn filled_by_copies_is_filled() {
+        for n in (0..70).chain([1023, 1024, 1025, 5000]) {
+            let mut xs = vec![1.5; n + 1];
+            fill_nan_by_copies(&mut xs[..n]);
+            assert!(xs[..n].iter().all(|x| x.is_nan()), "{n}");
+            assert_eq!(xs[n], 1.5, "{n}");
+        }
+        assert!(nan_vec(3).iter().all(|x| x.is_nan()) && nan_vec(3).len() == 3 && nan_vec(0).is_empty());
+    }
 
     #[test]
     fn a_clone_is_its_own_after_a_change_on_either_side() {

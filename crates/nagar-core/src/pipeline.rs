@@ -392,8 +392,9 @@ fn derive_stage(
             let ctx = EvalContext { inputs: &read.inputs, units, groups, file, indicator: &ind.id };
             ind.derivation().evaluate_into(&ctx, col, &mut found);
         }
+        let mut scratch = Vec::new();
         for (j, col) in range.zip(cols.chunks_exact(n)) {
-            outlier_warnings(&fw.indicators[j].id, col, groups, units, file, &mut outliers);
+            outlier_warnings(&fw.indicators[j].id, col, groups, units, file, &mut outliers, &mut scratch);
         }
         (found, outliers)
     };
@@ -492,7 +493,10 @@ fn process_stage(
             continue;
         }
         // f64::min/max return the number when one side is NaN: missing must stay missing.
-        for x in processed.col_mut(j).iter_mut().filter(|x| !x.is_nan()) {
+        for x in processed.col_mut(j).iter_mut() {
+            if x.is_nan() {
+                continue;
+            }
             if let Some(c) = ind.cap {
                 *x = x.min(c);
             }
@@ -739,10 +743,12 @@ pub(crate) fn normalise_in_group(
     }
     if settings.missing != MissingPolicy::Reweight {
         let (mut sum, mut count, mut min) = (0.0, 0usize, f64::INFINITY);
-        for &x in scratch.iter().filter(|x| !x.is_nan()) {
-            sum += x;
-            count += 1;
-            min = min.min(x);
+        for &x in scratch.iter() {
+            if !x.is_nan() {
+                sum += x;
+                count += 1;
+                min = min.min(x);
+            }
         }
         if count > 0 {
             let sub = if settings.missing == MissingPolicy::Mean { sum / count as f64 } else { min };
@@ -860,14 +866,29 @@ fn derive_zones(fw: &Framework, units: &mut Units, file: &str, issues: &mut Vec<
 }
 
 /// Spec §5: a derived value more than 5 sd from its group's mean is worth a second look.
-fn outlier_warnings(indicator: &str, col: &[f64], groups: &Groups, units: &Units, file: &str, issues: &mut Vec<Issue>) {
+/// (`scratch`: a buffer to reuse, for the group's values.)
+fn outlier_warnings(
+    indicator: &str,
+    col: &[f64],
+    groups: &Groups,
+    units: &Units,
+    file: &str,
+    issues: &mut Vec<Issue>,
+    scratch: &mut Vec<f64>,
+) {
     for members in &groups.members {
-        let (mean, sd) = mean_sd_of(members.iter().map(|&u| col[u]));
+        // The group's values gathered once, then plain loops over a slice: in the browser's
+        // build (opt-level "z") each step of an iterator chain was a call of its own.
+        scratch.clear();
+        scratch.resize(members.len(), f64::NAN);
+        for (x, &u) in scratch.iter_mut().zip(members) {
+            *x = col.get(u).copied().unwrap_or(f64::NAN);
+        }
+        let (mean, sd) = mean_sd_scaled(scratch, 1.0);
         if sd.is_nan() || sd <= 0.0 {
             continue;
         }
-        for &u in members {
-            let x = col[u];
+        for (&x, &u) in scratch.iter().zip(members) {
             if !x.is_nan() && (x - mean).abs() > 5.0 * sd {
                 issues.push(
                     Issue::warning(format!(
@@ -887,15 +908,19 @@ fn outlier_warnings(indicator: &str, col: &[f64], groups: &Groups, units: &Units
 
 /// Mean and sample sd of `direction · x` over the non-missing values (for explanations).
 pub(crate) fn directed_mean_sd(values: &[f64], direction: f64) -> (f64, f64) {
-    mean_sd_of(values.iter().map(|x| x * direction))
+    mean_sd_scaled(values, direction)
 }
 
-/// Mean and sample sd (two passes, no allocation) of the finite values; NaN when undefined.
-fn mean_sd_of<I: Iterator<Item = f64> + Clone>(values: I) -> (f64, f64) {
+/// Mean and sample sd (two passes, no allocation) of the finite values of `scale · x`; NaN
+/// when undefined. (`scale` 1 leaves every value as it is, −0 and NaN included.)
+fn mean_sd_scaled(values: &[f64], scale: f64) -> (f64, f64) {
     let (mut n, mut sum) = (0usize, 0.0);
-    for x in values.clone().filter(|x| x.is_finite()) {
-        n += 1;
-        sum += x;
+    for &x in values {
+        let y = x * scale;
+        if y.is_finite() {
+            n += 1;
+            sum += y;
+        }
     }
     if n == 0 {
         return (f64::NAN, f64::NAN);
@@ -904,7 +929,13 @@ fn mean_sd_of<I: Iterator<Item = f64> + Clone>(values: I) -> (f64, f64) {
     if n < 2 {
         return (mean, f64::NAN);
     }
-    let ss: f64 = values.filter(|x| x.is_finite()).map(|x| (x - mean) * (x - mean)).sum();
+    let mut ss = 0.0;
+    for &x in values {
+        let y = x * scale;
+        if y.is_finite() {
+            ss += (y - mean) * (y - mean);
+        }
+    }
     (mean, (ss / (n - 1) as f64).sqrt())
 }
 

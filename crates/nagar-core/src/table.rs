@@ -233,6 +233,27 @@ impl<'a> Row<'a> {
     pub fn cell(&self, k: usize) -> CellRef<'a> {
         self.get(k).unwrap_or_default()
     }
+    /// Cell `k` in the few operations of a loop over many cells: [`Quick::Number`] for a number
+    /// (NaN included), [`Quick::Empty`] for an empty cell (or past the row's end),
+    /// [`Quick::Byte`] for a text of one byte, [`Quick::Other`] for anything else (read it with
+    /// [`Row::cell`]). What [`Row::cell`] says, without making the cell (test below).
+    #[inline(always)]
+    pub fn quick(&self, k: usize) -> Quick {
+        let Some(&s) = self.slots.get(k) else { return Quick::Empty };
+        if s.0 & TAG != TAG {
+            return Quick::Number(f64::from_bits(s.0));
+        }
+        if s.0 == Slot::EMPTY.0 {
+            return Quick::Empty;
+        }
+        // An inline text of length 1 (kind 2, length bits 1).
+        if s.0 >> 32 == (TAG | (2 << KIND_SHIFT) | (1 << 32)) >> 32 {
+            if let Some(&b) = self.text.as_bytes().get((s.0 & 0xFFFF_FFFF) as usize) {
+                return Quick::Byte(b);
+            }
+        }
+        Quick::Other
+    }
     pub fn iter(&self) -> impl ExactSizeIterator<Item = CellRef<'a>> + DoubleEndedIterator + 'a {
         let (text, long) = (self.text, self.long);
         self.slots.iter().map(move |&s| view(s, text, long))
@@ -259,6 +280,16 @@ impl PartialEq<Vec<Cell>> for Row<'_> {
     fn eq(&self, other: &Vec<Cell>) -> bool {
         self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == *b)
     }
+}
+
+/// A cell as [`Row::quick`] sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Quick {
+    Number(f64),
+    Empty,
+    /// A text of one byte (an ASCII character: a text is UTF-8).
+    Byte(u8),
+    Other,
 }
 
 #[inline(always)]
@@ -673,6 +704,59 @@ mod tests {
             [t.cell(0, n), t.cell(0, n + 1), t.cell(0, n + 2)],
             [CellRef::Empty, CellRef::Bool(true), CellRef::Bool(false)]
         );
+    }
+
+    /// `Row::quick` says what `Row::cell` says: every kind of number (NaN as a number), empty
+    /// cells and the cells past the row's end, one-byte texts anywhere in the text buffer, and
+    /// everything else (booleans, longer texts, one character of two bytes, long texts) as
+    /// `Other`.
+    #[test]
+    fn quick_reads_as_cell() {
+        let long = "y".repeat(INLINE_LEN_MAX + 1);
+        let cells = vec![
+            Cell::Number(0.0),
+            Cell::Number(-0.0),
+            Cell::Number(f64::NAN),
+            Cell::Number(f64::NEG_INFINITY),
+            Cell::Number(-1e300),
+            Cell::Empty,
+            Cell::Bool(true),
+            Cell::Bool(false),
+            text("Y"),
+            text("n"),
+            text("YY"),
+            text("é"),
+            text("\u{0}"),
+            text(&long),
+            text("7"),
+        ];
+        let mut t = RawTable::new("f.csv", (0..cells.len()).map(|k| format!("c{k}")).collect());
+        for r in 0..3 {
+            let mut row = cells.clone();
+            row.rotate_left(r * 4); // one-byte texts at other places in the text buffer
+            t.push_row(row, r + 2);
+        }
+        let mut seen = (0, 0, 0, 0);
+        for r in 0..3 {
+            let row = t.row(r);
+            for k in 0..cells.len() + 2 {
+                match (row.quick(k), row.cell(k)) {
+                    (Quick::Number(x), CellRef::Number(y)) => {
+                        assert!(x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()), "{r} {k}");
+                        seen.0 += 1;
+                    }
+                    (Quick::Empty, CellRef::Empty) => seen.1 += 1,
+                    (Quick::Byte(b), CellRef::Text(s)) => {
+                        assert_eq!(s.as_bytes(), [b], "{r} {k}");
+                        seen.2 += 1;
+                    }
+                    (Quick::Other, CellRef::Bool(_)) => seen.3 += 1,
+                    (Quick::Other, CellRef::Text(s)) if s.len() != 1 => seen.3 += 1,
+                    (q, c) => panic!("row {r} column {k}: quick {q:?}, cell {c:?}"),
+                }
+            }
+        }
+        assert_eq!(seen, (3 * 5, 3 * 3, 3 * 4, 3 * 5));
     }
 
     /// Texts past what a slot holds (from 128 KiB long) are kept whole, through a change of a

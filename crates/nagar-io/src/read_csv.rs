@@ -506,10 +506,10 @@ impl Record {
 /// text kept; `Cell::display` shows the same text), else the trimmed text.
 #[inline(always)]
 fn text_cell(field: &str) -> CellRef<'_> {
-    let t = nagar_core::parse::trim(field);
+    let t = nagar_core::parse::trim_inline(field);
     if t.is_empty() {
         CellRef::Empty
-    } else if let Some(x) = nagar_core::parse::plain_number(t) {
+    } else if let Some(x) = nagar_core::parse::plain_number_inline(t) {
         CellRef::Number(x)
     } else {
         CellRef::Text(t)

@@ -70,8 +70,10 @@ pub fn zscore(values: &mut [f64], mean_target: f64, sd_target: f64) {
     let m = stats::mean(values);
     let s = stats::sd_about(values, m);
     let degenerate = !(s.is_finite() && s > 0.0);
-    for v in values.iter_mut().filter(|v| v.is_finite()) {
-        *v = if degenerate { mean_target } else { (*v - m) / s * sd_target + mean_target };
+    for v in values.iter_mut() {
+        if v.is_finite() {
+            *v = if degenerate { mean_target } else { (*v - m) / s * sd_target + mean_target };
+        }
     }
 }
 
@@ -82,8 +84,10 @@ pub fn zscore(values: &mut [f64], mean_target: f64, sd_target: f64) {
 pub fn minmax(values: &mut [f64], lo: f64, hi: f64) {
     let Some((min, max)) = stats::min_max(values) else { return };
     let range = max - min;
-    for v in values.iter_mut().filter(|v| v.is_finite()) {
-        *v = if range > 0.0 { (*v - min) / range * (hi - lo) + lo } else { hi };
+    for v in values.iter_mut() {
+        if v.is_finite() {
+            *v = if range > 0.0 { (*v - min) / range * (hi - lo) + lo } else { hi };
+        }
     }
 }
 
@@ -93,7 +97,10 @@ pub fn minmax(values: &mut [f64], lo: f64, hi: f64) {
 /// (COINr `trunc2posts`) the fraction is clamped to [0, 1]; finally it is multiplied by `scale`.
 pub fn goalposts_directed(values: &mut [f64], lower: f64, upper: f64, direction: f64, scale: f64, truncate: bool) {
     let (lo, hi) = if direction < 0.0 { (-upper, -lower) } else { (lower, upper) };
-    for v in values.iter_mut().filter(|v| v.is_finite()) {
+    for v in values.iter_mut() {
+        if !v.is_finite() {
+            continue;
+        }
         let mut y = (*v - lo) / (hi - lo);
         if truncate {
             y = y.clamp(0.0, 1.0);
@@ -113,7 +120,10 @@ pub fn goalposts_directed(values: &mut [f64], lower: f64, upper: f64, direction:
 pub fn dist2targ(values: &mut [f64], target: f64, cap_max: bool) {
     let Some((min, _)) = stats::min_max(values) else { return };
     let span = target - min;
-    for v in values.iter_mut().filter(|v| v.is_finite()) {
+    for v in values.iter_mut() {
+        if !v.is_finite() {
+            continue;
+        }
         let mut y = if span == 0.0 { 1.0 } else { (*v - min) / span };
         if cap_max && y > 1.0 {
             y = 1.0;

@@ -8,18 +8,29 @@ pub fn finite(values: &[f64]) -> impl Iterator<Item = f64> + '_ {
 
 /// Number of finite values.
 pub fn count(values: &[f64]) -> usize {
-    finite(values).count()
+    let mut n = 0;
+    for &v in values {
+        n += usize::from(v.is_finite());
+    }
+    n
 }
 
 /// Arithmetic mean of the finite values; NaN if there are none.
 ///
 /// R's `mean()` adds a second, corrective pass (`mean + sum(x - mean) / n`); we do the same so
 /// that the last bits agree more often with COINr.
+///
+/// Here and below, plain loops over the slice rather than [`finite`]'s iterator: in the
+/// browser's build (opt-level "z") each step of an iterator chain was a call of its own. The
+/// same additions in the same order (the sums that were `Iterator::sum` start, as it does, at
+/// −0).
 pub fn mean(values: &[f64]) -> f64 {
     let (mut n, mut sum) = (0usize, 0.0f64);
-    for v in finite(values) {
-        n += 1;
-        sum += v;
+    for &v in values {
+        if v.is_finite() {
+            n += 1;
+            sum += v;
+        }
     }
     if n == 0 {
         return f64::NAN;
@@ -29,7 +40,12 @@ pub fn mean(values: &[f64]) -> f64 {
     if !m.is_finite() {
         return m;
     }
-    let correction: f64 = finite(values).map(|v| v - m).sum();
+    let mut correction = -0.0f64;
+    for &v in values {
+        if v.is_finite() {
+            correction += v - m;
+        }
+    }
     m + correction / nf
 }
 
@@ -44,9 +60,11 @@ pub fn sd(values: &[f64]) -> f64 {
 /// [`sd`] when the mean `m` of the same values is already known (the same bits, two passes fewer).
 pub fn sd_about(values: &[f64], m: f64) -> f64 {
     let (mut n, mut ss) = (0usize, 0.0f64);
-    for v in finite(values) {
-        n += 1;
-        ss += (v - m) * (v - m);
+    for &v in values {
+        if v.is_finite() {
+            n += 1;
+            ss += (v - m) * (v - m);
+        }
     }
     if n < 2 {
         return f64::NAN;
@@ -56,10 +74,16 @@ pub fn sd_about(values: &[f64], m: f64) -> f64 {
 
 /// Smallest and largest finite value; `None` if there is no finite value.
 pub fn min_max(values: &[f64]) -> Option<(f64, f64)> {
-    finite(values).fold(None, |acc, v| match acc {
-        None => Some((v, v)),
-        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
-    })
+    let mut acc = None;
+    for &v in values {
+        if v.is_finite() {
+            acc = Some(match acc {
+                None => (v, v),
+                Some((lo, hi)) => (f64::min(lo, v), f64::max(hi, v)),
+            });
+        }
+    }
+    acc
 }
 
 /// Median of the finite values (mean of the two middle ones for an even count, as R's
