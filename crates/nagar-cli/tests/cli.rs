@@ -44,9 +44,12 @@ fn ok(out: &Output) {
     assert!(out.status.success(), "exit {:?}\nstderr: {}", out.status.code(), String::from_utf8_lossy(&out.stderr));
 }
 
-/// `nagar score --framework mpi-2019 --data DATA --out OUT`, which must succeed.
-fn score_mpi(data: &Path, out: &Path) {
-    ok(&nagar(&["score", "--framework", "mpi-2019", "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+/// `nagar score --framework mpi-2019 --data DATA --out OUT`, which must succeed; its output.
+fn score_mpi(data: &Path, out: &Path) -> Output {
+    let o =
+        nagar(&["score", "--framework", "mpi-2019", "--data", data.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    ok(&o);
+    o
 }
 
 /// Compare every column of COINr's full data set (indicators normalised, aggregates) with ours.
@@ -349,16 +352,7 @@ fn a_mapped_data_file_scores_as_the_same_bytes_read_from_a_pipe() {
         let data = dir.path().join(format!("data-{len}.csv"));
         std::fs::write(&data, &bytes[..len]).unwrap();
         let from_file = dir.path().join(format!("file-{len}.csv"));
-        let by_file = nagar(&[
-            "score",
-            "--framework",
-            "mpi-2019",
-            "--data",
-            data.to_str().unwrap(),
-            "--out",
-            from_file.to_str().unwrap(),
-        ]);
-        ok(&by_file);
+        let by_file = score_mpi(&data, &from_file);
         let from_pipe = dir.path().join(format!("pipe-{len}.csv"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_nagar"))
             .args(["score", "--framework", "mpi-2019", "--data", "/dev/stdin", "--out", from_pipe.to_str().unwrap()])

@@ -240,19 +240,16 @@ impl<'a> Row<'a> {
     #[inline(always)]
     pub fn quick(&self, k: usize) -> Quick {
         let Some(&s) = self.slots.get(k) else { return Quick::Empty };
-        if s.0 & TAG != TAG {
-            return Quick::Number(f64::from_bits(s.0));
+        // The slot's own kind and text range, as `view` reads them.
+        match s.kind() {
+            u64::MAX => Quick::Number(f64::from_bits(s.0)),
+            0 => Quick::Empty,
+            2 => match s.text_range(self.long) {
+                Some((start, 1)) => self.text.as_bytes().get(start).map_or(Quick::Other, |&b| Quick::Byte(b)),
+                _ => Quick::Other,
+            },
+            _ => Quick::Other,
         }
-        if s.0 == Slot::EMPTY.0 {
-            return Quick::Empty;
-        }
-        // An inline text of length 1 (kind 2, length bits 1).
-        if s.0 >> 32 == (TAG | (2 << KIND_SHIFT) | (1 << 32)) >> 32 {
-            if let Some(&b) = self.text.as_bytes().get((s.0 & 0xFFFF_FFFF) as usize) {
-                return Quick::Byte(b);
-            }
-        }
-        Quick::Other
     }
     pub fn iter(&self) -> impl ExactSizeIterator<Item = CellRef<'a>> + DoubleEndedIterator + 'a {
         let (text, long) = (self.text, self.long);

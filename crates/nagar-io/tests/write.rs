@@ -472,5 +472,21 @@ fn a_record_cell_by_cell_is_the_row_of_the_same_cells() {
             record.end();
         }
         assert_eq!(by_cell.as_str(), by_row.as_str(), "width {width}");
+        // `row` itself writes through `record`, so the text is also checked as worked by hand:
+        // cells past the width kept, short rows padded, a lone empty field as `""`, quotes
+        // doubled, a formula made text, a plain negative number left alone, no exponent.
+        let big = format!("1{}", "0".repeat(300));
+        let want = match width {
+            1 => Some(format!(
+                "c0\r\nU1,1.5,,\r\n'=SUM(A1),\"a,b \"\"c\"\"\",0\r\n\"\"\r\n\"\"\r\n\"\"\r\n66653,0.1,\" x\",2,-5,{big}\r\n"
+            )),
+            3 => Some(format!(
+                "c0,c1,c2\r\nU1,1.5,,\r\n'=SUM(A1),\"a,b \"\"c\"\"\",0\r\n,,\r\n,,\r\n,,\r\n66653,0.1,\" x\",2,-5,{big}\r\n"
+            )),
+            _ => None,
+        };
+        if let Some(want) = want {
+            assert_eq!(by_cell.as_str(), want, "width {width}");
+        }
     }
 }
