@@ -22,6 +22,8 @@ node --test tests/unit/
 # ---- the browser app: wasm tests under Node, the site build, browser tests in Chromium ----
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
+echo "== cargo clippy (the browser's main module, for wasm32: 32-bit usize)"
+cargo clippy -p nagar-wasm --target wasm32-unknown-unknown --locked -- -D warnings
 echo "== wasm tests (Node)"
 wasm-pack --log-level warn test --node crates/nagar-wasm --features spreadsheet,analysis,audit,robustness
 echo "== build the site"

@@ -130,7 +130,6 @@ struct Slot(u64);
 const TAG: u64 = 0xFFF8_0000_0000_0000;
 const KIND_SHIFT: u32 = 49;
 const INLINE_LEN_MAX: usize = (1 << 17) - 1;
-const INLINE_START_MAX: usize = u32::MAX as usize;
 
 impl Slot {
     const EMPTY: Slot = Slot(TAG);
@@ -145,8 +144,9 @@ impl Slot {
     /// A text's slot where it fits in one; else `None` (then it goes in the long texts).
     #[inline(always)]
     fn inline_text(start: usize, len: usize) -> Option<Slot> {
-        (start <= INLINE_START_MAX && len <= INLINE_LEN_MAX)
-            .then_some(Slot(TAG | (2 << KIND_SHIFT) | ((len as u64) << 32) | start as u64))
+        // A start that fits in 32 bits (always, where `usize` has 32).
+        let start = u32::try_from(start).ok()?;
+        (len <= INLINE_LEN_MAX).then_some(Slot(TAG | (2 << KIND_SHIFT) | ((len as u64) << 32) | u64::from(start)))
     }
     fn long_text(index: usize) -> Slot {
         Slot(TAG | (3 << KIND_SHIFT) | index as u64)
@@ -488,6 +488,8 @@ impl RawTable {
             CellRef::Number(x) => Slot::number(x),
             CellRef::Bool(b) => Slot::bool(b),
             CellRef::Text(t) => {
+                // A no-op where `usize` has 32 bits (the browser's build).
+                #[allow(clippy::unnecessary_min_or_max)]
                 let mut end = t.len().min(MAX_CELL_TEXT);
                 while !t.is_char_boundary(end) {
                     end -= 1;
