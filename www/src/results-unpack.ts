@@ -2,7 +2,7 @@
 // units' text in columns and all their numbers in one Float64Array, which crosses from the
 // worker without copying. Here the text is parsed (one string crosses from the worker as one
 // copy; the parsed objects took a structured clone on both sides) and they become the
-// `Results` the views use: one object per unit.
+// `Results` the views use: one object per unit, its numbers read from the packed array.
 import type { PackedResults, UnitRow } from '../pkg/core/nagar_wasm';
 
 /// Everything the results view shows after one scoring run: `PackedResults` with one object per
@@ -29,6 +29,67 @@ export function isResultsTransfer(v: unknown): v is ResultsTransfer {
   );
 }
 
+/// One unit of a scoring run's results, read from the packed columns. Its text is its own; its
+/// numbers are read from the run's Float64Array when asked for, and its verticals' and sectors'
+/// scores are made into arrays the first time they are read (the table shows 50 units at a
+/// time, so most never are). Made for every unit at once, those arrays and the boxed number of
+/// each score took collections of the young generation of 6–9 ms in most runs on 5,000 units
+/// (docs/BENCHMARKS.md, tenth round).
+class PackedUnit implements UnitRow {
+  readonly id: string;
+  readonly name: string;
+  readonly state: string;
+  readonly zone: string;
+  readonly tier: string;
+  readonly flag: string;
+  readonly #n: Float64Array;
+  /// Where this unit's numbers start in `#n`.
+  readonly #at: number;
+  readonly #nv: number;
+  readonly #ns: number;
+  #verticals: (number | null)[] | undefined;
+  #sectors: (number | null)[] | undefined;
+
+  constructor(t: PackedResults['unit_text'], u: number, n: Float64Array, at: number, nv: number, ns: number) {
+    this.id = t.id[u];
+    this.name = t.name[u];
+    this.state = t.state[u];
+    this.zone = t.zone[u];
+    this.tier = t.tier[u];
+    this.flag = t.flag[u];
+    this.#n = n;
+    this.#at = at;
+    this.#nv = nv;
+    this.#ns = ns;
+  }
+  get population(): number | null {
+    return orNull(this.#n[this.#at]);
+  }
+  get coverage(): number {
+    return this.#n[this.#at + 1];
+  }
+  get index(): number | null {
+    return orNull(this.#n[this.#at + 2]);
+  }
+  get rank(): number | null {
+    return orNull(this.#n[this.#at + 3]);
+  }
+  get rank_in_tier(): number | null {
+    return orNull(this.#n[this.#at + 4]);
+  }
+  get verticals(): (number | null)[] {
+    return (this.#verticals ??= this.#scores(FIXED, this.#nv));
+  }
+  get sectors(): (number | null)[] {
+    return (this.#sectors ??= this.#scores(FIXED + this.#nv, this.#ns));
+  }
+  #scores(from: number, count: number): (number | null)[] {
+    const out: (number | null)[] = new Array(count);
+    for (let k = 0; k < count; k++) out[k] = orNull(this.#n[this.#at + from + k]);
+    return out;
+  }
+}
+
 export function unpackResults(p: ResultsTransfer): Results {
   const { unit_text: t, ...rest } = JSON.parse(p.json) as PackedResults;
   const n = p.unit_numbers;
@@ -36,32 +97,10 @@ export function unpackResults(p: ResultsTransfer): Results {
   const ns = rest.sectors.length;
   const width = FIXED + nv + ns;
   if (n.length !== t.id.length * width) throw new Error(`packed results: ${n.length} numbers for ${t.id.length} units of ${width}`);
-  // Plain loops: this runs for every unit of every scoring run (5,000 units in Chromium:
-  // 21–29 ms with Array.from and callbacks, 4–13 ms with loops).
+  // A plain loop: this runs for every unit of every scoring run.
   const count = t.id.length;
   const units: UnitRow[] = new Array(count);
-  for (let u = 0; u < count; u++) {
-    const o = u * width;
-    const verticals: (number | null)[] = new Array(nv);
-    for (let k = 0; k < nv; k++) verticals[k] = orNull(n[o + FIXED + k]);
-    const sectors: (number | null)[] = new Array(ns);
-    for (let k = 0; k < ns; k++) sectors[k] = orNull(n[o + FIXED + nv + k]);
-    units[u] = {
-      id: t.id[u],
-      name: t.name[u],
-      state: t.state[u],
-      zone: t.zone[u],
-      tier: t.tier[u],
-      population: orNull(n[o]),
-      coverage: n[o + 1],
-      index: orNull(n[o + 2]),
-      rank: orNull(n[o + 3]),
-      rank_in_tier: orNull(n[o + 4]),
-      flag: t.flag[u],
-      verticals,
-      sectors,
-    };
-  }
+  for (let u = 0; u < count; u++) units[u] = new PackedUnit(t, u, n, u * width, nv, ns);
   return { ...rest, units, run: p.run };
 }
 
