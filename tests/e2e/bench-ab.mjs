@@ -10,10 +10,7 @@
 //   `npm run bench` leaves it after its demo clicks (Chromium then updates the hover state, with
 //   the new view's style and layout, before the animation-frame callback: "to the frame")
 // Keep a build to compare with: `cp -a www/dist /tmp/dist-before` before changing anything.
-import { createServer } from 'node:http';
-import { readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
-import { launch, timedLoad } from './lib.mjs';
+import { launch, serve, timedLoad } from './lib.mjs';
 
 const builds = process.argv.slice(2);
 if (builds.length === 0) throw new Error('usage: node tests/e2e/bench-ab.mjs DIST_A DIST_B ...');
@@ -21,22 +18,7 @@ const TRIALS = Number(process.env.TRIALS ?? 6);
 const ACTIONS = Number(process.env.ACTIONS ?? 8);
 const WAIT = Number(process.env.WAIT ?? 0);
 const FILE = process.env.FILE;
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json', '.webmanifest': 'application/manifest+json' };
-
-function serve(dir) {
-  const server = createServer((req, res) => {
-    let f = normalize(join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-    try {
-      if (statSync(f).isDirectory()) f = join(f, 'index.html');
-      res.writeHead(200, { 'content-type': TYPES[extname(f)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(readFileSync(f));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${server.address().port}/` })));
-}
-
-const servers = await Promise.all(builds.map(serve));
+const servers = await Promise.all(builds.map((b) => serve(b)));
 const browser = await launch();
 const res = builds.map(() => ({ first: [], firstEngine: [], later: [], laterEngine: [], view: [], frame: [], painted: [] }));
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -67,7 +49,7 @@ for (let t = 0; t < TRIALS; t++) {
   }
 }
 await browser.close();
-for (const s of servers) s.server.close();
+for (const s of servers) await s.close();
 console.log(`${FILE ?? 'demo button'}, ${TRIALS} trials × ${ACTIONS} actions, ${WAIT} ms after the service worker; medians, ms: total (engine)\n`);
 console.log('| build | first action | later actions | later: page view | later: to the frame | later: drop → painted |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');

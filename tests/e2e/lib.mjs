@@ -22,14 +22,15 @@ const TYPES = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/// Serves www/dist on 127.0.0.1 (a free port). Every request is recorded in `log`.
-export async function serve() {
+/// Serves www/dist (or another built site, `dir`) on 127.0.0.1 (a free port). Every request is
+/// recorded in `log`.
+export async function serve(dir = DIST) {
   const log = [];
   const server = createServer((req, res) => {
     log.push({ method: req.method, url: req.url });
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = normalize(join(DIST, path));
-    if (!file.startsWith(DIST)) {
+    let file = normalize(join(dir, path));
+    if (!file.startsWith(normalize(dir))) {
       res.writeHead(403).end();
       return;
     }

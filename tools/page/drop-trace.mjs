@@ -10,10 +10,9 @@
 //   FILE=path.csv RUNS=14 TRACES=3 (defaults: the 5,000-ULB file `nagar demo --ulbs 5000` writes,
 //   made with NAGAR_CLI or target/release/nagar when FILE is not given)
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import { readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
-import { ROOT, launch, timedLoad, tmp } from '../../tests/e2e/lib.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, launch, serve, timedLoad, tmp } from '../../tests/e2e/lib.mjs';
 
 const builds = process.argv.slice(2);
 if (builds.length === 0) throw new Error('usage: node tools/page/drop-trace.mjs DIST_A [DIST_B ...]');
@@ -24,21 +23,6 @@ if (!FILE) {
   FILE = join(tmp('nagar-drop-'), 'mpi-5000.csv');
   execFileSync(process.env.NAGAR_CLI ?? join(ROOT, 'target/release/nagar'), ['demo', '--ulbs', '5000', '--out', FILE], { stdio: 'ignore' });
 }
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json', '.webmanifest': 'application/manifest+json' };
-
-function serve(dir) {
-  const server = createServer((req, res) => {
-    let f = normalize(join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-    try {
-      if (statSync(f).isDirectory()) f = join(f, 'index.html');
-      res.writeHead(200, { 'content-type': TYPES[extname(f)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(readFileSync(f));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${server.address().port}/` })));
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /// The reply's task on the main thread in a trace: its length, its `onmessage` call and the
@@ -58,7 +42,7 @@ function replyTask(path) {
 
 const dir = tmp('nagar-trace-');
 for (const build of builds) {
-  const { server, url } = await serve(build);
+  const { url, close } = await serve(build);
   const browser = await launch();
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   await page.goto(url);
@@ -87,5 +71,5 @@ for (const build of builds) {
   );
   for (const l of lines) console.log(l);
   await browser.close();
-  server.close();
+  await close();
 }
