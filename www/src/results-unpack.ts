@@ -33,8 +33,8 @@ export function isResultsTransfer(v: unknown): v is ResultsTransfer {
 /// numbers are read from the run's Float64Array when asked for, and its verticals' and sectors'
 /// scores are made into arrays the first time they are read (the table shows 50 units at a
 /// time, so most never are). Made for every unit at once, those arrays and the boxed number of
-/// each score took collections of the young generation of 6–9 ms in most runs on 5,000 units
-/// (docs/BENCHMARKS.md, tenth round).
+/// each score took young-generation collections of 6–8 ms in a person's first drops of a
+/// 5,000-unit file (docs/BENCHMARKS.md, tenth round).
 class PackedUnit implements UnitRow {
   readonly id: string;
   readonly name: string;
