@@ -33,8 +33,8 @@ export function isResultsTransfer(v: unknown): v is ResultsTransfer {
 /// numbers are read from the run's Float64Array when asked for, and its verticals' and sectors'
 /// scores are made into arrays the first time they are read (the table shows 50 units at a
 /// time, so most never are). Made for every unit at once, those arrays and the boxed number of
-/// each score took young-generation collections of 6–8 ms in a person's first drops of a
-/// 5,000-unit file (docs/BENCHMARKS.md, tenth round).
+/// each score took young-generation collections of 7–9 ms a load in a person's first loads of a
+/// 5,000-unit file, 3–6 ms now (docs/BENCHMARKS.md, tenth round).
 class PackedUnit implements UnitRow {
   readonly id: string;
   readonly name: string;
@@ -42,65 +42,65 @@ class PackedUnit implements UnitRow {
   readonly zone: string;
   readonly tier: string;
   readonly flag: string;
-  readonly #n: Float64Array;
-  /// Where this unit's numbers start in `#n`.
+  /// The run's numbers and their layout, one object for all its units.
+  readonly #run: PackedRun;
+  /// Where this unit's numbers start in the run's numbers.
   readonly #at: number;
-  readonly #nv: number;
-  readonly #ns: number;
   #verticals: (number | null)[] | undefined;
   #sectors: (number | null)[] | undefined;
 
-  constructor(t: PackedResults['unit_text'], u: number, n: Float64Array, at: number, nv: number, ns: number) {
+  constructor(t: PackedResults['unit_text'], u: number, run: PackedRun) {
     this.id = t.id[u];
     this.name = t.name[u];
     this.state = t.state[u];
     this.zone = t.zone[u];
     this.tier = t.tier[u];
     this.flag = t.flag[u];
-    this.#n = n;
-    this.#at = at;
-    this.#nv = nv;
-    this.#ns = ns;
+    this.#run = run;
+    this.#at = u * run.width;
   }
   get population(): number | null {
-    return orNull(this.#n[this.#at]);
+    return orNull(this.#run.n[this.#at]);
   }
   get coverage(): number {
-    return this.#n[this.#at + 1];
+    return this.#run.n[this.#at + 1];
   }
   get index(): number | null {
-    return orNull(this.#n[this.#at + 2]);
+    return orNull(this.#run.n[this.#at + 2]);
   }
   get rank(): number | null {
-    return orNull(this.#n[this.#at + 3]);
+    return orNull(this.#run.n[this.#at + 3]);
   }
   get rank_in_tier(): number | null {
-    return orNull(this.#n[this.#at + 4]);
+    return orNull(this.#run.n[this.#at + 4]);
   }
   get verticals(): (number | null)[] {
-    return (this.#verticals ??= this.#scores(FIXED, this.#nv));
+    return (this.#verticals ??= this.#scores(FIXED, this.#run.nv));
   }
   get sectors(): (number | null)[] {
-    return (this.#sectors ??= this.#scores(FIXED + this.#nv, this.#ns));
+    return (this.#sectors ??= this.#scores(FIXED + this.#run.nv, this.#run.ns));
   }
   #scores(from: number, count: number): (number | null)[] {
     const out: (number | null)[] = new Array(count);
-    for (let k = 0; k < count; k++) out[k] = orNull(this.#n[this.#at + from + k]);
+    for (let k = 0; k < count; k++) out[k] = orNull(this.#run.n[this.#at + from + k]);
     return out;
   }
 }
+
+/// A run's numbers, `width` a unit (FIXED, then `nv` verticals and `ns` sectors).
+type PackedRun = { n: Float64Array; nv: number; ns: number; width: number };
 
 export function unpackResults(p: ResultsTransfer): Results {
   const { unit_text: t, ...rest } = JSON.parse(p.json) as PackedResults;
   const n = p.unit_numbers;
   const nv = rest.verticals.length;
   const ns = rest.sectors.length;
-  const width = FIXED + nv + ns;
-  if (n.length !== t.id.length * width) throw new Error(`packed results: ${n.length} numbers for ${t.id.length} units of ${width}`);
+  const run: PackedRun = { n, nv, ns, width: FIXED + nv + ns };
+  if (n.length !== t.id.length * run.width) throw new Error(`packed results: ${n.length} numbers for ${t.id.length} units of ${run.width}`);
   // A plain loop: this runs for every unit of every scoring run.
   const count = t.id.length;
   const units: UnitRow[] = new Array(count);
-  for (let u = 0; u < count; u++) units[u] = new PackedUnit(t, u, n, u * width, nv, ns);
+  for (let u = 0; u < count; u++) units[u] = new PackedUnit(t, u, run);
   return { ...rest, units, run: p.run };
 }
 
