@@ -7,10 +7,9 @@
 // For readable names build the site unminified (`npx vite build www --minify false --outDir DIR`)
 // and the main module with its names (scripts/build.sh strips them).
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, normalize } from 'node:path';
-import { DIST, ROOT, launch, tmp } from './lib.mjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST, ROOT, launch, serve, tmp } from './lib.mjs';
 
 const SITE = process.env.SITE ?? DIST;
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -19,20 +18,10 @@ const dir = tmp('nagar-profile-');
 const big = join(dir, 'mpi-5000.csv');
 execFileSync(CLI, ['demo', '--ulbs', '5000', '--out', big], { stdio: 'ignore' });
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json' };
-const server = createServer((req, res) => {
-  let file = normalize(join(SITE, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-  try {
-    if (statSync(file).isDirectory()) file = join(file, 'index.html');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const server = await serve(SITE);
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-await page.goto(`http://127.0.0.1:${server.address().port}/`);
+await page.goto(server.url);
 await page.waitForSelector('body[data-ready="true"]');
 
 async function once(action) {
@@ -154,4 +143,4 @@ function report(name, ev, timings) {
 await profile('demo (120 ULBs, button)', () => page.click('[data-testid=demo-data]'));
 await profile('5,000-ULB MPI CSV', () => page.setInputFiles('[data-testid=data-file]', big));
 await browser.close();
-server.close();
+await server.close();
