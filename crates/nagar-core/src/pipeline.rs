@@ -61,6 +61,19 @@ pub struct Scored {
     /// Per indicator and group: (mean, sd) of the directed processed values, for explanations.
     pub group_stats: Vec<Vec<(f64, f64)>>,
     pub issues: Vec<Issue>,
+    /// What [`rescore`] needs besides the stages' values (kept by [`score_keeping`]).
+    pub(crate) kept: Option<Kept>,
+}
+
+/// The issues of a run's first stages in the order they were found (before the run's one sort
+/// by row), and whether it had tiers: for [`rescore`] to start at a later stage.
+#[derive(Debug, Clone)]
+pub(crate) struct Kept {
+    /// Of [`Stage::Read`] and [`Stage::Derive`].
+    early: Vec<Issue>,
+    /// Of [`Stage::Process`].
+    process: Vec<Issue>,
+    has_tiers: bool,
 }
 
 impl Scored {
@@ -168,7 +181,7 @@ pub fn score(
     settings: &Settings,
     weights: &WeightOverrides,
 ) -> Result<Scored, ScoreError> {
-    score_in(fw, Table::Borrowed(table), settings, weights, true)
+    score_in(fw, Table::Borrowed(table), settings, weights, true).map(|(s, _)| sorted(s))
 }
 
 /// [`score`] of a table the caller no longer needs: the same result, and the table is dropped
@@ -181,7 +194,36 @@ pub fn score_owned(
     settings: &Settings,
     weights: &WeightOverrides,
 ) -> Result<Scored, ScoreError> {
-    score_in(fw, Table::Owned(table), settings, weights, true)
+    score_in(fw, Table::Owned(table), settings, weights, true).map(|(s, _)| sorted(s))
+}
+
+/// [`score`], keeping what [`rescore`] needs to re-run only the stages a change of settings or
+/// weights touches (the page, which re-scores at every move of a weight slider).
+pub fn score_keeping(
+    fw: &Framework,
+    table: &RawTable,
+    settings: &Settings,
+    weights: &WeightOverrides,
+) -> Result<Scored, ScoreError> {
+    let (mut s, m) = score_in(fw, Table::Borrowed(table), settings, weights, true)?;
+    let (early, process) = (s.issues[..m.early].to_vec(), s.issues[m.early..m.process].to_vec());
+    s.kept = Some(Kept { early, process, has_tiers: m.has_tiers });
+    Ok(sorted(s))
+}
+
+/// A run's issues in their order: file-level first, then row by row (a stable sort: within a
+/// row, in pipeline order).
+fn sorted(mut s: Scored) -> Scored {
+    crate::sort::sort_by_key(&mut s.issues, |i| i.row.unwrap_or(0));
+    s
+}
+
+/// Where a run's issues of [`Stage::Read`] and [`Stage::Derive`] end, and those of
+/// [`Stage::Process`], before [`sorted`]; and whether it had tiers.
+struct Marks {
+    early: usize,
+    process: usize,
+    has_tiers: bool,
 }
 
 /// The table a run reads: borrowed, or owned and dropped once read ([`score_owned`]).
@@ -201,62 +243,125 @@ impl std::ops::Deref for Table<'_> {
 }
 
 /// [`score`]; with `parallel`, the derivations and the normalisation of a large table run on two
-/// threads ([`parallel_columns`]), with the same result (test below).
+/// threads ([`parallel_columns`]), with the same result (test below). The issues are not yet
+/// [`sorted`].
 fn score_in(
     fw: &Framework,
     table: Table<'_>,
     settings: &Settings,
     weights: &WeightOverrides,
     parallel: bool,
-) -> Result<Scored, ScoreError> {
+) -> Result<(Scored, Marks), ScoreError> {
     check_run(fw, settings, weights)?;
     let mut issues = Vec::new();
     let read = read_stage(fw, &table, settings, &mut issues)?;
     let (derived, coverage) = derive_stage(fw, &read, &table.file, &mut issues, parallel);
+    let early = issues.len();
     let proc = process_stage(fw, &table, settings, &read.units, &derived, read.groups.clone(), &mut issues)?;
+    let marks = Marks { early, process: issues.len(), has_tiers: read.has_tiers };
     // Nothing after this reads the cells: an owned table's memory is free for what follows.
     let file = match table {
         Table::Borrowed(t) => std::borrow::Cow::Borrowed(t.file.as_str()),
         Table::Owned(t) => std::borrow::Cow::Owned(t.file),
     };
     let norm = normalise_columns(fw, settings, &proc.groups, &proc.processed, parallel)?;
+    let ReadStage { units, inputs, has_tiers, tier, tier_name, .. } = read;
+    let first = First { units, inputs, tier, tier_name, derived, coverage, has_tiers };
+    Ok((last_stages(fw, settings, weights, first, proc, norm, &file, issues, None)?, marks))
+}
+
+/// What a run's first stages (read and derive) give the later ones.
+struct First {
+    units: Units,
+    inputs: Inputs,
+    tier: Vec<String>,
+    tier_name: Vec<String>,
+    derived: Matrix,
+    coverage: Vec<f64>,
+    has_tiers: bool,
+}
+
+/// [`Stage::Aggregate`] and [`Stage::Rank`]: the run (its issues not yet [`sorted`]).
+#[allow(clippy::too_many_arguments)]
+fn last_stages(
+    fw: &Framework,
+    settings: &Settings,
+    weights: &WeightOverrides,
+    first: First,
+    proc: Processed,
+    norm: Normalised,
+    file: &str,
+    mut issues: Vec<Issue>,
+    kept: Option<Kept>,
+) -> Result<Scored, ScoreError> {
     let plan = plan_with_weights(fw, settings, weights);
-    let n = read.units.len();
+    let n = first.units.len();
     let n_agg = fw.aggregates.len();
     let mut aggregates_raw = Matrix::new(n, n_agg);
     let mut aggregates = Matrix::new(n, n_agg);
     let indicator_ids: Vec<String> = fw.indicators.iter().map(|i| i.id.clone()).collect();
     let aggregate_ids: Vec<String> = fw.aggregates.iter().map(|a| a.id.clone()).collect();
-    let names = Names { indicators: &indicator_ids, aggregates: &aggregate_ids, units: &read.units.ids };
+    let names = Names { indicators: &indicator_ids, aggregates: &aggregate_ids, units: &first.units.ids };
     plan.run(&norm.normalised, &proc.groups, &names, &mut aggregates_raw, &mut aggregates)?;
+    let tiers = (&first.tier[..], first.has_tiers);
     let (rank, rank_in_tier) =
-        rank_stage(settings, &read, &proc, &coverage, aggregates.col(plan.root), &file, &mut issues);
-
-    // File-level issues first, then row by row (stable: within a row, in pipeline order).
-    crate::sort::sort_by_key(&mut issues, |i| i.row.unwrap_or(0));
-    let ReadStage { units, inputs, tier, tier_name, .. } = read;
+        rank_stage(settings, &first.units, tiers, &proc, &first.coverage, aggregates.col(plan.root), file, &mut issues);
     Ok(Scored {
         settings: settings.clone(),
-        units,
-        inputs,
+        units: first.units,
+        inputs: first.inputs,
         indicator_ids,
         aggregate_ids,
-        derived,
+        derived: first.derived,
         processed: proc.processed,
         normalised: norm.normalised,
         aggregates_raw,
         aggregates,
         plan,
         groups: proc.groups,
-        tier,
-        tier_name,
-        coverage,
+        tier: first.tier,
+        tier_name: first.tier_name,
+        coverage: first.coverage,
         screened: proc.screened,
         rank,
         rank_in_tier,
         group_stats: norm.group_stats,
         issues,
+        kept,
     })
+}
+
+/// [`score_keeping`] again after a change of settings or weights, from `base` (a run of the
+/// same framework and table, by [`score_keeping`] or this): a change that leaves the processed
+/// values as they are (new weights, aggregation, normalisation, missing-data policy, coverage
+/// or group minimum) re-runs only the stages from the first one it touches
+/// ([`Stage::first_touched`]; new weights: from [`Stage::Aggregate`]), with `base`'s earlier
+/// values and issues. The result is the same as [`score_keeping`]'s, value for value and issue
+/// for issue (tests below). Any other change, or a `base` that kept nothing, scores the table
+/// again.
+pub fn rescore(
+    fw: &Framework,
+    table: &RawTable,
+    base: Scored,
+    settings: &Settings,
+    weights: &WeightOverrides,
+) -> Result<Scored, ScoreError> {
+    let stage = Stage::first_touched(&base.settings, settings);
+    let Some(kept) = base.kept.filter(|_| stage >= Stage::Normalise) else {
+        return score_keeping(fw, table, settings, weights);
+    };
+    check_run(fw, settings, weights)?;
+    let mut issues = kept.early.clone();
+    issues.extend(kept.process.iter().cloned());
+    let proc = Processed { processed: base.processed, screened: base.screened, groups: base.groups };
+    let norm = if stage == Stage::Normalise {
+        normalise_columns(fw, settings, &proc.groups, &proc.processed, true)?
+    } else {
+        Normalised { normalised: base.normalised, group_stats: base.group_stats }
+    };
+    let Scored { units, inputs, tier, tier_name, derived, coverage, .. } = base;
+    let first = First { units, inputs, tier, tier_name, derived, coverage, has_tiers: kept.has_tiers };
+    last_stages(fw, settings, weights, first, proc, norm, &table.file, issues, Some(kept)).map(sorted)
 }
 
 /// Re-run [`Stage::Process`] and [`Stage::Normalise`] of a scored run under other `settings`,
@@ -651,16 +756,18 @@ pub fn plan_with_weights(fw: &Framework, settings: &Settings, weights: &WeightOv
 
 /// [`Stage::Rank`]: among units meeting the coverage minimum, within the comparison group and
 /// tier. Returns (rank, rank in tier).
+#[allow(clippy::too_many_arguments)]
 fn rank_stage(
     settings: &Settings,
-    read: &ReadStage,
+    units: &Units,
+    (tier, has_tiers): (&[String], bool),
     proc: &Processed,
     coverage: &[f64],
     index: &[f64],
     file: &str,
     issues: &mut Vec<Issue>,
 ) -> (Vec<Option<u32>>, Vec<Option<u32>>) {
-    let (units, tier, groups, screened) = (&read.units, &read.tier, &proc.groups, &proc.screened);
+    let (groups, screened) = (&proc.groups, &proc.screened);
     let n = units.len();
     // A group too small to standardise: its units keep their scores but get no rank. (Only when
     // the units are split into groups: under `all` the whole file is the group its user chose.)
@@ -696,7 +803,7 @@ fn rank_stage(
     let group_key: Vec<String> = (0..n).map(|u| groups.of_unit[u].map(|g| g.to_string()).unwrap_or_default()).collect();
     let rank = rank_within(index, &eligible, &group_key);
     let tier_key: Vec<String> = (0..n).map(|u| format!("{}\u{1f}{}", group_key[u], tier[u])).collect();
-    let rank_in_tier = if read.has_tiers {
+    let rank_in_tier = if has_tiers {
         let elig_t: Vec<bool> = (0..n).map(|u| eligible[u] && !tier[u].is_empty()).collect();
         rank_within(index, &elig_t, &tier_key)
     } else {
@@ -1004,8 +1111,8 @@ mod tests {
         }
         let settings = fw.settings.clone();
         let w = WeightOverrides::new();
-        let one = score_in(&fw, Table::Borrowed(&t), &settings, &w, false).expect("scores");
-        let two = score_in(&fw, Table::Borrowed(&t), &settings, &w, true).expect("scores");
+        let one = sorted(score_in(&fw, Table::Borrowed(&t), &settings, &w, false).expect("scores").0);
+        let two = sorted(score_in(&fw, Table::Borrowed(&t), &settings, &w, true).expect("scores").0);
         assert_same(&one, &two);
         let outliers: Vec<_> = one.issues.iter().filter(|i| i.message.contains("5 sd")).map(|i| i.row).collect();
         assert_eq!(outliers, vec![Some(9), Some(9), Some(902), Some(902)]);
@@ -1021,12 +1128,97 @@ mod tests {
         let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).expect("parses");
         let t = crate::demo::demo_table(&fw, &crate::demo::census_cities(), 1_200, 7);
         let w = WeightOverrides::new();
-        let one = score_in(&fw, Table::Borrowed(&t), &fw.settings, &w, false).expect("scores");
-        let two = score_in(&fw, Table::Borrowed(&t), &fw.settings, &w, true).expect("scores");
+        let one = sorted(score_in(&fw, Table::Borrowed(&t), &fw.settings, &w, false).expect("scores").0);
+        let two = sorted(score_in(&fw, Table::Borrowed(&t), &fw.settings, &w, true).expect("scores").0);
         assert!(one.issues.len() > 100);
         assert_same(&one, &two);
         // The table dropped part-way through: the same run, issues (with their file) and all.
         let three = score_owned(&fw, t.clone(), &fw.settings, &w).expect("scores");
         assert_same(&one, &three);
+    }
+
+    /// A run again from the stage a change touches ([`rescore`]) is the run from scratch, value
+    /// for value and issue for issue, along a chain of changes that each start at another
+    /// stage: weights, the coverage minimum, the normalisation, the aggregation, the missing-data
+    /// policy, screening (its warnings kept for the changes after it), treatment, imputation,
+    /// the comparison group, and back.
+    #[test]
+    fn rescore_is_a_score_from_scratch() {
+        let fw: Framework = toml::from_str(include_str!("../../../frameworks/mpi-2019.toml")).expect("parses");
+        let t = crate::demo::demo_table(&fw, &crate::demo::census_cities(), 600, 11);
+        let vertical = fw.aggregates.iter().find(|a| a.parent.as_deref() == Some(fw.aggregates[0].id.as_str()));
+        let vertical = vertical.expect("a vertical").id.clone();
+        let mut steps: Vec<(Settings, WeightOverrides)> = Vec::new();
+        let mut s = fw.settings.clone();
+        let mut w = WeightOverrides::new();
+        let mut push = |s: &Settings, w: &WeightOverrides| steps.push((s.clone(), w.clone()));
+        push(&s, &w);
+        w.insert(vertical.clone(), 3.0);
+        push(&s, &w);
+        s.min_coverage = 0.9;
+        push(&s, &w);
+        s.normalise = crate::Normalisation::Minmax { lo: 1.0, hi: 100.0 };
+        push(&s, &w);
+        let mut gmean = s.clone();
+        gmean.aggregate = crate::Aggregation::Gmean;
+        push(&gmean, &w);
+        s.missing = MissingPolicy::Worst;
+        push(&s, &w);
+        s.screen = Some(1.0);
+        push(&s, &w);
+        w.clear();
+        push(&s, &w);
+        s.treat = Treatment::Winsorise { winmax: 5, skew_thresh: 0.5, kurt_thresh: 1.0 };
+        push(&s, &w);
+        s.min_coverage = 0.5;
+        push(&s, &w);
+        s.screen = None;
+        s.impute = Imputation::Median;
+        push(&s, &w);
+        s.missing = MissingPolicy::Reweight;
+        push(&s, &w);
+        s.impute = Imputation::None;
+        s.treat = Treatment::None;
+        push(&s, &w);
+        s.group = if fw.settings.group == Group::All { Group::Tier } else { Group::All };
+        push(&s, &w);
+        w.insert(vertical.clone(), 0.5);
+        push(&s, &w);
+        s.normalise = fw.settings.normalise.clone();
+        push(&s, &w);
+        let mut base = score_keeping(&fw, &t, &steps[0].0, &steps[0].1).expect("scores");
+        let mut refused = 0;
+        let mut last_ok = 0;
+        for (k, (s, w)) in steps.iter().enumerate().skip(1) {
+            let fresh = score_keeping(&fw, &t, s, w);
+            let again = rescore(&fw, &t, base, s, w);
+            let (fresh, again) = match (fresh, again) {
+                (Ok(f), Ok(a)) => (f, a),
+                (Err(f), Err(a)) => {
+                    // (A geometric mean of rescaled scores meets a 0.) Refused alike; go on from
+                    // the last step scored.
+                    assert_eq!(f.to_string(), a.to_string(), "step {k}");
+                    refused += 1;
+                    base = score_keeping(&fw, &t, &steps[last_ok].0, &steps[last_ok].1).expect("scores");
+                    continue;
+                }
+                (f, a) => panic!("step {k}: from scratch {:?}, again {:?}", f.is_ok(), a.is_ok()),
+            };
+            assert_same(&fresh, &again);
+            assert_eq!(again.screened, fresh.screened, "step {k}");
+            assert_eq!((&again.tier, &again.tier_name), (&fresh.tier, &fresh.tier_name), "step {k}");
+            assert!(again.kept.is_some(), "step {k}");
+            base = again;
+            last_ok = k;
+        }
+        assert_eq!(refused, 1, "the geometric mean is refused, every other step scored");
+        // A run that kept nothing is scored again, the same.
+        let plain = score(&fw, &t, &steps[1].0, &steps[1].1).expect("scores");
+        let again = rescore(&fw, &t, plain, &steps[2].0, &steps[2].1).expect("scores");
+        assert_same(&score_keeping(&fw, &t, &steps[2].0, &steps[2].1).expect("scores"), &again);
+        // Bad settings are refused as a score from scratch refuses them.
+        let mut bad = steps[1].0.clone();
+        bad.min_coverage = 2.0;
+        assert!(rescore(&fw, &t, again, &bad, &steps[1].1).is_err());
     }
 }

@@ -151,13 +151,28 @@ impl Workspace {
     /// it (the analyses of the full module). `score` (main module) does this and returns the
     /// results table.
     pub fn run(&mut self) -> JsResult<()> {
-        self.scored = None;
+        // In the main module the last run, of the same framework and data (a new one of either
+        // drops it), is re-run from the first stage the new options touch: a weight slider's
+        // move re-aggregates and re-ranks only.
+        let base = self.scored.take();
         #[cfg(feature = "robustness")]
         self.analysis.robustness_cache.replace(None);
         let (settings, weights) = self.settings_and_weights()?;
         let lf = self.framework()?;
         let data = self.data.as_ref().ok_or_else(|| js_error(ErrorKind::Input, "no data loaded"))?;
-        let mut scored = pipeline::score(&lf.framework, &data.table, &settings, &weights).map_err(|e| match e {
+        let (fw, table) = (&lf.framework, &data.table);
+        // (The full module replays options only before an analysis: it scores afresh.)
+        #[cfg(feature = "main")]
+        let run = match base {
+            Some(base) => pipeline::rescore(fw, table, base, &settings, &weights),
+            None => pipeline::score_keeping(fw, table, &settings, &weights),
+        };
+        #[cfg(not(feature = "main"))]
+        let run = {
+            drop(base);
+            pipeline::score(fw, table, &settings, &weights)
+        };
+        let mut scored = run.map_err(|e| match e {
             pipeline::ScoreError::Settings(_) => js_error(ErrorKind::Settings, e),
             pipeline::ScoreError::Framework { .. } => js_error(ErrorKind::Framework, e),
             _ => js_error(ErrorKind::Data, e),
