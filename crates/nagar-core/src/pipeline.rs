@@ -118,6 +118,20 @@ pub enum Stage {
 impl Stage {
     /// The first stage whose output differs when `b` replaces settings `a`.
     pub fn first_touched(a: &Settings, b: &Settings) -> Stage {
+        // Every field named, so that a new setting must be placed here (the rest only rank).
+        let Settings {
+            normalise: _,
+            aggregate: _,
+            missing: _,
+            group: _,
+            tiers: _,
+            min_coverage: _,
+            min_group_size: _,
+            impute: _,
+            treat: _,
+            denominate: _,
+            screen: _,
+        } = b;
         if a.group != b.group || a.tiers != b.tiers {
             Stage::Read
         } else if a.impute != b.impute || a.denominate != b.denominate || a.screen != b.screen || a.treat != b.treat {
