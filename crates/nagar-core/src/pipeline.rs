@@ -212,16 +212,34 @@ pub fn score_owned(
 }
 
 /// [`score`], keeping what [`rescore`] needs to re-run only the stages a change of settings or
-/// weights touches (the page, which re-scores at every move of a weight slider).
+/// weights touches (the page, which re-scores at every move of a weight slider): a copy of the
+/// first stages' issues, up to [`KEPT_ISSUES_MAX`] of them (a run with more keeps nothing, and
+/// is scored afresh at every change, rather than hold its issues twice).
 pub fn score_keeping(
     fw: &Framework,
     table: &RawTable,
     settings: &Settings,
     weights: &WeightOverrides,
 ) -> Result<Scored, ScoreError> {
+    score_keeping_up_to(fw, table, settings, weights, KEPT_ISSUES_MAX)
+}
+
+/// The most issues of its first stages a run keeps a copy of for [`rescore`] (the 5,000-ULB demo
+/// file has about 4,300 issues in all).
+pub const KEPT_ISSUES_MAX: usize = 100_000;
+
+fn score_keeping_up_to(
+    fw: &Framework,
+    table: &RawTable,
+    settings: &Settings,
+    weights: &WeightOverrides,
+    max_issues: usize,
+) -> Result<Scored, ScoreError> {
     let (mut s, m) = score_in(fw, Table::Borrowed(table), settings, weights, true)?;
-    let (early, process) = (s.issues[..m.early].to_vec(), s.issues[m.early..m.process].to_vec());
-    s.kept = Some(Kept { early, process, has_tiers: m.has_tiers });
+    if m.process <= max_issues {
+        let (early, process) = (s.issues[..m.early].to_vec(), s.issues[m.early..m.process].to_vec());
+        s.kept = Some(Kept { early, process, has_tiers: m.has_tiers });
+    }
     Ok(sorted(s))
 }
 
@@ -1226,9 +1244,13 @@ mod tests {
             last_ok = k;
         }
         assert_eq!(refused, 1, "the geometric mean is refused, every other step scored");
-        // A run that kept nothing is scored again, the same.
+        // A run that kept nothing, or too many issues to keep, is scored again, the same.
         let plain = score(&fw, &t, &steps[1].0, &steps[1].1).expect("scores");
         let again = rescore(&fw, &t, plain, &steps[2].0, &steps[2].1).expect("scores");
+        assert_same(&score_keeping(&fw, &t, &steps[2].0, &steps[2].1).expect("scores"), &again);
+        let many = score_keeping_up_to(&fw, &t, &steps[1].0, &steps[1].1, 10).expect("scores");
+        assert!(many.kept.is_none() && many.issues.len() > 10);
+        let again = rescore(&fw, &t, many, &steps[2].0, &steps[2].1).expect("scores");
         assert_same(&score_keeping(&fw, &t, &steps[2].0, &steps[2].1).expect("scores"), &again);
         // Bad settings are refused as a score from scratch refuses them.
         let mut bad = steps[1].0.clone();
