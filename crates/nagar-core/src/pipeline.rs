@@ -66,14 +66,13 @@ pub struct Scored {
 }
 
 /// The issues of a run's first stages in the order they were found (before the run's one sort
-/// by row), and whether it had tiers: for [`rescore`] to start at a later stage.
+/// by row): for [`rescore`] to start at a later stage.
 #[derive(Debug, Clone)]
 pub(crate) struct Kept {
     /// Of [`Stage::Read`] and [`Stage::Derive`].
     early: Vec<Issue>,
     /// Of [`Stage::Process`].
     process: Vec<Issue>,
-    has_tiers: bool,
 }
 
 impl Scored {
@@ -238,7 +237,7 @@ fn score_keeping_up_to(
     let (mut s, m) = score_in(fw, Table::Borrowed(table), settings, weights, true)?;
     if m.process <= max_issues {
         let (early, process) = (s.issues[..m.early].to_vec(), s.issues[m.early..m.process].to_vec());
-        s.kept = Some(Kept { early, process, has_tiers: m.has_tiers });
+        s.kept = Some(Kept { early, process });
     }
     Ok(sorted(s))
 }
@@ -251,11 +250,10 @@ fn sorted(mut s: Scored) -> Scored {
 }
 
 /// Where a run's issues of [`Stage::Read`] and [`Stage::Derive`] end, and those of
-/// [`Stage::Process`], before [`sorted`]; and whether it had tiers.
+/// [`Stage::Process`], before [`sorted`].
 struct Marks {
     early: usize,
     process: usize,
-    has_tiers: bool,
 }
 
 /// The table a run reads: borrowed, or owned and dropped once read ([`score_owned`]).
@@ -290,7 +288,7 @@ fn score_in(
     let (derived, coverage) = derive_stage(fw, &read, &table.file, &mut issues, parallel);
     let early = issues.len();
     let proc = process_stage(fw, &table, settings, &read.units, &derived, read.groups.clone(), &mut issues)?;
-    let marks = Marks { early, process: issues.len(), has_tiers: read.has_tiers };
+    let marks = Marks { early, process: issues.len() };
     // Nothing after this reads the cells: an owned table's memory is free for what follows.
     let file = match table {
         Table::Borrowed(t) => std::borrow::Cow::Borrowed(t.file.as_str()),
@@ -392,7 +390,9 @@ pub fn rescore(
         Normalised { normalised: base.normalised, group_stats: base.group_stats }
     };
     let Scored { units, inputs, tier, tier_name, derived, coverage, .. } = base;
-    let first = First { units, inputs, tier, tier_name, derived, coverage, has_tiers: kept.has_tiers };
+    // The tier scheme is the base run's (another would start at the read stage).
+    let has_tiers = tier_scheme(fw, settings).is_some();
+    let first = First { units, inputs, tier, tier_name, derived, coverage, has_tiers };
     last_stages(fw, settings, weights, first, proc, norm, &table.file, issues, Some(kept)).map(sorted)
 }
 
@@ -430,6 +430,15 @@ pub fn restage(
     Ok((proc, norm))
 }
 
+/// The settings' tier scheme (none when they name none).
+fn tier_scheme<'f>(fw: &'f Framework, settings: &Settings) -> Option<&'f crate::framework::TierScheme> {
+    if settings.tiers.is_empty() {
+        None
+    } else {
+        fw.tier_scheme(&settings.tiers)
+    }
+}
+
 /// [`Stage::Read`]: units and typed inputs, tiers, zones, comparison groups.
 fn read_stage(
     fw: &Framework,
@@ -455,7 +464,7 @@ fn read_stage(
     let n = units.len();
 
     // Tiers.
-    let scheme = if settings.tiers.is_empty() { None } else { fw.tier_scheme(&settings.tiers) };
+    let scheme = tier_scheme(fw, settings);
     if !settings.tiers.is_empty() && scheme.is_none() {
         let known: Vec<&str> = fw.tier_schemes.iter().map(|s| s.id.as_str()).collect();
         return Err(ScoreError::Settings(format!(
