@@ -391,8 +391,8 @@ pub struct EvalContext<'a> {
     pub indicator: &'a str,
 }
 
-impl EvalContext<'_> {
-    fn col(&self, id: &str) -> Option<&crate::inputs::InputColumn> {
+impl<'a> EvalContext<'a> {
+    fn col(&self, id: &str) -> Option<crate::inputs::Input<'a>> {
         self.inputs.get(id)
     }
     fn issue(&self, u: usize, column: &str, value: f64, issue: crate::issue::Issue) -> crate::issue::Issue {
@@ -418,7 +418,7 @@ impl<'a> Cols<'a> {
     }
     fn one(&self, id: &str) -> &[f64] {
         match self.ctx.col(id) {
-            Some(c) => &c.values[..],
+            Some(c) => c.values,
             None => self.missing.get_or_init(|| crate::matrix::nan_vec(self.ctx.units.len())),
         }
     }
@@ -471,7 +471,7 @@ impl Derivation {
         match self {
             Derivation::Value { input } => {
                 if let Some(c) = ctx.col(input) {
-                    out.copy_from_slice(&c.values);
+                    out.copy_from_slice(c.values);
                 }
             }
             Derivation::Ratio { num, den, scale, share } => {

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use crate::derive::Derivation;
 use crate::framework::{Framework, InputKind};
 use crate::issue::Issue;
+use crate::matrix::Matrix;
 use crate::parse;
 use crate::table::{normalise_header, CellRef, Quick, RawTable};
 
@@ -37,27 +38,64 @@ impl Units {
     }
 }
 
-/// One input field's parsed values over the units. Numbers and Y/N (1/0) in `values`;
-/// text fields also keep the trimmed text (empty = missing) for lookups.
+/// One input field over the units: what it is, and for text fields the trimmed text (empty =
+/// missing) for lookups. Its values (numbers, and 1/0 for Y/N) are column `k` of
+/// [`Inputs::values`] for the field's position `k`.
 #[derive(Debug, Clone)]
 pub struct InputColumn {
     pub id: String,
     pub kind: InputKind,
     /// Header of the matched column in the file; `None` when the file lacks the field.
     pub header: Option<String>,
-    pub values: Vec<f64>,
     pub text: Vec<String>,
 }
 
+/// The input fields, in the order the framework uses them, with their values as one matrix
+/// (units × fields, column-major). When the indicators are the fields themselves, in the same
+/// order (COINr's data: every indicator a plain value), the derived values are this matrix
+/// shared, not a copy (`pipeline::derive_stage`).
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
     pub columns: Vec<InputColumn>,
+    values: Matrix,
     index: HashMap<String, usize>,
 }
 
+/// One input field and its values over the units ([`Inputs::get`]); its field's parts read
+/// through it (`input.header`, `input.text`).
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub column: &'a InputColumn,
+    pub values: &'a [f64],
+}
+
+impl std::ops::Deref for Input<'_> {
+    type Target = InputColumn;
+    fn deref(&self) -> &InputColumn {
+        self.column
+    }
+}
+
 impl Inputs {
-    pub fn get(&self, id: &str) -> Option<&InputColumn> {
-        self.index.get(id).map(|&k| &self.columns[k])
+    pub fn get(&self, id: &str) -> Option<Input<'_>> {
+        self.position(id).map(|k| self.at(k))
+    }
+    /// The field at position `k` of [`Inputs::columns`].
+    pub fn at(&self, k: usize) -> Input<'_> {
+        Input { column: &self.columns[k], values: self.values.col(k) }
+    }
+    /// The position of field `id` in [`Inputs::columns`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+    /// Every field's values, units × fields (column `k` is the field at position `k`).
+    pub fn values(&self) -> &Matrix {
+        &self.values
+    }
+    /// Field `k`'s field and values, to change (the values are copied first if the matrix is
+    /// shared, as with derived values made from it).
+    pub fn at_mut(&mut self, k: usize) -> (&mut InputColumn, &mut [f64]) {
+        (&mut self.columns[k], self.values.col_mut(k))
     }
 }
 
@@ -296,17 +334,19 @@ fn read_units_and_inputs_split(
             id,
             kind,
             header: col.map(|k| table.columns[k].clone()),
-            values: crate::matrix::nan_vec(n),
             text: if kind == InputKind::Text && col.is_some() { vec![String::new(); n] } else { Vec::new() },
         })
         .collect();
+    let mut values = Matrix::new(n, columns.len());
+    let (all, _) = values.split_cols_mut(columns.len());
     #[allow(clippy::type_complexity)]
     let (fields, mut outs): (Vec<(&str, InputKind, Option<usize>)>, Vec<ColumnOut>) = columns
         .iter_mut()
+        .zip(all.chunks_exact_mut(n.max(1)))
         .zip(&field_cols)
-        .map(|(c, &col)| {
-            let InputColumn { id, kind, values, text, .. } = c;
-            ((id.as_str(), *kind, col), (values.as_mut_slice(), text.as_mut_slice()))
+        .map(|((c, values), &col)| {
+            let InputColumn { id, kind, text, .. } = c;
+            ((id.as_str(), *kind, col), (values, text.as_mut_slice()))
         })
         .unzip();
     let cells = Cells { table, file: &file, pop_col, fields: &fields };
@@ -330,19 +370,15 @@ fn read_units_and_inputs_split(
             || cells.read(&rows[mid..], &sources[mid..], &mut high, &mut high_issues),
         );
         issues.append(&mut high_issues);
-        return Ok((units, inputs_of(columns)));
+        return Ok((units, inputs_of(columns, values)));
     }
     cells.read(rows, sources, &mut outs, issues);
-    Ok((units, inputs_of(columns)))
+    Ok((units, inputs_of(columns, values)))
 }
 
-fn inputs_of(columns: Vec<InputColumn>) -> Inputs {
-    let mut inputs = Inputs::default();
-    for c in columns {
-        inputs.index.insert(c.id.clone(), inputs.columns.len());
-        inputs.columns.push(c);
-    }
-    inputs
+fn inputs_of(columns: Vec<InputColumn>, values: Matrix) -> Inputs {
+    let index = columns.iter().enumerate().map(|(k, c)| (c.id.clone(), k)).collect();
+    Inputs { columns, values, index }
 }
 
 /// One input column's values and texts (empty unless a text field) for some of the units.
@@ -489,7 +525,7 @@ mod tests {
             let mut issues = Vec::new();
             // (Not the id index: a HashMap, whose order changes from one map to the next.)
             let result = read_units_and_inputs_split(&fw, &table, &[], &mut issues, min_parallel);
-            let result = result.map(|(units, inputs)| (units, inputs.columns));
+            let result = result.map(|(units, inputs)| (units, inputs.columns, inputs.values));
             format!("{result:?}\n{issues:?}")
         };
         let one = read(usize::MAX);

@@ -27,6 +27,10 @@ impl Matrix {
     pub fn col(&self, j: usize) -> &[f64] {
         &self.data[j * self.n_rows..(j + 1) * self.n_rows]
     }
+    /// Columns `from..to`, one after another.
+    pub fn col_range(&self, from: usize, to: usize) -> &[f64] {
+        &self.data[from * self.n_rows..to * self.n_rows]
+    }
     pub fn col_mut(&mut self, j: usize) -> &mut [f64] {
         let n = self.n_rows;
         &mut self.data_mut()[j * n..(j + 1) * n]

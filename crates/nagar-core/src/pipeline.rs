@@ -528,27 +528,54 @@ fn derive_stage(
     let (units, groups) = (&read.units, &read.groups);
     let n = units.len();
     let n_ind = fw.indicators.len();
-    let mut derived = Matrix::new(n, n_ind);
-    // Columns `range` of `derived` (column-major `cols`): their derivations' issues, then their
-    // outlier warnings.
-    let derive = |range: std::ops::Range<usize>, cols: &mut [f64]| -> (Vec<Issue>, Vec<Issue>) {
-        let (mut found, mut outliers) = (Vec::new(), Vec::new());
-        for (j, col) in range.clone().zip(cols.chunks_exact_mut(n)) {
-            let ind = &fw.indicators[j];
-            let ctx = EvalContext { inputs: &read.inputs, units, groups, file, indicator: &ind.id };
-            ind.derivation().evaluate_into(&ctx, col, &mut found);
-        }
-        let mut scratch = Vec::new();
+    // Indicators that are the input fields themselves, in their order (COINr's data): the input
+    // matrix is the derived values, shared (no copy, no fresh memory); a plain value's
+    // derivation copies its field's values and reports nothing.
+    let inputs = &read.inputs;
+    let shared = n > 0
+        && n_ind == inputs.columns.len()
+        && fw.indicators.iter().enumerate().all(|(j, ind)| {
+            let input = match &ind.derive {
+                None => &ind.id,
+                Some(crate::Derivation::Value { input }) => input,
+                Some(_) => return false,
+            };
+            inputs.position(input) == Some(j)
+        });
+    let mut derived = if shared { inputs.values().clone() } else { Matrix::new(n, n_ind) };
+    let outliers_of = |range: std::ops::Range<usize>, cols: &[f64]| -> Vec<Issue> {
+        let (mut outliers, mut scratch) = (Vec::new(), Vec::new());
         for (j, col) in range.zip(cols.chunks_exact(n)) {
             outlier_warnings(&fw.indicators[j].id, col, groups, units, file, &mut outliers, &mut scratch);
         }
-        (found, outliers)
+        outliers
+    };
+    // Columns `range` of `derived` (column-major `cols`): their derivations' issues, then their
+    // outlier warnings.
+    let derive = |range: std::ops::Range<usize>, cols: &mut [f64]| -> (Vec<Issue>, Vec<Issue>) {
+        let mut found = Vec::new();
+        for (j, col) in range.clone().zip(cols.chunks_exact_mut(n)) {
+            let ind = &fw.indicators[j];
+            let ctx = EvalContext { inputs, units, groups, file, indicator: &ind.id };
+            ind.derivation().evaluate_into(&ctx, col, &mut found);
+        }
+        (found, outliers_of(range, cols))
     };
     let mut outliers = Vec::new();
-    if n == 0 {
+    if shared {
+        let (all, mid) = (derived.col_range(0, n_ind), n_ind / 2);
+        if parallel && parallel_columns(n, n_ind) {
+            let (low, high) = all.split_at(mid * n);
+            let (mut low, mut high) = crate::par::join(|| outliers_of(0..mid, low), || outliers_of(mid..n_ind, high));
+            outliers.append(&mut low);
+            outliers.append(&mut high);
+        } else {
+            outliers = outliers_of(0..n_ind, all);
+        }
+    } else if n == 0 {
         // No columns to hold values: every derivation still runs for its issues.
         for ind in &fw.indicators {
-            let ctx = EvalContext { inputs: &read.inputs, units, groups, file, indicator: &ind.id };
+            let ctx = EvalContext { inputs, units, groups, file, indicator: &ind.id };
             ind.derivation().evaluate(&ctx, issues);
         }
     } else if parallel && parallel_columns(n, n_ind) {

@@ -546,11 +546,10 @@ impl WhatIf {
     /// fields), for filling the form.
     pub fn inputs(&self) -> Vec<super::InputValue> {
         let u = self.unit;
-        self.scored
-            .inputs
-            .columns
-            .iter()
-            .map(|c| {
+        let inputs = &self.scored.inputs;
+        (0..inputs.columns.len())
+            .map(|k| {
+                let c = inputs.at(k);
                 let text = c.text.get(u).filter(|t| !t.is_empty()).cloned();
                 super::InputValue {
                     id: c.id.clone(),
@@ -709,8 +708,9 @@ impl WhatIf {
         let u = self.unit;
         let n = self.scored.units.len();
         let s = &mut self.scored;
-        if let Some(col) = s.inputs.columns.iter_mut().find(|c| c.id == field) {
-            col.values[u] = value;
+        if let Some(k) = s.inputs.position(field) {
+            let (col, values) = s.inputs.at_mut(k);
+            values[u] = value;
             if kind == InputKind::Text {
                 if col.text.len() != n {
                     col.text = vec![String::new(); n];
@@ -896,7 +896,7 @@ impl Local {
         let id_col = id_column(&self.fw, table)?;
         let mut cols = vec![id_col];
         for f in &self.fields {
-            let header = s.inputs.get(f).and_then(|c| c.header.as_deref());
+            let header = s.inputs.get(f).and_then(|c| c.column.header.as_deref());
             if let Some(k) = header.and_then(|h| table.column_index(h)).or_else(|| table.column_index(f)) {
                 if !cols.contains(&k) {
                     cols.push(k);
