@@ -38,7 +38,7 @@ pub fn run(a: &AuditArgs) -> Result<ExitCode, Fatal> {
     let (lf, scored, _, _) = score_file(&a.common)?;
     commands::print_issues_stderr(&scored.issues, a.common.issues.is_some());
     if let Some(p) = &a.common.issues {
-        std::fs::write(p, nagar_io::write_csv(&nagar_core::report::issues_sheet(&scored.issues)))
+        crate::write_bytes(p, nagar_io::write_csv(&nagar_core::report::issues_sheet(&scored.issues)))
             .map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
     }
     let top = audit::index_level(&scored);
@@ -60,7 +60,7 @@ pub fn run(a: &AuditArgs) -> Result<ExitCode, Fatal> {
     let sheets = audit::sheets(&result);
     if ext == "xlsx" {
         let bytes = nagar_io::write_xlsx(&sheets).map_err(|e| Fatal(e.to_string()))?;
-        std::fs::write(out, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", out.display())))?;
+        crate::write_bytes(out, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", out.display())))?;
     } else {
         write_dir(out, &sheets)?;
     }
@@ -90,7 +90,7 @@ fn write_dir(dir: &Path, sheets: &[nagar_core::output::Sheet]) -> Result<(), Fat
     std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("{}: cannot create directory: {e}", dir.display())))?;
     for s in sheets {
         let path = dir.join(format!("{}.csv", s.name));
-        std::fs::write(&path, nagar_io::write_csv(s))
+        crate::write_bytes(&path, nagar_io::write_csv(s))
             .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
     }
     Ok(())

@@ -289,6 +289,29 @@ fn write_scores_csv<W: Words + Sync>(
     })
 }
 
+/// Writes an output file through `write`: an existing file is written over in place and cut to
+/// the new length at the end (also after a failed write, so no tail of the old text is left after
+/// what was written), rather than cut to nothing first. Cutting a large file frees its blocks
+/// and cached pages only for the new text to take fresh ones: 5 ms of the 15 MB COINr scores
+/// (docs/BENCHMARKS.md, twelfth round). A run stopped midway (killed) can leave the old file's
+/// tail after the new rows. Pipes and devices (`/dev/stdout`) are written as they are.
+pub fn write_output(path: &Path, write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> std::io::Result<()> {
+    use std::io::Seek;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
+    let regular = file.metadata()?.is_file();
+    let written = write(&mut file);
+    if regular {
+        let end = file.stream_position()?;
+        file.set_len(end)?;
+    }
+    written
+}
+
+/// [`write_output`] of `bytes`.
+pub fn write_bytes(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
+    write_output(path, |f| std::io::Write::write_all(f, bytes.as_ref()))
+}
+
 /// A loaded framework with where it came from.
 pub struct LoadedFramework {
     pub framework: Framework,
@@ -508,7 +531,7 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
         commands::print_issues_stderr(&scored.issues, a.issues.is_some());
     }
     if let Some(p) = &a.issues {
-        std::fs::write(p, nagar_io::write_csv(&report::issues_sheet(&scored.issues)))
+        write_bytes(p, nagar_io::write_csv(&report::issues_sheet(&scored.issues)))
             .map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
     }
     if validate_only {
@@ -526,9 +549,10 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
             let cannot_write = |e: std::io::Error| Fatal(format!("{}: cannot write: {e}", path.display()));
             let bytes: Vec<u8> = match ext.as_str() {
                 "csv" => {
-                    let mut file = std::fs::File::create(path).map_err(cannot_write)?;
-                    write_scores_csv(&mut file, &report::ScoresTable::new_in(fw, &scored, &prov, lang))
-                        .map_err(cannot_write)?;
+                    write_output(path, |file| {
+                        write_scores_csv(file, &report::ScoresTable::new_in(fw, &scored, &prov, lang))
+                    })
+                    .map_err(cannot_write)?;
                     Vec::new()
                 }
                 "json" => nagar_io::write_json(&report::scores_sheet_in(fw, &scored, &prov, lang)).into_bytes(),
@@ -543,7 +567,7 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
                 _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),
             };
             if ext != "csv" {
-                std::fs::write(path, bytes).map_err(cannot_write)?;
+                write_bytes(path, bytes).map_err(cannot_write)?;
             }
             timing("write");
             let ranked = scored.rank.iter().filter(|r| r.is_some()).count();
@@ -574,4 +598,26 @@ fn timing(phase: &str) {
         eprintln!("timing: {phase} {:.1} ms{rss}", now.duration_since(t).as_secs_f64() * 1e3);
     }
     *last = Some(now);
+}
+
+#[cfg(test)]
+mod tests {
+    /// A write that fails midway leaves what it wrote and nothing of the old file after it.
+    #[test]
+    fn a_failed_write_leaves_no_old_tail() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, "old old old old old\n".repeat(1000)).unwrap();
+        let r = super::write_output(&path, |f| {
+            f.write_all(b"new,text\n")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert_eq!(r.unwrap_err().to_string(), "disk full");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new,text\n");
+        super::write_bytes(&path, "a,b\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b\n");
+        super::write_bytes(&path, "").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"");
+    }
 }

@@ -125,12 +125,12 @@ pub(crate) fn write_out(out: Option<&Path>, sheet: &Sheet, extra: Vec<Sheet>) ->
         }
         _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),
     };
-    std::fs::write(path, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))
+    crate::write_bytes(path, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))
 }
 
 fn issues_file(a: &ScoreArgs, issues: &[nagar_core::Issue]) -> Result<(), Fatal> {
     if let Some(p) = &a.issues {
-        std::fs::write(p, nagar_io::write_csv(&report::issues_sheet(issues)))
+        crate::write_bytes(p, nagar_io::write_csv(&report::issues_sheet(issues)))
             .map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
     }
     Ok(())

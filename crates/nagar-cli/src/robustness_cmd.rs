@@ -144,7 +144,7 @@ fn weights_flag(s: &str) -> Result<WeightsSpec, Fatal> {
 
 fn write(dir: &Path, name: &str, sheet: &Sheet) -> Result<(), Fatal> {
     let p = dir.join(name);
-    std::fs::write(&p, nagar_io::write_csv(sheet)).map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))
+    crate::write_bytes(&p, nagar_io::write_csv(sheet)).map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))
 }
 
 /// `scores.csv` or `ranks.csv` (`Results::scores_sheets`) streamed: a row at a time into a
@@ -155,33 +155,34 @@ fn write_replications(dir: &Path, name: &str, res: &nagar_core::robustness::Resu
     use std::io::Write;
     let p = dir.join(name);
     let fail = |e: std::io::Error| Fatal(format!("{}: cannot write: {e}", p.display()));
-    let mut file = std::fs::File::create(&p).map_err(fail)?;
     let n = res.n_units();
     let reps = res.design.rows.len();
     let mut columns = vec![res.id_header.clone(), "Nominal".to_string()];
     columns.extend((1..=reps).map(|r| format!("r_{r}")));
-    let mut w = nagar_io::CsvWriter::default();
-    w.header(&columns);
-    let rank_cell = |k: u32| if k == 0 { OutCell::Empty } else { OutCell::Number(f64::from(k)) };
-    let mut row = Vec::with_capacity(reps + 2);
-    for u in 0..n {
-        row.clear();
-        row.push(OutCell::text(&res.unit_ids[u]));
-        if ranks {
-            row.push(rank_cell(res.nominal_rank[u].unwrap_or(0)));
-            row.extend((0..reps).map(|r| rank_cell(res.ranks[r * n + u])));
-        } else {
-            row.push(OutCell::num(res.nominal_score[u]));
-            row.extend((0..reps).map(|r| OutCell::num(res.scores[r * n + u])));
+    crate::write_output(&p, |file| {
+        let mut w = nagar_io::CsvWriter::default();
+        w.header(&columns);
+        let rank_cell = |k: u32| if k == 0 { OutCell::Empty } else { OutCell::Number(f64::from(k)) };
+        let mut row = Vec::with_capacity(reps + 2);
+        for u in 0..n {
+            row.clear();
+            row.push(OutCell::text(&res.unit_ids[u]));
+            if ranks {
+                row.push(rank_cell(res.nominal_rank[u].unwrap_or(0)));
+                row.extend((0..reps).map(|r| rank_cell(res.ranks[r * n + u])));
+            } else {
+                row.push(OutCell::num(res.nominal_score[u]));
+                row.extend((0..reps).map(|r| OutCell::num(res.scores[r * n + u])));
+            }
+            w.row(&row);
+            if w.as_str().len() >= 1 << 20 {
+                file.write_all(w.as_str().as_bytes())?;
+                w.clear();
+            }
         }
-        w.row(&row);
-        if w.as_str().len() >= 1 << 20 {
-            file.write_all(w.as_str().as_bytes()).map_err(fail)?;
-            w.clear();
-        }
-    }
-    file.write_all(w.as_str().as_bytes()).map_err(fail)?;
-    Ok(())
+        file.write_all(w.as_str().as_bytes())
+    })
+    .map_err(fail)
 }
 
 pub fn robustness(a: &RobustnessArgs) -> Result<ExitCode, Fatal> {
@@ -197,7 +198,7 @@ pub fn robustness(a: &RobustnessArgs) -> Result<ExitCode, Fatal> {
     issues.append(&mut nominal.issues);
     commands::print_issues_stderr(&issues, a.common.issues.is_some());
     if let Some(p) = &a.common.issues {
-        std::fs::write(p, nagar_io::write_csv(&nagar_core::report::issues_sheet(&issues)))
+        crate::write_bytes(p, nagar_io::write_csv(&nagar_core::report::issues_sheet(&issues)))
             .map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
     }
     let design = match &a.design {

@@ -373,3 +373,70 @@ fn a_mapped_data_file_scores_as_the_same_bytes_read_from_a_pipe() {
         );
     }
 }
+
+/// Outputs are written over an existing file in place and cut to length (`write_output` in
+/// main.rs): whatever was there before, longer or shorter, the file then holds exactly what a
+/// fresh file gets, for the scores as CSV, JSON and XLSX and for the issues file; a named pipe
+/// (not a regular file) is written as it is.
+#[test]
+fn an_output_written_over_an_existing_file_holds_only_the_new_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.csv");
+    ok(&nagar(&["demo", "--ulbs", "120", "--out", demo.to_str().unwrap()]));
+    for ext in ["csv", "json", "xlsx"] {
+        let fresh = dir.path().join(format!("fresh.{ext}"));
+        let fresh_issues = dir.path().join(format!("fresh-issues-{ext}.csv"));
+        let score = |out: &Path, issues: &Path| {
+            ok(&nagar(&[
+                "score",
+                "--framework",
+                "mpi-2019",
+                "--data",
+                demo.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--issues",
+                issues.to_str().unwrap(),
+            ]))
+        };
+        score(&fresh, &fresh_issues);
+        let (want, want_issues) = (std::fs::read(&fresh).unwrap(), std::fs::read(&fresh_issues).unwrap());
+        assert!(want.len() > 1000 && want_issues.len() > 10, "{ext}: outputs were written");
+        // Before: far longer, a little longer, a little shorter, empty.
+        for before in [want.len() * 3 + 4097, want.len() + 1, want.len() / 2, 0] {
+            let out = dir.path().join(format!("over-{before}.{ext}"));
+            let issues = dir.path().join(format!("over-{before}-issues.csv"));
+            std::fs::write(&out, vec![b'#'; before]).unwrap();
+            std::fs::write(&issues, vec![b'#'; before + want_issues.len()]).unwrap();
+            score(&out, &issues);
+            let got = std::fs::read(&out).unwrap();
+            if ext == "xlsx" {
+                // Its properties hold the time of writing (their compressed length varies by a
+                // byte): the zip's end record last, nothing of the old bytes after it.
+                assert!(got.len().abs_diff(want.len()) < 64, "xlsx over {before} bytes");
+                assert_eq!(&got[got.len() - 22..got.len() - 18], b"PK\x05\x06", "xlsx over {before} bytes");
+            } else {
+                assert!(got == want, "{ext} over {before} bytes");
+            }
+            assert!(std::fs::read(&issues).unwrap() == want_issues, "issues over {before} bytes");
+        }
+    }
+    // A named pipe (not a regular file: nothing to cut) gets the same scores.
+    let fifo = dir.path().join("pipe.csv");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    ok(&nagar(&[
+        "score",
+        "--framework",
+        "mpi-2019",
+        "--data",
+        demo.to_str().unwrap(),
+        "--out",
+        fifo.to_str().unwrap(),
+    ]));
+    let fresh = std::fs::read(dir.path().join("fresh.csv")).unwrap();
+    assert!(reader.join().unwrap() == fresh, "a named pipe gets the same scores");
+}
