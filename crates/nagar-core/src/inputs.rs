@@ -78,15 +78,11 @@ impl std::ops::Deref for Input<'_> {
 
 impl Inputs {
     pub fn get(&self, id: &str) -> Option<Input<'_>> {
-        self.position(id).map(|k| self.at(k))
+        self.index.get(id).map(|&k| self.at(k))
     }
     /// The field at position `k` of [`Inputs::columns`].
     pub fn at(&self, k: usize) -> Input<'_> {
         Input { column: &self.columns[k], values: self.values.col(k) }
-    }
-    /// The position of field `id` in [`Inputs::columns`].
-    pub fn position(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
     }
     /// Every field's values, units × fields (column `k` is the field at position `k`).
     pub fn values(&self) -> &Matrix {
@@ -338,14 +334,15 @@ fn read_units_and_inputs_split(
         })
         .collect();
     let mut values = Matrix::new(n, columns.len());
-    let (all, _) = values.split_cols_mut(columns.len());
+    let (mut rest, _) = values.split_cols_mut(columns.len());
     #[allow(clippy::type_complexity)]
     let (fields, mut outs): (Vec<(&str, InputKind, Option<usize>)>, Vec<ColumnOut>) = columns
         .iter_mut()
-        .zip(all.chunks_exact_mut(n.max(1)))
         .zip(&field_cols)
-        .map(|((c, values), &col)| {
+        .map(|(c, &col)| {
             let InputColumn { id, kind, text, .. } = c;
+            let (values, more) = std::mem::take(&mut rest).split_at_mut(n);
+            rest = more;
             ((id.as_str(), *kind, col), (values, text.as_mut_slice()))
         })
         .unzip();
@@ -377,7 +374,10 @@ fn read_units_and_inputs_split(
 }
 
 fn inputs_of(columns: Vec<InputColumn>, values: Matrix) -> Inputs {
-    let index = columns.iter().enumerate().map(|(k, c)| (c.id.clone(), k)).collect();
+    let mut index = HashMap::new();
+    for (k, c) in columns.iter().enumerate() {
+        index.insert(c.id.clone(), k);
+    }
     Inputs { columns, values, index }
 }
 

@@ -27,9 +27,14 @@ impl Matrix {
     pub fn col(&self, j: usize) -> &[f64] {
         &self.data[j * self.n_rows..(j + 1) * self.n_rows]
     }
-    /// Columns `from..to`, one after another.
-    pub fn col_range(&self, from: usize, to: usize) -> &[f64] {
-        &self.data[from * self.n_rows..to * self.n_rows]
+    /// Whether the two hold the same values in the same memory (one is a clone of the other,
+    /// neither changed since).
+    pub fn shares(&self, other: &Matrix) -> bool {
+        Arc::ptr_eq(&self.data, &other.data)
+    }
+    /// Every column, one after another.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.data
     }
     pub fn col_mut(&mut self, j: usize) -> &mut [f64] {
         let n = self.n_rows;

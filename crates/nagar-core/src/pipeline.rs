@@ -540,9 +540,40 @@ fn derive_stage(
                 Some(crate::Derivation::Value { input }) => input,
                 Some(_) => return false,
             };
-            inputs.position(input) == Some(j)
+            inputs.columns[j].id == *input
         });
     let mut derived = if shared { inputs.values().clone() } else { Matrix::new(n, n_ind) };
+    let par = parallel && parallel_columns(n, n_ind);
+    let mid = n_ind / 2;
+    // Columns `range` of `derived` (column-major `cols`) from their derivations; the issues found.
+    let derive = |range: std::ops::Range<usize>, cols: &mut [f64]| -> Vec<Issue> {
+        let mut found = Vec::new();
+        for (j, col) in range.zip(cols.chunks_exact_mut(n)) {
+            let ind = &fw.indicators[j];
+            let ctx = EvalContext { inputs, units, groups, file, indicator: &ind.id };
+            ind.derivation().evaluate_into(&ctx, col, &mut found);
+        }
+        found
+    };
+    if n == 0 {
+        // No columns to hold values: every derivation still runs for its issues.
+        for ind in &fw.indicators {
+            let ctx = EvalContext { inputs, units, groups, file, indicator: &ind.id };
+            ind.derivation().evaluate(&ctx, issues);
+        }
+    } else if !shared && par {
+        // Two halves of the indicators at once (feature `threads`); the issues in the order of
+        // one pass.
+        let (low, high) = derived.split_cols_mut(mid);
+        let (mut low, mut high) = crate::par::join(|| derive(0..mid, low), || derive(mid..n_ind, high));
+        issues.append(&mut low);
+        issues.append(&mut high);
+    } else if !shared {
+        let (all, _) = derived.split_cols_mut(n_ind);
+        issues.append(&mut derive(0..n_ind, all));
+    }
+    // The outlier warnings of columns `range` (column-major `cols`), after every derivation's
+    // issues.
     let outliers_of = |range: std::ops::Range<usize>, cols: &[f64]| -> Vec<Issue> {
         let (mut outliers, mut scratch) = (Vec::new(), Vec::new());
         for (j, col) in range.zip(cols.chunks_exact(n)) {
@@ -550,51 +581,17 @@ fn derive_stage(
         }
         outliers
     };
-    // Columns `range` of `derived` (column-major `cols`): their derivations' issues, then their
-    // outlier warnings.
-    let derive = |range: std::ops::Range<usize>, cols: &mut [f64]| -> (Vec<Issue>, Vec<Issue>) {
-        let mut found = Vec::new();
-        for (j, col) in range.clone().zip(cols.chunks_exact_mut(n)) {
-            let ind = &fw.indicators[j];
-            let ctx = EvalContext { inputs, units, groups, file, indicator: &ind.id };
-            ind.derivation().evaluate_into(&ctx, col, &mut found);
-        }
-        (found, outliers_of(range, cols))
-    };
-    let mut outliers = Vec::new();
-    if shared {
-        let (all, mid) = (derived.col_range(0, n_ind), n_ind / 2);
-        if parallel && parallel_columns(n, n_ind) {
-            let (low, high) = all.split_at(mid * n);
-            let (mut low, mut high) = crate::par::join(|| outliers_of(0..mid, low), || outliers_of(mid..n_ind, high));
-            outliers.append(&mut low);
-            outliers.append(&mut high);
-        } else {
-            outliers = outliers_of(0..n_ind, all);
-        }
-    } else if n == 0 {
-        // No columns to hold values: every derivation still runs for its issues.
-        for ind in &fw.indicators {
-            let ctx = EvalContext { inputs, units, groups, file, indicator: &ind.id };
-            ind.derivation().evaluate(&ctx, issues);
-        }
-    } else if parallel && parallel_columns(n, n_ind) {
-        // Two halves of the indicators at once (feature `threads`); the issues in the order of
-        // one pass.
-        let mid = n_ind / 2;
-        let (low, high) = derived.split_cols_mut(mid);
-        let ((mut f_low, mut o_low), (mut f_high, mut o_high)) =
-            crate::par::join(|| derive(0..mid, low), || derive(mid..n_ind, high));
-        issues.append(&mut f_low);
-        issues.append(&mut f_high);
-        outliers.append(&mut o_low);
-        outliers.append(&mut o_high);
+    let all = derived.as_slice();
+    let mut outliers = if n == 0 {
+        Vec::new()
+    } else if par {
+        let (low, high) = all.split_at(mid * n);
+        let (mut low, mut high) = crate::par::join(|| outliers_of(0..mid, low), || outliers_of(mid..n_ind, high));
+        low.append(&mut high);
+        low
     } else {
-        let (all, _) = derived.split_cols_mut(n_ind);
-        let (mut found, o) = derive(0..n_ind, all);
-        issues.append(&mut found);
-        outliers = o;
-    }
+        outliers_of(0..n_ind, all)
+    };
     let missing_all: Vec<&str> = fw
         .indicators
         .iter()
@@ -1138,11 +1135,10 @@ mod tests {
         assert_eq!(one.issues, two.issues);
     }
 
-    /// 1,200 units × 100 indicators read as given, outliers and empty cells in both halves of
-    /// the indicators: scored on two threads (where the machine has two cores) exactly as on one,
-    /// issues in the same order.
-    #[test]
-    fn two_threads_score_as_one_pass() {
+    /// A framework of 100 indicators read as given (`x0`..`x99`, in 4 sectors), with `extra`
+    /// appended to its text, and 1,200 units of them: outliers and empty cells in both halves of
+    /// the indicators.
+    fn plain_indicators(extra: &str) -> (Framework, RawTable) {
         let mut src = String::from(
             "id = \"t\"\nname = \"t\"\n[columns]\nid = \"id\"\n[[aggregates]]\nid = \"index\"\nname = \"Index\"\n",
         );
@@ -1156,6 +1152,7 @@ mod tests {
                 i % 4
             );
         }
+        src += extra;
         let fw: Framework = toml::from_str(&src).expect("framework parses");
         let mut columns = vec!["id".to_string()];
         columns.extend((0..100).map(|i| format!("x{i}")));
@@ -1177,6 +1174,14 @@ mod tests {
             }
             t.push_row(row, u + 2);
         }
+        (fw, t)
+    }
+
+    /// 1,200 units × 100 indicators read as given: scored on two threads (where the machine has
+    /// two cores) exactly as on one, issues in the same order.
+    #[test]
+    fn two_threads_score_as_one_pass() {
+        let (fw, t) = plain_indicators("");
         let settings = fw.settings.clone();
         let w = WeightOverrides::new();
         let one = sorted(score_in(&fw, Table::Borrowed(&t), &settings, &w, false).expect("scores").0);
@@ -1186,6 +1191,43 @@ mod tests {
         assert_eq!(outliers, vec![Some(9), Some(9), Some(902), Some(902)]);
         if cfg!(feature = "threads") && std::thread::available_parallelism().map_or(1, |p| p.get()) >= 2 {
             assert!(parallel_columns(1_200, 100), "this table is split over two threads");
+        }
+    }
+
+    /// Indicators that are the input fields in their order share the inputs' values as their
+    /// derived values (no copy); one indicator derived otherwise, and every value is made by its
+    /// derivation. Either way the indicators read as given have the same values, outlier warnings
+    /// and normalised values, and a change of an input (what-if) leaves the derived values as
+    /// they were.
+    #[test]
+    fn plain_indicators_share_the_input_values() {
+        let (fw, t) = plain_indicators("");
+        let ratio = "[[indicators]]\nid = \"r\"\nname = \"r\"\nparent = \"s0\"\n\
+                     derive = { kind = \"ratio\", num = \"x0\", den = \"x1\" }\n";
+        let (fw_r, _) = plain_indicators(ratio);
+        let w = WeightOverrides::new();
+        for parallel in [false, true] {
+            let mut plain = sorted(score_in(&fw, Table::Borrowed(&t), &fw.settings, &w, parallel).expect("scores").0);
+            let derived = sorted(score_in(&fw_r, Table::Borrowed(&t), &fw_r.settings, &w, parallel).expect("scores").0);
+            assert!(plain.derived.shares(plain.inputs.values()), "plain indicators share the inputs");
+            assert!(!derived.derived.shares(derived.inputs.values()), "a ratio: derived values of their own");
+            assert_eq!(derived.derived.n_cols(), 101);
+            for j in 0..100 {
+                let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+                assert!(same(plain.derived.col(j), derived.derived.col(j)), "x{j}");
+                assert!(same(plain.normalised.col(j), derived.normalised.col(j)), "x{j} normalised");
+            }
+            let outliers = |s: &Scored| -> Vec<(Option<usize>, String)> {
+                let of_x = |i: &&Issue| i.message.starts_with("indicator x") && i.message.contains("5 sd");
+                s.issues.iter().filter(of_x).map(|i| (i.row, i.message.clone())).collect()
+            };
+            assert_eq!(outliers(&plain).len(), 4);
+            assert_eq!(outliers(&plain), outliers(&derived));
+            let before = bits(&plain.derived);
+            let (_, values) = plain.inputs.at_mut(5);
+            values[0] = 12345.0;
+            assert_eq!(plain.inputs.values().get(0, 5), 12345.0);
+            assert_eq!(bits(&plain.derived), before, "the derived values are unchanged");
         }
     }
 
