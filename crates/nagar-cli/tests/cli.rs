@@ -428,15 +428,7 @@ fn an_output_written_over_an_existing_file_holds_only_the_new_text() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read(fifo).unwrap())
     };
-    ok(&nagar(&[
-        "score",
-        "--framework",
-        "mpi-2019",
-        "--data",
-        demo.to_str().unwrap(),
-        "--out",
-        fifo.to_str().unwrap(),
-    ]));
+    score_mpi(&demo, &fifo);
     let fresh = std::fs::read(dir.path().join("fresh.csv")).unwrap();
     assert!(reader.join().unwrap() == fresh, "a named pipe gets the same scores");
 }
