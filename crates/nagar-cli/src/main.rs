@@ -300,11 +300,12 @@ pub fn write_output(path: &Path, write: impl FnOnce(&mut std::fs::File) -> std::
     let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
     let regular = file.metadata()?.is_file();
     let written = write(&mut file);
-    if regular {
-        let end = file.stream_position()?;
-        file.set_len(end)?;
+    if !regular {
+        return written;
     }
-    written
+    // The write's own error first, if it failed.
+    let cut = file.stream_position().and_then(|end| file.set_len(end));
+    written.and(cut)
 }
 
 /// [`write_output`] of `bytes`.
