@@ -243,7 +243,7 @@ fn write_sheet(sheet: &Sheet, out: Option<&Path>) -> Result<(), Fatal> {
                 "xlsx" => nagar_io::write_xlsx(std::slice::from_ref(sheet)).map_err(|e| Fatal(e.to_string()))?,
                 _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),
             };
-            crate::write_bytes(path, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
+            crate::write_bytes(path, bytes)?;
         }
     }
     Ok(())

@@ -37,10 +37,7 @@ pub fn run(a: &AuditArgs) -> Result<ExitCode, Fatal> {
     }
     let (lf, scored, _, _) = score_file(&a.common)?;
     commands::print_issues_stderr(&scored.issues, a.common.issues.is_some());
-    if let Some(p) = &a.common.issues {
-        crate::write_bytes(p, nagar_io::write_csv(&nagar_core::report::issues_sheet(&scored.issues)))
-            .map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
-    }
+    crate::write_issues(a.common.issues.as_deref(), &scored.issues)?;
     let top = audit::index_level(&scored);
     for &l in &a.levels {
         if l == 0 || l >= top {
@@ -60,7 +57,7 @@ pub fn run(a: &AuditArgs) -> Result<ExitCode, Fatal> {
     let sheets = audit::sheets(&result);
     if ext == "xlsx" {
         let bytes = nagar_io::write_xlsx(&sheets).map_err(|e| Fatal(e.to_string()))?;
-        crate::write_bytes(out, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", out.display())))?;
+        crate::write_bytes(out, bytes)?;
     } else {
         write_dir(out, &sheets)?;
     }
@@ -90,8 +87,7 @@ fn write_dir(dir: &Path, sheets: &[nagar_core::output::Sheet]) -> Result<(), Fat
     std::fs::create_dir_all(dir).map_err(|e| Fatal(format!("{}: cannot create directory: {e}", dir.display())))?;
     for s in sheets {
         let path = dir.join(format!("{}.csv", s.name));
-        crate::write_bytes(&path, nagar_io::write_csv(s))
-            .map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))?;
+        crate::write_bytes(&path, nagar_io::write_csv(s))?;
     }
     Ok(())
 }

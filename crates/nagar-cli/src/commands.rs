@@ -114,7 +114,7 @@ pub fn template(framework: &str, out: &Path, lang: &str) -> Result<ExitCode, Fat
         "xlsx" => nagar_io::write_template_xlsx_in(&lf.framework, lang).map_err(|e| Fatal(e.to_string()))?,
         _ => return Err(Fatal(format!("--out {}: use a .csv or .xlsx file name", out.display()))),
     };
-    crate::write_bytes(out, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", out.display())))?;
+    crate::write_bytes(out, bytes)?;
     eprintln!(
         "template for {} ({} input fields) → {}",
         lf.framework.id,

@@ -179,6 +179,7 @@ pub struct ScoreArgs {
 }
 
 /// A failure the user must fix; printed as `error: ...` with exit code 2.
+#[derive(Debug)]
 pub struct Fatal(pub String);
 
 impl<E: std::fmt::Display> From<E> for Fatal {
@@ -308,9 +309,22 @@ pub fn write_output(path: &Path, write: impl FnOnce(&mut std::fs::File) -> std::
     written.and(cut)
 }
 
-/// [`write_output`] of `bytes`.
-pub fn write_bytes(path: &Path, bytes: impl AsRef<[u8]>) -> std::io::Result<()> {
-    write_output(path, |f| std::io::Write::write_all(f, bytes.as_ref()))
+/// The error of an output file that could not be written, naming the file.
+pub fn cannot_write(path: &Path) -> impl Fn(std::io::Error) -> Fatal + '_ {
+    move |e| Fatal(format!("{}: cannot write: {e}", path.display()))
+}
+
+/// [`write_output`] of `bytes`; an error names the file.
+pub fn write_bytes(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), Fatal> {
+    write_output(path, |f| std::io::Write::write_all(f, bytes.as_ref())).map_err(cannot_write(path))
+}
+
+/// The issues as CSV to the file `--issues` names, if it names one.
+pub fn write_issues(path: Option<&Path>, issues: &[nagar_core::Issue]) -> Result<(), Fatal> {
+    match path {
+        Some(p) => write_bytes(p, nagar_io::write_csv(&report::issues_sheet(issues))),
+        None => Ok(()),
+    }
 }
 
 /// A loaded framework with where it came from.
@@ -531,10 +545,7 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
     } else {
         commands::print_issues_stderr(&scored.issues, a.issues.is_some());
     }
-    if let Some(p) = &a.issues {
-        write_bytes(p, nagar_io::write_csv(&report::issues_sheet(&scored.issues)))
-            .map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
-    }
+    write_issues(a.issues.as_deref(), &scored.issues)?;
     if validate_only {
         return Ok(ExitCode::SUCCESS);
     }
@@ -547,13 +558,12 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
         }
         Some(path) => {
             let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-            let cannot_write = |e: std::io::Error| Fatal(format!("{}: cannot write: {e}", path.display()));
             let bytes: Vec<u8> = match ext.as_str() {
                 "csv" => {
                     write_output(path, |file| {
                         write_scores_csv(file, &report::ScoresTable::new_in(fw, &scored, &prov, lang))
                     })
-                    .map_err(cannot_write)?;
+                    .map_err(cannot_write(path))?;
                     Vec::new()
                 }
                 "json" => nagar_io::write_json(&report::scores_sheet_in(fw, &scored, &prov, lang)).into_bytes(),
@@ -568,7 +578,7 @@ fn run_score(a: &ScoreArgs, validate_only: bool, lang: &str) -> Result<ExitCode,
                 _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),
             };
             if ext != "csv" {
-                write_bytes(path, bytes).map_err(cannot_write)?;
+                write_bytes(path, bytes)?;
             }
             timing("write");
             let ranked = scored.rank.iter().filter(|r| r.is_some()).count();

@@ -125,15 +125,7 @@ pub(crate) fn write_out(out: Option<&Path>, sheet: &Sheet, extra: Vec<Sheet>) ->
         }
         _ => return Err(Fatal(format!("--out {}: use a .csv, .json or .xlsx file name", path.display()))),
     };
-    crate::write_bytes(path, bytes).map_err(|e| Fatal(format!("{}: cannot write: {e}", path.display())))
-}
-
-fn issues_file(a: &ScoreArgs, issues: &[nagar_core::Issue]) -> Result<(), Fatal> {
-    if let Some(p) = &a.issues {
-        crate::write_bytes(p, nagar_io::write_csv(&report::issues_sheet(issues)))
-            .map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
-    }
-    Ok(())
+    crate::write_bytes(path, bytes)
 }
 
 /// `nagar pair`: score, select the N best and N worst ranked units per subgroup, pair them at
@@ -150,7 +142,7 @@ pub fn pair(a: &PairArgs) -> Result<ExitCode, Fatal> {
     let mut issues = scored.issues.clone();
     issues.extend(result.issues.iter().cloned());
     commands::print_issues_stderr(&issues, a.score.issues.is_some());
-    issues_file(&a.score, &issues)?;
+    crate::write_issues(a.score.issues.as_deref(), &issues)?;
     let sheet = with_dataset_column(pairing::pairs_sheet(&result), &prov);
     let mut kv = vec![
         ("n".to_string(), opts.n.to_string()),
@@ -214,7 +206,7 @@ pub fn peers(a: &PeersArgs) -> Result<ExitCode, Fatal> {
     let mut issues = scored.issues.clone();
     issues.extend(result.issues.iter().cloned());
     commands::print_issues_stderr(&issues, a.score.issues.is_some());
-    issues_file(&a.score, &issues)?;
+    crate::write_issues(a.score.issues.as_deref(), &issues)?;
     let sheet = with_dataset_column(pairing::peers_sheet(&result), &prov);
     write_out(a.score.out.as_deref(), &sheet, vec![report::issues_sheet(&issues)])?;
     eprintln!(

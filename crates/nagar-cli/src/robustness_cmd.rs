@@ -143,8 +143,7 @@ fn weights_flag(s: &str) -> Result<WeightsSpec, Fatal> {
 }
 
 fn write(dir: &Path, name: &str, sheet: &Sheet) -> Result<(), Fatal> {
-    let p = dir.join(name);
-    crate::write_bytes(&p, nagar_io::write_csv(sheet)).map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))
+    crate::write_bytes(&dir.join(name), nagar_io::write_csv(sheet))
 }
 
 /// `scores.csv` or `ranks.csv` (`Results::scores_sheets`) streamed: a row at a time into a
@@ -154,7 +153,6 @@ fn write_replications(dir: &Path, name: &str, res: &nagar_core::robustness::Resu
     use nagar_core::output::OutCell;
     use std::io::Write;
     let p = dir.join(name);
-    let fail = |e: std::io::Error| Fatal(format!("{}: cannot write: {e}", p.display()));
     let n = res.n_units();
     let reps = res.design.rows.len();
     let mut columns = vec![res.id_header.clone(), "Nominal".to_string()];
@@ -182,7 +180,7 @@ fn write_replications(dir: &Path, name: &str, res: &nagar_core::robustness::Resu
         }
         file.write_all(w.as_str().as_bytes())
     })
-    .map_err(fail)
+    .map_err(crate::cannot_write(&p))
 }
 
 pub fn robustness(a: &RobustnessArgs) -> Result<ExitCode, Fatal> {
@@ -197,10 +195,7 @@ pub fn robustness(a: &RobustnessArgs) -> Result<ExitCode, Fatal> {
     let mut issues = read.issues;
     issues.append(&mut nominal.issues);
     commands::print_issues_stderr(&issues, a.common.issues.is_some());
-    if let Some(p) = &a.common.issues {
-        crate::write_bytes(p, nagar_io::write_csv(&nagar_core::report::issues_sheet(&issues)))
-            .map_err(|e| Fatal(format!("{}: cannot write: {e}", p.display())))?;
-    }
+    crate::write_issues(a.common.issues.as_deref(), &issues)?;
     let design = match &a.design {
         Some(p) => {
             let bytes = std::fs::read(p).map_err(|e| Fatal(format!("{}: cannot read: {e}", p.display())))?;
