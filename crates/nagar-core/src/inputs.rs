@@ -78,7 +78,11 @@ impl std::ops::Deref for Input<'_> {
 
 impl Inputs {
     pub fn get(&self, id: &str) -> Option<Input<'_>> {
-        self.index.get(id).map(|&k| self.at(k))
+        self.position(id).map(|k| self.at(k))
+    }
+    /// The position in [`Inputs::columns`] of the field `id`.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
     }
     /// The field at position `k` of [`Inputs::columns`].
     pub fn at(&self, k: usize) -> Input<'_> {
