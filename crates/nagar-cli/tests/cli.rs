@@ -52,6 +52,14 @@ fn score_mpi(data: &Path, out: &Path) -> Output {
     o
 }
 
+/// [`score_mpi`] with the issues written to `issues` (`--issues`).
+fn score_mpi_with_issues(data: &Path, out: &Path, issues: &Path) -> Output {
+    let (data, out, issues) = (data.to_str().unwrap(), out.to_str().unwrap(), issues.to_str().unwrap());
+    let o = nagar(&["score", "--framework", "mpi-2019", "--data", data, "--out", out, "--issues", issues]);
+    ok(&o);
+    o
+}
+
 /// Compare every column of COINr's full data set (indicators normalised, aggregates) with ours.
 fn assert_matches_coinr(ours: &Path, reference: &str) -> usize {
     let mine = by(&read_csv(ours), "uCode");
@@ -237,18 +245,7 @@ fn a_messy_file_is_scored_with_issues_and_exit_0() {
     .unwrap();
     let issues = dir.path().join("issues.csv");
     let out = dir.path().join("out.csv");
-    let o = nagar(&[
-        "score",
-        "--framework",
-        "mpi-2019",
-        "--data",
-        data.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--issues",
-        issues.to_str().unwrap(),
-    ]);
-    ok(&o);
+    score_mpi_with_issues(&data, &out, &issues);
     let rows = by(&read_csv(&out), "ulb_id");
     assert_eq!(rows.len(), 3, "the duplicate row is rejected");
     assert!((rows["M1"]["1.3.1"].parse::<f64>().unwrap() - 100.0 * 18500.0 / 24000.0).abs() < 1e-9);
@@ -386,19 +383,7 @@ fn an_output_written_over_an_existing_file_holds_only_the_new_text() {
     for ext in ["csv", "json", "xlsx"] {
         let fresh = dir.path().join(format!("fresh.{ext}"));
         let fresh_issues = dir.path().join(format!("fresh-issues-{ext}.csv"));
-        let score = |out: &Path, issues: &Path| {
-            ok(&nagar(&[
-                "score",
-                "--framework",
-                "mpi-2019",
-                "--data",
-                demo.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--issues",
-                issues.to_str().unwrap(),
-            ]))
-        };
+        let score = |out: &Path, issues: &Path| score_mpi_with_issues(&demo, out, issues);
         score(&fresh, &fresh_issues);
         let (want, want_issues) = (std::fs::read(&fresh).unwrap(), std::fs::read(&fresh_issues).unwrap());
         assert!(want.len() > 1000 && want_issues.len() > 10, "{ext}: outputs were written");
