@@ -78,11 +78,7 @@ impl std::ops::Deref for Input<'_> {
 
 impl Inputs {
     pub fn get(&self, id: &str) -> Option<Input<'_>> {
-        self.position(id).map(|k| self.at(k))
-    }
-    /// The position in [`Inputs::columns`] of the field `id`.
-    pub fn position(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
+        self.index.get(id).map(|&k| self.at(k))
     }
     /// The field at position `k` of [`Inputs::columns`].
     pub fn at(&self, k: usize) -> Input<'_> {

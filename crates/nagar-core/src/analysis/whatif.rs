@@ -708,7 +708,7 @@ impl WhatIf {
         let u = self.unit;
         let n = self.scored.units.len();
         let s = &mut self.scored;
-        if let Some(k) = s.inputs.position(field) {
+        if let Some(k) = s.inputs.columns.iter().position(|c| c.id == field) {
             let (col, values) = s.inputs.at_mut(k);
             values[u] = value;
             if kind == InputKind::Text {
