@@ -708,6 +708,8 @@ impl WhatIf {
         let u = self.unit;
         let n = self.scored.units.len();
         let s = &mut self.scored;
+        // A search of the ids, not `Inputs::get`'s hash map: one search per edit, and the map's
+        // lookup inlined here costs the full wasm module 1.5 KB gzipped.
         if let Some(k) = s.inputs.columns.iter().position(|c| c.id == field) {
             let (col, values) = s.inputs.at_mut(k);
             values[u] = value;
